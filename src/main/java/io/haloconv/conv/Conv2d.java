@@ -1,0 +1,69 @@
+package io.haloconv.conv;
+
+import io.haloconv.tensor.Tensor3;
+
+/**
+ * The public entry to convolution: validates shapes once per window, then hands the primitive
+ * arrays to a {@link ConvKernel} chosen once. Not thread-safe (the kernel may keep scratch space):
+ * use one per task.
+ */
+public final class Conv2d {
+  private final FilterBank bank;
+  private final ConvSpec spec;
+  private final ConvKernel kernel;
+
+  public Conv2d(FilterBank bank, ConvSpec spec) {
+    this(bank, spec, ConvKernels.create(bank, spec));
+  }
+
+  /** Uses {@code kernel}, for differential tests and benchmarks of a given implementation. */
+  public Conv2d(FilterBank bank, ConvSpec spec, ConvKernel kernel) {
+    spec.checkBank(bank);
+    this.bank = bank;
+    this.spec = spec;
+    this.kernel = kernel;
+  }
+
+  public FilterBank bank() {
+    return bank;
+  }
+
+  public ConvSpec spec() {
+    return spec;
+  }
+
+  /** Channels an input window must have. */
+  public int inputChannels() {
+    return spec.inputChannels(bank);
+  }
+
+  /** Convolves a padded window into a new K×outHeight×outWidth tensor. */
+  public Tensor3 convolveWindow(Tensor3 window, int outHeight, int outWidth) {
+    Tensor3 out = Tensor3.zeros(bank.filters(), outHeight, outWidth);
+    convolveWindow(window, out);
+    return out;
+  }
+
+  /** Convolves a padded window into {@code out}, whose size fixes the number of outputs. */
+  public void convolveWindow(Tensor3 window, Tensor3 out) {
+    if (window.channels() != inputChannels()) {
+      throw new IllegalArgumentException(
+          "filters expect " + inputChannels() + " channels, window has " + window.channels());
+    }
+    if (out.channels() != bank.filters()) {
+      throw new IllegalArgumentException(
+          "output must have " + bank.filters() + " channels, got " + out.channels());
+    }
+    int needH = (out.height() - 1) * spec.strideHeight()
+        + spec.dilationHeight() * (spec.kernelHeight() - 1) + 1;
+    int needW = (out.width() - 1) * spec.strideWidth()
+        + spec.dilationWidth() * (spec.kernelWidth() - 1) + 1;
+    if (window.height() < needH || window.width() < needW) {
+      throw new IllegalArgumentException(
+          "window " + window.height() + "x" + window.width() + " is too small for "
+              + out.height() + "x" + out.width() + " outputs, which need " + needH + "x" + needW);
+    }
+    kernel.convolve(
+        window.data(), window.height(), window.width(), out.data(), out.height(), out.width());
+  }
+}
