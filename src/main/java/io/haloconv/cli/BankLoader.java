@@ -1,0 +1,91 @@
+package io.haloconv.cli;
+
+import io.haloconv.conv.BankFiles;
+import io.haloconv.conv.FilterBank;
+import io.haloconv.conv.FilterBanks;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads the {@code --filters} argument: {@code preset:NAME[:C]}, {@code random:K,C,F[,SEED]}, or a
+ * {@code .npz}, {@code .safetensors} or {@code .json} file through Hadoop's FileSystem. Every
+ * problem becomes a one-line {@link UsageException}.
+ */
+final class BankLoader {
+  /** Bank files larger than this are refused before reading: far beyond any real filter bank. */
+  static final long MAX_BANK_BYTES = 1L << 30;
+
+  private BankLoader() {}
+
+  /**
+   * @param presetChannels channels a preset is built for when the name gives none
+   */
+  static FilterBank load(String ref, int presetChannels, Configuration conf) {
+    try {
+      if (ref.startsWith("preset:")) {
+        String[] parts = ref.substring("preset:".length()).split(":", -1);
+        if (parts.length > 2) {
+          throw new UsageException("--filters preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
+        }
+        int channels = parts.length == 2
+            ? Values.integer("--filters preset channels", parts[1], 1, 4096) : presetChannels;
+        return FilterBanks.preset(parts[0], channels);
+      }
+      if (ref.startsWith("random:")) {
+        return FilterBanks.random(ref.substring("random:".length()));
+      }
+      return readFile(ref, conf);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--filters " + ref + ": " + e.getMessage());
+    }
+  }
+
+  private static FilterBank readFile(String ref, Configuration conf) {
+    String lower = ref.toLowerCase(Locale.ROOT);
+    if (!lower.endsWith(".npz") && !lower.endsWith(".safetensors") && !lower.endsWith(".json")) {
+      throw new UsageException("--filters must be a .npz, .safetensors or .json file, preset:NAME "
+          + "or random:K,C,F[,SEED], got '" + ref + "'");
+    }
+    Path path = new Path(ref);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isDirectory()) {
+        throw new UsageException("--filters " + ref + " is a directory, not a bank file");
+      }
+      if (status.getLen() > MAX_BANK_BYTES) {
+        throw new UsageException("--filters " + ref + " is " + status.getLen()
+            + " bytes, more than the " + MAX_BANK_BYTES + " a bank file may have");
+      }
+      try (InputStream in = fs.open(path)) {
+        if (lower.endsWith(".json")) {
+          return FilterBanks.fromJson(in);
+        }
+        if (lower.endsWith(".npz")) {
+          return BankFiles.fromNpz(in);
+        }
+        return BankFiles.fromSafeTensors(in);
+      }
+    } catch (FileNotFoundException e) {
+      throw new UsageException("--filters " + ref + " does not exist");
+    } catch (IOException e) {
+      throw new UsageException("--filters " + ref + ": " + oneLine(e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--filters " + ref + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "cannot be read";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,11 @@
+package io.haloconv.spark;
+
+import io.haloconv.io.ChannelMode;
+import io.haloconv.io.Normalization;
+import io.haloconv.tensor.Precision;
+import java.io.Serializable;
+
+/** The per-job settings every task needs beside the bank: small, captured in the task closure. */
+record DecodeSettings(
+    ChannelMode channels, Normalization normalization, Precision precision, FailureMode mode)
+    implements Serializable {}

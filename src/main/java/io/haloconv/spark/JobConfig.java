@@ -1,0 +1,106 @@
+package io.haloconv.spark;
+
+import io.haloconv.conv.ConvSpec;
+import io.haloconv.conv.FilterBank;
+import io.haloconv.io.ChannelMode;
+import io.haloconv.io.Normalization;
+import io.haloconv.tensor.Precision;
+
+/**
+ * Everything one featurize job needs, validated on the driver. Built by the CLI (or by tests and
+ * users' code directly) and never shipped to executors: tasks get the {@link ConvBroadcast} and a
+ * {@link DecodeSettings}.
+ *
+ * @param input a file, directory or glob; any Hadoop URI
+ * @param output the Parquet dataset directory
+ * @param bankSource how the bank was named on the command line, for the manifest
+ * @param bank the filter bank
+ * @param spec the convolution
+ * @param tileHeight output rows per tile, or 0 for the default
+ * @param tileWidth output columns per tile, or 0 for the default
+ * @param channels channel conversion
+ * @param normalization value normalisation
+ * @param precision stored value type
+ * @param mode what to do with bad records
+ * @param writeMode what to do with an existing output
+ * @param maxPixels largest image (width·height) accepted, checked from the header
+ * @param partitions tasks to split the tiles into, or 0 to choose from the cluster's cores and work
+ */
+public record JobConfig(
+    String input,
+    String output,
+    String bankSource,
+    FilterBank bank,
+    ConvSpec spec,
+    int tileHeight,
+    int tileWidth,
+    ChannelMode channels,
+    Normalization normalization,
+    Precision precision,
+    FailureMode mode,
+    WriteMode writeMode,
+    long maxPixels,
+    int partitions) {
+
+  public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
+  public JobConfig {
+    if (input == null || input.isBlank()) {
+      throw new IllegalArgumentException("input is required");
+    }
+    if (output == null || output.isBlank()) {
+      throw new IllegalArgumentException("output is required");
+    }
+    if (bank == null || spec == null) {
+      throw new IllegalArgumentException("bank and spec are required");
+    }
+    spec.checkBank(bank);
+    if (tileHeight < 0 || tileWidth < 0) {
+      throw new IllegalArgumentException(
+          "tile size must be >= 1, got " + tileHeight + "x" + tileWidth);
+    }
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("max pixels must be >= 1, got " + maxPixels);
+    }
+    if (partitions < 0) {
+      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+    }
+    if (channels == null || normalization == null || precision == null || mode == null
+        || writeMode == null) {
+      throw new IllegalArgumentException("channels, normalization, precision and modes are required");
+    }
+  }
+
+  /** A config with the defaults of DESIGN §4 for everything but the essentials. */
+  public static JobConfig defaults(
+      String input, String output, String bankSource, FilterBank bank, ConvSpec spec) {
+    return new JobConfig(input, output, bankSource, bank, spec, 0, 0, ChannelMode.KEEP,
+        Normalization.UNIT, Precision.FLOAT32, FailureMode.PERMISSIVE, WriteMode.ERROR_IF_EXISTS,
+        DEFAULT_MAX_PIXELS, 0);
+  }
+
+  public JobConfig withTile(int height, int width) {
+    return new JobConfig(input, output, bankSource, bank, spec, height, width, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions);
+  }
+
+  public JobConfig withPartitions(int count) {
+    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, count);
+  }
+
+  public JobConfig withOutput(String dir, WriteMode write) {
+    return new JobConfig(input, dir, bankSource, bank, spec, tileHeight, tileWidth, channels,
+        normalization, precision, mode, write, maxPixels, partitions);
+  }
+
+  public JobConfig withMode(FailureMode failureMode) {
+    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
+        normalization, precision, failureMode, writeMode, maxPixels, partitions);
+  }
+
+  public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
+    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channelMode,
+        norm, prec, mode, writeMode, maxPixels, partitions);
+  }
+}

@@ -1,0 +1,22 @@
+package io.haloconv.spark;
+
+/**
+ * What a finished job did, as counted in {@code _manifest.json}: every listed file is either
+ * written or failed.
+ */
+public record JobResult(
+    long filesListed,
+    long imagesWritten,
+    long imagesFailed,
+    long tiles,
+    long outputBytes,
+    long featureValues,
+    long inputPixels,
+    double seconds,
+    StageTimes times) {
+
+  /** Seconds spent in each stage, summed over tasks, and wall-clock time of the job's phases. */
+  public record StageTimes(
+      double listSeconds, double probeSeconds, double writeWallSeconds, double readTaskSeconds,
+      double convolveTaskSeconds, double encodeTaskSeconds) {}
+}

@@ -1,0 +1,159 @@
+package io.haloconv.tensor;
+
+import java.util.Locale;
+
+/**
+ * How feature values are stored in the {@code features} column: little-endian float32, IEEE half
+ * precision, or bfloat16. Narrowing rounds to nearest, ties to even, as PyTorch's {@code .half()} and
+ * {@code .bfloat16()} do; NaN stays NaN and overflow becomes infinity.
+ */
+public enum Precision {
+  FLOAT32("float32", 4),
+  FLOAT16("float16", 2),
+  BFLOAT16("bfloat16", 2);
+
+  private final String dtype;
+  private final int bytes;
+
+  Precision(String dtype, int bytes) {
+    this.dtype = dtype;
+    this.bytes = bytes;
+  }
+
+  /** The {@code dtype} column's value, which numpy also understands. */
+  public String dtype() {
+    return dtype;
+  }
+
+  public int bytesPerValue() {
+    return bytes;
+  }
+
+  public static Precision parse(String text) {
+    for (Precision p : values()) {
+      if (p.dtype.equals(text.toLowerCase(Locale.ROOT))) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "precision must be float32, float16 or bfloat16, got '" + text + "'");
+  }
+
+  /** Encodes {@code values[from, to)} little-endian into {@code out} from {@code outOffset}. */
+  public void encode(float[] values, int from, int to, byte[] out, int outOffset) {
+    int o = outOffset;
+    switch (this) {
+      case FLOAT32:
+        for (int i = from; i < to; i++) {
+          int b = Float.floatToRawIntBits(values[i]);
+          out[o] = (byte) b;
+          out[o + 1] = (byte) (b >>> 8);
+          out[o + 2] = (byte) (b >>> 16);
+          out[o + 3] = (byte) (b >>> 24);
+          o += 4;
+        }
+        return;
+      case FLOAT16:
+        for (int i = from; i < to; i++) {
+          short h = toHalf(values[i]);
+          out[o] = (byte) h;
+          out[o + 1] = (byte) (h >>> 8);
+          o += 2;
+        }
+        return;
+      case BFLOAT16:
+        for (int i = from; i < to; i++) {
+          short h = toBfloat16(values[i]);
+          out[o] = (byte) h;
+          out[o + 1] = (byte) (h >>> 8);
+          o += 2;
+        }
+        return;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /** Decodes {@code count} little-endian values from {@code in} at {@code offset}. */
+  public float[] decode(byte[] in, int offset, int count) {
+    float[] out = new float[count];
+    int o = offset;
+    for (int i = 0; i < count; i++) {
+      switch (this) {
+        case FLOAT32:
+          out[i] = Float.intBitsToFloat((in[o] & 0xff) | (in[o + 1] & 0xff) << 8
+              | (in[o + 2] & 0xff) << 16 | (in[o + 3] & 0xff) << 24);
+          break;
+        case FLOAT16:
+          out[i] = fromHalf((short) ((in[o] & 0xff) | (in[o + 1] & 0xff) << 8));
+          break;
+        default:
+          out[i] = Float.intBitsToFloat(((in[o] & 0xff) | (in[o + 1] & 0xff) << 8) << 16);
+      }
+      o += bytes;
+    }
+    return out;
+  }
+
+  static short toBfloat16(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    if ((bits & 0x7fffffff) > 0x7f800000) {
+      return (short) ((bits >>> 16) | 0x40); // quiet NaN, sign kept
+    }
+    int rounding = 0x7fff + ((bits >>> 16) & 1);
+    return (short) ((bits + rounding) >>> 16);
+  }
+
+  /** float32 → IEEE 754 binary16, round to nearest even (Java 17 has no Float.floatToFloat16). */
+  static short toHalf(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    int sign = (bits >>> 16) & 0x8000;
+    int exp = (bits >>> 23) & 0xff;
+    int mant = bits & 0x7fffff;
+    if (exp == 0xff) {
+      return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+    }
+    int e = exp - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00); // overflow to infinity
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign; // underflow to signed zero
+      }
+      // subnormal: shift the mantissa with its implicit 1 into place, round to nearest even
+      int m = mant | 0x800000;
+      int shift = 14 - e;
+      int half = m >>> shift;
+      int rest = m & ((1 << shift) - 1);
+      int midpoint = 1 << (shift - 1);
+      if (rest > midpoint || (rest == midpoint && (half & 1) == 1)) {
+        half++;
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mant >>> 13);
+    int rest = mant & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
+      half++; // may carry into the exponent, which is the correct rounding (up to infinity)
+    }
+    return (short) (sign | half);
+  }
+
+  static float fromHalf(short h) {
+    int sign = (h & 0x8000) << 16;
+    int exp = (h >>> 10) & 0x1f;
+    int mant = h & 0x3ff;
+    if (exp == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    if (exp == 0) {
+      if (mant == 0) {
+        return Float.intBitsToFloat(sign);
+      }
+      float f = mant / 1024f / 16384f; // mant · 2^-24
+      return sign != 0 ? -f : f;
+    }
+    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+  }
+}
