@@ -20,7 +20,7 @@ public final class Sessions {
   private Sessions() {}
 
   /** Settings every haloconv session gets unless the user overrides them. */
-  static Map<String, String> defaults() {
+  public static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     d.put("spark.kryo.registrationRequired", "true");
