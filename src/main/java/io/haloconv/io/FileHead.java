@@ -39,9 +39,10 @@ final class FileHead {
       return new FileHead(bytes, byMagic);
     }
     if (byName != null) {
+      String expected = byName == ImageFormat.NPY ? "a .npy file" : "a " + byName.displayName()
+          + " image";
       throw new ImageReadException(
-          ImageReadException.Stage.PROBE,
-          "not a " + byName.displayName() + " image: file starts with " + quote(bytes));
+          ImageReadException.Stage.PROBE, "not " + expected + ": file starts with " + quote(bytes));
     }
     throw new ImageReadException(
         ImageReadException.Stage.PROBE,

@@ -26,6 +26,7 @@ final class ImageIoDecoder implements RegionDecoder {
   private final Duration timeout;
   private final Failures.Warnings warnings = new Failures.Warnings();
   private FSDataInputStream in;
+  private HadoopImageInputStream stream;
   private FileHead head;
   private ImageReader reader;
   /** The whole decoded image, for formats decoded once. */
@@ -103,7 +104,7 @@ final class ImageIoDecoder implements RegionDecoder {
     try {
       head = FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE),
           path.getName());
-      HadoopImageInputStream stream = new HadoopImageInputStream(in, info.fileSize());
+      stream = new HadoopImageInputStream(in, info.fileSize());
       reader = Readers.open(head, stream);
       reader.addIIOReadWarningListener(warnings);
     } catch (ImageReadException e) {
@@ -151,7 +152,11 @@ final class ImageIoDecoder implements RegionDecoder {
       reader.dispose();
       reader = null;
     }
-    if (in != null) {
+    if (stream != null) {
+      ImageProbe.closeQuietly(stream); // closes the Hadoop stream too
+      stream = null;
+      in = null;
+    } else if (in != null) {
       ImageProbe.closeQuietly(in);
       in = null;
     }

@@ -132,6 +132,7 @@ public final class ImageProbe {
       if (reader != null) {
         reader.dispose();
       }
+      closeQuietly(stream); // closes the Hadoop stream too
     }
   }
 
