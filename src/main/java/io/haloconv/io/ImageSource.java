@@ -38,7 +38,10 @@ public final class ImageSource implements Closeable {
     this.decoder = decoder;
   }
 
-  /** {@link #open(FileSystem, ImageInfo, ChannelMode, Normalization, Duration)} with the default timeout. */
+  /**
+   * {@link #open(FileSystem, ImageInfo, ChannelMode, Normalization, Duration)} with {@link
+   * #DEFAULT_DECODE_TIMEOUT}.
+   */
   public static ImageSource open(FileSystem fs, ImageInfo info, ChannelMode channelMode,
       Normalization normalization) throws ImageReadException {
     return open(fs, info, channelMode, normalization, DEFAULT_DECODE_TIMEOUT);

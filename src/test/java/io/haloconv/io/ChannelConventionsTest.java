@@ -150,7 +150,8 @@ class ChannelConventionsTest {
     IndexColorModel inverted = new IndexColorModel(1, 2,
         new byte[] {(byte) 255, 0}, new byte[] {(byte) 255, 0}, new byte[] {(byte) 255, 0});
     BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, inverted);
-    image.getRaster().setSamples(0, 0, 4, 1, 0, new int[] {0, 1, 1, 0}); // white, black, black, white
+    // White, black, black, white.
+    image.getRaster().setSamples(0, 0, 4, 1, 0, new int[] {0, 1, 1, 0});
     Decoded decoded = decode(encode(image, "bmp"), "inverted.bmp");
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.BINARY);
     assertThat(decoded.pixels().data()).containsExactly(1, 0, 0, 1);
