@@ -176,7 +176,10 @@ public final class Npy {
     }
   }
 
-  /** Parses numpy's header dictionary, e.g. {@code {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }}. */
+  /**
+   * Parses numpy's header dictionary, e.g. {@code {'descr': '<f4', 'fortran_order': False,
+   * 'shape': (3, 4), }}.
+   */
   static NpyHeader parseHeader(String text, long dataOffset) throws TensorFormatException {
     Map<String, Object> dictionary = new HeaderParser(text).dictionary();
     Object descr = dictionary.get("descr");
@@ -197,7 +200,8 @@ public final class Npy {
     }
     if (!(shape instanceof long[] dimensions)) {
       throw new TensorFormatException(
-          "npy header 'shape' must be a tuple of integers, got " + abbreviate(String.valueOf(shape)));
+          "npy header 'shape' must be a tuple of integers, got "
+              + abbreviate(String.valueOf(shape)));
     }
     return new NpyHeader(
         parseDescr(descrText), byteOrderOf(descrText), fortranOrder, dimensions, dataOffset);

@@ -181,7 +181,8 @@ class NpyTest {
     assertThatThrownBy(() -> read(npy(1,
             "{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }",
             new byte[8])))
-        .hasMessage("npy structured dtypes are not supported: descr is [('x', '<f4'), ('y', '<f4')]");
+        .hasMessage(
+            "npy structured dtypes are not supported: descr is [('x', '<f4'), ('y', '<f4')]");
     assertThatThrownBy(() -> read(npy(1, "{'descr': '<f4', 'shape': (1,), }", new byte[4])))
         .hasMessageStartingWith("npy header lacks 'fortran_order'");
     assertThatThrownBy(() -> read(npy(1, "{'descr': '<f4' 'shape': (1,), }", new byte[4])))

@@ -1,0 +1,125 @@
+package io.haloconv.io;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import javax.imageio.stream.ImageInputStreamImpl;
+import org.apache.hadoop.fs.FSDataInputStream;
+
+/**
+ * An ImageInputStream over a Hadoop {@link FSDataInputStream}. Seeks move the underlying stream
+ * instead of buffering what was skipped (ImageIO's own stream wrappers cache everything read so far
+ * in memory or a temp file), so a reader that seeks to a few TIFF tiles reads only those bytes plus
+ * at most one buffer around each.
+ */
+final class HadoopImageInputStream extends ImageInputStreamImpl {
+  /** Small: tile and header reads should not drag in much beyond what they ask for. */
+  private static final int BUFFER_BYTES = 8 * 1024;
+
+  private final FSDataInputStream in;
+  private final long length;
+  private final byte[] buffer = new byte[BUFFER_BYTES];
+  /** The buffer holds file bytes [bufferStart, bufferStart + bufferLength). */
+  private long bufferStart;
+  private int bufferLength;
+  private long bytesFetched;
+
+  HadoopImageInputStream(FSDataInputStream in, long length) {
+    this.in = requireNonNull(in, "in is null");
+    if (length < 0) {
+      throw new IllegalArgumentException("length must be >= 0, got " + length);
+    }
+    this.length = length;
+  }
+
+  @Override
+  public int read() throws IOException {
+    checkClosed();
+    bitOffset = 0;
+    if (streamPos >= length) {
+      return -1;
+    }
+    if (!buffered(streamPos) && !fill(streamPos)) {
+      return -1;
+    }
+    int value = buffer[(int) (streamPos - bufferStart)] & 0xff;
+    streamPos++;
+    return value;
+  }
+
+  @Override
+  public int read(byte[] bytes, int offset, int count) throws IOException {
+    checkClosed();
+    if (offset < 0 || count < 0 || offset + count > bytes.length || offset + count < 0) {
+      throw new IndexOutOfBoundsException(
+          "offset " + offset + ", count " + count + ", array length " + bytes.length);
+    }
+    bitOffset = 0;
+    if (count == 0) {
+      return 0;
+    }
+    if (streamPos >= length) {
+      return -1;
+    }
+    if (!buffered(streamPos)) {
+      if (count >= BUFFER_BYTES) {
+        // Large reads (tile data, image data) go straight into the caller's array.
+        int got = fetch(streamPos, bytes, offset, (int) Math.min(count, length - streamPos));
+        if (got > 0) {
+          streamPos += got;
+        }
+        return got;
+      }
+      if (!fill(streamPos)) {
+        return -1;
+      }
+    }
+    int start = (int) (streamPos - bufferStart);
+    int got = Math.min(count, bufferLength - start);
+    System.arraycopy(buffer, start, bytes, offset, got);
+    streamPos += got;
+    return got;
+  }
+
+  @Override
+  public long length() {
+    return length;
+  }
+
+  /** Bytes read from the underlying stream so far, which tests use to check region reads. */
+  long bytesFetched() {
+    return bytesFetched;
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
+    in.close();
+  }
+
+  private boolean buffered(long position) {
+    return position >= bufferStart && position < bufferStart + bufferLength;
+  }
+
+  private boolean fill(long position) throws IOException {
+    bufferLength = 0;
+    bufferStart = position;
+    int got = fetch(position, buffer, 0, (int) Math.min(BUFFER_BYTES, length - position));
+    if (got <= 0) {
+      return false;
+    }
+    bufferLength = got;
+    return true;
+  }
+
+  private int fetch(long position, byte[] bytes, int offset, int count) throws IOException {
+    if (in.getPos() != position) {
+      in.seek(position);
+    }
+    int got = in.read(bytes, offset, count);
+    if (got > 0) {
+      bytesFetched += got;
+    }
+    return got;
+  }
+}

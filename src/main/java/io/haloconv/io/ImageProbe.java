@@ -1,0 +1,232 @@
+package io.haloconv.io;
+
+import static java.util.Objects.requireNonNull;
+
+import io.haloconv.io.ImageReadException.Stage;
+import io.haloconv.tensor.DType;
+import io.haloconv.tensor.Npy;
+import io.haloconv.tensor.NpyHeader;
+import io.haloconv.tensor.Shapes;
+import io.haloconv.tensor.TensorFormatException;
+import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads an image's header, not its pixels: format (from the magic bytes), size, the channel layout
+ * DESIGN §2 gives it, bit depth and tile structure. Images larger than {@code maxPixels} are
+ * refused here, from the header, before anything is decoded (DESIGN §4 {@code --max-pixels}).
+ *
+ * <p>Files are opened through Hadoop's {@link FileSystem}, so any Hadoop URI works. Thread-safe:
+ * every call uses its own reader and stream.
+ */
+public final class ImageProbe {
+  /** DESIGN §4's default {@code --max-pixels}: 2^31. */
+  public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+  /** Headers take milliseconds; a minute means a decoder is stuck on a corrupt file. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
+
+  private ImageProbe() {}
+
+  /** {@link #probe(FileSystem, Path, long, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public static ImageInfo probe(FileSystem fs, Path path, long maxPixels)
+      throws ImageReadException {
+    return probe(fs, path, maxPixels, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Probes one file.
+   *
+   * @param maxPixels the largest width·height accepted
+   * @param timeout how long the header may take to read before the reader is aborted
+   * @throws ImageReadException (stage PROBE) for missing, empty, unrecognised, malformed,
+   *     truncated-header or too-large files
+   */
+  public static ImageInfo probe(FileSystem fs, Path path, long maxPixels, Duration timeout)
+      throws ImageReadException {
+    requireNonNull(fs, "fs is null");
+    requireNonNull(path, "path is null");
+    requireNonNull(timeout, "timeout is null");
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+    }
+    Readers.initialise();
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw new ImageReadException(Stage.PROBE, "file not found", e);
+    } catch (IOException e) {
+      throw new ImageReadException(
+          Stage.PROBE, "cannot open file: " + Failures.chainMessages(e), e);
+    }
+    if (status.isDirectory()) {
+      throw new ImageReadException(Stage.PROBE, "is a directory, not an image file");
+    }
+    long length = status.getLen();
+    if (length == 0) {
+      throw new ImageReadException(Stage.PROBE, "empty file (0 bytes)");
+    }
+    FSDataInputStream in = open(fs, path, Stage.PROBE);
+    try {
+      FileHead head = FileHead.identify(readHead(in, length, Stage.PROBE), path.getName());
+      if (head.format() == ImageFormat.NPY) {
+        return probeNpy(path, in, length, maxPixels);
+      }
+      return probeImage(path, head, in, length, maxPixels, timeout);
+    } finally {
+      closeQuietly(in);
+    }
+  }
+
+  private static ImageInfo probeImage(Path path, FileHead head, FSDataInputStream in, long length,
+      long maxPixels, Duration timeout) throws ImageReadException {
+    HadoopImageInputStream stream = new HadoopImageInputStream(in, length);
+    Failures.Warnings warnings = new Failures.Warnings();
+    AtomicReference<ImageReader> opened = new AtomicReference<>();
+    try {
+      return Deadline.call(timeout, () -> {
+        ImageReader reader = Readers.open(head, stream);
+        opened.set(reader);
+        reader.addIIOReadWarningListener(warnings);
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        requirePixelsAtMost(width, height, maxPixels);
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types == null || !types.hasNext()) {
+          throw new ImageReadException(Stage.PROBE,
+              "the " + head.format().displayName() + " reader offers no pixel layout for it");
+        }
+        ImageTypeSpecifier type = types.next();
+        PixelConverter pixels =
+            PixelConverter.of(type.getColorModel(), type.getSampleModel(), head.declaresPalette());
+        int tileWidth = width;
+        int tileHeight = height;
+        if (head.format() == ImageFormat.TIFF && !head.isBigTiff()) {
+          // Tiles, or whole-width strips: the JDK's TIFF reader decodes only those a region needs.
+          tileWidth = clamp(reader.getTileWidth(0), width);
+          tileHeight = clamp(reader.getTileHeight(0), height);
+        }
+        return new ImageInfo(path.toString(), head.format(), width, height, pixels.channels(),
+            pixels.bitDepth(), pixels.layout(), pixels.sampleFormat(), tileWidth, tileHeight,
+            length);
+      }, () -> {
+        ImageReader reader = opened.get();
+        if (reader != null) {
+          reader.abort();
+        }
+      });
+    } catch (Exception | OutOfMemoryError e) {
+      throw Failures.translate(Stage.PROBE, head.format(), e, warnings.messages());
+    } finally {
+      ImageReader reader = opened.get();
+      if (reader != null) {
+        reader.dispose();
+      }
+      closeQuietly(stream); // closes the Hadoop stream too
+    }
+  }
+
+  private static ImageInfo probeNpy(Path path, FSDataInputStream in, long length, long maxPixels)
+      throws ImageReadException {
+    NpyHeader header;
+    try {
+      in.seek(0);
+      header = Npy.readHeader(new BufferedInputStream(in, 4096));
+    } catch (TensorFormatException e) {
+      throw new ImageReadException(Stage.PROBE, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ImageReadException(
+          Stage.PROBE, "cannot read .npy header: " + Failures.chainMessages(e), e);
+    }
+    long[] shape = header.shape();
+    if (shape.length != 2 && shape.length != 3) {
+      throw new ImageReadException(Stage.PROBE,
+          ".npy image must be (C, H, W) or (H, W), got shape " + Shapes.format(shape));
+    }
+    DType dtype = header.dtype();
+    if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.UINT8
+        && dtype != DType.UINT16) {
+      throw new ImageReadException(Stage.PROBE, ".npy image dtype " + dtype.displayName()
+          + " is not supported: use float32, float64, uint8 or uint16");
+    }
+    long channels = shape.length == 3 ? shape[0] : 1;
+    long height = shape[shape.length - 2];
+    long width = shape[shape.length - 1];
+    if (channels < 1 || height < 1 || width < 1) {
+      throw new ImageReadException(
+          Stage.PROBE, ".npy image has an empty axis: shape " + Shapes.format(shape));
+    }
+    if (height > Integer.MAX_VALUE || width > Integer.MAX_VALUE || channels > Integer.MAX_VALUE) {
+      throw new ImageReadException(Stage.PROBE, ".npy image axis too long: shape "
+          + Shapes.format(shape) + ", at most " + Integer.MAX_VALUE + " per axis");
+    }
+    requirePixelsAtMost(width, height, maxPixels);
+    long available = length - header.dataOffset();
+    if (header.dataBytes() > available) {
+      throw new ImageReadException(Stage.PROBE, "truncated .npy tensor: shape "
+          + Shapes.format(shape) + " of " + dtype.displayName() + " needs " + header.dataBytes()
+          + " data bytes, the file has " + Math.max(0, available));
+    }
+    boolean floating = !dtype.isInteger();
+    // C-order arrays can be read a row at a time (by seeking); fortran-order ones are read whole.
+    int tileHeight = header.fortranOrder() ? (int) height : 1;
+    return new ImageInfo(path.toString(), ImageFormat.NPY, (int) width, (int) height,
+        (int) channels, dtype.bits(), PixelLayout.TENSOR,
+        floating ? SampleFormat.FLOAT : SampleFormat.UNSIGNED_INTEGER, (int) width, tileHeight,
+        length);
+  }
+
+  /** Refuses, from the header, an image larger than {@code --max-pixels}. */
+  static void requirePixelsAtMost(long width, long height, long maxPixels)
+      throws ImageReadException {
+    long pixels = width * height;
+    if (pixels > maxPixels || width <= 0 || height <= 0) {
+      throw new ImageReadException(Stage.PROBE, "image is " + width + "x" + height + " = "
+          + Shapes.approximate((double) width * height) + " pixels, --max-pixels is " + maxPixels);
+    }
+  }
+
+  static FSDataInputStream open(FileSystem fs, Path path, Stage stage)
+      throws ImageReadException {
+    try {
+      return fs.open(path);
+    } catch (FileNotFoundException e) {
+      throw new ImageReadException(stage, "file not found", e);
+    } catch (IOException e) {
+      throw new ImageReadException(stage, "cannot open file: " + Failures.chainMessages(e), e);
+    }
+  }
+
+  static byte[] readHead(FSDataInputStream in, long length, Stage stage)
+      throws ImageReadException {
+    byte[] head = new byte[(int) Math.min(FileHead.LENGTH, length)];
+    try {
+      in.readFully(0, head, 0, head.length);
+    } catch (IOException e) {
+      throw new ImageReadException(stage, "cannot read file: " + Failures.chainMessages(e), e);
+    }
+    return head;
+  }
+
+  private static int clamp(int tile, int size) {
+    return tile < 1 || tile > size ? size : tile;
+  }
+
+  static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      // Nothing was written; a failed close of a read stream loses nothing.
+    }
+  }
+}

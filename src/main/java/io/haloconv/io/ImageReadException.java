@@ -1,0 +1,47 @@
+package io.haloconv.io;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+
+/**
+ * An image that cannot be probed or decoded: a bad record in DESIGN §4's sense, not a crash. The
+ * message is one human-readable line fit to show a user and to store in {@code _errors/}; the
+ * decoder's own exception, if any, is the cause.
+ */
+public class ImageReadException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** Where reading failed, as recorded in the {@code stage} column of {@code _errors/}. */
+  public enum Stage {
+    /** Reading the header: format, size, pixel layout. */
+    PROBE,
+    /** Decoding pixels, converting channels, normalising. */
+    DECODE;
+
+    /** The lower-case name stored in {@code _errors/}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final Stage stage;
+
+  public ImageReadException(Stage stage, String message) {
+    this(stage, message, null);
+  }
+
+  public ImageReadException(Stage stage, String message, Throwable cause) {
+    super(oneLine(requireNonNull(message, "message is null")), cause);
+    this.stage = requireNonNull(stage, "stage is null");
+  }
+
+  public Stage stage() {
+    return stage;
+  }
+
+  static String oneLine(String message) {
+    String line = message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    return line.length() <= 500 ? line : line.substring(0, 497) + "...";
+  }
+}

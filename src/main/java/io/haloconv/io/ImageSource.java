@@ -1,0 +1,121 @@
+package io.haloconv.io;
+
+import static java.util.Objects.requireNonNull;
+
+import io.haloconv.io.ImageReadException.Stage;
+import io.haloconv.tensor.Tensor3;
+import java.io.Closeable;
+import java.time.Duration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * Reads windows of one probed image as C×h×w float32 tensors, converted by {@link ChannelMode} and
+ * scaled by {@link Normalization} (DESIGN §2). One per task and image: not thread-safe, and ImageIO
+ * readers are not either.
+ *
+ * <p>Tiled or striped TIFFs and .npy arrays read only the bytes a window needs. Other formats are
+ * decoded whole on the first read and the decoded raster kept, so further windows of the same image
+ * cost no decoding (memory: the decoded image; streaming row bands for gigapixel PNGs would plug in
+ * behind {@link RegionDecoder}). Each decode is bounded in time; after a failure the source refuses
+ * further reads with the same error.
+ */
+public final class ImageSource implements Closeable {
+  /** Generous: a 2^31-pixel PNG takes about a minute to decode; ten means a decoder is stuck. */
+  public static final Duration DEFAULT_DECODE_TIMEOUT = Duration.ofMinutes(10);
+
+  private final ImageInfo info;
+  private final ChannelMode channelMode;
+  private final Normalization normalization;
+  private final ChannelPipeline pipeline;
+  private final RegionDecoder decoder;
+
+  private ImageSource(ImageInfo info, ChannelMode channelMode, Normalization normalization,
+      ChannelPipeline pipeline, RegionDecoder decoder) {
+    this.info = info;
+    this.channelMode = channelMode;
+    this.normalization = normalization;
+    this.pipeline = pipeline;
+    this.decoder = decoder;
+  }
+
+  /**
+   * {@link #open(FileSystem, ImageInfo, ChannelMode, Normalization, Duration)} with {@link
+   * #DEFAULT_DECODE_TIMEOUT}.
+   */
+  public static ImageSource open(FileSystem fs, ImageInfo info, ChannelMode channelMode,
+      Normalization normalization) throws ImageReadException {
+    return open(fs, info, channelMode, normalization, DEFAULT_DECODE_TIMEOUT);
+  }
+
+  /**
+   * Opens a probed image for reading.
+   *
+   * @param decodeTimeout how long one decode (the whole image, or one region) may take
+   * @throws ImageReadException (stage DECODE) when the channel mode or normalisation does not fit
+   *     the image, or the file cannot be opened
+   */
+  public static ImageSource open(FileSystem fs, ImageInfo info, ChannelMode channelMode,
+      Normalization normalization, Duration decodeTimeout) throws ImageReadException {
+    requireNonNull(fs, "fs is null");
+    requireNonNull(info, "info is null");
+    requireNonNull(channelMode, "channelMode is null");
+    requireNonNull(normalization, "normalization is null");
+    requireNonNull(decodeTimeout, "decodeTimeout is null");
+    Readers.initialise();
+    ChannelPipeline pipeline;
+    try {
+      pipeline = new ChannelPipeline(info, channelMode, normalization);
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+    }
+    RegionDecoder decoder = info.format() == ImageFormat.NPY
+        ? new NpyDecoder(fs, info)
+        : new ImageIoDecoder(fs, info, decodeTimeout);
+    return new ImageSource(info, channelMode, normalization, pipeline, decoder);
+  }
+
+  public ImageInfo info() {
+    return info;
+  }
+
+  public ChannelMode channelMode() {
+    return channelMode;
+  }
+
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  /** The channel count of every tensor {@link #read} returns. */
+  public int channels() {
+    return pipeline.outputChannels();
+  }
+
+  /**
+   * Rows [y0, y0+height) and columns [x0, x0+width) of the image, converted and normalised.
+   *
+   * @throws IllegalArgumentException when the window is empty or leaves the image
+   * @throws ImageReadException (stage DECODE) when decoding fails, times out or disagrees with the
+   *     probe
+   */
+  public Tensor3 read(int y0, int x0, int height, int width) throws ImageReadException {
+    if (height < 1 || width < 1 || y0 < 0 || x0 < 0 || (long) y0 + height > info.height()
+        || (long) x0 + width > info.width()) {
+      throw new IllegalArgumentException("window rows [" + y0 + ", " + ((long) y0 + height)
+          + ") x columns [" + x0 + ", " + ((long) x0 + width) + ") is empty or outside the "
+          + info.width() + "x" + info.height() + " image " + info.path());
+    }
+    Tensor3 raw = decoder.read(y0, x0, height, width);
+    return pipeline.apply(raw);
+  }
+
+  /** The whole image; {@code read(0, 0, height, width)}. */
+  public Tensor3 readAll() throws ImageReadException {
+    return read(0, 0, info.height(), info.width());
+  }
+
+  @Override
+  public void close() {
+    decoder.close();
+  }
+}

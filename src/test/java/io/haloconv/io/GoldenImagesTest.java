@@ -1,0 +1,100 @@
+package io.haloconv.io;
+
+import static io.haloconv.io.TestFiles.golden;
+import static io.haloconv.io.TestFiles.hadoop;
+import static io.haloconv.io.TestFiles.local;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haloconv.tensor.Npy;
+import io.haloconv.tensor.NpyArray;
+import io.haloconv.tensor.Npz;
+import io.haloconv.tensor.Tensor3;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * End-to-end check of the DESIGN §2 pixel conventions against the golden cases: decode each image
+ * with {@code --channels keep --normalize unit}, convolve it with a naive test-only convolution,
+ * and compare with the expected feature maps PyTorch computed in float64 from a reference decode.
+ * Channel order (RGB, not BGR), palette expansion, alpha and the /255, /65535 scales all show.
+ */
+class GoldenImagesTest {
+  @ParameterizedTest
+  @CsvSource({
+    "astronaut.png, astronaut_rgb_8x3x3, 1, 1, true",
+    "camera.png, camera_gray_4x5x5_s2, 2, 2, false",
+    "chessboard_GRAY_U16.tif, chessboard_u16_2x3x3, 1, 1, false",
+    "horse.png, horse_rgba_4x3x3, 1, 1, false",
+    "palette_color.png, palette_color_2x3x3, 1, 1, false",
+    "china.jpg, china_jpeg_4x3x3, 1, 1, false"
+  })
+  void decodedImagesConvolveToTheGoldenFeatureMaps(
+      String image, String name, int stride, int padding, boolean relu) throws IOException {
+    ImageInfo info = ImageProbe.probe(
+        local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
+    Tensor3 x;
+    try (ImageSource source =
+        ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
+      x = source.readAll();
+    }
+    Map<String, NpyArray> bank;
+    try (InputStream in = Files.newInputStream(golden("images/filters/" + name + ".npz"))) {
+      bank = Npz.read(in);
+    }
+    NpyArray expected;
+    try (InputStream in = Files.newInputStream(golden("images/expected/" + name + ".npy"))) {
+      expected = Npy.read(in);
+    }
+    Tensor3 y = conv(x, bank.get("weight"), bank.get("bias").data(), stride, padding, relu);
+    assertThat(new int[] {y.channels(), y.height(), y.width()})
+        .containsExactly(expected.shape());
+    float[] want = expected.data();
+    float[] got = y.data();
+    double worst = 0;
+    for (int i = 0; i < want.length; i++) {
+      worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1e-4 + 1e-4 * Math.abs(want[i])));
+    }
+    assertThat(worst).as("worst error in units of DESIGN §1's tolerance").isLessThanOrEqualTo(1);
+  }
+
+  /** Naive zero-padded cross-correlation in double, for this test only. */
+  private static Tensor3 conv(Tensor3 x, NpyArray weight, float[] bias, int stride, int padding,
+      boolean relu) {
+    int k = weight.dimension(0);
+    int c = weight.dimension(1);
+    int fh = weight.dimension(2);
+    int fw = weight.dimension(3);
+    assertThat(x.channels()).isEqualTo(c);
+    int oh = (x.height() + 2 * padding - fh) / stride + 1;
+    int ow = (x.width() + 2 * padding - fw) / stride + 1;
+    Tensor3 y = Tensor3.zeros(k, oh, ow);
+    float[] w = weight.data();
+    for (int o = 0; o < k; o++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          double sum = bias[o];
+          for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < fh; ky++) {
+              int iy = oy * stride - padding + ky;
+              if (iy < 0 || iy >= x.height()) {
+                continue;
+              }
+              for (int kx = 0; kx < fw; kx++) {
+                int ix = ox * stride - padding + kx;
+                if (ix >= 0 && ix < x.width()) {
+                  sum += (double) w[((o * c + ci) * fh + ky) * fw + kx] * x.get(ci, iy, ix);
+                }
+              }
+            }
+          }
+          y.set(o, oy, ox, (float) (relu ? Math.max(0, sum) : sum));
+        }
+      }
+    }
+    return y;
+  }
+}

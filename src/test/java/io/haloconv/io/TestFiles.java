@@ -1,0 +1,126 @@
+package io.haloconv.io;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.RenderedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Files for io tests: the local Hadoop file system, the shared golden images, image writers. */
+final class TestFiles {
+  private static FileSystem local;
+
+  private TestFiles() {}
+
+  static synchronized FileSystem local() {
+    if (local == null) {
+      try {
+        local = FileSystem.getLocal(new Configuration());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return local;
+  }
+
+  /** A golden file under ../shared/golden, read in place, never copied into the repo. */
+  static java.nio.file.Path golden(String relative) {
+    return java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("shared")
+        .resolve("golden").resolve(relative);
+  }
+
+  static Path hadoop(java.nio.file.Path file) {
+    return new Path(file.toUri());
+  }
+
+  static java.nio.file.Path write(java.nio.file.Path file, byte[] bytes) {
+    try {
+      return Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Encodes an image with the JDK's writer for {@code format}. */
+  static byte[] encode(RenderedImage image, String format) {
+    return encode(image, format, null);
+  }
+
+  static byte[] encode(RenderedImage image, String format, ImageWriteParam param) {
+    ImageWriter writer = jdkWriter(format);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(image, null, null),
+          param == null ? writer.getDefaultWriteParam() : param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+
+  static ImageWriter jdkWriter(String format) {
+    for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
+      ImageWriter writer = it.next();
+      if (writer.getClass().getName().startsWith("com.sun.imageio.plugins.")) {
+        return writer;
+      }
+    }
+    throw new IllegalStateException("no JDK writer for " + format);
+  }
+
+  /** An independent reference decode with the JDK's own reader for {@code format}. */
+  static BufferedImage jdkDecode(byte[] bytes, String format) {
+    for (Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format); it.hasNext(); ) {
+      ImageReader reader = it.next();
+      if (reader.getClass().getName().startsWith("com.sun.imageio.plugins.")) {
+        try {
+          reader.setInput(new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes)));
+          return reader.read(0);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } finally {
+          reader.dispose();
+        }
+      }
+    }
+    throw new IllegalStateException("no JDK reader for " + format);
+  }
+
+  static byte[] readAllBytes(java.nio.file.Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An image of smoothly varying, distinct colours: every pixel differs from its neighbours. */
+  static BufferedImage gradient(int width, int height, int type) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int r = (x * 7 + y) & 0xff;
+        int g = (y * 5 + 3 * x) & 0xff;
+        int b = (x + y * 11) & 0xff;
+        int a = (x * 3 + y * 2 + 40) & 0xff;
+        image.setRGB(x, y, (a << 24) | (r << 16) | (g << 8) | b);
+      }
+    }
+    return image;
+  }
+}
