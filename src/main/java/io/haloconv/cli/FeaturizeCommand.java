@@ -106,12 +106,13 @@ final class FeaturizeCommand {
     int need = spec.inputChannels(bank);
     if (channels.fixedChannels().isPresent() && channels.fixedChannels().getAsInt() != need) {
       throw new UsageException("filters expect " + need + " input channels (groups " + groups
-          + " x " + bank.channelsPerGroup() + "), --channels " + channels + " gives "
+          + " x " + bank.channelsPerGroup() + "), --channels " + channels.cliName() + " gives "
           + channels.fixedChannels().getAsInt());
     }
-    if (normalization.channels().isPresent() && normalization.channels().getAsInt() != need) {
-      throw new UsageException("--normalize gives " + normalization.channels().getAsInt()
-          + " means, the filters expect " + need + " channels");
+    try {
+      normalization.requireChannels(need);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() + " (the filters expect " + need + ")");
     }
     WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
     checkOutput(output, writeMode, hadoop);

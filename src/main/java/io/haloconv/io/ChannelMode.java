@@ -1,6 +1,7 @@
 package io.haloconv.io;
 
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * {@code --channels}: how decoded channels convert before normalisation (DESIGN §2).
@@ -39,6 +40,16 @@ public enum ChannelMode {
   /** The command-line name: {@code keep}, {@code gray}, {@code rgb}, {@code rgba}. */
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The channel count this mode always produces, or empty for {@code keep}. */
+  public OptionalInt fixedChannels() {
+    return switch (this) {
+      case GRAY -> OptionalInt.of(1);
+      case RGB -> OptionalInt.of(3);
+      case RGBA -> OptionalInt.of(4);
+      case KEEP -> OptionalInt.empty();
+    };
   }
 
   /**

@@ -2,7 +2,6 @@ package io.haloconv.spark;
 
 import io.haloconv.io.ImageReadException;
 import java.io.FileNotFoundException;
-import java.util.Locale;
 
 /** Turns a failure into the one-line {@link BadRecord} a person reads in {@code _errors/}. */
 final class BadRecords {
@@ -10,7 +9,8 @@ final class BadRecords {
 
   static BadRecord of(String path, String stage, Throwable failure) {
     if (failure instanceof ImageReadException e) {
-      return new BadRecord(path, e.stage().name().toLowerCase(Locale.ROOT), e.kind(), oneLine(e.getMessage()));
+      String kind = e.stage() == ImageReadException.Stage.PROBE ? "unreadable-header" : "undecodable-image";
+      return new BadRecord(path, e.stage().label(), kind, oneLine(e.getMessage()));
     }
     if (failure instanceof FileNotFoundException) {
       return new BadRecord(path, stage, "file-not-found",

@@ -6,7 +6,10 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
+import io.haloconv.io.PixelLayout;
+import io.haloconv.io.SampleFormat;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.Window;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -33,9 +36,9 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, Activation.class);
     kryo.register(Activation.Kind.class);
     kryo.register(PaddingMode.class);
-    for (Class<?> type : ImageInfo.shippedTypes()) {
-      kryo.register(type);
-    }
+    kryo.register(ImageFormat.class);
+    kryo.register(PixelLayout.class);
+    kryo.register(SampleFormat.class);
     kryo.register(TileTask[].class);
     kryo.register(ProbeOutcome[].class);
     kryo.register(Object[].class);
@@ -43,7 +46,32 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(long[].class);
     kryo.register(byte[].class);
+    // Spark SQL ships these through the serializer when it infers a Parquet schema in parallel
+    // (reading a dataset without a given schema); Spark registers none of them itself.
+    for (String name : SPARK_SQL_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, HaloconvKryoRegistrator.class.getClassLoader()));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark class " + name + " is missing; Spark version mismatch?", e);
+      }
+    }
   }
+
+  private static final String[] SPARK_SQL_CLASSES = {
+    "org.apache.spark.sql.types.StructType",
+    "org.apache.spark.sql.types.StructField",
+    "[Lorg.apache.spark.sql.types.StructField;",
+    "org.apache.spark.sql.types.Metadata",
+    "org.apache.spark.sql.types.StringType",
+    "org.apache.spark.sql.types.StringType$",
+    "org.apache.spark.sql.types.IntegerType$",
+    "org.apache.spark.sql.types.LongType$",
+    "org.apache.spark.sql.types.BinaryType$",
+    "org.apache.spark.sql.types.BooleanType$",
+    "org.apache.spark.sql.types.DoubleType$",
+    "org.apache.spark.sql.types.FloatType$",
+    "org.apache.spark.sql.types.ArrayType",
+  };
 
   private static <T extends Record> void registerRecord(Kryo kryo, Class<T> type) {
     kryo.register(type, new RecordSerializer<>(type));

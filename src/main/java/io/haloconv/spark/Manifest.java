@@ -47,7 +47,7 @@ final class Manifest {
     } else {
       s.put("tile", "auto");
     }
-    s.put("channels", config.channels().toString());
+    s.put("channels", config.channels().cliName());
     s.put("normalize", config.normalization().toString());
     s.put("precision", config.precision().dtype());
     s.put("mode", config.mode().cliName());

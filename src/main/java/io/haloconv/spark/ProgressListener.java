@@ -68,7 +68,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
     String description = jobStart.properties() == null ? null
-        : jobStart.properties().getProperty(SparkContext.SPARK_JOB_DESCRIPTION());
+        : jobStart.properties().getProperty("spark.job.description");
     if ("haloconv convolve".equals(description)) {
       scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
       while (ids.hasNext()) {

@@ -150,11 +150,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
 
     private void closeSource() {
       if (source != null) {
-        try {
-          source.close();
-        } catch (IOException ignored) {
-          // the read finished; a failing close loses nothing
-        }
+        source.close();
         source = null;
         openPath = null;
       }

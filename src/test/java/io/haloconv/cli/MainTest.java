@@ -61,7 +61,7 @@ class MainTest {
             "--padding-mode: padding mode must be zeros, reflect, replicate or circular, got 'mirror'"),
         Arguments.of(featurize("--activation", "gelu"),
             "--activation: activation must be none, relu, leaky_relu:ALPHA, sigmoid or tanh, got 'gelu'"),
-        Arguments.of(featurize("--groups", "2"), "groups 2 must divide the bank's 4 filters"),
+        Arguments.of(featurize("--groups", "3"), "groups 3 must divide the bank's 4 filters"),
         Arguments.of(featurize("--tile", "0"), "--tile must be in [1, 65536], got 0"),
         Arguments.of(featurize("--precision", "float64"),
             "--precision: precision must be float32, float16 or bfloat16, got 'float64'"),
