@@ -53,7 +53,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
-  private static final FloatVector ZERO = FloatVector.zero(S);
   /** Widest position group of a micro-kernel; position lists are padded to a multiple of it. */
   private static final int POSITION_GROUP = 12;
   /** Input bytes a band of output rows may span, so that the band stays in L2 across blocks. */
@@ -101,6 +100,8 @@ final class VectorConvKernel implements ConvKernel {
   /** Output offset within a filter's plane of each position's vector, or −1 to scatter by lane. */
   private int[] outOffsets = new int[0];
   private final float[] lanes = new float[VL];
+  /** A micro-kernel's finished accumulators on their way to {@link #finish}. */
+  private final float[] tile = new float[24 * VL];
 
   private float[] output;
   private int outPlane;
@@ -352,24 +353,37 @@ final class VectorConvKernel implements ConvKernel {
     return capacity;
   }
 
-  /** Bias, then relu or leaky_relu, then the store of one accumulator of filter k, position j. */
-  private void finish(FloatVector acc, int k, int j) {
-    FloatVector v = acc.add(bias[k]);
-    if (activationCode == ACT_RELU) {
-      // v <= 0 → +0; NaN and positives pass: exactly Activation's scalar relu, -0 included.
-      v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-    } else if (activationCode == ACT_LEAKY) {
-      v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-    }
-    int o = outOffsets[j];
-    if (o >= 0) {
-      int at = k * outPlane + o;
-      v.intoArray(output, at);
-      if (activationCode == ACT_SCALAR) {
-        activation.apply(output, at, at + VL);
+  /**
+   * The epilogue of a block: bias, then relu or leaky_relu, then the one store of each accumulator
+   * that a micro-kernel left in {@link #tile} (filter i, vector q at (i·vectors + q)·VL). A loop in
+   * its own method rather than code repeated in each micro-kernel: C2 stops inlining once a method
+   * grows past its node budget, and an accumulator passed to a method that is not inlined is
+   * boxed. The detour through the tile costs one L1 store and load per accumulator.
+   */
+  private void finish(int blockFilters, int vectors, int k0, int j) {
+    final float[] t = tile;
+    for (int i = 0; i < blockFilters; i++) {
+      final int k = k0 + i;
+      final float b = bias[k];
+      final int plane = k * outPlane;
+      for (int q = 0; q < vectors; q++) {
+        FloatVector v = FloatVector.fromArray(S, t, (i * vectors + q) * VL).add(b);
+        if (activationCode == ACT_RELU) {
+          // v <= 0 → +0; NaN and positives pass: exactly Activation's scalar relu, -0 included.
+          v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+        } else if (activationCode == ACT_LEAKY) {
+          v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
+        }
+        final int o = outOffsets[j + q];
+        if (o >= 0) {
+          v.intoArray(output, plane + o);
+          if (activationCode == ACT_SCALAR) {
+            activation.apply(output, plane + o, plane + o + VL);
+          }
+        } else {
+          scatter(v, k, positions[j + q]);
+        }
       }
-    } else {
-      scatter(v, k, positions[j]);
     }
   }
 
@@ -433,14 +447,17 @@ final class VectorConvKernel implements ConvKernel {
     final int p0 = pos[j];
     final int p1 = pos[j + 1];
     final int p2 = pos[j + 2];
-    FloatVector a0_0 = ZERO, a0_1 = ZERO, a0_2 = ZERO;
-    FloatVector a1_0 = ZERO, a1_1 = ZERO, a1_2 = ZERO;
-    FloatVector a2_0 = ZERO, a2_1 = ZERO, a2_2 = ZERO;
-    FloatVector a3_0 = ZERO, a3_1 = ZERO, a3_2 = ZERO;
-    FloatVector a4_0 = ZERO, a4_1 = ZERO, a4_2 = ZERO;
-    FloatVector a5_0 = ZERO, a5_1 = ZERO, a5_2 = ZERO;
-    FloatVector a6_0 = ZERO, a6_1 = ZERO, a6_2 = ZERO;
-    FloatVector a7_0 = ZERO, a7_1 = ZERO, a7_2 = ZERO;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -479,30 +496,32 @@ final class VectorConvKernel implements ConvKernel {
       a7_1 = b7.fma(x1, a7_1);
       a7_2 = b7.fma(x2, a7_2);
     }
-    finish(a0_0, k0, j);
-    finish(a0_1, k0, j + 1);
-    finish(a0_2, k0, j + 2);
-    finish(a1_0, k0 + 1, j);
-    finish(a1_1, k0 + 1, j + 1);
-    finish(a1_2, k0 + 1, j + 2);
-    finish(a2_0, k0 + 2, j);
-    finish(a2_1, k0 + 2, j + 1);
-    finish(a2_2, k0 + 2, j + 2);
-    finish(a3_0, k0 + 3, j);
-    finish(a3_1, k0 + 3, j + 1);
-    finish(a3_2, k0 + 3, j + 2);
-    finish(a4_0, k0 + 4, j);
-    finish(a4_1, k0 + 4, j + 1);
-    finish(a4_2, k0 + 4, j + 2);
-    finish(a5_0, k0 + 5, j);
-    finish(a5_1, k0 + 5, j + 1);
-    finish(a5_2, k0 + 5, j + 2);
-    finish(a6_0, k0 + 6, j);
-    finish(a6_1, k0 + 6, j + 1);
-    finish(a6_2, k0 + 6, j + 2);
-    finish(a7_0, k0 + 7, j);
-    finish(a7_1, k0 + 7, j + 1);
-    finish(a7_2, k0 + 7, j + 2);
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
   }
 
   /** 4 filters × 6 vectors: 24 accumulators; per tap 6 loads and 4 broadcasts feed 24 FMAs. */
@@ -516,10 +535,13 @@ final class VectorConvKernel implements ConvKernel {
     final int p3 = pos[j + 3];
     final int p4 = pos[j + 4];
     final int p5 = pos[j + 5];
-    FloatVector a0_0 = ZERO, a0_1 = ZERO, a0_2 = ZERO, a0_3 = ZERO, a0_4 = ZERO, a0_5 = ZERO;
-    FloatVector a1_0 = ZERO, a1_1 = ZERO, a1_2 = ZERO, a1_3 = ZERO, a1_4 = ZERO, a1_5 = ZERO;
-    FloatVector a2_0 = ZERO, a2_1 = ZERO, a2_2 = ZERO, a2_3 = ZERO, a2_4 = ZERO, a2_5 = ZERO;
-    FloatVector a3_0 = ZERO, a3_1 = ZERO, a3_2 = ZERO, a3_3 = ZERO, a3_4 = ZERO, a3_5 = ZERO;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero, a2_3 = zero, a2_4 = zero, a2_5 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero, a3_3 = zero, a3_4 = zero, a3_5 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 4) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -557,30 +579,32 @@ final class VectorConvKernel implements ConvKernel {
       a3_4 = b3.fma(x4, a3_4);
       a3_5 = b3.fma(x5, a3_5);
     }
-    finish(a0_0, k0, j);
-    finish(a0_1, k0, j + 1);
-    finish(a0_2, k0, j + 2);
-    finish(a0_3, k0, j + 3);
-    finish(a0_4, k0, j + 4);
-    finish(a0_5, k0, j + 5);
-    finish(a1_0, k0 + 1, j);
-    finish(a1_1, k0 + 1, j + 1);
-    finish(a1_2, k0 + 1, j + 2);
-    finish(a1_3, k0 + 1, j + 3);
-    finish(a1_4, k0 + 1, j + 4);
-    finish(a1_5, k0 + 1, j + 5);
-    finish(a2_0, k0 + 2, j);
-    finish(a2_1, k0 + 2, j + 1);
-    finish(a2_2, k0 + 2, j + 2);
-    finish(a2_3, k0 + 2, j + 3);
-    finish(a2_4, k0 + 2, j + 4);
-    finish(a2_5, k0 + 2, j + 5);
-    finish(a3_0, k0 + 3, j);
-    finish(a3_1, k0 + 3, j + 1);
-    finish(a3_2, k0 + 3, j + 2);
-    finish(a3_3, k0 + 3, j + 3);
-    finish(a3_4, k0 + 3, j + 4);
-    finish(a3_5, k0 + 3, j + 5);
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a0_5.intoArray(out, 5 * VL);
+    a1_0.intoArray(out, 6 * VL);
+    a1_1.intoArray(out, 7 * VL);
+    a1_2.intoArray(out, 8 * VL);
+    a1_3.intoArray(out, 9 * VL);
+    a1_4.intoArray(out, 10 * VL);
+    a1_5.intoArray(out, 11 * VL);
+    a2_0.intoArray(out, 12 * VL);
+    a2_1.intoArray(out, 13 * VL);
+    a2_2.intoArray(out, 14 * VL);
+    a2_3.intoArray(out, 15 * VL);
+    a2_4.intoArray(out, 16 * VL);
+    a2_5.intoArray(out, 17 * VL);
+    a3_0.intoArray(out, 18 * VL);
+    a3_1.intoArray(out, 19 * VL);
+    a3_2.intoArray(out, 20 * VL);
+    a3_3.intoArray(out, 21 * VL);
+    a3_4.intoArray(out, 22 * VL);
+    a3_5.intoArray(out, 23 * VL);
+    finish(4, 6, k0, j);
   }
 
   /** 2 filters × 12 vectors: 24 accumulators; per tap 12 loads and 2 broadcasts feed 24 FMAs. */
@@ -600,8 +624,11 @@ final class VectorConvKernel implements ConvKernel {
     final int p9 = pos[j + 9];
     final int p10 = pos[j + 10];
     final int p11 = pos[j + 11];
-    FloatVector a0_0 = ZERO, a0_1 = ZERO, a0_2 = ZERO, a0_3 = ZERO, a0_4 = ZERO, a0_5 = ZERO, a0_6 = ZERO, a0_7 = ZERO, a0_8 = ZERO, a0_9 = ZERO, a0_10 = ZERO, a0_11 = ZERO;
-    FloatVector a1_0 = ZERO, a1_1 = ZERO, a1_2 = ZERO, a1_3 = ZERO, a1_4 = ZERO, a1_5 = ZERO, a1_6 = ZERO, a1_7 = ZERO, a1_8 = ZERO, a1_9 = ZERO, a1_10 = ZERO, a1_11 = ZERO;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero, a0_8 = zero, a0_9 = zero, a0_10 = zero, a0_11 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero, a1_6 = zero, a1_7 = zero, a1_8 = zero, a1_9 = zero, a1_10 = zero, a1_11 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 2) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -643,30 +670,32 @@ final class VectorConvKernel implements ConvKernel {
       a1_10 = b1.fma(x10, a1_10);
       a1_11 = b1.fma(x11, a1_11);
     }
-    finish(a0_0, k0, j);
-    finish(a0_1, k0, j + 1);
-    finish(a0_2, k0, j + 2);
-    finish(a0_3, k0, j + 3);
-    finish(a0_4, k0, j + 4);
-    finish(a0_5, k0, j + 5);
-    finish(a0_6, k0, j + 6);
-    finish(a0_7, k0, j + 7);
-    finish(a0_8, k0, j + 8);
-    finish(a0_9, k0, j + 9);
-    finish(a0_10, k0, j + 10);
-    finish(a0_11, k0, j + 11);
-    finish(a1_0, k0 + 1, j);
-    finish(a1_1, k0 + 1, j + 1);
-    finish(a1_2, k0 + 1, j + 2);
-    finish(a1_3, k0 + 1, j + 3);
-    finish(a1_4, k0 + 1, j + 4);
-    finish(a1_5, k0 + 1, j + 5);
-    finish(a1_6, k0 + 1, j + 6);
-    finish(a1_7, k0 + 1, j + 7);
-    finish(a1_8, k0 + 1, j + 8);
-    finish(a1_9, k0 + 1, j + 9);
-    finish(a1_10, k0 + 1, j + 10);
-    finish(a1_11, k0 + 1, j + 11);
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a0_5.intoArray(out, 5 * VL);
+    a0_6.intoArray(out, 6 * VL);
+    a0_7.intoArray(out, 7 * VL);
+    a0_8.intoArray(out, 8 * VL);
+    a0_9.intoArray(out, 9 * VL);
+    a0_10.intoArray(out, 10 * VL);
+    a0_11.intoArray(out, 11 * VL);
+    a1_0.intoArray(out, 12 * VL);
+    a1_1.intoArray(out, 13 * VL);
+    a1_2.intoArray(out, 14 * VL);
+    a1_3.intoArray(out, 15 * VL);
+    a1_4.intoArray(out, 16 * VL);
+    a1_5.intoArray(out, 17 * VL);
+    a1_6.intoArray(out, 18 * VL);
+    a1_7.intoArray(out, 19 * VL);
+    a1_8.intoArray(out, 20 * VL);
+    a1_9.intoArray(out, 21 * VL);
+    a1_10.intoArray(out, 22 * VL);
+    a1_11.intoArray(out, 23 * VL);
+    finish(2, 12, k0, j);
   }
 
   /** 1 filter × 12 vectors: 12 independent FMA chains, enough to cover FMA latency on two pipes. */
@@ -686,7 +715,10 @@ final class VectorConvKernel implements ConvKernel {
     final int p9 = pos[j + 9];
     final int p10 = pos[j + 10];
     final int p11 = pos[j + 11];
-    FloatVector a0_0 = ZERO, a0_1 = ZERO, a0_2 = ZERO, a0_3 = ZERO, a0_4 = ZERO, a0_5 = ZERO, a0_6 = ZERO, a0_7 = ZERO, a0_8 = ZERO, a0_9 = ZERO, a0_10 = ZERO, a0_11 = ZERO;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero, a0_8 = zero, a0_9 = zero, a0_10 = zero, a0_11 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 1) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -715,17 +747,19 @@ final class VectorConvKernel implements ConvKernel {
       a0_10 = b0.fma(x10, a0_10);
       a0_11 = b0.fma(x11, a0_11);
     }
-    finish(a0_0, k0, j);
-    finish(a0_1, k0, j + 1);
-    finish(a0_2, k0, j + 2);
-    finish(a0_3, k0, j + 3);
-    finish(a0_4, k0, j + 4);
-    finish(a0_5, k0, j + 5);
-    finish(a0_6, k0, j + 6);
-    finish(a0_7, k0, j + 7);
-    finish(a0_8, k0, j + 8);
-    finish(a0_9, k0, j + 9);
-    finish(a0_10, k0, j + 10);
-    finish(a0_11, k0, j + 11);
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a0_5.intoArray(out, 5 * VL);
+    a0_6.intoArray(out, 6 * VL);
+    a0_7.intoArray(out, 7 * VL);
+    a0_8.intoArray(out, 8 * VL);
+    a0_9.intoArray(out, 9 * VL);
+    a0_10.intoArray(out, 10 * VL);
+    a0_11.intoArray(out, 11 * VL);
+    finish(1, 12, k0, j);
   }
 }
