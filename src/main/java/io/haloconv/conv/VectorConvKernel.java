@@ -53,7 +53,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
-  /** Widest position group of a micro-kernel; position lists are padded to a multiple of it. */
+  /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
   private static final int POSITION_GROUP = 12;
   /** Input bytes a band of output rows may span, so that the band stays in L2 across blocks. */
   private static final int BAND_BYTES = 192 * 1024;
@@ -80,7 +80,7 @@ final class VectorConvKernel implements ConvKernel {
   private final int activationCode;
   private final float alpha;
 
-  /** Per block: first filter, filter count (8, 4, 2 or 1), offset of its packed weights. */
+  /** Per block: first filter, filter count (4, 2 or 1), offset of its packed weights. */
   private final int[] blockFirst;
   private final int[] blockSize;
   private final int[] blockWeights;
@@ -97,15 +97,23 @@ final class VectorConvKernel implements ConvKernel {
 
   private float[] phases = new float[0];
   private int[] positions = new int[0];
-  /** Output offset within a filter's plane of each position's vector, or −1 to scatter by lane. */
+  /** Offset within a filter's plane of {@link #destination} where each position's vector goes. */
   private int[] outOffsets = new int[0];
-  private final float[] lanes = new float[VL];
+  /** Flat mode's band of outputs, wv wide with the halo columns, before they are dropped. */
+  private float[] flatBand = new float[0];
   /** A micro-kernel's finished accumulators on their way to {@link #finish}. */
-  private final float[] tile = new float[24 * VL];
+  private final float[] tile = new float[20 * VL];
 
   private float[] output;
   private int outPlane;
   private int outWidth;
+  /** Where blocks store: the output (row mode) or {@link #flatBand}; filter k at k·plane. */
+  private float[] destination;
+  private int destinationPlane;
+  /** True for none and relu, which micro-kernels apply in registers before their only store. */
+  private final boolean fusedEpilogue;
+  /** Values ≤ this become +0: 0 for relu; NaN, which no value is ≤, for none. */
+  private final float reluFloor;
 
   VectorConvKernel(FilterBank bank, ConvSpec spec) {
     spec.checkBank(bank);
@@ -136,6 +144,8 @@ final class VectorConvKernel implements ConvKernel {
         activationCode = ACT_SCALAR;
     }
     alpha = activation.alpha();
+    fusedEpilogue = activationCode == ACT_NONE || activationCode == ACT_RELU;
+    reluFloor = activationCode == ACT_RELU ? 0f : Float.NaN;
     int taps = channelsPerGroup * kernelHeight * kernelWidth;
     tapOffsets = new int[taps];
 
@@ -148,7 +158,7 @@ final class VectorConvKernel implements ConvKernel {
       int end = k + filtersPerGroup;
       while (k < end) {
         int left = end - k;
-        int s = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        int s = left >= 4 ? 4 : left >= 2 ? 2 : 1;
         first[count] = k;
         size[count] = s;
         count++;
@@ -191,18 +201,37 @@ final class VectorConvKernel implements ConvKernel {
         scalar(src, outHeight, outWidth);
         return;
       }
-      long rowVectors = outWidth >= VL ? (long) outHeight * ((outWidth + VL - 1) / VL) : Long.MAX_VALUE;
+      long rowVectors =
+          outWidth >= VL ? (long) outHeight * ((outWidth + VL - 1) / VL) : Long.MAX_VALUE;
       long flatVectors = (last + VL - 1) / VL;
       boolean rowMode = rowVectors <= flatVectors;
       long rowBytes = 4L * channels * strideHeight * inWidth;
       int bandRows = (int) Math.max(1, Math.min(outHeight, BAND_BYTES / rowBytes));
+      if (rowMode) {
+        destination = output;
+        destinationPlane = outPlane;
+      } else {
+        // A margin of VL on both sides: a vector may start up to VL before a band shorter than VL,
+        // and end up to VL after it when it starts at 0.
+        destinationPlane = 2 * VL + bandRows * wv;
+        int size = filters * destinationPlane;
+        if (flatBand.length < size) {
+          flatBand = new float[size];
+        }
+        destination = flatBand;
+      }
       for (int oy0 = 0; oy0 < outHeight; oy0 += bandRows) {
         int oy1 = Math.min(outHeight, oy0 + bandRows);
-        int n = rowMode ? rowPositions(oy0, oy1) : flatPositions(oy0, oy1, last);
-        sweep(src, n);
+        if (rowMode) {
+          sweep(src, rowPositions(oy0, oy1));
+        } else {
+          sweep(src, flatPositions(oy0, oy1, last));
+          dropHaloColumns(oy0, oy1);
+        }
       }
     } finally {
       this.output = null;
+      this.destination = null;
     }
   }
 
@@ -213,19 +242,14 @@ final class VectorConvKernel implements ConvKernel {
       int inBase = (k0 / filtersPerGroup) * groupStride;
       int wBase = blockWeights[b];
       switch (blockSize[b]) {
-        case 8:
-          for (int j = 0; j < n; j += 3) {
-            block8x3(src, inBase, wBase, k0, j);
-          }
-          break;
         case 4:
-          for (int j = 0; j < n; j += 6) {
-            block4x6(src, inBase, wBase, k0, j);
+          for (int j = 0; j < n; j += 5) {
+            block4x5(src, inBase, wBase, k0, j);
           }
           break;
         case 2:
-          for (int j = 0; j < n; j += 12) {
-            block2x12(src, inBase, wBase, k0, j);
+          for (int j = 0; j < n; j += 8) {
+            block2x8(src, inBase, wBase, k0, j);
           }
           break;
         default:
@@ -318,25 +342,42 @@ final class VectorConvKernel implements ConvKernel {
     return pad(j, n);
   }
 
-  /** Flat mode: vectors at every VL-th flat position of the band, the last one ending at its end. */
+  /**
+   * Flat mode: vectors at every VL-th flat position of the band, the last one ending at the last
+   * real position. They store into {@link #flatBand} at VL + (p − band start).
+   */
   private int flatPositions(int oy0, int oy1, int last) {
     int a = oy0 * phaseWidth;
     int b = Math.min(last, oy1 * phaseWidth);
     int n = ensurePositions((b - a + VL - 1) / VL);
     int j = 0;
     for (int p = a; p < b; p += VL) {
-      int q = Math.min(p, last - VL); // never read past the last real position
+      // The band's last vector ends exactly at the band's end (b ≤ last, so it never reads past
+      // the last real position); in a band shorter than a vector it starts at 0.
+      int q = Math.max(0, Math.min(p, b - VL));
       positions[j] = q;
-      int oy = q / phaseWidth;
-      int ox = q - oy * phaseWidth;
-      outOffsets[j] = ox + VL <= outWidth ? oy * outWidth + ox : -1;
+      outOffsets[j] = VL + q - a;
       j++;
     }
     return pad(j, n);
   }
 
+  /** Copies the real columns of a flat-mode band to the output, dropping the halo columns. */
+  private void dropHaloColumns(int oy0, int oy1) {
+    int wv = phaseWidth;
+    for (int k = 0; k < filters; k++) {
+      int from = k * destinationPlane + VL;
+      int to = k * outPlane + oy0 * outWidth;
+      for (int oy = oy0; oy < oy1; oy++) {
+        System.arraycopy(flatBand, from, output, to, outWidth);
+        from += wv;
+        to += outWidth;
+      }
+    }
+  }
+
   private int ensurePositions(int count) {
-    int capacity = (count + POSITION_GROUP - 1) / POSITION_GROUP * POSITION_GROUP;
+    int capacity = count + POSITION_GROUP;
     if (positions.length < capacity) {
       positions = new int[capacity];
       outOffsets = new int[capacity];
@@ -344,63 +385,45 @@ final class VectorConvKernel implements ConvKernel {
     return capacity;
   }
 
-  /** Repeats the last position up to a whole group: the repeats store the same values again. */
+  /**
+   * Repeats the last position after the {@code used} ones, so that a block taking V positions at a
+   * time can run past the end: the repeats compute and store the same values again.
+   */
   private int pad(int used, int capacity) {
     for (int j = used; j < capacity; j++) {
       positions[j] = positions[used - 1];
       outOffsets[j] = outOffsets[used - 1];
     }
-    return capacity;
+    return used;
   }
 
   /**
-   * The epilogue of a block: bias, then relu or leaky_relu, then the one store of each accumulator
-   * that a micro-kernel left in {@link #tile} (filter i, vector q at (i·vectors + q)·VL). A loop in
-   * its own method rather than code repeated in each micro-kernel: C2 stops inlining once a method
-   * grows past its node budget, and an accumulator passed to a method that is not inlined is
-   * boxed. The detour through the tile costs one L1 store and load per accumulator.
+   * The epilogue of a block for leaky_relu, sigmoid and tanh: bias, the activation, the store of
+   * each accumulator that a micro-kernel left in {@link #tile} (filter i, vector q at (i·vectors +
+   * q)·VL). A loop in its own method rather than code in each micro-kernel: C2 stops inlining once
+   * a method grows past its node budget, and an accumulator passed to a method that is not inlined
+   * is boxed. None and relu, the common cases, are fused into the micro-kernels instead.
    */
   private void finish(int blockFilters, int vectors, int k0, int j) {
     final float[] t = tile;
+    final float[] out = destination;
     for (int i = 0; i < blockFilters; i++) {
       final int k = k0 + i;
       final float b = bias[k];
-      final int plane = k * outPlane;
+      final int plane = k * destinationPlane;
       for (int q = 0; q < vectors; q++) {
         FloatVector v = FloatVector.fromArray(S, t, (i * vectors + q) * VL).add(b);
-        if (activationCode == ACT_RELU) {
+        final int at = plane + outOffsets[j + q];
+        if (activationCode == ACT_LEAKY) {
+          v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f)).intoArray(out, at);
+        } else if (activationCode == ACT_RELU) {
           // v <= 0 → +0; NaN and positives pass: exactly Activation's scalar relu, -0 included.
-          v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-        } else if (activationCode == ACT_LEAKY) {
-          v = v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f));
-        }
-        final int o = outOffsets[j + q];
-        if (o >= 0) {
-          v.intoArray(output, plane + o);
-          if (activationCode == ACT_SCALAR) {
-            activation.apply(output, plane + o, plane + o + VL);
-          }
+          v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(out, at);
         } else {
-          scatter(v, k, positions[j + q]);
-        }
-      }
-    }
-  }
-
-  /** Stores the lanes of a flat-mode vector that land on real outputs, skipping halo columns. */
-  private void scatter(FloatVector v, int k, int p) {
-    v.intoArray(lanes, 0);
-    int wv = phaseWidth;
-    int base = k * outPlane;
-    for (int l = 0; l < VL; l++) {
-      int q = p + l;
-      int oy = q / wv;
-      int ox = q - oy * wv;
-      if (ox < outWidth) {
-        int at = base + oy * outWidth + ox;
-        output[at] = lanes[l];
-        if (activationCode == ACT_SCALAR) {
-          activation.apply(output, at, at + 1);
+          v.intoArray(out, at);
+          if (activationCode == ACT_SCALAR) {
+            activation.apply(out, at, at + VL);
+          }
         }
       }
     }
@@ -439,93 +462,8 @@ final class VectorConvKernel implements ConvKernel {
   // an array of vectors would not be). Tap loop outermost inside the block: one pass over the
   // taps produces finished outputs, so nothing is reloaded or stored before the epilogue.
 
-  /** 8 filters × 3 vectors: 24 accumulators; per tap 3 loads and 8 broadcasts feed 24 FMAs. */
-  private void block8x3(float[] src, int inBase, int wBase, int k0, int j) {
-    final int[] taps = tapOffsets;
-    final float[] w = packedWeights;
-    final int[] pos = positions;
-    final int p0 = pos[j];
-    final int p1 = pos[j + 1];
-    final int p2 = pos[j + 2];
-    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
-    // constant vector object, and would allocate a box per FMA.
-    final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
-    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
-    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
-    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
-    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
-    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
-    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
-    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
-      final int off = inBase + taps[t];
-      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
-      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
-      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
-      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
-      a0_0 = b0.fma(x0, a0_0);
-      a0_1 = b0.fma(x1, a0_1);
-      a0_2 = b0.fma(x2, a0_2);
-      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
-      a1_0 = b1.fma(x0, a1_0);
-      a1_1 = b1.fma(x1, a1_1);
-      a1_2 = b1.fma(x2, a1_2);
-      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
-      a2_0 = b2.fma(x0, a2_0);
-      a2_1 = b2.fma(x1, a2_1);
-      a2_2 = b2.fma(x2, a2_2);
-      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
-      a3_0 = b3.fma(x0, a3_0);
-      a3_1 = b3.fma(x1, a3_1);
-      a3_2 = b3.fma(x2, a3_2);
-      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
-      a4_0 = b4.fma(x0, a4_0);
-      a4_1 = b4.fma(x1, a4_1);
-      a4_2 = b4.fma(x2, a4_2);
-      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
-      a5_0 = b5.fma(x0, a5_0);
-      a5_1 = b5.fma(x1, a5_1);
-      a5_2 = b5.fma(x2, a5_2);
-      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
-      a6_0 = b6.fma(x0, a6_0);
-      a6_1 = b6.fma(x1, a6_1);
-      a6_2 = b6.fma(x2, a6_2);
-      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
-      a7_0 = b7.fma(x0, a7_0);
-      a7_1 = b7.fma(x1, a7_1);
-      a7_2 = b7.fma(x2, a7_2);
-    }
-    final float[] out = tile;
-    a0_0.intoArray(out, 0);
-    a0_1.intoArray(out, VL);
-    a0_2.intoArray(out, 2 * VL);
-    a1_0.intoArray(out, 3 * VL);
-    a1_1.intoArray(out, 4 * VL);
-    a1_2.intoArray(out, 5 * VL);
-    a2_0.intoArray(out, 6 * VL);
-    a2_1.intoArray(out, 7 * VL);
-    a2_2.intoArray(out, 8 * VL);
-    a3_0.intoArray(out, 9 * VL);
-    a3_1.intoArray(out, 10 * VL);
-    a3_2.intoArray(out, 11 * VL);
-    a4_0.intoArray(out, 12 * VL);
-    a4_1.intoArray(out, 13 * VL);
-    a4_2.intoArray(out, 14 * VL);
-    a5_0.intoArray(out, 15 * VL);
-    a5_1.intoArray(out, 16 * VL);
-    a5_2.intoArray(out, 17 * VL);
-    a6_0.intoArray(out, 18 * VL);
-    a6_1.intoArray(out, 19 * VL);
-    a6_2.intoArray(out, 20 * VL);
-    a7_0.intoArray(out, 21 * VL);
-    a7_1.intoArray(out, 22 * VL);
-    a7_2.intoArray(out, 23 * VL);
-    finish(8, 3, k0, j);
-  }
-
-  /** 4 filters × 6 vectors: 24 accumulators; per tap 6 loads and 4 broadcasts feed 24 FMAs. */
-  private void block4x6(float[] src, int inBase, int wBase, int k0, int j) {
+  /** 4 filters × 5 vectors: 20 accumulators; per tap 5 loads and 4 broadcasts feed 20 FMAs. With the 5 inputs and 4 weights that is 29 of the 32 vector registers: no spills (8×3 spilled two accumulators per tap and ran 15–25% slower). */
+  private void block4x5(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
     final int[] pos = positions;
@@ -534,14 +472,13 @@ final class VectorConvKernel implements ConvKernel {
     final int p2 = pos[j + 2];
     final int p3 = pos[j + 3];
     final int p4 = pos[j + 4];
-    final int p5 = pos[j + 5];
     // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
     // constant vector object, and would allocate a box per FMA.
     final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero;
-    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero, a2_3 = zero, a2_4 = zero, a2_5 = zero;
-    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero, a3_3 = zero, a3_4 = zero, a3_5 = zero;
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero, a2_3 = zero, a2_4 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero, a3_3 = zero, a3_4 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 4) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -549,35 +486,89 @@ final class VectorConvKernel implements ConvKernel {
       final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
       final FloatVector x3 = FloatVector.fromArray(S, src, off + p3);
       final FloatVector x4 = FloatVector.fromArray(S, src, off + p4);
-      final FloatVector x5 = FloatVector.fromArray(S, src, off + p5);
       final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
       a0_0 = b0.fma(x0, a0_0);
       a0_1 = b0.fma(x1, a0_1);
       a0_2 = b0.fma(x2, a0_2);
       a0_3 = b0.fma(x3, a0_3);
       a0_4 = b0.fma(x4, a0_4);
-      a0_5 = b0.fma(x5, a0_5);
       final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
       a1_0 = b1.fma(x0, a1_0);
       a1_1 = b1.fma(x1, a1_1);
       a1_2 = b1.fma(x2, a1_2);
       a1_3 = b1.fma(x3, a1_3);
       a1_4 = b1.fma(x4, a1_4);
-      a1_5 = b1.fma(x5, a1_5);
       final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
       a2_0 = b2.fma(x0, a2_0);
       a2_1 = b2.fma(x1, a2_1);
       a2_2 = b2.fma(x2, a2_2);
       a2_3 = b2.fma(x3, a2_3);
       a2_4 = b2.fma(x4, a2_4);
-      a2_5 = b2.fma(x5, a2_5);
       final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
       a3_0 = b3.fma(x0, a3_0);
       a3_1 = b3.fma(x1, a3_1);
       a3_2 = b3.fma(x2, a3_2);
       a3_3 = b3.fma(x3, a3_3);
       a3_4 = b3.fma(x4, a3_4);
-      a3_5 = b3.fma(x5, a3_5);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int plane0 = (k0) * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final FloatVector r1_3 = a1_3.add(c1);
+      r1_3.blend(zero, r1_3.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o3);
+      final FloatVector r1_4 = a1_4.add(c1);
+      r1_4.blend(zero, r1_4.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o4);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final FloatVector r2_3 = a2_3.add(c2);
+      r2_3.blend(zero, r2_3.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o3);
+      final FloatVector r2_4 = a2_4.add(c2);
+      r2_4.blend(zero, r2_4.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o4);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final FloatVector r3_3 = a3_3.add(c3);
+      r3_3.blend(zero, r3_3.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o3);
+      final FloatVector r3_4 = a3_4.add(c3);
+      r3_4.blend(zero, r3_4.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o4);
+      return;
     }
     final float[] out = tile;
     a0_0.intoArray(out, 0);
@@ -585,30 +576,26 @@ final class VectorConvKernel implements ConvKernel {
     a0_2.intoArray(out, 2 * VL);
     a0_3.intoArray(out, 3 * VL);
     a0_4.intoArray(out, 4 * VL);
-    a0_5.intoArray(out, 5 * VL);
-    a1_0.intoArray(out, 6 * VL);
-    a1_1.intoArray(out, 7 * VL);
-    a1_2.intoArray(out, 8 * VL);
-    a1_3.intoArray(out, 9 * VL);
-    a1_4.intoArray(out, 10 * VL);
-    a1_5.intoArray(out, 11 * VL);
-    a2_0.intoArray(out, 12 * VL);
-    a2_1.intoArray(out, 13 * VL);
-    a2_2.intoArray(out, 14 * VL);
-    a2_3.intoArray(out, 15 * VL);
-    a2_4.intoArray(out, 16 * VL);
-    a2_5.intoArray(out, 17 * VL);
-    a3_0.intoArray(out, 18 * VL);
-    a3_1.intoArray(out, 19 * VL);
-    a3_2.intoArray(out, 20 * VL);
-    a3_3.intoArray(out, 21 * VL);
-    a3_4.intoArray(out, 22 * VL);
-    a3_5.intoArray(out, 23 * VL);
-    finish(4, 6, k0, j);
+    a1_0.intoArray(out, 5 * VL);
+    a1_1.intoArray(out, 6 * VL);
+    a1_2.intoArray(out, 7 * VL);
+    a1_3.intoArray(out, 8 * VL);
+    a1_4.intoArray(out, 9 * VL);
+    a2_0.intoArray(out, 10 * VL);
+    a2_1.intoArray(out, 11 * VL);
+    a2_2.intoArray(out, 12 * VL);
+    a2_3.intoArray(out, 13 * VL);
+    a2_4.intoArray(out, 14 * VL);
+    a3_0.intoArray(out, 15 * VL);
+    a3_1.intoArray(out, 16 * VL);
+    a3_2.intoArray(out, 17 * VL);
+    a3_3.intoArray(out, 18 * VL);
+    a3_4.intoArray(out, 19 * VL);
+    finish(4, 5, k0, j);
   }
 
-  /** 2 filters × 12 vectors: 24 accumulators; per tap 12 loads and 2 broadcasts feed 24 FMAs. */
-  private void block2x12(float[] src, int inBase, int wBase, int k0, int j) {
+  /** 2 filters × 8 vectors, for a group's remaining 2 or 3 filters: 16 accumulators, 26 registers. */
+  private void block2x8(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
     final int[] pos = positions;
@@ -620,15 +607,11 @@ final class VectorConvKernel implements ConvKernel {
     final int p5 = pos[j + 5];
     final int p6 = pos[j + 6];
     final int p7 = pos[j + 7];
-    final int p8 = pos[j + 8];
-    final int p9 = pos[j + 9];
-    final int p10 = pos[j + 10];
-    final int p11 = pos[j + 11];
     // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
     // constant vector object, and would allocate a box per FMA.
     final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero, a0_8 = zero, a0_9 = zero, a0_10 = zero, a0_11 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero, a1_6 = zero, a1_7 = zero, a1_8 = zero, a1_9 = zero, a1_10 = zero, a1_11 = zero;
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero, a1_6 = zero, a1_7 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 2) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -639,10 +622,6 @@ final class VectorConvKernel implements ConvKernel {
       final FloatVector x5 = FloatVector.fromArray(S, src, off + p5);
       final FloatVector x6 = FloatVector.fromArray(S, src, off + p6);
       final FloatVector x7 = FloatVector.fromArray(S, src, off + p7);
-      final FloatVector x8 = FloatVector.fromArray(S, src, off + p8);
-      final FloatVector x9 = FloatVector.fromArray(S, src, off + p9);
-      final FloatVector x10 = FloatVector.fromArray(S, src, off + p10);
-      final FloatVector x11 = FloatVector.fromArray(S, src, off + p11);
       final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
       a0_0 = b0.fma(x0, a0_0);
       a0_1 = b0.fma(x1, a0_1);
@@ -652,10 +631,6 @@ final class VectorConvKernel implements ConvKernel {
       a0_5 = b0.fma(x5, a0_5);
       a0_6 = b0.fma(x6, a0_6);
       a0_7 = b0.fma(x7, a0_7);
-      a0_8 = b0.fma(x8, a0_8);
-      a0_9 = b0.fma(x9, a0_9);
-      a0_10 = b0.fma(x10, a0_10);
-      a0_11 = b0.fma(x11, a0_11);
       final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
       a1_0 = b1.fma(x0, a1_0);
       a1_1 = b1.fma(x1, a1_1);
@@ -665,10 +640,56 @@ final class VectorConvKernel implements ConvKernel {
       a1_5 = b1.fma(x5, a1_5);
       a1_6 = b1.fma(x6, a1_6);
       a1_7 = b1.fma(x7, a1_7);
-      a1_8 = b1.fma(x8, a1_8);
-      a1_9 = b1.fma(x9, a1_9);
-      a1_10 = b1.fma(x10, a1_10);
-      a1_11 = b1.fma(x11, a1_11);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int o5 = at[j + 5];
+      final int o6 = at[j + 6];
+      final int o7 = at[j + 7];
+      final int plane0 = (k0) * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final FloatVector r0_5 = a0_5.add(c0);
+      r0_5.blend(zero, r0_5.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o5);
+      final FloatVector r0_6 = a0_6.add(c0);
+      r0_6.blend(zero, r0_6.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o6);
+      final FloatVector r0_7 = a0_7.add(c0);
+      r0_7.blend(zero, r0_7.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o7);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final FloatVector r1_3 = a1_3.add(c1);
+      r1_3.blend(zero, r1_3.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o3);
+      final FloatVector r1_4 = a1_4.add(c1);
+      r1_4.blend(zero, r1_4.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o4);
+      final FloatVector r1_5 = a1_5.add(c1);
+      r1_5.blend(zero, r1_5.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o5);
+      final FloatVector r1_6 = a1_6.add(c1);
+      r1_6.blend(zero, r1_6.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o6);
+      final FloatVector r1_7 = a1_7.add(c1);
+      r1_7.blend(zero, r1_7.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o7);
+      return;
     }
     final float[] out = tile;
     a0_0.intoArray(out, 0);
@@ -679,26 +700,18 @@ final class VectorConvKernel implements ConvKernel {
     a0_5.intoArray(out, 5 * VL);
     a0_6.intoArray(out, 6 * VL);
     a0_7.intoArray(out, 7 * VL);
-    a0_8.intoArray(out, 8 * VL);
-    a0_9.intoArray(out, 9 * VL);
-    a0_10.intoArray(out, 10 * VL);
-    a0_11.intoArray(out, 11 * VL);
-    a1_0.intoArray(out, 12 * VL);
-    a1_1.intoArray(out, 13 * VL);
-    a1_2.intoArray(out, 14 * VL);
-    a1_3.intoArray(out, 15 * VL);
-    a1_4.intoArray(out, 16 * VL);
-    a1_5.intoArray(out, 17 * VL);
-    a1_6.intoArray(out, 18 * VL);
-    a1_7.intoArray(out, 19 * VL);
-    a1_8.intoArray(out, 20 * VL);
-    a1_9.intoArray(out, 21 * VL);
-    a1_10.intoArray(out, 22 * VL);
-    a1_11.intoArray(out, 23 * VL);
-    finish(2, 12, k0, j);
+    a1_0.intoArray(out, 8 * VL);
+    a1_1.intoArray(out, 9 * VL);
+    a1_2.intoArray(out, 10 * VL);
+    a1_3.intoArray(out, 11 * VL);
+    a1_4.intoArray(out, 12 * VL);
+    a1_5.intoArray(out, 13 * VL);
+    a1_6.intoArray(out, 14 * VL);
+    a1_7.intoArray(out, 15 * VL);
+    finish(2, 8, k0, j);
   }
 
-  /** 1 filter × 12 vectors: 12 independent FMA chains, enough to cover FMA latency on two pipes. */
+  /** 1 filter × 12 vectors, for a last filter and depthwise groups: 12 independent FMA chains, enough to cover the FMA latency. */
   private void block1x12(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
@@ -746,6 +759,50 @@ final class VectorConvKernel implements ConvKernel {
       a0_9 = b0.fma(x9, a0_9);
       a0_10 = b0.fma(x10, a0_10);
       a0_11 = b0.fma(x11, a0_11);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int o5 = at[j + 5];
+      final int o6 = at[j + 6];
+      final int o7 = at[j + 7];
+      final int o8 = at[j + 8];
+      final int o9 = at[j + 9];
+      final int o10 = at[j + 10];
+      final int o11 = at[j + 11];
+      final int plane0 = (k0) * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final FloatVector r0_5 = a0_5.add(c0);
+      r0_5.blend(zero, r0_5.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o5);
+      final FloatVector r0_6 = a0_6.add(c0);
+      r0_6.blend(zero, r0_6.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o6);
+      final FloatVector r0_7 = a0_7.add(c0);
+      r0_7.blend(zero, r0_7.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o7);
+      final FloatVector r0_8 = a0_8.add(c0);
+      r0_8.blend(zero, r0_8.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o8);
+      final FloatVector r0_9 = a0_9.add(c0);
+      r0_9.blend(zero, r0_9.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o9);
+      final FloatVector r0_10 = a0_10.add(c0);
+      r0_10.blend(zero, r0_10.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o10);
+      final FloatVector r0_11 = a0_11.add(c0);
+      r0_11.blend(zero, r0_11.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o11);
+      return;
     }
     final float[] out = tile;
     a0_0.intoArray(out, 0);
