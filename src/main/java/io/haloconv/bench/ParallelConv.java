@@ -24,13 +24,19 @@ import java.util.function.BiFunction;
  * whatever it does inside {@code convolve} (the vector kernel's stride phase split, for example).
  */
 final class ParallelConv implements AutoCloseable {
-  /** One call of a kernel: a padded window and the outputs it fills. */
-  private record Part(float[] input, int inHeight, int inWidth, float[] output, int outHeight, int outWidth) {}
+  /** One call of a kernel: a padded window and the outputs it fills, from output row {@code outY0}. */
+  private record Part(
+      int image, int outY0, float[] input, int inHeight, int inWidth, float[] output, int outHeight,
+      int outWidth) {}
 
   private final List<List<Part>> partsPerThread = new ArrayList<>();
   private final List<ConvKernel> kernels = new ArrayList<>();
+  private final List<Part> parts = new ArrayList<>();
   private final ExecutorService pool;
   private final String split;
+  private final int filters;
+  private final int outHeight;
+  private final int outWidth;
 
   ParallelConv(
       BenchShape shape,
@@ -46,6 +52,9 @@ final class ParallelConv implements AutoCloseable {
             .build();
     int outH = shape.outHeight();
     int outW = shape.outWidth();
+    filters = shape.k();
+    outHeight = outH;
+    outWidth = outW;
     int paddedH = shape.h() + 2 * shape.padding();
     int paddedW = shape.w() + 2 * shape.padding();
     boolean byImage = shape.n() % threads == 0;
@@ -71,7 +80,9 @@ final class ParallelConv implements AutoCloseable {
         }
         float[] out = new float[shape.k() * (oy1 - oy0) * outW];
         int thread = byImage ? image / (shape.n() / threads) : b;
-        partsPerThread.get(thread).add(new Part(window, rows, paddedW, out, oy1 - oy0, outW));
+        Part part = new Part(image, oy0, window, rows, paddedW, out, oy1 - oy0, outW);
+        partsPerThread.get(thread).add(part);
+        parts.add(part);
       }
     }
     pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemon()) : null;
@@ -80,6 +91,21 @@ final class ParallelConv implements AutoCloseable {
   /** How the work was split: {@code batch} or {@code rows}. */
   String split() {
     return split;
+  }
+
+  /** The K×outH×outW feature map of one image of the batch, assembled from the threads' parts. */
+  float[] featureMap(int image) {
+    float[] map = new float[filters * outHeight * outWidth];
+    for (Part p : parts) {
+      if (p.image != image) {
+        continue;
+      }
+      for (int k = 0; k < filters; k++) {
+        System.arraycopy(p.output, k * p.outHeight * outWidth,
+            map, (k * outHeight + p.outY0) * outWidth, p.outHeight * outWidth);
+      }
+    }
+    return map;
   }
 
   private static FilterBank bank(BenchShape shape, long seed) {

@@ -23,21 +23,28 @@ import jdk.incubator.vector.VectorSpecies;
  *       one shifted left to end exactly at the row's end (it recomputes a few outputs, bitwise
  *       identically, instead of running a scalar tail). Flat mode, used when rows are narrow (56
  *       outputs of a 58-wide window), lets vectors run across row ends, so only the wv − outW halo
- *       columns per row are wasted; vectors that straddle a row end are scattered lane by lane.
- *   <li><b>Register blocking.</b> A micro-kernel keeps 24 accumulators in registers (AVX-512 has
- *       32): 8 filters × 3 vectors of positions. Each tap costs 3 vector loads and 8 weight
- *       broadcasts for 24 FMAs, well under the two loads per cycle that keep two FMA pipes busy.
- *       Filter remainders use 4×6, 2×12 and 1×12 blocks, still 12–24 independent FMA chains to
- *       cover the FMA latency. Weights are prepacked at construction so that a block's 8 weights
- *       for one tap are adjacent.
+ *       columns per row are wasted: vectors store into a band buffer as wide as the phase plane,
+ *       and the real columns are copied to the output row by row afterwards.
+ *   <li><b>Register blocking.</b> The main micro-kernel keeps 4 filters × 5 vectors of positions
+ *       = 20 accumulators in registers. Each tap costs 5 vector loads and 4 weight broadcasts (from
+ *       memory, no shuffle) for 20 FMAs. With the 5 inputs and 4 weights live that is 29 of the 32
+ *       AVX-512 registers: the 8×3 block tried first had 24 accumulators, C2 spilled two of them
+ *       per tap, and it ran 15–25% slower. Filter remainders use 2×8 and 1×12 blocks, still 12–16
+ *       independent FMA chains to cover the FMA latency. Weights are prepacked at construction so
+ *       that a block's weights for one tap are adjacent.
  *   <li><b>Bands.</b> Output rows are processed in bands whose input (all channels) fits in about
  *       192 KiB of L2; inside a band every filter block sweeps all positions, so the band's input
  *       is reused from cache by every block. Small-C first layers (C = 1 or 3, many filters) get
  *       long position sweeps with few taps; pointwise 1×1 convolutions run in flat mode over whole
  *       planes; both are these same loops with different trip counts.
- *   <li><b>Epilogue.</b> Bias, then relu or leaky_relu, are applied on the accumulator before its
- *       single store; sigmoid and tanh are applied to the stored values by {@link Activation}, as
- *       the portable kernel does.
+ *   <li><b>Epilogue.</b> For none and relu, bias and relu are applied to the accumulators in
+ *       registers, then each is stored once. Leaky_relu, sigmoid and tanh go through a small tile
+ *       and {@link #finish}; sigmoid and tanh use {@link Activation}'s scalar code, as the portable
+ *       kernel does.
+ *   <li><b>Two C2 traps</b>, each of which cost 10× here: accumulators must start from a zero
+ *       made in the method (a {@code static final} zero vector makes the loop phi unboxable, so
+ *       every FMA allocates), and no vector may be passed to a method C2 does not inline (past
+ *       its node budget it stops inlining, and the argument is boxed).
  * </ul>
  *
  * <p>Each output value is {@code acc = 0; acc = fma(w, x, acc)} over channels, tap rows and tap
@@ -520,7 +527,7 @@ final class VectorConvKernel implements ConvKernel {
       final int o2 = at[j + 2];
       final int o3 = at[j + 3];
       final int o4 = at[j + 4];
-      final int plane0 = (k0) * destinationPlane;
+      final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
       r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
@@ -653,7 +660,7 @@ final class VectorConvKernel implements ConvKernel {
       final int o5 = at[j + 5];
       final int o6 = at[j + 6];
       final int o7 = at[j + 7];
-      final int plane0 = (k0) * destinationPlane;
+      final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
       r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
@@ -776,7 +783,7 @@ final class VectorConvKernel implements ConvKernel {
       final int o9 = at[j + 9];
       final int o10 = at[j + 10];
       final int o11 = at[j + 11];
-      final int plane0 = (k0) * destinationPlane;
+      final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
       r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
