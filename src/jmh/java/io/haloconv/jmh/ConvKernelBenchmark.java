@@ -6,6 +6,7 @@ import io.haloconv.conv.ConvKernels;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,16 +30,25 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
 public class ConvKernelBenchmark {
-  /** name:C,H,W,K,F,stride,padding */
+  /** A standard shape, or {@code c64_56_1x1}, the pointwise case. */
   @Param({
-    "rgb1024_3to16_3x3:3,1024,1024,16,3,1,1",
-    "rgb224_3to64_3x3:3,224,224,64,3,1,1",
-    "c64_56_3x3:64,56,56,64,3,1,1",
-    "gray4096_1to8_5x5:1,4096,4096,8,5,1,2",
-    "rgb1024_3to32_7x7_s2:3,1024,1024,32,7,2,3",
-    "c64_56_1x1:64,56,56,64,1,1,0"
+    "rgb1024_3to16_3x3",
+    "rgb224_3to64_3x3",
+    "c64_56_3x3",
+    "gray4096_1to8_5x5",
+    "rgb1024_3to32_7x7_s2",
+    "c64_56_1x1"
   })
   public String shape;
+
+  /** C, H, W, K, F, stride, padding of each shape. */
+  private static final Map<String, int[]> SHAPES = Map.of(
+      "rgb1024_3to16_3x3", new int[] {3, 1024, 1024, 16, 3, 1, 1},
+      "rgb224_3to64_3x3", new int[] {3, 224, 224, 64, 3, 1, 1},
+      "c64_56_3x3", new int[] {64, 56, 56, 64, 3, 1, 1},
+      "gray4096_1to8_5x5", new int[] {1, 4096, 4096, 8, 5, 1, 2},
+      "rgb1024_3to32_7x7_s2", new int[] {3, 1024, 1024, 32, 7, 2, 3},
+      "c64_56_1x1", new int[] {64, 56, 56, 64, 1, 1, 0});
 
   /** {@code vector} or {@code direct} (the portable kernel, about 30× slower). */
   @Param({"vector"})
@@ -54,14 +64,17 @@ public class ConvKernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    String[] v = shape.substring(shape.indexOf(':') + 1).split(",");
-    int c = Integer.parseInt(v[0]);
-    int h = Integer.parseInt(v[1]);
-    int w = Integer.parseInt(v[2]);
-    int k = Integer.parseInt(v[3]);
-    int f = Integer.parseInt(v[4]);
-    int stride = Integer.parseInt(v[5]);
-    int padding = Integer.parseInt(v[6]);
+    int[] v = SHAPES.get(shape);
+    if (v == null) {
+      throw new IllegalArgumentException("unknown shape " + shape + "; known: " + SHAPES.keySet());
+    }
+    int c = v[0];
+    int h = v[1];
+    int w = v[2];
+    int k = v[3];
+    int f = v[4];
+    int stride = v[5];
+    int padding = v[6];
     FilterBank bank = FilterBanks.random(k, c, f, 1);
     ConvSpec spec =
         ConvSpec.builder(bank).stride(stride).padding(padding).activation(Activation.RELU).build();

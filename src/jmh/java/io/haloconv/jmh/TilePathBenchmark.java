@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
 public class TilePathBenchmark {
-  /** bank as K,C,F */
-  @Param({"16,3,3", "32,3,7", "64,64,3"})
+  /** The bank as K x C x F (filters, channels, size). */
+  @Param({"16x3x3", "32x3x7", "64x64x3"})
   public String bank;
 
   @Param({"256"})
@@ -60,7 +60,7 @@ public class TilePathBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    String[] v = bank.split(",");
+    String[] v = bank.split("x");
     int k = Integer.parseInt(v[0]);
     int c = Integer.parseInt(v[1]);
     int f = Integer.parseInt(v[2]);
