@@ -1,0 +1,270 @@
+package io.haloconv.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconv.conv.ConvKernel;
+import io.haloconv.conv.ConvKernels;
+import io.haloconv.conv.ConvSpec;
+import io.haloconv.conv.FilterBank;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+
+/**
+ * {@code haloconv bench [--shapes FILE] [--threads N] [--json FILE]}: times the convolution kernel
+ * alone, without Spark, on each shape of a shapes file.
+ *
+ * <p>Method: for each shape, N threads cooperate on one convolution (see {@link ParallelConv});
+ * warm-up runs until the JIT has settled (at least {@code --warmup} seconds), then {@code
+ * --repeats} samples, each a batch of runs lasting at least 0.2 s, give one time per run each. It
+ * prints the median time, the GFLOP/s at the median, and the spread ((max − min) / median) with
+ * the extreme samples. The input is zero padded once, outside the timed region; the timed region
+ * is the kernel's {@code convolve} on the padded windows, bias and relu included.
+ *
+ * <p>Other options: {@code --kernel auto|vector|direct} (default auto, as jobs choose), {@code
+ * --repeats N} (default 7), {@code --warmup SECONDS} (default 2), {@code --only NAME[,NAME]}.
+ */
+public final class Bench {
+  static final String DEFAULT_SHAPES = "shared/bench/shapes.json";
+  private static final double SAMPLE_SECONDS = 0.2;
+
+  private Bench() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the bench; returns the process exit code: 0, or 2 for bad arguments. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Options options;
+    List<BenchShape> shapes;
+    try {
+      options = Options.parse(args);
+      shapes = options.shapes();
+    } catch (IllegalArgumentException e) {
+      err.println("haloconv bench: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("haloconv bench: cannot read shapes: " + e.getMessage());
+      return 2;
+    }
+    BiFunction<FilterBank, ConvSpec, ConvKernel> factory;
+    String implementation;
+    switch (options.kernel) {
+      case "direct":
+        factory = ConvKernels::direct;
+        implementation = "direct";
+        break;
+      case "vector":
+        if (!ConvKernels.vectorAvailable()) {
+          err.println("haloconv bench: vector kernel unavailable: " + ConvKernels.vectorUnavailableReason());
+          return 2;
+        }
+        factory = ConvKernels::vector;
+        implementation = "vector";
+        break;
+      default:
+        factory = ConvKernels::create;
+        implementation = ConvKernels.implementation();
+    }
+    out.printf(
+        Locale.ROOT,
+        "# haloconv bench: kernel %s, %d thread(s), %d repeats, java %s%s%n",
+        implementation,
+        options.threads,
+        options.repeats,
+        Runtime.version(),
+        implementation.equals("direct") && !ConvKernels.vectorAvailable()
+            ? " (vector kernel unavailable: " + ConvKernels.vectorUnavailableReason() + ")"
+            : "");
+    out.printf(Locale.ROOT, "%-24s %5s %10s %9s %8s  %s%n",
+        "name", "split", "ms", "GFLOP/s", "spread", "min..max ms");
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode results = json.createArrayNode();
+    for (BenchShape shape : shapes) {
+      Result r = measure(shape, options, factory);
+      out.printf(Locale.ROOT, "%-24s %5s %10.3f %9.1f %7.1f%%  %.3f..%.3f%n",
+          shape.name(), r.split, r.medianMs, r.gflops, r.spreadPercent(), r.minMs, r.maxMs);
+      out.flush();
+      ObjectNode o = results.addObject();
+      o.put("name", shape.name());
+      o.put("ms", round(r.medianMs, 4));
+      o.put("gflops", round(r.gflops, 2));
+    }
+    if (options.json != null) {
+      try {
+        json.writerWithDefaultPrettyPrinter().writeValue(options.json.toFile(), results);
+      } catch (IOException e) {
+        err.println("haloconv bench: cannot write " + options.json + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  private static double round(double v, int digits) {
+    double scale = Math.pow(10, digits);
+    return Math.round(v * scale) / scale;
+  }
+
+  /** The outcome of one shape: per-run times of every sample, in milliseconds. */
+  record Result(String split, double medianMs, double minMs, double maxMs, double gflops) {
+    double spreadPercent() {
+      return 100 * (maxMs - minMs) / medianMs;
+    }
+  }
+
+  static Result measure(
+      BenchShape shape, Options options, BiFunction<FilterBank, ConvSpec, ConvKernel> factory) {
+    try (ParallelConv conv = new ParallelConv(shape, options.threads, 42, factory)) {
+      // Warm-up: long enough for C2 to compile the kernel's loops at full optimisation.
+      long start = System.nanoTime();
+      int runs = 0;
+      while (runs < 3 || System.nanoTime() - start < options.warmupSeconds * 1e9) {
+        conv.runOnce();
+        runs++;
+      }
+      double perRun = (System.nanoTime() - start) / 1e9 / runs;
+      int batch = (int) Math.max(1, Math.ceil(SAMPLE_SECONDS / perRun));
+      double[] ms = new double[options.repeats];
+      for (int s = 0; s < ms.length; s++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batch; i++) {
+          conv.runOnce();
+        }
+        ms[s] = (System.nanoTime() - t0) / 1e6 / batch;
+      }
+      Arrays.sort(ms);
+      double median =
+          ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+      return new Result(
+          conv.split(), median, ms[0], ms[ms.length - 1], shape.flops() / (median * 1e6));
+    }
+  }
+
+  /** Parsed command line. */
+  static final class Options {
+    Path shapesFile;
+    int threads = Runtime.getRuntime().availableProcessors();
+    Path json;
+    String kernel = "auto";
+    int repeats = 7;
+    double warmupSeconds = 2;
+    List<String> only;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--shapes":
+            o.shapesFile = Paths.get(value(args, ++i, a));
+            break;
+          case "--threads":
+            o.threads = positive(value(args, ++i, a), a, 1024);
+            break;
+          case "--json":
+            o.json = Paths.get(value(args, ++i, a));
+            break;
+          case "--kernel":
+            o.kernel = value(args, ++i, a).toLowerCase(Locale.ROOT);
+            if (!List.of("auto", "vector", "direct").contains(o.kernel)) {
+              throw new IllegalArgumentException(
+                  "--kernel must be auto, vector or direct, got '" + o.kernel + "'");
+            }
+            break;
+          case "--repeats":
+            o.repeats = positive(value(args, ++i, a), a, 1000);
+            break;
+          case "--warmup":
+            try {
+              o.warmupSeconds = Double.parseDouble(value(args, ++i, a));
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--warmup must be a number of seconds, got '" + args[i] + "'");
+            }
+            if (!(o.warmupSeconds >= 0 && o.warmupSeconds <= 600)) {
+              throw new IllegalArgumentException("--warmup must be in [0, 600] seconds, got " + args[i]);
+            }
+            break;
+          case "--only":
+            o.only = List.of(value(args, ++i, a).split(","));
+            break;
+          default:
+            throw new IllegalArgumentException(
+                "unknown argument '" + a + "'; usage: bench [--shapes FILE] [--threads N] "
+                    + "[--json FILE] [--kernel auto|vector|direct] [--repeats N] [--warmup S] "
+                    + "[--only NAME,...]");
+        }
+      }
+      return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int positive(String text, String option, int max) {
+      try {
+        int v = Integer.parseInt(text);
+        if (v >= 1 && v <= max) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(option + " must be in [1, " + max + "], got '" + text + "'");
+    }
+
+    List<BenchShape> shapes() throws IOException {
+      Path file = shapesFile != null ? shapesFile : defaultShapes();
+      List<BenchShape> all;
+      try (InputStream in = Files.newInputStream(file)) {
+        all = BenchShape.readAll(in);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage());
+      }
+      if (only == null) {
+        return all;
+      }
+      List<BenchShape> chosen = new ArrayList<>();
+      for (BenchShape s : all) {
+        if (only.contains(s.name())) {
+          chosen.add(s);
+        }
+      }
+      if (chosen.size() != only.size()) {
+        throw new IllegalArgumentException("--only names shapes not in " + file + ": " + only);
+      }
+      return chosen;
+    }
+
+    /**
+     * {@code shared/bench/shapes.json} beside the project root: looked up from {@code
+     * haloconv.home} (the launcher's project root) or else the working directory, and each parent.
+     */
+    static Path defaultShapes() {
+      String home = System.getProperty("haloconv.home", System.getProperty("user.dir"));
+      Path start = Paths.get(home).toAbsolutePath().normalize();
+      for (Path d = start; d != null; d = d.getParent()) {
+        Path candidate = d.resolve(DEFAULT_SHAPES);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
+      }
+      throw new IllegalArgumentException(
+          "no --shapes given and no " + DEFAULT_SHAPES + " found above " + start);
+    }
+  }
+}

@@ -1,0 +1,829 @@
+package io.haloconv.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast kernel: a register-blocked direct convolution on the Vector API ({@code
+ * jdk.incubator.vector}), for every spec of DESIGN §1.
+ *
+ * <h2>How the work is laid out</h2>
+ *
+ * <ul>
+ *   <li><b>Stride becomes phases.</b> With stride sh×sw the window is split once per call into
+ *       sh·sw phase planes per channel (plane (py, px) holds input rows py, py+sh, … and columns px,
+ *       px+sw, …). Tap (ky, kx) of output (oy, ox) then reads plane ((ky·dh) mod sh, (kx·dw) mod
+ *       sw) at row oy + ⌊ky·dh/sh⌋ and column ox + ⌊kx·dw/sw⌋: a stride-1 access, so 16 output
+ *       columns are 16 consecutive floats, one vector load, for any stride and dilation. Stride 1
+ *       reads the caller's window in place.
+ *   <li><b>Positions.</b> An output (oy, ox) has the flat position p = oy·wv + ox in a phase plane of
+ *       width wv, and every tap reads {@code src[groupBase + tapOffsets[t] + p]}. A vector covers VL
+ *       consecutive positions. Row mode puts vectors at ox = 0, VL, … in every output row, the last
+ *       one shifted left to end exactly at the row's end (it recomputes a few outputs, bitwise
+ *       identically, instead of running a scalar tail). Flat mode, used when rows are narrow (56
+ *       outputs of a 58-wide window), lets vectors run across row ends, so only the wv − outW halo
+ *       columns per row are wasted: vectors store into a band buffer as wide as the phase plane,
+ *       and the real columns are copied to the output row by row afterwards.
+ *   <li><b>Register blocking.</b> The main micro-kernel keeps 4 filters × 5 vectors of positions
+ *       = 20 accumulators in registers. Each tap costs 5 vector loads and 4 weight broadcasts (from
+ *       memory, no shuffle) for 20 FMAs. With the 5 inputs and 4 weights live that is 29 of the 32
+ *       AVX-512 registers: the 8×3 block tried first had 24 accumulators, C2 spilled two of them
+ *       per tap, and it ran 15–25% slower. Filter remainders use 2×8 and 1×12 blocks, still 12–16
+ *       independent FMA chains to cover the FMA latency. Weights are prepacked at construction so
+ *       that a block's weights for one tap are adjacent.
+ *   <li><b>Bands.</b> Output rows are processed in bands whose input (all channels) fits in about
+ *       192 KiB of L2; inside a band every filter block sweeps all positions, so the band's input
+ *       is reused from cache by every block. Small-C first layers (C = 1 or 3, many filters) get
+ *       long position sweeps with few taps; pointwise 1×1 convolutions run in flat mode over whole
+ *       planes; both are these same loops with different trip counts.
+ *   <li><b>Epilogue.</b> For none and relu, bias and relu are applied to the accumulators in
+ *       registers, then each is stored once. Leaky_relu, sigmoid and tanh go through a small tile
+ *       and {@link #finish}; sigmoid and tanh use {@link Activation}'s scalar code, as the portable
+ *       kernel does.
+ *   <li><b>Two C2 traps</b>, each of which cost 10× here: accumulators must start from a zero
+ *       made in the method (a {@code static final} zero vector makes the loop phi unboxable, so
+ *       every FMA allocates), and no vector may be passed to a method C2 does not inline (past
+ *       its node budget it stops inlining, and the argument is boxed).
+ * </ul>
+ *
+ * <p>Each output value is {@code acc = 0; acc = fma(w, x, acc)} over channels, tap rows and tap
+ * columns in that order, then {@code + bias}, then the activation: the order of {@link ConvKernel}.
+ * Lanes, shifted vectors and the scalar path for windows narrower than one vector all follow it, so
+ * results are bitwise independent of tiling and threading, and bitwise equal to {@link
+ * DirectKernel}.
+ *
+ * <p>Not thread-safe: it keeps scratch arrays, reused across calls. Use one instance per thread.
+ * Only {@link ConvKernels} refers to this class, reflectively, so that JVMs started without the
+ * incubator module never link it.
+ */
+final class VectorConvKernel implements ConvKernel {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int VL = S.length();
+  /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
+  private static final int POSITION_GROUP = 12;
+  /** Input bytes a band of output rows may span, so that the band stays in L2 across blocks. */
+  private static final int BAND_BYTES = 192 * 1024;
+
+  private static final int ACT_NONE = 0;
+  private static final int ACT_RELU = 1;
+  private static final int ACT_LEAKY = 2;
+  /** sigmoid, tanh: applied by {@link Activation} after the store. */
+  private static final int ACT_SCALAR = 3;
+
+  private final int filters;
+  private final int channelsPerGroup;
+  private final int kernelHeight;
+  private final int kernelWidth;
+  private final int strideHeight;
+  private final int strideWidth;
+  private final int dilationHeight;
+  private final int dilationWidth;
+  private final int filtersPerGroup;
+  private final int channels;
+  private final float[] weight;
+  private final float[] bias;
+  private final Activation activation;
+  private final int activationCode;
+  private final float alpha;
+
+  /** Per block: first filter, filter count (4, 2 or 1), offset of its packed weights. */
+  private final int[] blockFirst;
+  private final int[] blockSize;
+  private final int[] blockWeights;
+  /** Block b's weight for filter blockFirst[b] + i and tap t is at blockWeights[b] + t·size + i. */
+  private final float[] packedWeights;
+
+  /** Offset of tap t = (c·Fh + ky)·Fw + kx from a position, within one group's planes. */
+  private final int[] tapOffsets;
+  private int boundHeight = -1;
+  private int boundWidth = -1;
+  private int phaseHeight;
+  private int phaseWidth;
+  private int groupStride;
+
+  private float[] phases = new float[0];
+  private int[] positions = new int[0];
+  /** Offset within a filter's plane of {@link #destination} where each position's vector goes. */
+  private int[] outOffsets = new int[0];
+  /** Flat mode's band of outputs, wv wide with the halo columns, before they are dropped. */
+  private float[] flatBand = new float[0];
+  /** A micro-kernel's finished accumulators on their way to {@link #finish}. */
+  private final float[] tile = new float[20 * VL];
+
+  private float[] output;
+  private int outPlane;
+  private int outWidth;
+  /** Where blocks store: the output (row mode) or {@link #flatBand}; filter k at k·plane. */
+  private float[] destination;
+  private int destinationPlane;
+  /** True for none and relu, which micro-kernels apply in registers before their only store. */
+  private final boolean fusedEpilogue;
+  /** Values ≤ this become +0: 0 for relu; NaN, which no value is ≤, for none. */
+  private final float reluFloor;
+
+  VectorConvKernel(FilterBank bank, ConvSpec spec) {
+    spec.checkBank(bank);
+    filters = bank.filters();
+    channelsPerGroup = bank.channelsPerGroup();
+    kernelHeight = bank.kernelHeight();
+    kernelWidth = bank.kernelWidth();
+    strideHeight = spec.strideHeight();
+    strideWidth = spec.strideWidth();
+    dilationHeight = spec.dilationHeight();
+    dilationWidth = spec.dilationWidth();
+    filtersPerGroup = filters / spec.groups();
+    channels = spec.inputChannels(bank);
+    weight = bank.weight();
+    bias = bank.bias();
+    activation = spec.activation();
+    switch (activation.kind()) {
+      case NONE:
+        activationCode = ACT_NONE;
+        break;
+      case RELU:
+        activationCode = ACT_RELU;
+        break;
+      case LEAKY_RELU:
+        activationCode = ACT_LEAKY;
+        break;
+      default:
+        activationCode = ACT_SCALAR;
+    }
+    alpha = activation.alpha();
+    fusedEpilogue = activationCode == ACT_NONE || activationCode == ACT_RELU;
+    reluFloor = activationCode == ACT_RELU ? 0f : Float.NaN;
+    int taps = channelsPerGroup * kernelHeight * kernelWidth;
+    tapOffsets = new int[taps];
+
+    // Blocks never cross a group: a block's filters must read the same input channels.
+    int count = 0;
+    int[] first = new int[filters];
+    int[] size = new int[filters];
+    for (int g = 0; g < spec.groups(); g++) {
+      int k = g * filtersPerGroup;
+      int end = k + filtersPerGroup;
+      while (k < end) {
+        int left = end - k;
+        int s = left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        first[count] = k;
+        size[count] = s;
+        count++;
+        k += s;
+      }
+    }
+    blockFirst = java.util.Arrays.copyOf(first, count);
+    blockSize = java.util.Arrays.copyOf(size, count);
+    blockWeights = new int[count];
+    packedWeights = new float[filters * taps];
+    int at = 0;
+    for (int b = 0; b < count; b++) {
+      blockWeights[b] = at;
+      for (int t = 0; t < taps; t++) {
+        for (int i = 0; i < blockSize[b]; i++) {
+          packedWeights[at++] = weight[(blockFirst[b] + i) * taps + t];
+        }
+      }
+    }
+  }
+
+  /** Lanes per vector on this JVM; probing it also proves the incubator module links. */
+  static int lanes() {
+    return VL;
+  }
+
+  @Override
+  public void convolve(
+      float[] input, int inHeight, int inWidth, float[] output, int outHeight, int outWidth) {
+    bind(inHeight, inWidth);
+    float[] src =
+        strideHeight == 1 && strideWidth == 1 ? input : splitPhases(input, inHeight, inWidth);
+    this.output = output;
+    this.outPlane = outHeight * outWidth;
+    this.outWidth = outWidth;
+    try {
+      int wv = phaseWidth;
+      int last = (outHeight - 1) * wv + outWidth; // one past the last flat position
+      if (last < VL) {
+        scalar(src, outHeight, outWidth);
+        return;
+      }
+      long rowVectors =
+          outWidth >= VL ? (long) outHeight * ((outWidth + VL - 1) / VL) : Long.MAX_VALUE;
+      long flatVectors = (last + VL - 1) / VL;
+      boolean rowMode = rowVectors <= flatVectors;
+      long rowBytes = 4L * channels * strideHeight * inWidth;
+      int bandRows = (int) Math.max(1, Math.min(outHeight, BAND_BYTES / rowBytes));
+      if (rowMode) {
+        destination = output;
+        destinationPlane = outPlane;
+      } else {
+        // A margin of VL on both sides: a vector may start up to VL before a band shorter than VL,
+        // and end up to VL after it when it starts at 0.
+        destinationPlane = 2 * VL + bandRows * wv;
+        int size = filters * destinationPlane;
+        if (flatBand.length < size) {
+          flatBand = new float[size];
+        }
+        destination = flatBand;
+      }
+      for (int oy0 = 0; oy0 < outHeight; oy0 += bandRows) {
+        int oy1 = Math.min(outHeight, oy0 + bandRows);
+        if (rowMode) {
+          sweep(src, rowPositions(oy0, oy1));
+        } else {
+          sweep(src, flatPositions(oy0, oy1, last));
+          dropHaloColumns(oy0, oy1);
+        }
+      }
+    } finally {
+      this.output = null;
+      this.destination = null;
+    }
+  }
+
+  /** Runs every filter block over positions [0, n) of the current band. */
+  private void sweep(float[] src, int n) {
+    for (int b = 0; b < blockFirst.length; b++) {
+      int k0 = blockFirst[b];
+      int inBase = (k0 / filtersPerGroup) * groupStride;
+      int wBase = blockWeights[b];
+      switch (blockSize[b]) {
+        case 4:
+          for (int j = 0; j < n; j += 5) {
+            block4x5(src, inBase, wBase, k0, j);
+          }
+          break;
+        case 2:
+          for (int j = 0; j < n; j += 8) {
+            block2x8(src, inBase, wBase, k0, j);
+          }
+          break;
+        default:
+          for (int j = 0; j < n; j += 12) {
+            block1x12(src, inBase, wBase, k0, j);
+          }
+      }
+    }
+  }
+
+  /** Recomputes the phase-plane geometry and tap offsets when the window size changes. */
+  private void bind(int inHeight, int inWidth) {
+    if (inHeight == boundHeight && inWidth == boundWidth) {
+      return;
+    }
+    phaseHeight = (inHeight + strideHeight - 1) / strideHeight;
+    phaseWidth = (inWidth + strideWidth - 1) / strideWidth;
+    int plane = phaseHeight * phaseWidth;
+    int phasesPerChannel = strideHeight * strideWidth;
+    groupStride = channelsPerGroup * phasesPerChannel * plane;
+    int t = 0;
+    for (int c = 0; c < channelsPerGroup; c++) {
+      for (int ky = 0; ky < kernelHeight; ky++) {
+        int y = ky * dilationHeight;
+        for (int kx = 0; kx < kernelWidth; kx++) {
+          int x = kx * dilationWidth;
+          int phase = (c * strideHeight + y % strideHeight) * strideWidth + x % strideWidth;
+          tapOffsets[t++] = phase * plane + (y / strideHeight) * phaseWidth + x / strideWidth;
+        }
+      }
+    }
+    boundHeight = inHeight;
+    boundWidth = inWidth;
+  }
+
+  /**
+   * Copies the window into phase planes [c][py][px][y'][x'] = input[c][y'·sh + py][x'·sw + px],
+   * zero where that lies past the window (those values only reach discarded lanes).
+   */
+  private float[] splitPhases(float[] input, int inHeight, int inWidth) {
+    int sh = strideHeight;
+    int sw = strideWidth;
+    int hv = phaseHeight;
+    int wv = phaseWidth;
+    int size = channels * sh * sw * hv * wv;
+    if (phases.length < size) {
+      phases = new float[size];
+    }
+    float[] dst = phases;
+    int d = 0;
+    for (int c = 0; c < channels; c++) {
+      for (int py = 0; py < sh; py++) {
+        for (int px = 0; px < sw; px++) {
+          for (int yv = 0; yv < hv; yv++) {
+            int y = yv * sh + py;
+            if (y >= inHeight) {
+              java.util.Arrays.fill(dst, d, d + wv, 0f);
+              d += wv;
+              continue;
+            }
+            int row = (c * inHeight + y) * inWidth + px;
+            int full = (inWidth - px + sw - 1) / sw; // columns x' with x'·sw + px < inWidth
+            for (int xv = 0; xv < full; xv++) {
+              dst[d + xv] = input[row + xv * sw];
+            }
+            java.util.Arrays.fill(dst, d + full, d + wv, 0f);
+            d += wv;
+          }
+        }
+      }
+    }
+    return dst;
+  }
+
+  /** Row mode: vectors at ox = 0, VL, … of each row, the last one ending at the row's end. */
+  private int rowPositions(int oy0, int oy1) {
+    int perRow = (outWidth + VL - 1) / VL;
+    int n = ensurePositions((oy1 - oy0) * perRow);
+    int j = 0;
+    for (int oy = oy0; oy < oy1; oy++) {
+      int p = oy * phaseWidth;
+      int o = oy * outWidth;
+      for (int ox = 0; ox < perRow; ox++) {
+        int x = Math.min(ox * VL, outWidth - VL);
+        positions[j] = p + x;
+        outOffsets[j] = o + x;
+        j++;
+      }
+    }
+    return pad(j, n);
+  }
+
+  /**
+   * Flat mode: vectors at every VL-th flat position of the band, the last one ending at the last
+   * real position. They store into {@link #flatBand} at VL + (p − band start).
+   */
+  private int flatPositions(int oy0, int oy1, int last) {
+    int a = oy0 * phaseWidth;
+    int b = Math.min(last, oy1 * phaseWidth);
+    int n = ensurePositions((b - a + VL - 1) / VL);
+    int j = 0;
+    for (int p = a; p < b; p += VL) {
+      // The band's last vector ends exactly at the band's end (b ≤ last, so it never reads past
+      // the last real position); in a band shorter than a vector it starts at 0.
+      int q = Math.max(0, Math.min(p, b - VL));
+      positions[j] = q;
+      outOffsets[j] = VL + q - a;
+      j++;
+    }
+    return pad(j, n);
+  }
+
+  /** Copies the real columns of a flat-mode band to the output, dropping the halo columns. */
+  private void dropHaloColumns(int oy0, int oy1) {
+    int wv = phaseWidth;
+    for (int k = 0; k < filters; k++) {
+      int from = k * destinationPlane + VL;
+      int to = k * outPlane + oy0 * outWidth;
+      for (int oy = oy0; oy < oy1; oy++) {
+        System.arraycopy(flatBand, from, output, to, outWidth);
+        from += wv;
+        to += outWidth;
+      }
+    }
+  }
+
+  private int ensurePositions(int count) {
+    int capacity = count + POSITION_GROUP;
+    if (positions.length < capacity) {
+      positions = new int[capacity];
+      outOffsets = new int[capacity];
+    }
+    return capacity;
+  }
+
+  /**
+   * Repeats the last position after the {@code used} ones, so that a block taking V positions at a
+   * time can run past the end: the repeats compute and store the same values again.
+   */
+  private int pad(int used, int capacity) {
+    for (int j = used; j < capacity; j++) {
+      positions[j] = positions[used - 1];
+      outOffsets[j] = outOffsets[used - 1];
+    }
+    return used;
+  }
+
+  /**
+   * The epilogue of a block for leaky_relu, sigmoid and tanh: bias, the activation, the store of
+   * each accumulator that a micro-kernel left in {@link #tile} (filter i, vector q at (i·vectors +
+   * q)·VL). A loop in its own method rather than code in each micro-kernel: C2 stops inlining once
+   * a method grows past its node budget, and an accumulator passed to a method that is not inlined
+   * is boxed. None and relu, the common cases, are fused into the micro-kernels instead.
+   */
+  private void finish(int blockFilters, int vectors, int k0, int j) {
+    final float[] t = tile;
+    final float[] out = destination;
+    for (int i = 0; i < blockFilters; i++) {
+      final int k = k0 + i;
+      final float b = bias[k];
+      final int plane = k * destinationPlane;
+      for (int q = 0; q < vectors; q++) {
+        FloatVector v = FloatVector.fromArray(S, t, (i * vectors + q) * VL).add(b);
+        final int at = plane + outOffsets[j + q];
+        if (activationCode == ACT_LEAKY) {
+          v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f)).intoArray(out, at);
+        } else if (activationCode == ACT_RELU) {
+          // v <= 0 → +0; NaN and positives pass: exactly Activation's scalar relu, -0 included.
+          v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(out, at);
+        } else {
+          v.intoArray(out, at);
+          if (activationCode == ACT_SCALAR) {
+            activation.apply(out, at, at + VL);
+          }
+        }
+      }
+    }
+  }
+
+  /** Windows with fewer outputs than one vector: the same order of FMAs, one output at a time. */
+  private void scalar(float[] src, int outHeight, int outWidth) {
+    int taps = tapOffsets.length;
+    for (int k = 0; k < filters; k++) {
+      int inBase = (k / filtersPerGroup) * groupStride;
+      int w0 = k * taps;
+      for (int oy = 0; oy < outHeight; oy++) {
+        for (int ox = 0; ox < outWidth; ox++) {
+          int p = inBase + oy * phaseWidth + ox;
+          float acc = 0f;
+          for (int t = 0; t < taps; t++) {
+            acc = Math.fma(weight[w0 + t], src[p + tapOffsets[t]], acc);
+          }
+          float v = acc + bias[k];
+          if (activationCode == ACT_RELU) {
+            v = v > 0f ? v : (v != v ? v : 0f);
+          } else if (activationCode == ACT_LEAKY) {
+            v = v >= 0f ? v : v * alpha;
+          }
+          int at = (k * outHeight + oy) * outWidth + ox;
+          output[at] = v;
+          if (activationCode == ACT_SCALAR) {
+            activation.apply(output, at, at + 1);
+          }
+        }
+      }
+    }
+  }
+
+  // The micro-kernels. Each keeps its accumulators in named locals (C2 keeps them in registers;
+  // an array of vectors would not be). Tap loop outermost inside the block: one pass over the
+  // taps produces finished outputs, so nothing is reloaded or stored before the epilogue.
+
+  /** 4 filters × 5 vectors: 20 accumulators; per tap 5 loads and 4 broadcasts feed 20 FMAs. With the 5 inputs and 4 weights that is 29 of the 32 vector registers: no spills (8×3 spilled two accumulators per tap and ran 15–25% slower). */
+  private void block4x5(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int p0 = pos[j];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int p3 = pos[j + 3];
+    final int p4 = pos[j + 4];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero, a2_3 = zero, a2_4 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero, a3_3 = zero, a3_4 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 4) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector x3 = FloatVector.fromArray(S, src, off + p3);
+      final FloatVector x4 = FloatVector.fromArray(S, src, off + p4);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      a0_3 = b0.fma(x3, a0_3);
+      a0_4 = b0.fma(x4, a0_4);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      a1_3 = b1.fma(x3, a1_3);
+      a1_4 = b1.fma(x4, a1_4);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      a2_3 = b2.fma(x3, a2_3);
+      a2_4 = b2.fma(x4, a2_4);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      a3_3 = b3.fma(x3, a3_3);
+      a3_4 = b3.fma(x4, a3_4);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final FloatVector r1_3 = a1_3.add(c1);
+      r1_3.blend(zero, r1_3.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o3);
+      final FloatVector r1_4 = a1_4.add(c1);
+      r1_4.blend(zero, r1_4.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o4);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final FloatVector r2_3 = a2_3.add(c2);
+      r2_3.blend(zero, r2_3.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o3);
+      final FloatVector r2_4 = a2_4.add(c2);
+      r2_4.blend(zero, r2_4.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o4);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final FloatVector r3_3 = a3_3.add(c3);
+      r3_3.blend(zero, r3_3.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o3);
+      final FloatVector r3_4 = a3_4.add(c3);
+      r3_4.blend(zero, r3_4.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o4);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a1_0.intoArray(out, 5 * VL);
+    a1_1.intoArray(out, 6 * VL);
+    a1_2.intoArray(out, 7 * VL);
+    a1_3.intoArray(out, 8 * VL);
+    a1_4.intoArray(out, 9 * VL);
+    a2_0.intoArray(out, 10 * VL);
+    a2_1.intoArray(out, 11 * VL);
+    a2_2.intoArray(out, 12 * VL);
+    a2_3.intoArray(out, 13 * VL);
+    a2_4.intoArray(out, 14 * VL);
+    a3_0.intoArray(out, 15 * VL);
+    a3_1.intoArray(out, 16 * VL);
+    a3_2.intoArray(out, 17 * VL);
+    a3_3.intoArray(out, 18 * VL);
+    a3_4.intoArray(out, 19 * VL);
+    finish(4, 5, k0, j);
+  }
+
+  /** 2 filters × 8 vectors, for a group's remaining 2 or 3 filters: 16 accumulators, 26 registers. */
+  private void block2x8(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int p0 = pos[j];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int p3 = pos[j + 3];
+    final int p4 = pos[j + 4];
+    final int p5 = pos[j + 5];
+    final int p6 = pos[j + 6];
+    final int p7 = pos[j + 7];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero, a1_6 = zero, a1_7 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 2) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector x3 = FloatVector.fromArray(S, src, off + p3);
+      final FloatVector x4 = FloatVector.fromArray(S, src, off + p4);
+      final FloatVector x5 = FloatVector.fromArray(S, src, off + p5);
+      final FloatVector x6 = FloatVector.fromArray(S, src, off + p6);
+      final FloatVector x7 = FloatVector.fromArray(S, src, off + p7);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      a0_3 = b0.fma(x3, a0_3);
+      a0_4 = b0.fma(x4, a0_4);
+      a0_5 = b0.fma(x5, a0_5);
+      a0_6 = b0.fma(x6, a0_6);
+      a0_7 = b0.fma(x7, a0_7);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      a1_3 = b1.fma(x3, a1_3);
+      a1_4 = b1.fma(x4, a1_4);
+      a1_5 = b1.fma(x5, a1_5);
+      a1_6 = b1.fma(x6, a1_6);
+      a1_7 = b1.fma(x7, a1_7);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int o5 = at[j + 5];
+      final int o6 = at[j + 6];
+      final int o7 = at[j + 7];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final FloatVector r0_5 = a0_5.add(c0);
+      r0_5.blend(zero, r0_5.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o5);
+      final FloatVector r0_6 = a0_6.add(c0);
+      r0_6.blend(zero, r0_6.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o6);
+      final FloatVector r0_7 = a0_7.add(c0);
+      r0_7.blend(zero, r0_7.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o7);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final FloatVector r1_3 = a1_3.add(c1);
+      r1_3.blend(zero, r1_3.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o3);
+      final FloatVector r1_4 = a1_4.add(c1);
+      r1_4.blend(zero, r1_4.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o4);
+      final FloatVector r1_5 = a1_5.add(c1);
+      r1_5.blend(zero, r1_5.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o5);
+      final FloatVector r1_6 = a1_6.add(c1);
+      r1_6.blend(zero, r1_6.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o6);
+      final FloatVector r1_7 = a1_7.add(c1);
+      r1_7.blend(zero, r1_7.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o7);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a0_5.intoArray(out, 5 * VL);
+    a0_6.intoArray(out, 6 * VL);
+    a0_7.intoArray(out, 7 * VL);
+    a1_0.intoArray(out, 8 * VL);
+    a1_1.intoArray(out, 9 * VL);
+    a1_2.intoArray(out, 10 * VL);
+    a1_3.intoArray(out, 11 * VL);
+    a1_4.intoArray(out, 12 * VL);
+    a1_5.intoArray(out, 13 * VL);
+    a1_6.intoArray(out, 14 * VL);
+    a1_7.intoArray(out, 15 * VL);
+    finish(2, 8, k0, j);
+  }
+
+  /** 1 filter × 12 vectors, for a last filter and depthwise groups: 12 independent FMA chains, enough to cover the FMA latency. */
+  private void block1x12(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int p0 = pos[j];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int p3 = pos[j + 3];
+    final int p4 = pos[j + 4];
+    final int p5 = pos[j + 5];
+    final int p6 = pos[j + 6];
+    final int p7 = pos[j + 7];
+    final int p8 = pos[j + 8];
+    final int p9 = pos[j + 9];
+    final int p10 = pos[j + 10];
+    final int p11 = pos[j + 11];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero, a0_8 = zero, a0_9 = zero, a0_10 = zero, a0_11 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 1) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector x3 = FloatVector.fromArray(S, src, off + p3);
+      final FloatVector x4 = FloatVector.fromArray(S, src, off + p4);
+      final FloatVector x5 = FloatVector.fromArray(S, src, off + p5);
+      final FloatVector x6 = FloatVector.fromArray(S, src, off + p6);
+      final FloatVector x7 = FloatVector.fromArray(S, src, off + p7);
+      final FloatVector x8 = FloatVector.fromArray(S, src, off + p8);
+      final FloatVector x9 = FloatVector.fromArray(S, src, off + p9);
+      final FloatVector x10 = FloatVector.fromArray(S, src, off + p10);
+      final FloatVector x11 = FloatVector.fromArray(S, src, off + p11);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      a0_3 = b0.fma(x3, a0_3);
+      a0_4 = b0.fma(x4, a0_4);
+      a0_5 = b0.fma(x5, a0_5);
+      a0_6 = b0.fma(x6, a0_6);
+      a0_7 = b0.fma(x7, a0_7);
+      a0_8 = b0.fma(x8, a0_8);
+      a0_9 = b0.fma(x9, a0_9);
+      a0_10 = b0.fma(x10, a0_10);
+      a0_11 = b0.fma(x11, a0_11);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int o3 = at[j + 3];
+      final int o4 = at[j + 4];
+      final int o5 = at[j + 5];
+      final int o6 = at[j + 6];
+      final int o7 = at[j + 7];
+      final int o8 = at[j + 8];
+      final int o9 = at[j + 9];
+      final int o10 = at[j + 10];
+      final int o11 = at[j + 11];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final FloatVector r0_3 = a0_3.add(c0);
+      r0_3.blend(zero, r0_3.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o3);
+      final FloatVector r0_4 = a0_4.add(c0);
+      r0_4.blend(zero, r0_4.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o4);
+      final FloatVector r0_5 = a0_5.add(c0);
+      r0_5.blend(zero, r0_5.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o5);
+      final FloatVector r0_6 = a0_6.add(c0);
+      r0_6.blend(zero, r0_6.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o6);
+      final FloatVector r0_7 = a0_7.add(c0);
+      r0_7.blend(zero, r0_7.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o7);
+      final FloatVector r0_8 = a0_8.add(c0);
+      r0_8.blend(zero, r0_8.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o8);
+      final FloatVector r0_9 = a0_9.add(c0);
+      r0_9.blend(zero, r0_9.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o9);
+      final FloatVector r0_10 = a0_10.add(c0);
+      r0_10.blend(zero, r0_10.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o10);
+      final FloatVector r0_11 = a0_11.add(c0);
+      r0_11.blend(zero, r0_11.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o11);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a0_3.intoArray(out, 3 * VL);
+    a0_4.intoArray(out, 4 * VL);
+    a0_5.intoArray(out, 5 * VL);
+    a0_6.intoArray(out, 6 * VL);
+    a0_7.intoArray(out, 7 * VL);
+    a0_8.intoArray(out, 8 * VL);
+    a0_9.intoArray(out, 9 * VL);
+    a0_10.intoArray(out, 10 * VL);
+    a0_11.intoArray(out, 11 * VL);
+    finish(1, 12, k0, j);
+  }
+}

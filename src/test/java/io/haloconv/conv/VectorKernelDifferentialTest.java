@@ -1,0 +1,174 @@
+package io.haloconv.conv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.NaiveConv;
+import io.haloconv.testing.RandomSpecs;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Vector API kernel against the portable kernel and the float64 reference, in the manner of
+ * Lucene's TestVectorUtilSupport: random problems, then awkward sizes on purpose — 1×1 images,
+ * prime widths, widths under one vector, exactly one vector and one more, strides and dilations that
+ * leave odd phase planes, filter counts that leave every block remainder, every padding mode and
+ * every activation. The fast kernel keeps the portable kernel's summation order, so the two must be
+ * bitwise equal, not only close.
+ */
+class VectorKernelDifferentialTest {
+  private static final int[][] SIZES = {
+    {1, 1}, {1, 2}, {2, 1}, {1, 33}, {3, 17}, {5, 15}, {7, 16}, {4, 32}, {13, 31}, {9, 61},
+    {40, 61}, {67, 131}, {6, 257}, {50, 160}
+  };
+
+  @Test
+  void surefireRunsWithTheVectorKernel() {
+    // The pom adds jdk.incubator.vector to Surefire's JVM; without it every test here would only
+    // exercise the fallback, so say so loudly.
+    assertThat(ConvKernels.vectorAvailable()).as(ConvKernels.vectorUnavailableReason()).isTrue();
+    assertThat(ConvKernels.implementation()).isEqualTo("vector");
+  }
+
+  @Test
+  void vectorKernelEqualsDirectKernelBitwiseOnRandomSpecs() {
+    for (long seed = 0; seed < 400; seed++) {
+      RandomSpecs p = RandomSpecs.draw(seed);
+      Tensor3 direct = WholeImage.convolve(p.image(), p.bank(), p.spec(), ConvKernels.direct(p.bank(), p.spec()));
+      Tensor3 vector = WholeImage.convolve(p.image(), p.bank(), p.spec(), ConvKernels.vector(p.bank(), p.spec()));
+      String what = "seed " + seed + ": " + p;
+      NaiveConv.assertClose(vector.data(), NaiveConv.convolve(p.image(), p.bank(), p.spec()), what);
+      assertThat(vector.bitwiseEquals(direct)).as(what).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(PaddingMode.class)
+  void awkwardSizesMatchDirectBitwiseAndReferenceClosely(PaddingMode mode) {
+    Random r = new Random(mode.ordinal());
+    int checked = 0;
+    for (int[] size : SIZES) {
+      for (int variant = 0; variant < 8; variant++) {
+        Problem p = Problem.draw(r, size[0], size[1], mode, variant);
+        if (p == null) {
+          continue; // this padding mode cannot pad this image that much
+        }
+        assertAgrees(p, variant % 3 == 0);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(SIZES.length * 4);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Activation.Kind.class)
+  void everyActivationMatchesDirectBitwise(Activation.Kind kind) {
+    Activation activation =
+        kind == Activation.Kind.LEAKY_RELU ? new Activation(kind, 0.1f) : new Activation(kind, 0f);
+    Random r = new Random(kind.ordinal() + 100);
+    for (int[] size : new int[][] {{1, 1}, {5, 15}, {9, 61}, {30, 100}}) {
+      for (int filters : new int[] {1, 2, 3, 4, 7}) {
+        FilterBank bank = randomBank(r, filters, 3, 3, 3);
+        ConvSpec spec = ConvSpec.builder(bank).padding(1).activation(activation).build();
+        assertAgrees(new Problem(randomImage(r, 3, size[0], size[1]), bank, spec), true);
+      }
+    }
+  }
+
+  @Test
+  void reluMapsNegativeZeroAndZeroSumsToPositiveZero() {
+    // Zero weights make every sum +0 or, with bias −0, still +0 after the bias; a negative bias
+    // with relu gives +0. Both kernels must store +0, never −0.
+    for (float b : new float[] {-0f, 0f, -1f}) {
+      FilterBank bank = new FilterBank(5, 1, 3, 3, new float[45], new float[] {b, b, b, b, b});
+      ConvSpec spec = ConvSpec.builder(bank).padding(1).activation(Activation.RELU).build();
+      Tensor3 image = randomImage(new Random(1), 1, 20, 40);
+      Tensor3 got = WholeImage.convolve(image, bank, spec, ConvKernels.vector(bank, spec));
+      for (float v : got.data()) {
+        assertThat(Float.floatToRawIntBits(v)).as("bias " + b).isEqualTo(0);
+      }
+    }
+  }
+
+  @Test
+  void oneKernelInstanceServesWindowsOfChangingSizes() {
+    // Scratch and tap offsets are rebound when the window size changes; results must not leak
+    // from one call into the next.
+    Random r = new Random(7);
+    FilterBank bank = randomBank(r, 6, 2, 5, 3);
+    ConvSpec spec = ConvSpec.builder(bank).stride(2, 1).dilation(1, 2).padding(2).build();
+    ConvKernel shared = ConvKernels.vector(bank, spec);
+    for (int[] size : new int[][] {{40, 61}, {3, 17}, {40, 61}, {1, 1}, {67, 131}, {3, 17}}) {
+      Tensor3 image = randomImage(r, 2, size[0], size[1]);
+      Tensor3 got = WholeImage.convolve(image, bank, spec, shared);
+      Tensor3 want = WholeImage.convolve(image, bank, spec, ConvKernels.direct(bank, spec));
+      assertThat(got.bitwiseEquals(want)).as(size[0] + "x" + size[1]).isTrue();
+    }
+  }
+
+  private static void assertAgrees(Problem p, boolean withReference) {
+    Tensor3 direct = WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.direct(p.bank, p.spec));
+    Tensor3 vector = WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.vector(p.bank, p.spec));
+    if (withReference) {
+      NaiveConv.assertClose(vector.data(), NaiveConv.convolve(p.image, p.bank, p.spec), p.toString());
+    }
+    assertThat(vector.bitwiseEquals(direct)).as(p.toString()).isTrue();
+  }
+
+  /** One convolution problem. */
+  private record Problem(Tensor3 image, FilterBank bank, ConvSpec spec) {
+    /** A problem of the given size, or null when the padding mode cannot pad it. */
+    static Problem draw(Random r, int height, int width, PaddingMode mode, int variant) {
+      int groups = variant == 5 ? 3 : variant == 6 ? 2 : 1;
+      int channelsPerGroup = variant == 5 ? 1 : 1 + r.nextInt(variant == 7 ? 16 : 4);
+      // 1..9 filters per group: every remainder of the 4/2/1 blocks
+      int filters = groups * (1 + r.nextInt(9));
+      int fh = 1 + r.nextInt(variant == 1 ? 1 : 7);
+      int fw = variant == 1 ? 1 : r.nextBoolean() ? fh : 1 + r.nextInt(7);
+      ConvSpec spec =
+          ConvSpec.builder(fh, fw)
+              .stride(1 + r.nextInt(variant == 2 ? 4 : 2), 1 + r.nextInt(variant == 2 ? 4 : 2))
+              .dilation(variant == 3 ? 2 : 1, variant == 3 ? 3 : 1)
+              .groups(groups)
+              .padding(variant == 4 ? Padding.SAME : new Padding.Explicit(
+                  r.nextInt(fh), r.nextInt(fh), r.nextInt(fw), r.nextInt(fw)))
+              .paddingMode(mode)
+              .activation(r.nextBoolean() ? Activation.RELU : Activation.NONE)
+              .build();
+      try {
+        spec.geometry(height, width);
+      } catch (IllegalArgumentException cannotPad) {
+        return null;
+      }
+      FilterBank bank = randomBank(r, filters, channelsPerGroup, fh, fw);
+      return new Problem(randomImage(r, groups * channelsPerGroup, height, width), bank, spec);
+    }
+
+    @Override
+    public String toString() {
+      return "image " + image + ", bank " + bank + ", " + spec;
+    }
+  }
+
+  static FilterBank randomBank(Random r, int filters, int channels, int fh, int fw) {
+    float[] weight = new float[filters * channels * fh * fw];
+    for (int i = 0; i < weight.length; i++) {
+      weight[i] = (float) r.nextGaussian();
+    }
+    float[] bias = new float[filters];
+    for (int i = 0; i < bias.length; i++) {
+      bias[i] = (float) r.nextGaussian();
+    }
+    return new FilterBank(filters, channels, fh, fw, weight, bias);
+  }
+
+  static Tensor3 randomImage(Random r, int channels, int height, int width) {
+    Tensor3 image = Tensor3.zeros(channels, height, width);
+    for (int i = 0; i < image.size(); i++) {
+      image.data()[i] = r.nextFloat() * 2 - 1;
+    }
+    return image;
+  }
+}
