@@ -23,6 +23,7 @@ public final class Main {
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+      "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
       "       haloconv --version",
       "See README.md for every flag.");
 
@@ -49,8 +50,11 @@ public final class Main {
       switch (args[0]) {
         case "featurize":
           return featurize(rest, out, err);
+        case "bench":
+          return io.haloconv.bench.Bench.run(rest, out, err);
         default:
-          throw new UsageException("unknown command '" + args[0] + "'; commands: featurize");
+          throw new UsageException(
+              "unknown command '" + args[0] + "'; commands: featurize, bench");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
