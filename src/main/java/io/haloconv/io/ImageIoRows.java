@@ -30,10 +30,9 @@ import org.apache.hadoop.fs.Path;
  * completed band to a {@link BandSink}. The JPEG reader copies whole rows ({@code setRect}); the PNG
  * reader, for a raster it does not know, sets pixels one by one (slower, still linear).
  *
- * <p>Only decoders that deliver rows in order can be streamed: baseline and progressive JPEG (the
- * JDK's reader emits a progressive image once, after its last scan, when nobody listens for
- * updates; libjpeg then holds the coefficients in native memory) and non-interlaced PNG. An
- * interlaced PNG delivers its rows in seven passes and fails with {@link NotSequentialException}.
+ * <p>Only decoders that deliver each row once, in order, can be streamed: baseline JPEG and
+ * non-interlaced PNG. A progressive JPEG (rows again after every scan) or an interlaced PNG (seven
+ * passes) fails with {@link NotSequentialException}.
  */
 final class ImageIoRows {
   private ImageIoRows() {}
@@ -159,7 +158,8 @@ final class ImageIoRows {
     private int rowInBand(int y) {
       if (y < bandStart) {
         throw new UncheckedIOException(new NotSequentialException("the decoder wrote row " + y
-            + " after rows up to " + lastRow + " (an interlaced image cannot be streamed)"));
+            + " after rows up to " + lastRow
+            + " (a progressive or interlaced image cannot be streamed)"));
       }
       while (y >= bandStart + bandRows) {
         emit(bandRows);

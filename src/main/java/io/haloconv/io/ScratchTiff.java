@@ -91,6 +91,13 @@ final class ScratchTiff implements BandSink {
       }
     }
     long dataStart = cursor + externalBytes;
+    for (long[] e : entries) {
+      if (tiles == 1 && e[0] == 324) {
+        e[3] = dataStart; // one tile: the offset and byte count sit in the entry itself
+      } else if (tiles == 1 && e[0] == 325) {
+        e[3] = tileBytes();
+      }
+    }
     ByteBuffer values = ByteBuffer.allocate((int) externalBytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < entries.size(); i++) {
       long[] e = entries.get(i);
