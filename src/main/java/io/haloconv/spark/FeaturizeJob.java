@@ -3,16 +3,12 @@ package io.haloconv.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
-import io.haloconv.conv.ConvGeometry;
-import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
-import io.haloconv.tiling.TileGrid;
-import io.haloconv.tiling.TileSizes;
-import io.haloconv.tiling.WorkSplit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -73,45 +70,78 @@ public final class FeaturizeJob {
     } catch (IOException e) {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    HadoopConf hadoop = new HadoopConf(hadoopConf);
+    int cores = jsc.defaultParallelism();
+    JavaRDD<ProbeOutcome> probes = null;
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
-      List<String> files = InputListing.list(hadoopConf, config.input());
+      DistributedListing.Plan listing =
+          DistributedListing.plan(hadoopConf, config.input(), 4 * cores);
       double listSeconds = seconds(start);
-      progress.phase("probe", files.size() + " files");
+      progress.phase("probe", listing.describe());
       long probeStart = System.nanoTime();
-      List<ProbeOutcome> probes = probe(files, new HadoopConf(hadoopConf));
+      probes = probe(DistributedListing.files(jsc, listing, hadoop, 4 * cores), hadoop)
+          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      ImagePlanner planner = new ImagePlanner(config);
+      jsc.setJobDescription("haloconv probe");
+      WorkPlan plan;
+      try {
+        plan = WorkPlan.of(probes, planner, cores, config.partitions(), scratchMinBytes());
+      } finally {
+        jsc.setJobDescription(null);
+      }
       double probeSeconds = seconds(probeStart);
+      if (plan.files == 0) {
+        throw JobException.badInput("input " + config.input() + " holds no files");
+      }
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
-      List<TileTask> tasks = plan(probes, bad);
+      plan.bad.forEach(record -> bad.put(record.path(), record));
       failFastOn(bad);
 
       long writeStart = System.nanoTime();
+      Path scratchDir = new Path(commit.staging(), "_scratch");
+      ScratchStage.Outcome scratch = ScratchStage.Outcome.NONE;
+      if (!plan.scratch.isEmpty()) {
+        progress.phase("scratch", plan.scratch.size()
+            + " image(s) too large to decode whole, streamed once into scratch rasters");
+        scratch = ScratchStage.run(jsc, plan.scratch, scratchDir, hadoop);
+        scratch.failures().forEach(record -> bad.put(record.path(), record));
+        failFastOn(bad);
+      }
+      Set<String> skipped = new HashSet<>();
+      scratch.failures().forEach(record -> skipped.add(record.path()));
+      long skippedTiles = sum(plan.tileCounts(probes, skipped));
+
       TaskMetrics metrics = new TaskMetrics(sc);
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
-      long imagesPlanned = tasks.stream().map(t -> t.image().path()).distinct().count();
-      if (!tasks.isEmpty()) {
-        writeFeatures(tasks, commit.staging(), taskErrors, metrics, progress);
+      if (plan.tiles > skippedTiles) {
+        writeFeatures(plan, probes, skipped, scratch.scratch(), planner, commit.staging(),
+            taskErrors, metrics, progress);
       } else {
         writeEmptyFeatures(commit.staging());
       }
+      Set<String> failedInTasks = new TreeSet<>();
       for (BadRecord record : taskErrors.value()) {
-        bad.putIfAbsent(record.path(), record);
+        if (bad.putIfAbsent(record.path(), record) == null) {
+          failedInTasks.add(record.path());
+        }
       }
-      removePartialImages(tasks, bad, commit.staging());
+      Map<String, Long> failedTiles = plan.tileCounts(probes, failedInTasks);
+      removePartialImages(failedTiles, commit.staging());
+      outFs.delete(scratchDir, true);
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
       if (config.mode() == FailureMode.PERMISSIVE) {
         writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
       }
-      long tiles = countTiles(tasks, bad.keySet());
+      long tiles = plan.tiles - skippedTiles - sum(failedTiles);
       long outputBytes = parquetBytes(outFs, commit.staging());
-      long failedDuringTasks = tasks.stream().map(t -> t.image().path()).distinct()
-          .filter(bad::containsKey).count();
       JobResult result = new JobResult(
-          files.size(),
-          imagesPlanned - failedDuringTasks,
+          plan.files,
+          plan.images - skipped.size() - failedInTasks.size(),
           bad.size(),
           tiles,
           outputBytes,
@@ -139,6 +169,26 @@ public final class FeaturizeJob {
         throw JobException.failed(line, e);
       }
       throw JobException.failed("job failed: " + BadRecords.oneLine(rootMessage(e)), e);
+    } finally {
+      if (probes != null) {
+        probes.unpersist(false);
+      }
+    }
+  }
+
+  private static long sum(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** {@link ScratchStage#MIN_BYTES_KEY}, from the session's settings. */
+  private long scratchMinBytes() {
+    String value = spark.conf().get(ScratchStage.MIN_BYTES_KEY,
+        Long.toString(ScratchStage.DEFAULT_MIN_BYTES));
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw JobException.badInput(ScratchStage.MIN_BYTES_KEY + " must be a number of bytes, got '"
+          + value + "'");
     }
   }
 
@@ -161,16 +211,10 @@ public final class FeaturizeJob {
     }
   }
 
-  private List<ProbeOutcome> probe(List<String> files, HadoopConf hadoop) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int slices = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+  /** Probes every listed file, in the listing's partitions: no file is probed on the driver. */
+  private JavaRDD<ProbeOutcome> probe(JavaRDD<String> files, HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
-    jsc.setJobDescription("haloconv probe");
-    List<ProbeOutcome> outcomes = jsc.parallelize(files, slices)
-        .map(path -> probeOne(path, hadoop, maxPixels))
-        .collect();
-    jsc.setJobDescription(null);
-    return outcomes;
+    return files.map(path -> probeOne(path, hadoop, maxPixels));
   }
 
   private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
@@ -183,95 +227,61 @@ public final class FeaturizeJob {
     }
   }
 
-  /** Plans tiles for every image that fits the bank; the others become bad records. */
-  private List<TileTask> plan(List<ProbeOutcome> probes, Map<String, BadRecord> bad) {
-    int needChannels = config.spec().inputChannels(config.bank());
-    int defaultSide = TileSizes.defaultSide(config.bank().filters(), config.precision().bytesPerValue());
-    int tileH = config.tileHeight() > 0 ? config.tileHeight() : defaultSide;
-    int tileW = config.tileWidth() > 0 ? config.tileWidth() : defaultSide;
-    List<TileTask> tasks = new ArrayList<>();
-    for (ProbeOutcome outcome : probes) {
-      if (outcome.error() != null) {
-        bad.put(outcome.path(), outcome.error());
-        continue;
-      }
-      ImageInfo image = outcome.info();
-      int channels = config.channels().outputChannels(image.channels());
-      if (channels != needChannels) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "channel-mismatch",
-            "filters expect " + needChannels + " channels, image has " + channels));
-        continue;
-      }
-      ConvGeometry geometry;
-      try {
-        geometry = config.spec().geometry(image.height(), image.width());
-      } catch (IllegalArgumentException e) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "invalid-geometry",
-            "image is " + image.width() + "x" + image.height() + ": " + e.getMessage()));
-        continue;
-      }
-      TileGrid grid = new TileGrid(geometry, tileH, tileW);
-      for (int i = 0; i < grid.count(); i++) {
-        tasks.add(new TileTask(image, grid.tile(i), geometry.outHeight(), geometry.outWidth(),
-            grid.count()));
-      }
-    }
-    return tasks;
-  }
-
-  /** Pixel work of a tile: its multiply-adds plus the window pixels it decodes. */
-  private long work(TileTask task) {
-    long macs = task.tile().outputPixels() * config.bank().filters()
-        * config.spec().macsPerOutput(config.bank());
-    long decoded = (long) task.tile().input().height() * task.tile().input().width()
-        * task.image().channels() * 8;
-    return macs + decoded;
-  }
-
   private void writeFeatures(
-      List<TileTask> tasks,
+      WorkPlan plan,
+      JavaRDD<ProbeOutcome> probes,
+      Set<String> skipped,
+      Map<String, String> scratch,
+      ImagePlanner planner,
       Path staging,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics,
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long[] work = new long[tasks.size()];
-    long totalWork = 0;
-    for (int i = 0; i < work.length; i++) {
-      work[i] = work(tasks.get(i));
-      totalWork += work[i];
-    }
-    int partitions = config.partitions() > 0 ? config.partitions()
-        : autoPartitions(jsc.defaultParallelism(), totalWork, tasks.size());
-    int[] starts = WorkSplit.contiguous(work, partitions);
-    List<TileTask[]> chunks = new ArrayList<>();
-    long[] tilesPerChunk = new long[starts.length - 1];
-    long[] pixelsPerChunk = new long[starts.length - 1];
-    for (int g = 0; g + 1 < starts.length; g++) {
-      TileTask[] chunk = tasks.subList(starts[g], starts[g + 1]).toArray(new TileTask[0]);
-      chunks.add(chunk);
-      tilesPerChunk[g] = chunk.length;
-      for (TileTask t : chunk) {
-        pixelsPerChunk[g] += (long) t.tile().input().height() * t.tile().input().width();
-      }
-    }
+    long[][] sizes = plan.groupSizes(probes, skipped);
     Broadcast<ConvBroadcast> bank =
         jsc.broadcast(new ConvBroadcast(config.bank(), config.spec()));
     DecodeSettings settings = new DecodeSettings(
         config.channels(), config.normalization(), config.precision(), config.mode());
-    TileProcessor processor = new TileProcessor(
-        bank, settings, new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics);
-    JavaRDD<Row> rows = jsc.parallelize(chunks, chunks.size()).mapPartitions(processor);
-    progress.phase("convolve", tasks.size() + " tiles in " + chunks.size() + " tasks");
-    progress.trackTiles(tilesPerChunk, pixelsPerChunk);
+    TileProcessor processor = new TileProcessor(bank, settings,
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics, scratch);
+    JavaRDD<Row> rows = plan.tiles(probes, skipped).mapPartitions(new TileBatches(processor));
+    long tiles = 0;
+    for (long t : sizes[0]) {
+      tiles += t;
+    }
+    progress.phase("convolve", tiles + " tiles in " + plan.groups() + " tasks");
+    progress.trackTiles(sizes[0], sizes[1]);
+    long rowGroup = ParquetLayout.rowGroupBytes(
+        planner.maxRowBytes(config.bank().filters(), config.precision().bytesPerValue()),
+        executorHeapBytes(), executorTasks());
     jsc.setJobDescription("haloconv convolve");
     try {
       Dataset<Row> frame = spark.createDataFrame(rows, Schemas.FEATURES);
-      frame.write().option("compression", "zstd").parquet(staging.toString());
+      frame.write().options(ParquetLayout.options(config.compression(), rowGroup))
+          .parquet(staging.toString());
     } finally {
       jsc.setJobDescription(null);
       bank.destroy();
     }
+  }
+
+  /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */
+  private long executorHeapBytes() {
+    SparkContext sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    return sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+  }
+
+  /** Tasks one executor runs at once. */
+  private int executorTasks() {
+    SparkContext sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return sc.defaultParallelism();
+    }
+    return sc.getConf().getInt("spark.executor.cores", 1);
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
@@ -283,27 +293,29 @@ public final class FeaturizeJob {
 
   private void writeEmptyFeatures(Path staging) {
     spark.createDataFrame(new ArrayList<Row>(), Schemas.FEATURES)
-        .write().option("compression", "zstd").parquet(staging.toString());
+        .write().option("compression", config.compression().parquetName())
+        .parquet(staging.toString());
   }
 
   /**
    * Removes the tiles of images that failed part-way: a multi-tile image whose later tile failed
    * in one task may have earlier tiles written by another. Rare, so the fix rewrites the dataset.
    */
-  private void removePartialImages(List<TileTask> tasks, Map<String, BadRecord> bad, Path staging)
+  private void removePartialImages(Map<String, Long> failedTiles, Path staging)
       throws IOException {
     Set<String> partial = new TreeSet<>();
-    for (TileTask t : tasks) {
-      if (t.tilesOfImage() > 1 && bad.containsKey(t.image().path())) {
-        partial.add(t.image().path());
+    failedTiles.forEach((path, tiles) -> {
+      if (tiles > 1) {
+        partial.add(path);
       }
-    }
+    });
     if (partial.isEmpty()) {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
     Dataset<Row> all = spark.read().schema(Schemas.FEATURES).parquet(staging.toString());
-    all.filter(not(col("path").isin(partial.toArray()))).write().option("compression", "zstd")
+    all.filter(not(col("path").isin(partial.toArray()))).write()
+        .options(ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2))
         .parquet(cleaned.toString());
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
@@ -318,10 +330,6 @@ public final class FeaturizeJob {
       rows.add(RowFactory.create(r.path(), r.stage(), r.error(), r.message()));
     }
     spark.createDataFrame(rows, Schemas.ERRORS).coalesce(1).write().parquet(dir.toString());
-  }
-
-  private static long countTiles(List<TileTask> tasks, Set<String> failed) {
-    return tasks.stream().filter(t -> !failed.contains(t.image().path())).count();
   }
 
   /** Bytes of the feature Parquet files (not {@code _errors/} or metadata). */

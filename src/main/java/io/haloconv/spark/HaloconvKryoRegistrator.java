@@ -29,6 +29,10 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, ProbeOutcome.class);
     registerRecord(kryo, BadRecord.class);
     registerRecord(kryo, ConvBroadcast.class);
+    registerRecord(kryo, WorkPlan.PartitionStats.class);
+    registerRecord(kryo, ScratchStage.Result.class);
+    kryo.register(BadRecord[].class);
+    kryo.register(ImageInfo[].class);
     registerRecord(kryo, FilterBank.class);
     registerRecord(kryo, ConvSpec.class);
     registerRecord(kryo, Padding.Explicit.class);

@@ -25,6 +25,7 @@ import io.haloconv.tensor.Precision;
  * @param writeMode what to do with an existing output
  * @param maxPixels largest image (width·height) accepted, checked from the header
  * @param partitions tasks to split the tiles into, or 0 to choose from the cluster's cores and work
+ * @param compression the Parquet codec of the feature files
  */
 public record JobConfig(
     String input,
@@ -40,7 +41,8 @@ public record JobConfig(
     FailureMode mode,
     WriteMode writeMode,
     long maxPixels,
-    int partitions) {
+    int partitions,
+    Compression compression) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
 
@@ -66,9 +68,18 @@ public record JobConfig(
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
     if (channels == null || normalization == null || precision == null || mode == null
-        || writeMode == null) {
+        || writeMode == null || compression == null) {
       throw new IllegalArgumentException("channels, normalization, precision and modes are required");
     }
+  }
+
+  /** A config with the default compression, zstd. */
+  public JobConfig(String input, String output, String bankSource, FilterBank bank, ConvSpec spec,
+      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
+      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels,
+      int partitions) {
+    this(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels, normalization,
+        precision, mode, writeMode, maxPixels, partitions, Compression.ZSTD);
   }
 
   /** A config with the defaults of DESIGN §4 for everything but the essentials. */
@@ -81,26 +92,31 @@ public record JobConfig(
 
   public JobConfig withTile(int height, int width) {
     return new JobConfig(input, output, bankSource, bank, spec, height, width, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions);
+        normalization, precision, mode, writeMode, maxPixels, partitions, compression);
   }
 
   public JobConfig withPartitions(int count) {
     return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, count);
+        normalization, precision, mode, writeMode, maxPixels, count, compression);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
     return new JobConfig(input, dir, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, mode, write, maxPixels, partitions);
+        normalization, precision, mode, write, maxPixels, partitions, compression);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
     return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, failureMode, writeMode, maxPixels, partitions);
+        normalization, precision, failureMode, writeMode, maxPixels, partitions, compression);
+  }
+
+  public JobConfig withCompression(Compression codec) {
+    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions, codec);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
     return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channelMode,
-        norm, prec, mode, writeMode, maxPixels, partitions);
+        norm, prec, mode, writeMode, maxPixels, partitions, compression);
   }
 }
