@@ -7,6 +7,7 @@ import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.Compression;
 import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.WriteMode;
@@ -27,7 +28,7 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels");
+      "--conf", "--max-pixels", "--compression");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
 
@@ -69,6 +70,8 @@ final class FeaturizeCommand {
     Normalization normalization =
         parse("--normalize", args.get("--normalize"), Normalization.UNIT, Normalization::parse);
     Precision precision = parse("--precision", args.get("--precision"), Precision.FLOAT32, Precision::parse);
+    Compression compression =
+        parse("--compression", args.get("--compression"), Compression.ZSTD, Compression::parse);
     FailureMode mode = parse("--mode", args.get("--mode"), FailureMode.PERMISSIVE, FailureMode::parse);
     Padding padding = parse("--padding", args.get("--padding"), Padding.VALID, Padding::parse);
     PaddingMode paddingMode =
@@ -118,7 +121,7 @@ final class FeaturizeCommand {
     checkOutput(output, writeMode, hadoop);
 
     JobConfig config = new JobConfig(input, output, filters, bank, spec, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0);
+        normalization, precision, mode, writeMode, maxPixels, 0, compression);
     return new Parsed(config, master, driverMemory, sparkConf);
   }
 

@@ -48,6 +48,11 @@ final class DistributedListing {
    * @param wantDirectories stop descending once this many directories wait to be listed
    */
   static Plan plan(Configuration conf, String input, int wantDirectories) {
+    return plan(conf, input, wantDirectories, DRIVER_FILES);
+  }
+
+  /** {@link #plan(Configuration, String, int)} holding at most {@code driverFiles} paths. */
+  static Plan plan(Configuration conf, String input, int wantDirectories, int driverFiles) {
     Path pattern = new Path(input);
     try {
       FileSystem fs = pattern.getFileSystem(conf);
@@ -84,7 +89,7 @@ final class DistributedListing {
             below.add(child.getPath());
           } else {
             found.add(child.getPath().toString());
-            if (files.size() + found.size() > DRIVER_FILES) {
+            if (files.size() + found.size() > driverFiles) {
               full = true;
               break;
             }

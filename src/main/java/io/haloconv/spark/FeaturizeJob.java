@@ -74,6 +74,7 @@ public final class FeaturizeJob {
     HadoopConf hadoop = new HadoopConf(hadoopConf);
     int cores = jsc.defaultParallelism();
     JavaRDD<ProbeOutcome> probes = null;
+    Path scratchDir = null;
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       DistributedListing.Plan listing =
@@ -101,7 +102,9 @@ public final class FeaturizeJob {
       failFastOn(bad);
 
       long writeStart = System.nanoTime();
-      Path scratchDir = new Path(commit.staging(), "_scratch");
+      // Beside the staging directory, not in it (Spark writes there only into a new directory);
+      // a stale one is removed with stale staging directories when a dead job's lock is taken.
+      scratchDir = new Path(commit.staging().getParent(), commit.staging().getName() + "-scratch");
       ScratchStage.Outcome scratch = ScratchStage.Outcome.NONE;
       if (!plan.scratch.isEmpty()) {
         progress.phase("scratch", plan.scratch.size()
@@ -130,7 +133,7 @@ public final class FeaturizeJob {
       }
       Map<String, Long> failedTiles = plan.tileCounts(probes, failedInTasks);
       removePartialImages(failedTiles, commit.staging());
-      outFs.delete(scratchDir, true);
+      deleteQuietly(outFs, scratchDir);
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
@@ -173,6 +176,18 @@ public final class FeaturizeJob {
       if (probes != null) {
         probes.unpersist(false);
       }
+      deleteQuietly(outFs, scratchDir);
+    }
+  }
+
+  private static void deleteQuietly(FileSystem fs, Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      fs.delete(dir, true);
+    } catch (IOException ignored) {
+      // hidden, and removed with stale staging directories by the next job writing here
     }
   }
 

@@ -16,8 +16,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Streams each huge image that cannot be read by window (PNG, JPEG, a single compressed TIFF strip)
  * into a scratch raster in the job's staging directory, one Spark task per image, before the tile
  * tasks run; the tile tasks then read their windows from the scratch rasters in parallel ({@link
- * ScratchRasters}). The scratch directory starts with {@code _} and is deleted before the output is
- * published.
+ * ScratchRasters}). The scratch directory is hidden beside the job's staging directory and deleted
+ * when the job ends, whether it succeeds or not.
  */
 final class ScratchStage {
   /** Setting for the decoded size from which images are streamed into scratch rasters. */

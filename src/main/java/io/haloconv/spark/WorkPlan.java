@@ -97,6 +97,12 @@ final class WorkPlan implements Serializable {
       int partitions, long scratchMinBytes) {
     List<PartitionStats> stats = probes.mapPartitions(
         outcomes -> List.of(stats(outcomes, planner, scratchMinBytes)).iterator()).collect();
+    return fromStats(planner, stats, cores, partitions);
+  }
+
+  /** The plan for probe partitions whose statistics are {@code stats}, in partition order. */
+  static WorkPlan fromStats(ImagePlanner planner, List<PartitionStats> stats, int cores,
+      int partitions) {
     WorkPlan draft = new WorkPlan(planner, stats, 1);
     int groups = partitions > 0 ? partitions
         : groupCount(cores, draft.totalWork, draft.tiles, draft.largestTile);
