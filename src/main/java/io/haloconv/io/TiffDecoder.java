@@ -94,9 +94,9 @@ final class TiffDecoder implements RegionDecoder {
     }
   }
 
-  /** A quarter of what a tiny heap can spare, at most {@link #DEFAULT_CACHE_BYTES}. */
+  /** A thirty-second of the heap, at most {@link #DEFAULT_CACHE_BYTES}: each task has one. */
   static long defaultCacheBytes() {
-    return Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 16);
+    return Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 32);
   }
 
   /** True when this reader decodes {@code dir} to the values the probe promised in {@code info}. */
