@@ -51,7 +51,10 @@ public final class SyntheticImages {
     };
   }
 
-  /** Texture from a sample image, repeated, with its copies offset so no two tiles are alike. */
+  /**
+   * Texture from a sample image, repeated with each copy offset, plus a little deterministic noise
+   * (-8 to +7 per channel), so that no two tiles, and no two rows of features, are alike.
+   */
   public static Pixels mosaic(BufferedImage source) {
     int w = source.getWidth();
     int h = source.getHeight();
@@ -61,7 +64,16 @@ public final class SyntheticImages {
       int copyY = y / h;
       int sx = (x + copyY * 37) % w;
       int sy = (y + copyX * 53) % h;
-      return rgb[sy * w + sx] & 0xffffff;
+      int v = rgb[sy * w + sx];
+      int hash = (x * 73856093) ^ (y * 19349663);
+      hash *= 0x9E3779B1;
+      int out = 0;
+      for (int shift = 0; shift < 24; shift += 8) {
+        int noise = ((hash >>> (shift + 4)) & 15) - 8;
+        int c = Math.max(0, Math.min(255, ((v >>> shift) & 0xff) + noise));
+        out |= c << shift;
+      }
+      return out;
     };
   }
 

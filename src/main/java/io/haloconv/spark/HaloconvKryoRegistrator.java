@@ -48,6 +48,7 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     kryo.register(Object[].class);
     kryo.register(float[].class);
     kryo.register(int[].class);
+    kryo.register(int[][].class);
     kryo.register(long[].class);
     kryo.register(byte[].class);
     // Spark SQL ships these through the serializer when it infers a Parquet schema in parallel
