@@ -19,10 +19,12 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: haloconv featurize --input PATH --filters BANK --output DIR",
       "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
-      "    [--activation none|relu] [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
+      "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
+      "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+      "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
       "       haloconv --version",
       "See README.md for every flag.");

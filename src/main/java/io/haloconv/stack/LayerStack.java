@@ -148,7 +148,7 @@ public final class LayerStack implements Serializable {
       try {
         c[i + 1] = layers[i].outputChannels(c[i]);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("layer " + layers[i].name() + ": " + e.getMessage(), e);
+        throw named(i, e);
       }
     }
     return new StackGeometry(this, c, g);
@@ -162,12 +162,20 @@ public final class LayerStack implements Serializable {
       try {
         g[i] = layers[i].geometry(h, w);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("layer " + layers[i].name() + ": " + e.getMessage(), e);
+        throw named(i, e);
       }
       h = g[i].outHeight();
       w = g[i].outWidth();
     }
     return g;
+  }
+
+  /** Prefixes the layer's name, except for the stack of one layer, whose messages stay as they were. */
+  private IllegalArgumentException named(int index, IllegalArgumentException e) {
+    if (layers.length == 1) {
+      return e;
+    }
+    return new IllegalArgumentException("layer " + layers[index].name() + ": " + e.getMessage(), e);
   }
 
   /**
