@@ -37,13 +37,13 @@ final class StackLoader {
         throw new UsageException("--layers " + file + " is " + status.getLen()
             + " bytes, more than the " + MAX_STACK_BYTES + " a stack file may have");
       }
-      Path dir = fs.makeQualified(path).getParent();
+      Path dir = path.getParent();
       try (InputStream in = fs.open(path)) {
         return StackFile.read(in, (filters, channels) -> {
           String ref = filters;
           if (!filters.startsWith("preset:") && !filters.startsWith("random:")) {
             Path bank = new Path(filters);
-            if (!bank.isAbsolute() && bank.toUri().getScheme() == null) {
+            if (dir != null && !bank.isAbsolute() && bank.toUri().getScheme() == null) {
               ref = new Path(dir, filters).toString();
             }
           }
