@@ -26,6 +26,7 @@ public final class Main {
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
       "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
+      "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
       "       haloconv --version",
       "See README.md for every flag.");
 
@@ -54,9 +55,11 @@ public final class Main {
           return featurize(rest, out, err);
         case "bench":
           return io.haloconv.bench.Bench.run(rest, out, err);
+        case "bench-stack":
+          return benchStack(rest, out, err);
         default:
           throw new UsageException(
-              "unknown command '" + args[0] + "'; commands: featurize, bench");
+              "unknown command '" + args[0] + "'; commands: featurize, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -65,6 +68,16 @@ public final class Main {
       err.println("haloconv: error: " + e.getMessage());
       return e.exitCode();
     }
+  }
+
+  /** {@code bench-stack}: loads {@code --layers} as featurize does, then runs the bench. */
+  private static int benchStack(String[] args, PrintStream out, PrintStream err) {
+    int at = Arrays.asList(args).indexOf("--layers");
+    if (at < 0 || at + 1 >= args.length) {
+      throw new UsageException("bench-stack needs --layers FILE");
+    }
+    return io.haloconv.bench.StackBench.run(args,
+        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()), out, err);
   }
 
   private static int featurize(String[] args, PrintStream out, PrintStream err) {
