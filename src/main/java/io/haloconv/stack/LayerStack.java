@@ -190,16 +190,35 @@ public final class LayerStack implements Serializable {
   }
 
   private int minimum(boolean rows) {
-    for (int size = 1; size <= LARGE; size++) {
-      try {
-        resolve(rows ? size : LARGE, rows ? LARGE : size);
-        return size;
-      } catch (IllegalArgumentException tooSmall) {
-        // try the next size
+    // A larger input never shrinks a layer's output, so validity is monotone in the size (up to
+    // the few pixels where "same" padding's split changes): double until valid, then bisect.
+    int high = 1;
+    while (!valid(rows, high)) {
+      if (high >= LARGE) {
+        resolve(LARGE, LARGE); // throws, naming the layer
+        throw new IllegalArgumentException("no image up to " + LARGE + " pixels fits " + this);
+      }
+      high = Math.min(LARGE, high * 2);
+    }
+    int low = high / 2; // invalid, or 0
+    while (high - low > 1) {
+      int mid = (low + high) >>> 1;
+      if (valid(rows, mid)) {
+        high = mid;
+      } else {
+        low = mid;
       }
     }
-    resolve(rows ? LARGE : LARGE, LARGE); // throws, naming the layer
-    throw new AssertionError("unreachable");
+    return high;
+  }
+
+  private boolean valid(boolean rows, int size) {
+    try {
+      resolve(rows ? size : LARGE, rows ? LARGE : size);
+      return true;
+    } catch (IllegalArgumentException tooSmall) {
+      return false;
+    }
   }
 
   /**
