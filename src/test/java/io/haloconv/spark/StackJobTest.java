@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -71,8 +72,8 @@ class StackJobTest {
     if (layered) {
       assertThat(all.columns()).contains("layer");
       Map<String, Long> rowsPerLayer = new LinkedHashMap<>();
-      for (Row r : all.groupBy("layer").count().collectAsList()) {
-        rowsPerLayer.put(r.getString(0), r.getLong(1));
+      for (String layer : all.select("layer").as(Encoders.STRING()).collectAsList()) {
+        rowsPerLayer.merge(layer, 1L, Long::sum);
       }
       assertThat(rowsPerLayer.keySet())
           .containsExactlyInAnyOrderElementsOf(GoldenStacks.expected(c).keySet());
