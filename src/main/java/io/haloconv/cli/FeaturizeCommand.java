@@ -27,7 +27,7 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels");
+      "--conf", "--max-pixels", "--pattern");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
 
@@ -114,11 +114,13 @@ final class FeaturizeCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage() + " (the filters expect " + need + ")");
     }
+    String pattern = args.has("--pattern") ? InputChecks.pattern(args.get("--pattern")) : null;
     WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
+    InputChecks.input(input, hadoop);
     checkOutput(output, writeMode, hadoop);
 
     JobConfig config = new JobConfig(input, output, filters, bank, spec, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0);
+        normalization, precision, mode, writeMode, maxPixels, 0, pattern);
     return new Parsed(config, master, driverMemory, sparkConf);
   }
 

@@ -21,7 +21,7 @@ public final class Main {
       "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
       "    [--activation none|relu] [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
-      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
+      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
       "       haloconv --version",

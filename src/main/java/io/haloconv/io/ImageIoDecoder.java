@@ -59,8 +59,8 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     BufferedImage image = decode(new Rectangle(x0, y0, width, height));
     if (image.getWidth() != width || image.getHeight() != height) {
-      throw fail(new ImageReadException(Stage.DECODE, "the " + info.format().displayName()
-          + " reader returned " + image.getWidth() + "x" + image.getHeight() + " pixels for a "
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "the "
+          + info.format().displayName() + " reader returned " + image.getWidth() + "x" + image.getHeight() + " pixels for a "
           + width + "x" + height + " region"));
     }
     Raster raster = image.getRaster();
@@ -88,11 +88,11 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     String fatal = warnings.fatal();
     if (fatal != null) {
-      throw fail(new ImageReadException(
-          Stage.DECODE, "truncated " + info.format().displayName() + ": " + fatal));
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TRUNCATED,
+          "truncated " + info.format().displayName() + ": " + fatal));
     }
     if (image == null) {
-      throw fail(new ImageReadException(Stage.DECODE,
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT,
           "the " + info.format().displayName() + " reader returned no image"));
     }
     return image;
@@ -109,7 +109,7 @@ final class ImageIoDecoder implements RegionDecoder {
       reader.addIIOReadWarningListener(warnings);
     } catch (ImageReadException e) {
       close();
-      throw fail(new ImageReadException(Stage.DECODE, e.getMessage(), e));
+      throw fail(e.at(Stage.DECODE));
     } catch (Exception e) {
       close();
       throw fail(Failures.translate(Stage.DECODE, info.format(), e, warnings.messages()));
@@ -129,11 +129,13 @@ final class ImageIoDecoder implements RegionDecoder {
       candidate = PixelConverter.of(
           image.getColorModel(), image.getSampleModel(), head.declaresPalette());
     } catch (IllegalArgumentException e) {
-      throw fail(new ImageReadException(Stage.DECODE, e.getMessage(), e));
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.UNSUPPORTED,
+          "unsupported " + info.format().displayName() + " pixel layout: " + e.getMessage(), e));
     }
     if (candidate.channels() != info.channels() || candidate.bitDepth() != info.bitDepth()
         || candidate.sampleFormat() != info.sampleFormat()) {
-      throw fail(new ImageReadException(Stage.DECODE, "decoded " + info.format().displayName()
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "decoded "
+          + info.format().displayName()
           + " has " + candidate.channels() + " channel(s) of " + candidate.bitDepth()
           + " bits, its header promised " + info.channels() + " of " + info.bitDepth()));
     }

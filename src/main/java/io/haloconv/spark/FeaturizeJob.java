@@ -75,7 +75,9 @@ public final class FeaturizeJob {
     }
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
-      List<String> files = InputListing.list(hadoopConf, config.input());
+      InputListing.Listing listing =
+          InputListing.list(hadoopConf, config.input(), config.pattern());
+      List<String> files = listing.files();
       double listSeconds = seconds(start);
       progress.phase("probe", files.size() + " files");
       long probeStart = System.nanoTime();
@@ -83,6 +85,7 @@ public final class FeaturizeJob {
       double probeSeconds = seconds(probeStart);
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
+      listing.failures().forEach(record -> bad.put(record.path(), record));
       List<TileTask> tasks = plan(probes, bad);
       failFastOn(bad);
 
@@ -109,7 +112,7 @@ public final class FeaturizeJob {
       long failedDuringTasks = tasks.stream().map(t -> t.image().path()).distinct()
           .filter(bad::containsKey).count();
       JobResult result = new JobResult(
-          files.size(),
+          listing.entries(),
           imagesPlanned - failedDuringTasks,
           bad.size(),
           tiles,
@@ -195,18 +198,17 @@ public final class FeaturizeJob {
         continue;
       }
       ImageInfo image = outcome.info();
-      int channels = config.channels().outputChannels(image.channels());
-      if (channels != needChannels) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "channel-mismatch",
-            "filters expect " + needChannels + " channels, image has " + channels));
-        continue;
+      BadRecord misfit = PlanChecks.channels(image, config.channels(), needChannels);
+      ConvGeometry geometry = null;
+      if (misfit == null) {
+        try {
+          geometry = config.spec().geometry(image.height(), image.width());
+        } catch (IllegalArgumentException e) {
+          misfit = PlanChecks.emptyOutput(image, config.spec(), e);
+        }
       }
-      ConvGeometry geometry;
-      try {
-        geometry = config.spec().geometry(image.height(), image.width());
-      } catch (IllegalArgumentException e) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "invalid-geometry",
-            "image is " + image.width() + "x" + image.height() + ": " + e.getMessage()));
+      if (misfit != null) {
+        bad.put(image.path(), misfit);
         continue;
       }
       TileGrid grid = new TileGrid(geometry, tileH, tileW);

@@ -111,7 +111,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
         window = HaloWindow.read(tile.input(), conv2d.inputChannels(), image.height(),
             image.width(), conv2d.spec().paddingMode(), sourceFor(image)::read);
       } catch (IOException | RuntimeException e) {
-        fail(image, "decode", e);
+        fail(image, BadRecord.DECODE, e);
         return null;
       }
       long t1 = System.nanoTime();
@@ -119,12 +119,18 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       try {
         features = conv2d.convolveWindow(window, tile.outHeight(), tile.outWidth());
       } catch (RuntimeException e) {
-        fail(image, "convolve", e);
+        fail(image, BadRecord.CONVOLVE, e);
         return null;
       }
       long t2 = System.nanoTime();
-      byte[] bytes = new byte[features.size() * settings.precision().bytesPerValue()];
-      settings.precision().encode(features.data(), 0, features.size(), bytes, 0);
+      byte[] bytes;
+      try {
+        bytes = new byte[features.size() * settings.precision().bytesPerValue()];
+        settings.precision().encode(features.data(), 0, features.size(), bytes, 0);
+      } catch (RuntimeException e) {
+        fail(image, BadRecord.WRITE, e);
+        return null;
+      }
       long t3 = System.nanoTime();
       metrics.readNanos.add(t1 - t0);
       metrics.convolveNanos.add(t2 - t1);
