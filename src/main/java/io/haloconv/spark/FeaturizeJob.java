@@ -135,7 +135,7 @@ public final class FeaturizeJob {
       throw e;
     } catch (IOException e) {
       throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
       String line = BadRecordException.find(e);
       if (line != null) {
         throw JobException.failed(line, e);

@@ -35,7 +35,7 @@ final class PlanChecks {
   static BadRecord emptyOutput(ImageInfo image, ConvSpec spec, IllegalArgumentException refusal) {
     return new BadRecord(image.path(), BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
         "image is " + image.width() + "x" + image.height() + ", too small for the "
-            + spec.kernelWidth() + "x" + spec.kernelHeight() + " kernel with padding "
-            + spec.padding() + ": " + refusal.getMessage());
+            + spec.kernelWidth() + "x" + spec.kernelHeight() + " kernel: "
+            + refusal.getMessage());
   }
 }
