@@ -167,7 +167,8 @@ final class Failures {
       }
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
       if (message.contains("unexpected end") || message.contains("premature end")
-          || message.contains("end of stream") || message.contains("end of file")) {
+          || message.contains("end of stream") || message.contains("end of file")
+          || message.contains("out of stream")) { // the JDK TIFF reader: data past the end
         return true;
       }
     }

@@ -220,6 +220,40 @@ public final class TestImages {
       throw new IllegalArgumentException("pixels must hold width*height*samples bytes");
     }
     int strips = (height + rowsPerStrip - 1) / rowsPerStrip;
+    byte[][] data = new byte[strips][];
+    int stripBytes = rowsPerStrip * width * samples;
+    for (int s = 0; s < strips; s++) {
+      data[s] = Arrays.copyOfRange(pixels, s * stripBytes, Math.min(pixels.length,
+          (s + 1) * stripBytes));
+    }
+    return tiffStrips(width, height, samples, rowsPerStrip, compression, data);
+  }
+
+  /** Deflates {@code bytes} as a zlib stream, as TIFF compression 8 (Adobe Deflate) stores strips. */
+  public static byte[] zlib(byte[] bytes) {
+    Deflater deflater = new Deflater();
+    byte[] out = deflateFully(deflater, bytes);
+    deflater.finish();
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.writeBytes(out);
+    byte[] buffer = new byte[4096];
+    while (!deflater.finished()) {
+      all.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    return all.toByteArray();
+  }
+
+  /**
+   * A TIFF as {@link #tiffStrips(int, int, int, int, int, byte[])}, from the bytes of each strip as
+   * stored (compressed as {@code compression} says, or not).
+   */
+  public static byte[] tiffStrips(int width, int height, int samples, int rowsPerStrip,
+      int compression, byte[][] stripData) {
+    int strips = stripData.length;
+    if (strips != (height + rowsPerStrip - 1) / rowsPerStrip) {
+      throw new IllegalArgumentException("need one data array per strip");
+    }
     int[] offsets = new int[strips];
     int[] counts = new int[strips];
     List<int[]> entries = new ArrayList<>(); // tag, type, count, value-or-index
@@ -252,12 +286,13 @@ public final class TestImages {
     int extraSamplesAt = extra;
     extra += extraSamples > 2 ? 2 * extraSamples : 0;
     int dataAt = extra;
+    int dataBytes = 0;
     for (int s = 0; s < strips; s++) {
-      int rows = Math.min(rowsPerStrip, height - s * rowsPerStrip);
-      counts[s] = rows * width * samples;
-      offsets[s] = dataAt + s * rowsPerStrip * width * samples;
+      counts[s] = stripData[s].length;
+      offsets[s] = dataAt + dataBytes;
+      dataBytes += stripData[s].length;
     }
-    ByteBuffer file = ByteBuffer.allocate(dataAt + pixels.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer file = ByteBuffer.allocate(dataAt + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     file.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
     file.putShort((short) entries.size());
     for (int[] e : entries) {
@@ -306,7 +341,9 @@ public final class TestImages {
     }
     file.putInt(0); // no next IFD
     file.position(dataAt);
-    file.put(pixels);
+    for (byte[] strip : stripData) {
+      file.put(strip);
+    }
     return file.array();
   }
 
