@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -209,10 +210,17 @@ public final class ImageProbe {
     }
   }
 
+  /**
+   * Opens a file for reading. On a checksummed file system (Hadoop's {@code file:}) the raw one
+   * underneath reads it: input images have no {@code .crc} files to verify, and looking for one
+   * fails on names Hadoop cannot turn into a sibling path, such as {@code 10:30.png}.
+   */
   static FSDataInputStream open(FileSystem fs, Path path, Stage stage)
       throws ImageReadException {
+    FileSystem reader = fs instanceof ChecksumFileSystem checksummed
+        ? checksummed.getRawFileSystem() : fs;
     try {
-      return fs.open(path);
+      return reader.open(path);
     } catch (FileNotFoundException e) {
       throw new ImageReadException(stage, ErrorKind.FILE_NOT_FOUND, "file not found", e);
     } catch (IOException e) {
