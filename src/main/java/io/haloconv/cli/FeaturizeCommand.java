@@ -45,6 +45,11 @@ final class FeaturizeCommand {
     String input = args.require("--input");
     String output = args.require("--output");
     String filters = args.require("--filters");
+    for (String flag : new String[] {"--input", "--output", "--filters"}) {
+      if (args.get(flag).isBlank()) {
+        throw new UsageException(flag + " must not be empty");
+      }
+    }
 
     Map<String, String> sparkConf = new LinkedHashMap<>();
     for (String kv : args.all("--conf")) {
