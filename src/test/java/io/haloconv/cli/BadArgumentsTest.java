@@ -2,12 +2,8 @@ package io.haloconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,30 +30,12 @@ class BadArgumentsTest {
     file = Files.writeString(temp.resolve("a-file"), "x");
   }
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  static CliRuns.Result run(String... args) {
+    return CliRuns.run(args);
   }
 
-  /** A valid command with {@code flag value} replacing or adding to the defaults. */
   static String[] with(String flag, String value) {
-    List<String> args = new ArrayList<>(List.of("featurize"));
-    for (String[] pair : new String[][] {{"--input", "data/images"},
-        {"--filters", "data/banks/edges.npz"}, {"--output", temp.resolve("never").toString()}}) {
-      if (!pair[0].equals(flag)) {
-        args.add(pair[0]);
-        args.add(pair[1]);
-      }
-    }
-    args.add(flag);
-    args.add(value);
-    return args.toArray(new String[0]);
+    return CliRuns.featurize(temp.resolve("never"), flag, value);
   }
 
   /** Flag, invalid value, the message expected (a substring of the one line). */
@@ -121,7 +99,7 @@ class BadArgumentsTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("invalidValues")
   void invalidValueExitsTwoWithOneLine(String flag, String value, String expected) {
-    Result r = run(with(flag, value));
+    CliRuns.Result r = run(with(flag, value));
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).startsWith("haloconv: error: ").contains(expected).endsWith("\n");
     assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception")
@@ -160,7 +138,7 @@ class BadArgumentsTest {
       if (typo.equals(flag)) {
         continue; // swapping the two t's of --pattern changes nothing
       }
-      Result r = run("featurize", typo, "1");
+      CliRuns.Result r = run("featurize", typo, "1");
       assertThat(r.code()).as(typo).isEqualTo(2);
       assertThat(r.err().strip()).as(typo)
           .isEqualTo("haloconv: error: unknown option " + typo + "; did you mean " + flag + "?");
@@ -181,10 +159,7 @@ class BadArgumentsTest {
 
   @Test
   void theOutputAsAFileIsRefusedEvenWithOverwrite() {
-    String[] args = with("--output", file.toString());
-    String[] withOverwrite = java.util.Arrays.copyOf(args, args.length + 1);
-    withOverwrite[args.length] = "--overwrite";
-    Result r = run(withOverwrite);
+    CliRuns.Result r = run(CliRuns.append(with("--output", file.toString()), "--overwrite"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("haloconv: error: output " + file
         + " is a file; --overwrite replaces only directories");
