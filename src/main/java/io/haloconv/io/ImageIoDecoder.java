@@ -21,6 +21,9 @@ import org.apache.hadoop.fs.Path;
  * the following windows; the file is closed after that decode.
  */
 final class ImageIoDecoder implements RegionDecoder {
+  /** The most pixels a whole-image decode can return: one Java array's worth. */
+  static final long MAX_WHOLE_PIXELS = Integer.MAX_VALUE - 8;
+
   private final FileSystem fs;
   private final ImageInfo info;
   private final Duration timeout;
@@ -49,6 +52,13 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     if (!info.supportsRegionReads()) {
       if (cached == null) {
+        if ((long) info.width() * info.height() > MAX_WHOLE_PIXELS) {
+          // A Java raster holds at most 2^31 samples: say so rather than let the reader fail.
+          throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TOO_LARGE, "a "
+              + info.width() + "x" + info.height() + " " + info.format().displayName()
+              + " is too large to decode whole (at most " + MAX_WHOLE_PIXELS + " pixels); only"
+              + " tiled or striped TIFFs and .npy arrays are read by region"));
+        }
         BufferedImage image = decode(null);
         converterFor(image);
         cached = image.getRaster();
