@@ -72,6 +72,9 @@ public final class Main {
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
     String confDir = System.getProperty("haloconv.conf.dir");
+    // A session the caller already runs (Main embedded, or in tests) is used and left running.
+    boolean callersSession = SparkSession.getDefaultSession().isDefined()
+        && !SparkSession.getDefaultSession().get().sparkContext().isStopped();
     SparkSession spark;
     try {
       spark = Sessions.create(parsed.master(), confDir == null ? null : Path.of(confDir),
@@ -84,7 +87,9 @@ public final class Main {
       printSummary(out, parsed.config().output(), result);
       return 0;
     } finally {
-      spark.stop();
+      if (!callersSession) {
+        spark.stop();
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.haloconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +21,25 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The failure behaviour of DESIGN §4 through the command line, end to end, with embedded Spark:
  * failfast exits 1 naming the file and leaves no output, or the previous output as it was; the
- * other modes exit 0 and say how many files failed.
+ * other modes exit 0 and say how many files failed. {@link Main} runs in the tests' shared
+ * session, which it leaves running.
  */
 class CliJobTest {
   @TempDir Path temp;
   Path good;
   Path mixed;
+
+  static SparkSession shared;
+
+  @BeforeAll
+  static void shareTheTestSession() {
+    shared = SparkTests.session();
+  }
+
+  @AfterAll
+  static void mainLeftTheSessionRunning() {
+    assertThat(shared.sparkContext().isStopped()).isFalse();
+  }
 
   @BeforeEach
   void writeInputs() throws IOException {

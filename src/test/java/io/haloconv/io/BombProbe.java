@@ -8,8 +8,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Run by {@link DecompressionBombTest} in a JVM with a small heap: probes (and, if the probe lets
- * it through, decodes) the file named by its first argument with the pixel limit of its second,
- * and prints what happened.
+ * it through, decodes) the file named by its first argument with each pixel limit that follows,
+ * and prints what happened, a line each prefixed by the limit.
  */
 public final class BombProbe {
   private BombProbe() {}
@@ -17,18 +17,20 @@ public final class BombProbe {
   public static void main(String[] args) throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
     Path path = new Path(args[0]);
-    long maxPixels = Long.parseLong(args[1]);
-    try {
-      ImageInfo info = ImageProbe.probe(fs, path, maxPixels);
-      System.out.println("probed " + info.width() + "x" + info.height());
-      try (ImageSource source = ImageSource.open(fs, info, ChannelMode.KEEP, Normalization.UNIT,
-          Duration.ofSeconds(60))) {
-        Tensor3 pixels = source.readAll();
-        System.out.println("decoded " + pixels.width() + "x" + pixels.height());
+    for (int i = 1; i < args.length; i++) {
+      long maxPixels = Long.parseLong(args[i]);
+      try {
+        ImageInfo info = ImageProbe.probe(fs, path, maxPixels);
+        System.out.println(maxPixels + ": probed " + info.width() + "x" + info.height());
+        try (ImageSource source = ImageSource.open(fs, info, ChannelMode.KEEP,
+            Normalization.UNIT, Duration.ofSeconds(60))) {
+          Tensor3 pixels = source.readAll();
+          System.out.println(maxPixels + ": decoded " + pixels.width() + "x" + pixels.height());
+        }
+      } catch (ImageReadException e) {
+        System.out.println(maxPixels + ": refused " + e.stage().label() + " " + e.kind().label()
+            + ": " + e.getMessage());
       }
-    } catch (ImageReadException e) {
-      System.out.println("refused " + e.stage().label() + " " + e.kind().label() + ": "
-          + e.getMessage());
     }
   }
 }
