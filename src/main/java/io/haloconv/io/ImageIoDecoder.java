@@ -70,8 +70,8 @@ final class ImageIoDecoder implements RegionDecoder {
     BufferedImage image = decode(new Rectangle(x0, y0, width, height));
     if (image.getWidth() != width || image.getHeight() != height) {
       throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "the "
-          + info.format().displayName() + " reader returned " + image.getWidth() + "x" + image.getHeight() + " pixels for a "
-          + width + "x" + height + " region"));
+          + info.format().displayName() + " reader returned " + image.getWidth() + "x"
+          + image.getHeight() + " pixels for a " + width + "x" + height + " region"));
     }
     Raster raster = image.getRaster();
     return converterFor(image).extract(raster, raster.getMinX(), raster.getMinY(), width, height);

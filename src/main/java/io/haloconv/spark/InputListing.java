@@ -20,9 +20,9 @@ import org.apache.hadoop.fs.Path;
  * any URI works.
  *
  * <ul>
- *   <li>Below the input, names Spark's file sources skip are skipped: those starting with {@code .},
- *       or with {@code _} unless they contain {@code =}, and those ending in {@code ._COPYING_}
- *       (a copy in progress). Files the input names directly are always read.
+ *   <li>Below the input, names Spark's file sources skip are skipped: those starting with {@code
+ *       .}, or with {@code _} unless they contain {@code =}, and those ending in {@code
+ *       ._COPYING_} (a copy in progress). Files the input names directly are always read.
  *   <li>{@code --pattern} keeps only files whose name matches a Hadoop glob, as Spark's {@code
  *       pathGlobFilter} does.
  *   <li>Symbolic links to directories are followed, except one leading back to a directory being

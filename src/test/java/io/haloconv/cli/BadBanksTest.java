@@ -66,7 +66,8 @@ class BadBanksTest {
 
   static Stream<Arguments> badBanks() {
     return Stream.of(
-        Arguments.of("npz-nan.npz", npz(false, members("weight", npy(SHAPE, weight(13, Float.NaN)))),
+        Arguments.of("npz-nan.npz",
+            npz(false, members("weight", npy(SHAPE, weight(13, Float.NaN)))),
             "filter bank weight[0,1,1,1] is NaN; every weight must be finite"),
         Arguments.of("npz-inf-bias.npz", npz(true, members("weight", npy(SHAPE, weight(0, 0)),
                 "bias", npy(new long[] {2}, 1f, Float.POSITIVE_INFINITY))),

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A decompression bomb: a valid 200000×200000 1-bit PNG of about 5 MB that inflates to 5 GB of
- * rows and 4·10^10 pixels. It is refused from its header, in a JVM of 48 MB (a hundredth of what it
- * inflates to); and if a user raises {@code --max-pixels} past it, decoding fails as a bad record
- * instead of taking the JVM down.
+ * rows and 4·10^10 pixels. It is refused from its header, in a JVM of 48 MB (a hundredth of what
+ * it inflates to); and if a user raises {@code --max-pixels} past it, decoding fails as a bad
+ * record instead of taking the JVM down.
  */
 class DecompressionBombTest {
   @TempDir static Path dir;

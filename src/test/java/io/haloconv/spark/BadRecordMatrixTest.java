@@ -128,8 +128,10 @@ class BadRecordMatrixTest {
       switch (this) {
         case ZERO_BYTES -> Files.write(file, new byte[0]);
         case TEXT_NAMED_PNG, NON_IMAGE_FILE -> Files.write(file, letter);
-        case TRUNCATED_PNG -> Files.write(file, TestImages.truncate(TestImages.png(48, 40, 3), 0.5));
-        case TRUNCATED_JPEG -> Files.write(file, TestImages.truncate(TestImages.jpeg(64, 48), 0.6));
+        case TRUNCATED_PNG -> Files.write(file,
+            TestImages.truncate(TestImages.png(48, 40, 3), 0.5));
+        case TRUNCATED_JPEG -> Files.write(file,
+            TestImages.truncate(TestImages.jpeg(64, 48), 0.6));
         case TIFF_UNSUPPORTED_COMPRESSION -> Files.write(file,
             TestImages.tiffStrips(4, 4, 3, 4, 34712, new byte[4 * 4 * 3]));
         case DECOMPRESSION_BOMB -> Files.write(file, bomb);

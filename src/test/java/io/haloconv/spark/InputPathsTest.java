@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * File names and directory shapes real datasets have: spaces, unicode, {@code #}, {@code %} and
  * {@code :} in names, symbolic links to directories (and a loop), hidden and {@code _} files, a
  * copy in progress, a text file among the images. The {@code path} column holds each file's path
- * as Hadoop lists it ({@code Path.toString()}, no percent-escapes), and {@code new Path(path)} opens
- * that very file again.
+ * as Hadoop lists it ({@code Path.toString()}, no percent-escapes), and {@code new Path(path)}
+ * opens that very file again.
  */
 class InputPathsTest {
   @TempDir static Path temp;
@@ -96,8 +96,8 @@ class InputPathsTest {
     rows.forEach(r -> written.add(r.getString(0)));
     assertThat(written).containsExactlyElementsOf(expectedPaths().keySet());
 
-    // Read back as haloconv reads: through the raw local file system, because the checksummed one
-    // cannot name the .crc sibling of colon:name.png (a Hadoop limitation; Spark's readers share it).
+    // Read back as haloconv reads: through the raw local file system, because the checksummed
+    // one cannot name the .crc sibling of colon:name.png (a Hadoop limitation Spark shares).
     FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
     for (String path : written) {
       try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {

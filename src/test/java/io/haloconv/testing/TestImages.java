@@ -229,7 +229,7 @@ public final class TestImages {
     return tiffStrips(width, height, samples, rowsPerStrip, compression, data);
   }
 
-  /** Deflates {@code bytes} as a zlib stream, as TIFF compression 8 (Adobe Deflate) stores strips. */
+  /** Deflates {@code bytes} as a zlib stream, as TIFF compression 8 (Deflate) stores strips. */
   public static byte[] zlib(byte[] bytes) {
     Deflater deflater = new Deflater();
     byte[] out = deflateFully(deflater, bytes);
