@@ -4,6 +4,7 @@ import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.config.Node;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
+import org.apache.logging.log4j.core.config.plugins.PluginAttribute;
 import org.apache.logging.log4j.core.config.plugins.PluginFactory;
 import org.apache.logging.log4j.core.filter.AbstractFilter;
 
@@ -17,13 +18,16 @@ import org.apache.logging.log4j.core.filter.AbstractFilter;
 @Plugin(name = "HaloconvBadRecordFilter", category = Node.CATEGORY,
     elementType = Filter.ELEMENT_TYPE, printObject = true)
 public final class BadRecordLogFilter extends AbstractFilter {
-  private BadRecordLogFilter() {
-    super(Result.DENY, Result.NEUTRAL);
+  private BadRecordLogFilter(Result onMatch, Result onMismatch) {
+    super(onMatch, onMismatch);
   }
 
+  /** Denies a bad record's reports and lets the rest through, unless configured otherwise. */
   @PluginFactory
-  public static BadRecordLogFilter create() {
-    return new BadRecordLogFilter();
+  public static BadRecordLogFilter create(@PluginAttribute("onMatch") Result onMatch,
+      @PluginAttribute("onMismatch") Result onMismatch) {
+    return new BadRecordLogFilter(onMatch == null ? Result.DENY : onMatch,
+        onMismatch == null ? Result.NEUTRAL : onMismatch);
   }
 
   @Override

@@ -26,7 +26,7 @@ class BadRecordLogFilterTest {
 
   @Test
   void dropsReportsOfABadRecordAndKeepsEverythingElse() {
-    BadRecordLogFilter filter = BadRecordLogFilter.create();
+    BadRecordLogFilter filter = BadRecordLogFilter.create(null, null);
     BadRecordException bad = new BadRecordException(
         new BadRecord("file:/d/x.png", "decode", "truncated", "truncated PNG"));
     assertThat(filter.filter(event("Exception in task 0.0", bad))).isEqualTo(Filter.Result.DENY);
