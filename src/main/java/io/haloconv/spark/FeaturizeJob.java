@@ -205,7 +205,7 @@ public final class FeaturizeJob {
         try {
           geometry = config.spec().geometry(image.height(), image.width());
         } catch (IllegalArgumentException e) {
-          misfit = PlanChecks.emptyOutput(image, config.spec(), e);
+          misfit = PlanChecks.tooSmall(image, config.spec(), e);
         }
       }
       if (misfit != null) {

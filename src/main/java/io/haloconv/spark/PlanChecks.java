@@ -32,7 +32,7 @@ final class PlanChecks {
   }
 
   /** The bad record of an image whose geometry {@code spec} refused. */
-  static BadRecord emptyOutput(ImageInfo image, ConvSpec spec, IllegalArgumentException refusal) {
+  static BadRecord tooSmall(ImageInfo image, ConvSpec spec, IllegalArgumentException refusal) {
     return new BadRecord(image.path(), BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
         "image is " + image.width() + "x" + image.height() + ", too small for the "
             + spec.kernelWidth() + "x" + spec.kernelHeight() + " kernel: "
