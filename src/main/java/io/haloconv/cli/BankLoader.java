@@ -86,6 +86,11 @@ final class BankLoader {
       throw new UsageException(label + " " + ref + ": " + oneLine(e.getMessage()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(label + " " + ref + ": " + oneLine(e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      // Only a bank whose data is really there gets this far (sizes are checked, and memory
+      // follows the bytes read); the failed allocation is garbage again by now.
+      throw new UsageException(label + " " + ref + ": not enough memory to load the bank; "
+          + "raise --driver-memory");
     }
   }
 

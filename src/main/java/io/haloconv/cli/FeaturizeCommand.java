@@ -31,7 +31,7 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels", "--layers");
+      "--conf", "--max-pixels", "--layers", "--pattern");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
   /** What describes the one convolution of {@code --filters}; a {@code --layers} file has it per layer. */
@@ -51,6 +51,11 @@ final class FeaturizeCommand {
     }
     String input = args.require("--input");
     String output = args.require("--output");
+    for (String flag : new String[] {"--input", "--output", "--filters", "--layers"}) {
+      if (args.has(flag) && args.get(flag).isBlank()) {
+        throw new UsageException(flag + " must not be empty");
+      }
+    }
     if (!args.has("--filters") && !args.has("--layers")) {
       throw new UsageException("--filters (or --layers) is required");
     }
@@ -102,11 +107,13 @@ final class FeaturizeCommand {
     }
     checkChannels(stack, channels, normalization);
     checkSmallestImage(stack, maxPixels);
+    String pattern = args.has("--pattern") ? InputChecks.pattern(args.get("--pattern")) : null;
     WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
+    InputChecks.input(input, hadoop);
     checkOutput(output, writeMode, hadoop);
 
     JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0);
+        normalization, precision, mode, writeMode, maxPixels, 0, pattern);
     return new Parsed(config, master, driverMemory, sparkConf);
   }
 

@@ -22,7 +22,7 @@ public final class Main {
       "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
       "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
-      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
+      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
       "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
@@ -87,6 +87,9 @@ public final class Main {
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
     String confDir = System.getProperty("haloconv.conf.dir");
+    // A session the caller already runs (Main embedded, or in tests) is used and left running.
+    boolean callersSession = SparkSession.getDefaultSession().isDefined()
+        && !SparkSession.getDefaultSession().get().sparkContext().isStopped();
     SparkSession spark;
     try {
       spark = Sessions.create(parsed.master(), confDir == null ? null : Path.of(confDir),
@@ -99,7 +102,9 @@ public final class Main {
       printSummary(out, parsed.config().output(), result);
       return 0;
     } finally {
-      spark.stop();
+      if (!callersSession) {
+        spark.stop();
+      }
     }
   }
 

@@ -72,7 +72,9 @@ public final class FeaturizeJob {
     }
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
-      List<String> files = InputListing.list(hadoopConf, config.input());
+      InputListing.Listing listing =
+          InputListing.list(hadoopConf, config.input(), config.pattern());
+      List<String> files = listing.files();
       double listSeconds = seconds(start);
       progress.phase("probe", files.size() + " files");
       long probeStart = System.nanoTime();
@@ -80,6 +82,7 @@ public final class FeaturizeJob {
       double probeSeconds = seconds(probeStart);
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
+      listing.failures().forEach(record -> bad.put(record.path(), record));
       StackPlanner.Planned planned = StackPlanner.plan(config, probes, bad);
       List<TileTask> tasks = planned.tasks();
       failFastOn(bad);
@@ -107,7 +110,7 @@ public final class FeaturizeJob {
       long failedDuringTasks = tasks.stream().map(t -> t.image().path()).distinct()
           .filter(bad::containsKey).count();
       JobResult result = new JobResult(
-          files.size(),
+          listing.entries(),
           imagesPlanned - failedDuringTasks,
           bad.size(),
           tiles,
@@ -131,7 +134,7 @@ public final class FeaturizeJob {
       throw e;
     } catch (IOException e) {
       throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
       String line = BadRecordException.find(e);
       if (line != null) {
         throw JobException.failed(line, e);

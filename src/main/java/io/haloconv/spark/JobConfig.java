@@ -26,6 +26,8 @@ import io.haloconv.tensor.Precision;
  * @param writeMode what to do with an existing output
  * @param maxPixels largest image (width·height) accepted, checked from the header
  * @param partitions tasks to split the tiles into, or 0 to choose from the cluster's cores and work
+ * @param pattern a Hadoop glob the names of listed files must match ({@code --pattern}), or null
+ *     for every file
  */
 public record JobConfig(
     String input,
@@ -40,9 +42,18 @@ public record JobConfig(
     FailureMode mode,
     WriteMode writeMode,
     long maxPixels,
-    int partitions) {
+    int partitions,
+    String pattern) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
+  /** A config reading every listed file. */
+  public JobConfig(String input, String output, String layersFile, LayerStack stack,
+      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
+      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions) {
+    this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
+        precision, mode, writeMode, maxPixels, partitions, null);
+  }
 
   public JobConfig {
     if (input == null || input.isBlank()) {
@@ -67,6 +78,9 @@ public record JobConfig(
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
+    if (pattern != null && pattern.isEmpty()) {
+      throw new IllegalArgumentException("pattern must not be empty");
+    }
     if (channels == null || normalization == null || precision == null || mode == null
         || writeMode == null) {
       throw new IllegalArgumentException("channels, normalization, precision and modes are required");
@@ -89,26 +103,32 @@ public record JobConfig(
 
   public JobConfig withTile(int height, int width) {
     return new JobConfig(input, output, layersFile, stack, height, width, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions);
+        normalization, precision, mode, writeMode, maxPixels, partitions, pattern);
   }
 
   public JobConfig withPartitions(int count) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, count);
+        normalization, precision, mode, writeMode, maxPixels, count, pattern);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
     return new JobConfig(input, dir, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, write, maxPixels, partitions);
+        normalization, precision, mode, write, maxPixels, partitions, pattern);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, failureMode, writeMode, maxPixels, partitions);
+        normalization, precision, failureMode, writeMode, maxPixels, partitions, pattern);
+  }
+
+  /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
+  public JobConfig withPattern(String glob) {
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions, glob);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channelMode,
-        norm, prec, mode, writeMode, maxPixels, partitions);
+        norm, prec, mode, writeMode, maxPixels, partitions, pattern);
   }
 }

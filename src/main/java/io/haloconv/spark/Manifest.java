@@ -41,6 +41,9 @@ final class Manifest {
     software.put("kernel", ConvKernels.implementation());
     root.put("created", Instant.now().toString());
     root.put("input", config.input());
+    if (config.pattern() != null) {
+      root.put("pattern", config.pattern());
+    }
     root.put("output", config.output());
 
     LayerStack stack = config.stack();

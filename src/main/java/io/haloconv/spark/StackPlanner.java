@@ -60,18 +60,17 @@ final class StackPlanner {
         continue;
       }
       ImageInfo image = outcome.info();
-      int channels = config.channels().outputChannels(image.channels());
-      if (needChannels.isPresent() && channels != needChannels.getAsInt()) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "channel-mismatch",
-            "filters expect " + needChannels.getAsInt() + " channels, image has " + channels));
+      BadRecord misfit = PlanChecks.channels(image, config.channels(), needChannels);
+      if (misfit != null) {
+        bad.put(image.path(), misfit);
         continue;
       }
+      int channels = config.channels().outputChannels(image.channels());
       StackGeometry geometry;
       try {
         geometry = stack.geometry(channels, image.height(), image.width());
       } catch (IllegalArgumentException e) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "invalid-geometry",
-            "image is " + image.width() + "x" + image.height() + ": " + e.getMessage()));
+        bad.put(image.path(), PlanChecks.tooSmall(image, e));
         continue;
       }
       StackGrid grid = geometry.grid(tileH, tileW);

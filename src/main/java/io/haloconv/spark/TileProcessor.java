@@ -113,6 +113,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       Precision precision = settings.precision();
       long[] nanos = new long[2]; // read, encode
       boolean[] reading = {false};
+      boolean[] encoding = {false};
       long[] values = {0};
       int before = pending.size();
       long t0 = System.nanoTime();
@@ -129,7 +130,9 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
           return region;
         }, region -> {
           long e0 = System.nanoTime();
+          encoding[0] = true;
           pending.add(row(image, g, region, precision));
+          encoding[0] = false;
           values[0] += region.size();
           nanos[1] += System.nanoTime() - e0;
         });
@@ -137,7 +140,8 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
         while (pending.size() > before) {
           pending.pollLast();
         }
-        fail(image, reading[0] ? "decode" : "convolve", e);
+        fail(image, reading[0] ? BadRecord.DECODE
+            : encoding[0] ? BadRecord.WRITE : BadRecord.CONVOLVE, e);
         return;
       }
       long total = System.nanoTime() - t0;
