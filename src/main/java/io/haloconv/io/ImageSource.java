@@ -67,7 +67,7 @@ public final class ImageSource implements Closeable {
     try {
       pipeline = new ChannelPipeline(info, channelMode, normalization);
     } catch (IllegalArgumentException e) {
-      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+      throw new ImageReadException(Stage.DECODE, ErrorKind.CHANNEL_MISMATCH, e.getMessage(), e);
     }
     RegionDecoder decoder = null;
     if (info.format() == ImageFormat.NPY) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
 import io.haloconv.io.ImageProbe;
+import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -78,11 +78,11 @@ public final class FeaturizeJob {
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       DistributedListing.Plan listing =
-          DistributedListing.plan(hadoopConf, config.input(), 4 * cores);
+          DistributedListing.plan(hadoopConf, config.input(), config.pattern(), 4 * cores);
       double listSeconds = seconds(start);
       progress.phase("probe", listing.describe());
       long probeStart = System.nanoTime();
-      probes = probe(DistributedListing.files(jsc, listing, hadoop, 4 * cores), hadoop)
+      probes = probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
           .persist(StorageLevel.MEMORY_AND_DISK_SER());
       ImagePlanner planner = new ImagePlanner(config);
       jsc.setJobDescription("haloconv probe");
@@ -94,7 +94,8 @@ public final class FeaturizeJob {
       }
       double probeSeconds = seconds(probeStart);
       if (plan.files == 0) {
-        throw JobException.badInput("input " + config.input() + " holds no files");
+        throw JobException.badInput("input " + config.input() + " holds no files"
+            + (config.pattern() == null ? "" : " matching --pattern " + config.pattern()));
       }
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
@@ -115,15 +116,13 @@ public final class FeaturizeJob {
       }
       Set<String> skipped = new HashSet<>();
       scratch.failures().forEach(record -> skipped.add(record.path()));
-      long skippedTiles = sum(plan.tileCounts(probes, skipped));
+      Map<String, long[]> skippedTiles = plan.tileCounts(probes, skipped);
 
       TaskMetrics metrics = new TaskMetrics(sc);
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
-      if (plan.tiles > skippedTiles) {
+      if (plan.tiles > sum(skippedTiles, 0)) {
         writeFeatures(plan, probes, skipped, scratch.scratch(), planner, commit.staging(),
             taskErrors, metrics, progress);
-      } else {
-        writeEmptyFeatures(commit.staging());
       }
       Set<String> failedInTasks = new TreeSet<>();
       for (BadRecord record : taskErrors.value()) {
@@ -131,8 +130,9 @@ public final class FeaturizeJob {
           failedInTasks.add(record.path());
         }
       }
-      Map<String, Long> failedTiles = plan.tileCounts(probes, failedInTasks);
+      Map<String, long[]> failedTiles = plan.tileCounts(probes, failedInTasks);
       removePartialImages(failedTiles, commit.staging());
+      LayerLayout.writeMissing(spark, config.stack(), commit.staging(), writeOptions(planner));
       deleteQuietly(outFs, scratchDir);
       double writeSeconds = seconds(writeStart);
       progress.drain();
@@ -140,8 +140,12 @@ public final class FeaturizeJob {
       if (config.mode() == FailureMode.PERMISSIVE) {
         writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
       }
-      long tiles = plan.tiles - skippedTiles - sum(failedTiles);
-      long outputBytes = parquetBytes(outFs, commit.staging());
+      long tiles = plan.tiles - sum(skippedTiles, 0) - sum(failedTiles, 0);
+      long[] tilesPerLayer = plan.tilesPerWrittenLayer.clone();
+      for (int l = 0; l < tilesPerLayer.length; l++) {
+        tilesPerLayer[l] -= sum(skippedTiles, l + 1) + sum(failedTiles, l + 1);
+      }
+      long outputBytes = LayerLayout.parquetBytes(outFs, commit.staging());
       JobResult result = new JobResult(
           plan.files,
           plan.images - skipped.size() - failedInTasks.size(),
@@ -158,7 +162,8 @@ public final class FeaturizeJob {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }
       commit.writeFile("_manifest.json",
-          Manifest.json(config, result, sc.version()).getBytes(StandardCharsets.UTF_8));
+          Manifest.json(config, result, sc.version(), tilesPerLayer)
+              .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
       return result;
@@ -166,7 +171,7 @@ public final class FeaturizeJob {
       throw e;
     } catch (IOException e) {
       throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
       String line = BadRecordException.find(e);
       if (line != null) {
         throw JobException.failed(line, e);
@@ -191,8 +196,9 @@ public final class FeaturizeJob {
     }
   }
 
-  private static long sum(Map<String, Long> counts) {
-    return counts.values().stream().mapToLong(Long::longValue).sum();
+  /** The sum of element {@code index} of the counts. */
+  private static long sum(Map<String, long[]> counts, int index) {
+    return counts.values().stream().mapToLong(c -> c[index]).sum();
   }
 
   /** {@link ScratchStage#MIN_BYTES_KEY}, from the session's settings. */
@@ -227,9 +233,11 @@ public final class FeaturizeJob {
   }
 
   /** Probes every listed file, in the listing's partitions: no file is probed on the driver. */
-  private JavaRDD<ProbeOutcome> probe(JavaRDD<String> files, HadoopConf hadoop) {
+  private JavaRDD<ProbeOutcome> probe(JavaRDD<DistributedListing.Listed> entries,
+      HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
-    return files.map(path -> probeOne(path, hadoop, maxPixels));
+    return entries.map(entry -> entry.failure() != null ? ProbeOutcome.failed(entry.failure())
+        : probeOne(entry.file(), hadoop, maxPixels));
   }
 
   private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
@@ -254,11 +262,10 @@ public final class FeaturizeJob {
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
-    Broadcast<ConvBroadcast> bank =
-        jsc.broadcast(new ConvBroadcast(config.bank(), config.spec()));
+    Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
     DecodeSettings settings = new DecodeSettings(
         config.channels(), config.normalization(), config.precision(), config.mode());
-    TileProcessor processor = new TileProcessor(bank, settings,
+    TileProcessor processor = new TileProcessor(stack, settings,
         new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics, scratch);
     JavaRDD<Row> rows = plan.tiles(probes, skipped).mapPartitions(new TileBatches(processor));
     long tiles = 0;
@@ -267,18 +274,21 @@ public final class FeaturizeJob {
     }
     progress.phase("convolve", tiles + " tiles in " + plan.groups() + " tasks");
     progress.trackTiles(sizes[0], sizes[1]);
-    long rowGroup = ParquetLayout.rowGroupBytes(
-        planner.maxRowBytes(config.bank().filters(), config.precision().bytesPerValue()),
-        executorHeapBytes(), executorTasks());
     jsc.setJobDescription("haloconv convolve");
     try {
-      Dataset<Row> frame = spark.createDataFrame(rows, Schemas.FEATURES);
-      frame.write().options(ParquetLayout.options(config.compression(), rowGroup))
-          .parquet(staging.toString());
+      LayerLayout.write(spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
+          config.stack(), staging, writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
-      bank.destroy();
+      stack.destroy();
     }
+  }
+
+  /** The Parquet writer's settings: the codec, and row groups sized for readers and the heap. */
+  private Map<String, String> writeOptions(ImagePlanner planner) {
+    long rowGroup = ParquetLayout.rowGroupBytes(planner.maxRowBytes(), executorHeapBytes(),
+        executorTasks());
+    return ParquetLayout.options(config.compression(), rowGroup);
   }
 
   /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */
@@ -306,21 +316,17 @@ public final class FeaturizeJob {
     return (int) Math.max(1, Math.min(tiles, Math.min(wanted, 100_000)));
   }
 
-  private void writeEmptyFeatures(Path staging) {
-    spark.createDataFrame(new ArrayList<Row>(), Schemas.FEATURES)
-        .write().option("compression", config.compression().parquetName())
-        .parquet(staging.toString());
-  }
+
 
   /**
    * Removes the tiles of images that failed part-way: a multi-tile image whose later tile failed
    * in one task may have earlier tiles written by another. Rare, so the fix rewrites the dataset.
    */
-  private void removePartialImages(Map<String, Long> failedTiles, Path staging)
+  private void removePartialImages(Map<String, long[]> failedTiles, Path staging)
       throws IOException {
     Set<String> partial = new TreeSet<>();
-    failedTiles.forEach((path, tiles) -> {
-      if (tiles > 1) {
+    failedTiles.forEach((path, counts) -> {
+      if (counts[0] > 1) {
         partial.add(path);
       }
     });
@@ -328,10 +334,10 @@ public final class FeaturizeJob {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
-    Dataset<Row> all = spark.read().schema(Schemas.FEATURES).parquet(staging.toString());
-    all.filter(not(col("path").isin(partial.toArray()))).write()
-        .options(ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2))
-        .parquet(cleaned.toString());
+    Dataset<Row> all =
+        spark.read().schema(LayerLayout.schema(config.stack())).parquet(staging.toString());
+    LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(),
+        cleaned, ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {
@@ -347,14 +353,5 @@ public final class FeaturizeJob {
     spark.createDataFrame(rows, Schemas.ERRORS).coalesce(1).write().parquet(dir.toString());
   }
 
-  /** Bytes of the feature Parquet files (not {@code _errors/} or metadata). */
-  private static long parquetBytes(FileSystem fs, Path dir) throws IOException {
-    long total = 0;
-    for (FileStatus s : fs.listStatus(dir)) {
-      if (s.isFile() && s.getPath().getName().endsWith(".parquet")) {
-        total += s.getLen();
-      }
-    }
-    return total;
-  }
+
 }

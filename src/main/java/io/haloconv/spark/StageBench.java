@@ -1,11 +1,13 @@
 package io.haloconv.spark;
 
-import io.haloconv.conv.Conv2d;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
 import io.haloconv.tensor.Tensor3;
-import io.haloconv.tiling.HaloWindow;
+import io.haloconv.stack.AxisPlan;
+import io.haloconv.stack.StackEvaluator;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.stack.TilePlan;
 import io.haloconv.tiling.Tile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,8 +87,8 @@ public final class StageBench {
   private static Planned plan(SparkSession spark, JobConfig config, int threads)
       throws Exception {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    DistributedListing.Plan listing =
-        DistributedListing.plan(conf, config.input(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+    DistributedListing.Plan listing = DistributedListing.plan(conf, config.input(),
+        config.pattern(), Integer.MAX_VALUE, Integer.MAX_VALUE);
     List<String> files = listing.files();
     ProbeOutcome[] probes = new ProbeOutcome[files.size()];
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -164,10 +166,10 @@ public final class StageBench {
   private static double decode(SparkSession spark, JobConfig config, Planned planned,
       int threads) throws Exception {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    int channels = config.spec().inputChannels(config.bank());
     return parallel(planned, threads, group -> {
       String open = null;
       ImageSource source = null;
+      StackGeometry g = null;
       try {
         for (TileTask task : group) {
           ImageInfo image = task.image();
@@ -178,10 +180,22 @@ public final class StageBench {
             Path path = new Path(image.path());
             source = ImageSource.open(path.getFileSystem(conf), image, config.channels(),
                 config.normalization());
+            g = config.stack().geometry(config.channels().outputChannels(image.channels()),
+                image.height(), image.width());
             open = image.path();
           }
-          HaloWindow.read(task.tile().input(), channels, image.height(), image.width(),
-              config.spec().paddingMode(), source::read);
+          // The image spans the tile's plan reads, as the evaluator reads them.
+          Tile tile = task.tile();
+          TilePlan plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
+          AxisPlan rows = plan.rows();
+          AxisPlan cols = plan.cols();
+          for (int r = 0; r < rows.spanCount(0); r++) {
+            for (int c = 0; c < cols.spanCount(0); c++) {
+              source.read(rows.spanStart(0, r), cols.spanStart(0, c),
+                  rows.spanEnd(0, r) - rows.spanStart(0, r),
+                  cols.spanEnd(0, c) - cols.spanStart(0, c));
+            }
+          }
         }
       } finally {
         if (source != null) {
@@ -193,28 +207,33 @@ public final class StageBench {
 
   private static double kernel(JobConfig config, Planned planned, int threads)
       throws Exception {
-    int channels = config.spec().inputChannels(config.bank());
     return parallel(planned, threads, group -> {
-      Conv2d conv = new Conv2d(config.bank(), config.spec());
+      StackEvaluator evaluator = new StackEvaluator(config.stack());
       Map<Long, Tensor3> windows = new LinkedHashMap<>();
-      Map<Long, Tensor3> outputs = new LinkedHashMap<>();
       Random random = new Random(1);
+      String open = null;
+      StackGeometry g = null;
       for (TileTask task : group) {
+        ImageInfo image = task.image();
+        if (!image.path().equals(open)) {
+          g = config.stack().geometry(config.channels().outputChannels(image.channels()),
+              image.height(), image.width());
+          open = image.path();
+        }
+        int channels = g.channels(0);
         Tile tile = task.tile();
-        long size = (long) tile.input().height() << 32 | tile.input().width();
-        Tensor3 window = windows.computeIfAbsent(size, s -> {
-          Tensor3 w = Tensor3.zeros(channels, tile.input().height(), tile.input().width());
-          for (int i = 0; i < w.size(); i++) {
-            w.data()[i] = random.nextFloat();
-          }
-          return w;
-        });
-        Tensor3 out = outputs.computeIfAbsent((long) tile.outHeight() << 32 | tile.outWidth(),
-            s -> Tensor3.zeros(config.bank().filters(), tile.outHeight(), tile.outWidth()));
-        conv.convolveWindow(window, out);
+        TilePlan plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
+        // Synthetic pixels of the requested sizes, made once: the kernel alone, no decoding.
+        evaluator.evaluate(g, plan, (y0, x0, height, width) -> windows.computeIfAbsent(
+            (long) height << 32 | width, s -> {
+              Tensor3 w = Tensor3.zeros(channels, height, width);
+              for (int i = 0; i < w.size(); i++) {
+                w.data()[i] = random.nextFloat();
+              }
+              return w;
+            }).copy(), region -> { });
         if (windows.size() > 64) { // many small images: keep a bounded set of buffers
           windows.clear();
-          outputs.clear();
         }
       }
     });
@@ -237,22 +256,35 @@ public final class StageBench {
       shapes.add(sizes);
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Conv2d conv = new Conv2d(config.bank(), config.spec());
     ImageInfo image = first.image();
-    Tensor3 features;
+    StackGeometry g = config.stack().geometry(
+        config.channels().outputChannels(image.channels()), image.height(), image.width());
+    Tile tile = first.tile();
+    List<float[]> computed = new ArrayList<>();
     Path path = new Path(image.path());
     try (ImageSource source = ImageSource.open(path.getFileSystem(conf), image,
         config.channels(), config.normalization())) {
-      Tensor3 window = HaloWindow.read(first.tile().input(), conv.inputChannels(),
-          image.height(), image.width(), config.spec().paddingMode(), source::read);
-      features = conv.convolveWindow(window, first.tile().outHeight(), first.tile().outWidth());
+      new StackEvaluator(config.stack()).evaluate(g,
+          g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth()), source::read,
+          region -> {
+            float[] v = new float[region.size()];
+            int at = 0;
+            for (int c = 0; c < region.channels(); c++) {
+              for (int y = 0; y < region.height(); y++) {
+                System.arraycopy(region.data(), region.offset(c, y), v, at, region.width());
+                at += region.width();
+              }
+            }
+            computed.add(v);
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int k = config.bank().filters();
+    float[] features = computed.get(computed.size() - 1);
+    int k = g.outChannels();
     float[] values = new float[k * maxValues];
     for (int i = 0; i < values.length; i++) {
-      values[i] = features.data()[i % features.size()];
+      values[i] = features[i % features.length];
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<float[]> broadcast = jsc.broadcast(values);
@@ -280,9 +312,8 @@ public final class StageBench {
       };
     });
     ImagePlanner planner = new ImagePlanner(config);
-    long rowGroup = ParquetLayout.rowGroupBytes(
-        planner.maxRowBytes(k, precision.bytesPerValue()), Runtime.getRuntime().maxMemory(),
-        spark.sparkContext().defaultParallelism());
+    long rowGroup = ParquetLayout.rowGroupBytes(planner.maxRowBytes(),
+        Runtime.getRuntime().maxMemory(), spark.sparkContext().defaultParallelism());
     long start = System.nanoTime();
     spark.createDataFrame(rows, Schemas.FEATURES).write()
         .options(ParquetLayout.options(config.compression(), rowGroup))

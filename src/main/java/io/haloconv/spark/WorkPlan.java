@@ -37,7 +37,8 @@ final class WorkPlan implements Serializable {
 
   /** What one probe partition found. */
   record PartitionStats(long files, long images, long tiles, long work, long largestTile,
-      BadRecord[] bad, ImageInfo[] scratch) implements Serializable {}
+      long[] tilesPerWrittenLayer, BadRecord[] bad, ImageInfo[] scratch)
+      implements Serializable {}
 
   private final ImagePlanner planner;
   private final long[] workBefore;
@@ -48,6 +49,8 @@ final class WorkPlan implements Serializable {
   final long images;
   final long tiles;
   final long largestTile;
+  /** Tiles writing a part of each written layer, over all planned images. */
+  final long[] tilesPerWrittenLayer;
   final List<BadRecord> bad;
   final List<ImageInfo> scratch;
 
@@ -60,6 +63,7 @@ final class WorkPlan implements Serializable {
     long fileCount = 0;
     long imageCount = 0;
     long largest = 0;
+    long[] perLayer = new long[planner.writtenLayers()];
     List<BadRecord> badRecords = new ArrayList<>();
     List<ImageInfo> staged = new ArrayList<>();
     for (int p = 0; p < stats.size(); p++) {
@@ -71,6 +75,9 @@ final class WorkPlan implements Serializable {
       fileCount += s.files();
       imageCount += s.images();
       largest = Math.max(largest, s.largestTile());
+      for (int l = 0; l < perLayer.length; l++) {
+        perLayer[l] += s.tilesPerWrittenLayer()[l];
+      }
       badRecords.addAll(List.of(s.bad()));
       staged.addAll(List.of(s.scratch()));
     }
@@ -79,6 +86,7 @@ final class WorkPlan implements Serializable {
     this.images = imageCount;
     this.tiles = tileCount;
     this.largestTile = largest;
+    this.tilesPerWrittenLayer = perLayer;
     this.bad = badRecords;
     this.scratch = staged;
     this.groups = groups;
@@ -117,6 +125,7 @@ final class WorkPlan implements Serializable {
     long tiles = 0;
     long work = 0;
     long largest = 0;
+    long[] perLayer = new long[planner.writtenLayers()];
     List<BadRecord> bad = new ArrayList<>();
     List<ImageInfo> scratch = new ArrayList<>();
     while (outcomes.hasNext()) {
@@ -133,16 +142,21 @@ final class WorkPlan implements Serializable {
       }
       images++;
       for (int i = 0; i < plan.tiles(); i++) {
-        long w = planner.work(plan, plan.grid().tile(i));
+        Tile tile = plan.grid().tile(i);
+        long w = planner.work(plan, tile);
         work += w;
         largest = Math.max(largest, w);
+        boolean[] writes = planner.writes(plan, tile);
+        for (int l = 0; l < writes.length; l++) {
+          perLayer[l] += writes[l] ? 1 : 0;
+        }
       }
       tiles += plan.tiles();
       if (plan.tiles() > 1 && ScratchRasters.worthStaging(outcome.info(), scratchMinBytes)) {
         scratch.add(outcome.info());
       }
     }
-    return new PartitionStats(files, images, tiles, work, largest,
+    return new PartitionStats(files, images, tiles, work, largest, perLayer,
         bad.toArray(new BadRecord[0]), scratch.toArray(new ImageInfo[0]));
   }
 
@@ -205,18 +219,34 @@ final class WorkPlan implements Serializable {
     return sizes;
   }
 
-  /** Tile counts of the given images, found again in the probes (for images that failed). */
-  Map<String, Long> tileCounts(JavaRDD<ProbeOutcome> probes, Set<String> paths) {
+  /**
+   * For each of the given images (found again in the probes, for images that failed): its tile
+   * count, then its tiles writing a part of each written layer.
+   */
+  Map<String, long[]> tileCounts(JavaRDD<ProbeOutcome> probes, Set<String> paths) {
     if (paths.isEmpty()) {
       return Map.of();
     }
     ImagePlanner p = planner;
-    Map<String, Long> counts = new HashMap<>();
-    for (Tuple2<String, Long> t : probes
+    Map<String, long[]> counts = new HashMap<>();
+    for (Tuple2<String, long[]> t : probes
         .filter(o -> o.info() != null && paths.contains(o.path()))
-        .map(o -> new Tuple2<>(o.path(), (long) p.plan(o.info()).tiles()))
+        .map(o -> new Tuple2<>(o.path(), counts(p, o.info())))
         .collect()) {
       counts.put(t._1(), t._2());
+    }
+    return counts;
+  }
+
+  private static long[] counts(ImagePlanner planner, ImageInfo image) {
+    ImagePlanner.Plan plan = planner.plan(image);
+    long[] counts = new long[1 + planner.writtenLayers()];
+    counts[0] = plan.tiles();
+    for (int i = 0; i < plan.tiles(); i++) {
+      boolean[] writes = planner.writes(plan, plan.grid().tile(i));
+      for (int l = 0; l < writes.length; l++) {
+        counts[1 + l] += writes[l] ? 1 : 0;
+      }
     }
     return counts;
   }

@@ -135,12 +135,13 @@ class LargeInputsJobTest {
     Files.createDirectories(input.resolve("inner"));
     Files.write(input.resolve("inner").resolve("g.png"), new byte[] {1});
     Configuration conf = new Configuration();
-    DistributedListing.Plan plan = DistributedListing.plan(conf, input.toString(), 100, 5);
+    DistributedListing.Plan plan =
+        DistributedListing.plan(conf, input.toString(), null, 100, 5);
     assertThat(plan.files()).isEmpty();
     assertThat(plan.directories()).hasSize(1);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
-    List<String> distributed = new ArrayList<>(DistributedListing.files(jsc, plan,
-        new HadoopConf(conf), 3).collect());
+    List<String> distributed = new ArrayList<>(DistributedListing.entries(jsc, plan,
+        new HadoopConf(conf), 3).map(DistributedListing.Listed::file).collect());
     distributed.sort(null);
     assertThat(distributed).isEqualTo(InputListing.list(conf, input.toString()));
     assertThat(distributed).hasSize(13);
