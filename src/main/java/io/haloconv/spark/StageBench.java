@@ -40,8 +40,9 @@ import scala.Tuple2;
  * groups, to compare with the end-to-end job.
  *
  * <ul>
- *   <li>decode: every tile's padded window read as the tasks read it (one {@link ImageSource} per
- *       image and group, tiles in task order), by {@code threads} threads, nothing else;
+ *   <li>decode: every tile's image spans read as the tasks read them (one {@link ImageSource} per
+ *       image and group, tiles in task order, huge whole-decode images streamed into scratch
+ *       rasters first), by {@code threads} threads, nothing else;
  *   <li>kernel: every tile convolved from a synthetic window of its size, by {@code threads}
  *       threads;
  *   <li>write: a Spark job on the same groups encoding precomputed features of every tile's size
@@ -65,7 +66,7 @@ public final class StageBench {
     Planned planned = plan(spark, config, threads);
     log.printf("stages: %d tiles of %.0f megapixels in %d groups%n", planned.tiles(),
         planned.imagePixels() / 1e6, planned.groups().size());
-    double decode = decode(spark, config, planned, threads);
+    double decode = decode(spark, config, planned, threads, scratchDir);
     log.printf("stages: decode alone %.1f s%n", decode);
     double kernel = kernel(config, planned, threads);
     log.printf("stages: kernel alone %.1f s%n", kernel);
@@ -164,9 +165,44 @@ public final class StageBench {
   }
 
   private static double decode(SparkSession spark, JobConfig config, Planned planned,
-      int threads) throws Exception {
+      int threads, String scratchDir) throws Exception {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    return parallel(planned, threads, group -> {
+    long start = System.nanoTime();
+    // As the job: huge images that cannot be read by window are streamed into scratch rasters
+    // first (one thread each), and their windows read from there.
+    long minBytes = Long.parseLong(spark.conf().get(ScratchStage.MIN_BYTES_KEY,
+        Long.toString(ScratchStage.DEFAULT_MIN_BYTES)));
+    Map<String, Path> scratch = new java.util.concurrent.ConcurrentHashMap<>();
+    List<ImageInfo> huge = new ArrayList<>();
+    for (List<TileTask> group : planned.groups()) {
+      for (TileTask task : group) {
+        if (task.tile().index() == 0 && task.tilesOfImage() > 1
+            && io.haloconv.io.ScratchRasters.worthStaging(task.image(), minBytes)) {
+          huge.add(task.image());
+        }
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < huge.size(); i++) {
+        ImageInfo image = huge.get(i);
+        Path target = new Path(scratchDir + "-scratch", "image-" + i + ".tif");
+        done.add(pool.submit(() -> {
+          io.haloconv.io.ScratchRasters.write(target.getFileSystem(conf), image, target,
+              ImageSource.DEFAULT_DECODE_TIMEOUT);
+          scratch.put(image.path(), target);
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    double staging = (System.nanoTime() - start) / 1e9;
+    double reading = parallel(planned, threads, group -> {
       String open = null;
       ImageSource source = null;
       StackGeometry g = null;
@@ -177,9 +213,13 @@ public final class StageBench {
             if (source != null) {
               source.close();
             }
-            Path path = new Path(image.path());
-            source = ImageSource.open(path.getFileSystem(conf), image, config.channels(),
-                config.normalization());
+            Path staged = scratch.get(image.path());
+            Path path = staged != null ? staged : new Path(image.path());
+            source = staged != null
+                ? ImageSource.openScratch(path.getFileSystem(conf), image, config.channels(),
+                    config.normalization(), staged)
+                : ImageSource.open(path.getFileSystem(conf), image, config.channels(),
+                    config.normalization());
             g = config.stack().geometry(config.channels().outputChannels(image.channels()),
                 image.height(), image.width());
             open = image.path();
@@ -203,6 +243,11 @@ public final class StageBench {
         }
       }
     });
+    if (!huge.isEmpty()) {
+      Path dir = new Path(scratchDir + "-scratch");
+      dir.getFileSystem(conf).delete(dir, true);
+    }
+    return staging + reading;
   }
 
   private static double kernel(JobConfig config, Planned planned, int threads)
