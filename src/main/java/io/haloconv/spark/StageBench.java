@@ -252,10 +252,14 @@ public final class StageBench {
 
   private static double kernel(JobConfig config, Planned planned, int threads)
       throws Exception {
+    // Synthetic pixels, copied from one random pool: about what a decoder's output costs to make.
+    float[] pool = new float[1 << 22];
+    Random random = new Random(1);
+    for (int i = 0; i < pool.length; i++) {
+      pool[i] = random.nextFloat();
+    }
     return parallel(planned, threads, group -> {
       StackEvaluator evaluator = new StackEvaluator(config.stack());
-      Map<Long, Tensor3> windows = new LinkedHashMap<>();
-      Random random = new Random(1);
       String open = null;
       StackGeometry g = null;
       for (TileTask task : group) {
@@ -268,43 +272,24 @@ public final class StageBench {
         int channels = g.channels(0);
         Tile tile = task.tile();
         TilePlan plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
-        // Synthetic pixels of the requested sizes, made once: the kernel alone, no decoding.
-        evaluator.evaluate(g, plan, (y0, x0, height, width) -> windows.computeIfAbsent(
-            (long) height << 32 | width, s -> {
-              Tensor3 w = Tensor3.zeros(channels, height, width);
-              for (int i = 0; i < w.size(); i++) {
-                w.data()[i] = random.nextFloat();
-              }
-              return w;
-            }).copy(), region -> { });
-        if (windows.size() > 64) { // many small images: keep a bounded set of buffers
-          windows.clear();
-        }
+        evaluator.evaluate(g, plan, (y0, x0, height, width) -> {
+          Tensor3 w = Tensor3.zeros(channels, height, width);
+          float[] data = w.data();
+          for (int at = 0; at < data.length; at += pool.length) {
+            System.arraycopy(pool, 0, data, at, Math.min(pool.length, data.length - at));
+          }
+          return w;
+        }, region -> { });
       }
     });
   }
 
-  private static double write(SparkSession spark, JobConfig config, Planned planned, Path out)
-      throws Exception {
-    // Real features to encode: the first tile of the input, convolved, reused for every tile.
-    TileTask first = planned.groups().stream().filter(g -> !g.isEmpty()).findFirst()
-        .orElseThrow().get(0);
-    int maxValues = 0;
-    List<int[][]> shapes = new ArrayList<>();
-    for (List<TileTask> group : planned.groups()) {
-      int[][] sizes = new int[group.size()][];
-      for (int i = 0; i < sizes.length; i++) {
-        Tile t = group.get(i).tile();
-        sizes[i] = new int[] {t.outHeight(), t.outWidth()};
-        maxValues = Math.max(maxValues, t.outHeight() * t.outWidth());
-      }
-      shapes.add(sizes);
-    }
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    ImageInfo image = first.image();
+  /** The written layers' features of one tile, each as planar values. */
+  private static List<float[]> features(JobConfig config, Configuration conf, TileTask task) {
+    ImageInfo image = task.image();
     StackGeometry g = config.stack().geometry(
         config.channels().outputChannels(image.channels()), image.height(), image.width());
-    Tile tile = first.tile();
+    Tile tile = task.tile();
     List<float[]> computed = new ArrayList<>();
     Path path = new Path(image.path());
     try (ImageSource source = ImageSource.open(path.getFileSystem(conf), image,
@@ -325,11 +310,45 @@ public final class StageBench {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    float[] features = computed.get(computed.size() - 1);
-    int k = g.outChannels();
-    float[] values = new float[k * maxValues];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = features[i % features.length];
+    return computed;
+  }
+
+  private static double write(SparkSession spark, JobConfig config, Planned planned, Path out)
+      throws Exception {
+    // Real features to encode: computed for the input's first tiles (up to 64 MB of them, so that
+    // small images give a varied pool), each row a slice of the pool at its own offset.
+    int maxValues = 0;
+    List<int[][]> shapes = new ArrayList<>();
+    for (List<TileTask> group : planned.groups()) {
+      int[][] sizes = new int[group.size()][];
+      for (int i = 0; i < sizes.length; i++) {
+        Tile t = group.get(i).tile();
+        sizes[i] = new int[] {t.outHeight(), t.outWidth()};
+        maxValues = Math.max(maxValues, t.outHeight() * t.outWidth());
+      }
+      shapes.add(sizes);
+    }
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    int k = config.stack().outputChannels(config.stack().size() - 1,
+        config.stack().inputChannels().orElse(3));
+    int want = Math.max(k * maxValues, 16 << 20);
+    float[] values = new float[want];
+    int filled = 0;
+    outer:
+    for (List<TileTask> group : planned.groups()) {
+      for (TileTask task : group) {
+        for (float[] v : features(config, conf, task)) {
+          int n = Math.min(v.length, want - filled);
+          System.arraycopy(v, 0, values, filled, n);
+          filled += n;
+          if (filled == want) {
+            break outer;
+          }
+        }
+      }
+    }
+    for (int i = filled; i < want; i++) {
+      values[i] = values[i % Math.max(1, filled)];
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<float[]> broadcast = jsc.broadcast(values);
@@ -349,9 +368,12 @@ public final class StageBench {
         public Row next() {
           int h = sizes[i][0];
           int w = sizes[i][1];
+          int n = k * h * w;
+          // A different slice of the pool for every row, as every tile's features differ.
+          int from = (int) ((i * 2_654_435_761L) % (v.length - n + 1));
           i++;
-          byte[] bytes = new byte[k * h * w * precision.bytesPerValue()];
-          precision.encode(v, 0, k * h * w, bytes, 0);
+          byte[] bytes = new byte[n * precision.bytesPerValue()];
+          precision.encode(v, from, from + n, bytes, 0);
           return RowFactory.create("file:/bench", 0, 0, h, w, k, h, w, dtype, bytes);
         }
       };
