@@ -61,6 +61,10 @@ public final class ImageSource implements Closeable {
     requireNonNull(channelMode, "channelMode is null");
     requireNonNull(normalization, "normalization is null");
     requireNonNull(decodeTimeout, "decodeTimeout is null");
+    if (info.format() == ImageFormat.PIXELS) {
+      throw new IllegalArgumentException(
+          "decoded pixels have no file to open; use ImageBytes.ofInterleaved: " + info.path());
+    }
     Readers.initialise();
     ChannelPipeline pipeline;
     try {
@@ -72,6 +76,18 @@ public final class ImageSource implements Closeable {
         ? new NpyDecoder(fs, info)
         : new ImageIoDecoder(fs, info, decodeTimeout);
     return new ImageSource(info, channelMode, normalization, pipeline, decoder);
+  }
+
+  /** A source over raw values already in memory (the {@link ImageBytes} entries). */
+  static ImageSource ofRaw(ImageInfo info, Tensor3 raw, ChannelMode channelMode,
+      Normalization normalization) throws ImageReadException {
+    ChannelPipeline pipeline;
+    try {
+      pipeline = new ChannelPipeline(info, channelMode, normalization);
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+    }
+    return new ImageSource(info, channelMode, normalization, pipeline, new TensorDecoder(raw));
   }
 
   public ImageInfo info() {
