@@ -4,9 +4,7 @@ import io.haloconv.Version;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
-import io.haloconv.spark.Sessions;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -23,6 +21,11 @@ public final class Main {
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+      "       haloconv inspect DIR [--json]",
+      "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
+      "       haloconv render-filters BANK --out FILE.png",
+      "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
+      "       haloconv export DIR --format npz --out FILE.npz [--image PATH]...",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
       "       haloconv --version",
       "See README.md for every flag.");
@@ -37,6 +40,11 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Spark.OWN);
+  }
+
+  /** {@link #run(String[], PrintStream, PrintStream)} with the session from {@code spark}. */
+  static int run(String[] args, PrintStream out, PrintStream err, Spark spark) {
     try {
       if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
         out.println(USAGE);
@@ -49,12 +57,20 @@ public final class Main {
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
       switch (args[0]) {
         case "featurize":
-          return featurize(rest, out, err);
+          return featurize(rest, out, err, spark);
+        case "inspect":
+          return InspectCommand.run(rest, out, spark);
+        case "render":
+          return RenderCommand.run(rest, out, err, spark);
+        case "render-filters":
+          return RenderFiltersCommand.run(rest, out);
+        case "export":
+          return ExportCommand.run(rest, out, spark);
         case "bench":
           return io.haloconv.bench.Bench.run(rest, out, err);
         default:
-          throw new UsageException(
-              "unknown command '" + args[0] + "'; commands: featurize, bench");
+          throw new UsageException("unknown command '" + args[0]
+              + "'; commands: featurize, inspect, render, render-filters, export, bench");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -62,30 +78,41 @@ public final class Main {
     } catch (JobException e) {
       err.println("haloconv: error: " + e.getMessage());
       return e.exitCode();
+    } catch (RuntimeException e) {
+      // Spark's own failures: one line, the root cause's message, exit code 1.
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      err.println("haloconv: error: " + root.getClass().getSimpleName() + ": "
+          + firstLine(root.getMessage()));
+      return JobException.FAILED;
     }
   }
 
-  private static int featurize(String[] args, PrintStream out, PrintStream err) {
+  private static int featurize(String[] args, PrintStream out, PrintStream err, Spark source) {
     if (Arrays.asList(args).contains("--help")) {
       out.println(USAGE);
       return 0;
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
-    String confDir = System.getProperty("haloconv.conf.dir");
-    SparkSession spark;
-    try {
-      spark = Sessions.create(parsed.master(), confDir == null ? null : Path.of(confDir),
-          parsed.sparkConf());
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new UsageException("cannot start Spark: " + e.getMessage());
-    }
+    SparkSession spark = source.start(
+        new SparkFlags(parsed.master(), parsed.driverMemory(), parsed.sparkConf()));
     try {
       JobResult result = FeaturizeJob.run(spark, parsed.config(), err);
       printSummary(out, parsed.config().output(), result);
       return 0;
     } finally {
-      spark.stop();
+      source.finish(spark);
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   static void printSummary(PrintStream out, String output, JobResult r) {

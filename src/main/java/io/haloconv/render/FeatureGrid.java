@@ -129,12 +129,12 @@ public final class FeatureGrid {
   }
 
   /**
-   * The automatic box side: as large as 512 pixels (maps up to that size show every pixel), smaller
+   * The automatic box side: as large as 768 pixels (maps up to that size show every pixel), smaller
    * when many columns would make the grid wider than about {@value #AUTO_GRID_WIDTH} pixels, never
    * below 64.
    */
   static int autoCell(int cols) {
-    return Math.max(64, Math.min(512, AUTO_GRID_WIDTH / cols));
+    return Math.max(64, Math.min(768, AUTO_GRID_WIDTH / cols));
   }
 
   private static void drawTitle(BufferedImage image, Options options, int width) {
@@ -179,10 +179,11 @@ public final class FeatureGrid {
     int plane = t.height() * t.width();
     float min = range[0];
     double span = range[1] - range[0];
+    double mean = mean(t, c);
     int[] row = new int[mapW];
     for (int dy = 0; dy < mapH; dy++) {
       for (int dx = 0; dx < mapW; dx++) {
-        float v = fit.sample(t.data(), c * plane, t.height(), t.width(), dy, dx);
+        float v = fit.extreme(t.data(), c * plane, t.height(), t.width(), dy, dx, mean);
         if (Float.isNaN(v)) {
           row[dx] = Colormap.NAN_RGB;
         } else {
@@ -193,6 +194,20 @@ public final class FeatureGrid {
       }
       image.setRGB(x, y + dy, mapW, 1, row, 0, mapW);
     }
+  }
+
+  private static double mean(Tensor3 t, int c) {
+    int plane = t.height() * t.width();
+    double sum = 0;
+    long n = 0;
+    for (int i = c * plane, end = i + plane; i < end; i++) {
+      float v = t.data()[i];
+      if (Float.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n == 0 ? 0 : sum / n;
   }
 
   private static void drawLabel(BufferedImage image, int c, float[] range, int x, int labelY,

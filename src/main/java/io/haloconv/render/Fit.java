@@ -2,8 +2,10 @@ package io.haloconv.render;
 
 /**
  * An integer scale fitting an image into a square box: small images are enlarged by a whole factor
- * (nearest neighbour, so pixels stay sharp squares), large ones reduced by a whole factor (the mean
- * of each block of pixels, so thin features do not vanish the way sampling would lose them).
+ * (nearest neighbour, so pixels stay sharp squares), large ones reduced by a whole factor, each
+ * block of pixels becoming one: its mean for photographs, or for feature maps its value farthest
+ * from the map's mean, so that thin edges and isolated peaks stay visible instead of averaging
+ * away.
  *
  * @param up enlargement factor, 1 when reducing
  * @param down reduction factor, 1 when enlarging
@@ -45,5 +47,32 @@ record Fit(int up, int down) {
       }
     }
     return n == 0 ? Float.NaN : (float) (sum / n);
+  }
+
+  /**
+   * Like {@link #sample}, but a reduced block shows its finite value farthest from {@code
+   * reference} (NaN when none).
+   */
+  float extreme(float[] data, int offset, int height, int width, int dy, int dx,
+      double reference) {
+    if (down == 1) {
+      return data[offset + (dy / up) * width + dx / up];
+    }
+    int y0 = dy * down;
+    int x0 = dx * down;
+    int y1 = Math.min(height, y0 + down);
+    int x1 = Math.min(width, x0 + down);
+    float best = Float.NaN;
+    double distance = -1;
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        float v = data[offset + y * width + x];
+        if (Float.isFinite(v) && Math.abs(v - reference) > distance) {
+          distance = Math.abs(v - reference);
+          best = v;
+        }
+      }
+    }
+    return best;
   }
 }
