@@ -9,6 +9,7 @@ import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
+import io.haloconv.spark.ParquetInput;
 import io.haloconv.spark.WriteMode;
 import io.haloconv.tensor.Precision;
 import java.util.LinkedHashMap;
@@ -27,12 +28,17 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels");
+      "--conf", "--max-pixels", "--input-format", "--image-column", "--id-column");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
 
-  /** The parsed command: the job, plus how to start Spark for it. */
-  record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf) {}
+  /**
+   * The parsed command: the job, plus how to start Spark for it.
+   *
+   * @param parquet the Parquet input's columns with {@code --input-format parquet}, else null
+   */
+  record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf,
+      ParquetInput parquet) {}
 
   private FeaturizeCommand() {}
 
@@ -119,7 +125,32 @@ final class FeaturizeCommand {
 
     JobConfig config = new JobConfig(input, output, filters, bank, spec, tile[0], tile[1], channels,
         normalization, precision, mode, writeMode, maxPixels, 0);
-    return new Parsed(config, master, driverMemory, sparkConf);
+    return new Parsed(config, master, driverMemory, sparkConf, parquetInput(args));
+  }
+
+  /** {@code --input-format files|parquet} with its column flags, checked before Spark starts. */
+  private static ParquetInput parquetInput(Args args) {
+    String format = args.has("--input-format") ? args.get("--input-format") : "files";
+    switch (format) {
+      case "files":
+        for (String flag : new String[] {"--image-column", "--id-column"}) {
+          if (args.has(flag)) {
+            throw new UsageException(flag + " needs --input-format parquet");
+          }
+        }
+        return null;
+      case "parquet":
+        try {
+          return new ParquetInput(
+              args.has("--image-column") ? args.get("--image-column")
+                  : ParquetInput.DEFAULT_IMAGE_COLUMN,
+              args.get("--id-column"));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      default:
+        throw new UsageException("--input-format must be files or parquet, got '" + format + "'");
+    }
   }
 
   private interface Parser<T> {

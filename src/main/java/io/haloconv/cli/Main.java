@@ -4,6 +4,7 @@ import io.haloconv.Version;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
+import io.haloconv.spark.ParquetFeaturizeJob;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -20,6 +21,7 @@ public final class Main {
       "    [--activation none|relu] [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
+      "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
       "       haloconv inspect DIR [--json]",
       "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
@@ -99,7 +101,9 @@ public final class Main {
     SparkSession spark = source.start(
         new SparkFlags(parsed.master(), parsed.driverMemory(), parsed.sparkConf()));
     try {
-      JobResult result = FeaturizeJob.run(spark, parsed.config(), err);
+      JobResult result = parsed.parquet() == null
+          ? FeaturizeJob.run(spark, parsed.config(), err)
+          : ParquetFeaturizeJob.run(spark, parsed.config(), parsed.parquet(), err);
       printSummary(out, parsed.config().output(), result);
       return 0;
     } finally {

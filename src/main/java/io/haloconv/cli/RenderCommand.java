@@ -50,7 +50,7 @@ final class RenderCommand {
       Row first = reader.layer(layer).filter(org.apache.spark.sql.functions.col("path")
           .equalTo(path)).select("dtype").first();
       SourceImages.Source source = args.has("--no-source") ? new SourceImages.Source(null, null)
-          : SourceImages.load(spark, path);
+          : SourceImages.load(spark, path, reader.manifest());
       String subtitle = map.channels() + " channel" + (map.channels() == 1 ? "" : "s") + " of "
           + map.width() + "x" + map.height() + " (WxH), " + first.getString(0)
           + (layer == null ? "" : ", layer " + layer)
