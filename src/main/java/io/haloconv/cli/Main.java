@@ -7,7 +7,6 @@ import io.haloconv.spark.JobResult;
 import io.haloconv.spark.ParquetFeaturizeJob;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -104,7 +103,8 @@ public final class Main {
       JobResult result = parsed.parquet() == null
           ? FeaturizeJob.run(spark, parsed.config(), err)
           : ParquetFeaturizeJob.run(spark, parsed.config(), parsed.parquet(), err);
-      printSummary(out, parsed.config().output(), result);
+      Summary.print(out, parsed.config().output(), result,
+          parsed.parquet() == null ? Summary.Stages.FILES : Summary.Stages.PARQUET);
       return 0;
     } finally {
       source.finish(spark);
@@ -117,23 +117,5 @@ public final class Main {
     }
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);
-  }
-
-  static void printSummary(PrintStream out, String output, JobResult r) {
-    JobResult.StageTimes t = r.times();
-    out.printf(Locale.ROOT, "haloconv: wrote %s%n", output);
-    out.printf(Locale.ROOT, "  files     %d listed: %d written, %d failed%s%n", r.filesListed(),
-        r.imagesWritten(), r.imagesFailed(), r.imagesFailed() > 0 ? " (see _errors/ or the manifest)" : "");
-    out.printf(Locale.ROOT, "  tiles     %d, %.1f MB of Parquet%n", r.tiles(), r.outputBytes() / 1e6);
-    out.printf(Locale.ROOT, "  time      %.1f s: list %.1f, probe %.1f, convolve+write %.1f%n",
-        r.seconds(), t.listSeconds(), t.probeSeconds(), t.writeWallSeconds());
-    double total = Math.max(t.taskSeconds(), 1e-9);
-    out.printf(Locale.ROOT,
-        "  in tasks  %.2f s: read %.2f (%.0f%%), convolve %.2f (%.0f%%), encode %.2f (%.0f%%), "
-            + "write+other %.2f (%.0f%%)%n",
-        t.taskSeconds(), t.readTaskSeconds(), 100 * t.readTaskSeconds() / total,
-        t.convolveTaskSeconds(), 100 * t.convolveTaskSeconds() / total,
-        t.encodeTaskSeconds(), 100 * t.encodeTaskSeconds() / total,
-        t.otherTaskSeconds(), 100 * t.otherTaskSeconds() / total);
   }
 }

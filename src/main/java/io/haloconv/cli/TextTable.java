@@ -43,13 +43,22 @@ final class TextTable {
   }
 
   void print(PrintStream out) {
+    print(out, 0);
+  }
+
+  /** Prints the rows only: for tables whose columns explain themselves. */
+  void printWithoutHeader(PrintStream out) {
+    print(out, 1);
+  }
+
+  private void print(PrintStream out, int from) {
     int[] widths = new int[numeric.length];
-    for (String[] r : rows) {
+    for (String[] r : rows.subList(from, rows.size())) {
       for (int i = 0; i < r.length; i++) {
         widths[i] = Math.max(widths[i], r[i].length());
       }
     }
-    for (String[] r : rows) {
+    for (String[] r : rows.subList(from, rows.size())) {
       StringBuilder line = new StringBuilder(indent);
       for (int i = 0; i < r.length; i++) {
         boolean last = i == r.length - 1;
