@@ -62,7 +62,7 @@ final class ExportCommand {
       long[] written = {0, 0};
       try {
         if (format.equals("npy")) {
-          Tensor3 map = reader.featureMap(paths.get(0), layer);
+          Tensor3 map = reader.featureMap(paths.get(0), layer).map();
           OutputFiles.write(target, spark.sparkContext().hadoopConfiguration(), o ->
               Npy.write(o, new int[] {map.channels(), map.height(), map.width()}, map.data()));
           written[0] = 1;

@@ -10,7 +10,6 @@ import io.haloconv.tensor.Tensor3;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Set;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -46,13 +45,12 @@ final class RenderCommand {
       OutputReader reader = OutputReader.open(spark, dir);
       String layer = reader.chooseLayer(args.get("--layer"));
       String path = reader.resolvePath(image);
-      Tensor3 map = reader.featureMap(path, layer);
-      Row first = reader.layer(layer).filter(org.apache.spark.sql.functions.col("path")
-          .equalTo(path)).select("dtype").first();
+      OutputReader.FeatureMap read = reader.featureMap(path, layer);
+      Tensor3 map = read.map();
       SourceImages.Source source = args.has("--no-source") ? new SourceImages.Source(null, null)
           : SourceImages.load(spark, path, reader.manifest());
       String subtitle = map.channels() + " channel" + (map.channels() == 1 ? "" : "s") + " of "
-          + map.width() + "x" + map.height() + " (WxH), " + first.getString(0)
+          + map.width() + "x" + map.height() + " (WxH), " + read.dtype()
           + (layer == null ? "" : ", layer " + layer)
           + "; each channel scaled from its min to its max";
       String sourceLabel = source.pixels() == null ? null

@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,6 +30,9 @@ import org.apache.spark.sql.SparkSession;
 public final class OutputReader {
   /** The partition column of outputs with several written layers. */
   public static final String LAYER = "layer";
+
+  /** Outputs up to this size are read in one job by {@link #featureMaps}; larger ones stream. */
+  static final long COLLECT_BYTES = 256L << 20;
 
   private static final String[] REQUIRED = {"path", "y0", "x0", "height", "width", "channels",
       "out_height", "out_width", "dtype", "features"};
@@ -110,16 +112,48 @@ public final class OutputReader {
     return List.of(features.columns()).contains(LAYER);
   }
 
-  /** The layer names, sorted; empty for a single-layer output. */
+  /**
+   * The layer names, sorted; empty for a single-layer output. Read from the {@code layer=NAME}
+   * directories, which costs no Spark job.
+   */
   public List<String> layers() {
     if (!layered()) {
       return List.of();
     }
     List<String> names = new ArrayList<>();
-    for (Row r : features.select(LAYER).distinct().orderBy(LAYER).collectAsList()) {
-      names.add(r.getString(0));
+    try {
+      FileStatus[] dirs = fs.globStatus(new Path(root, LAYER + "=*"));
+      if (dirs != null) {
+        for (FileStatus s : dirs) {
+          if (s.isDirectory()) {
+            names.add(unescape(s.getPath().getName().substring(LAYER.length() + 1)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw JobException.failed("cannot list the layers of " + dir + ": " + e.getMessage(), e);
     }
+    names.sort(null);
     return names;
+  }
+
+  /** Spark escapes special characters of partition values in directory names as %XX. */
+  private static String unescape(String name) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '%' && i + 2 < name.length()) {
+        try {
+          out.append((char) Integer.parseInt(name.substring(i + 1, i + 3), 16));
+          i += 2;
+          continue;
+        } catch (NumberFormatException e) {
+          // not an escape
+        }
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /**
@@ -231,32 +265,36 @@ public final class OutputReader {
     if (given == null || given.isBlank()) {
       throw JobException.badInput("--image must name an image");
     }
-    if (exists(col("path").equalTo(given))) {
-      return given;
-    }
+    String qualified = given;
     try {
       Path path = new Path(given);
-      String qualified = path.getFileSystem(spark.sparkContext().hadoopConfiguration())
+      qualified = path.getFileSystem(spark.sparkContext().hadoopConfiguration())
           .makeQualified(path).toString();
-      if (!qualified.equals(given) && exists(col("path").equalTo(qualified))) {
-        return qualified;
-      }
     } catch (IOException | IllegalArgumentException e) {
       // not a path: only the exact and suffix matches apply
     }
-    String suffix = given.startsWith("./") ? given.substring(2) : given;
-    List<String> candidates = new ArrayList<>();
-    for (Row r : features.select("path").filter(col("path").endsWith("/" + suffix)).distinct()
-        .limit(5).collectAsList()) {
-      candidates.add(r.getString(0));
+    String suffix = "/" + (given.startsWith("./") ? given.substring(2) : given);
+    // One query for all three kinds of match.
+    List<String> found = new ArrayList<>();
+    for (Row r : features.select("path").filter(col("path").equalTo(given)
+        .or(col("path").equalTo(qualified)).or(col("path").endsWith(suffix))).distinct()
+        .limit(6).collectAsList()) {
+      found.add(r.getString(0));
     }
-    if (candidates.size() == 1) {
-      return candidates.get(0);
+    if (found.contains(given)) {
+      return given;
     }
-    if (candidates.size() > 1) {
+    if (found.contains(qualified)) {
+      return qualified;
+    }
+    if (found.size() == 1) {
+      return found.get(0);
+    }
+    if (found.size() > 1) {
+      found.sort(null);
       throw JobException.badInput("--image " + given + " matches several images: "
-          + String.join(", ", candidates) + (candidates.size() == 5 ? ", ..." : "")
-          + "; give more of the path");
+          + String.join(", ", found.subList(0, Math.min(5, found.size())))
+          + (found.size() > 5 ? ", ..." : "") + "; give more of the path");
     }
     List<String> some = new ArrayList<>();
     for (Row r : features.select("path").distinct().orderBy("path").limit(3).collectAsList()) {
@@ -267,19 +305,17 @@ public final class OutputReader {
             some)));
   }
 
-  private boolean exists(Column condition) {
-    return !features.select("path").filter(condition).limit(1).isEmpty();
-  }
 
   /**
-   * The whole feature map of one image, reassembled from its tiles and decoded to float32.
+   * The whole feature map of one image, reassembled from its tiles and decoded to float32, with
+   * the dtype it was stored in.
    *
    * @param path a {@code path} value, e.g. from {@link #resolvePath}
    * @param layer the layer, or null for a single-layer output
    * @throws JobException (bad input) when the image has no tiles, or its tiles do not cover its
    *     map exactly once
    */
-  public Tensor3 featureMap(String path, String layer) {
+  public FeatureMap featureMap(String path, String layer) {
     List<Row> rows = layer(layer).filter(col("path").equalTo(path)).collectAsList();
     if (rows.isEmpty()) {
       throw JobException.badInput("no tiles of " + path + " in " + dir);
@@ -288,11 +324,11 @@ public final class OutputReader {
     for (Row r : rows) {
       assembler.add(r);
     }
-    return assembler.finish();
+    return new FeatureMap(path, assembler.finish(), assembler.dtype);
   }
 
   /** One image's feature map, as {@link #featureMaps} streams them. */
-  public record FeatureMap(String path, Tensor3 map) {}
+  public record FeatureMap(String path, Tensor3 map, String dtype) {}
 
   /**
    * The feature maps of {@code paths} (or every image when null), one at a time in path order:
@@ -304,10 +340,23 @@ public final class OutputReader {
     if (paths != null) {
       rows = rows.filter(col("path").isin(paths.toArray()));
     }
+    if (parquetBytes() <= COLLECT_BYTES) {
+      // A small output: one job brings every tile to the driver, sorted there.
+      List<Row> all = new ArrayList<>(rows.collectAsList());
+      all.sort(java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex("path")))
+          .thenComparingInt(r -> r.getInt(r.fieldIndex("y0")))
+          .thenComparingInt(r -> r.getInt(r.fieldIndex("x0"))));
+      return assembleInOrder(all.iterator());
+    }
     int partitions = Math.max(1, features.rdd().getNumPartitions());
     // Range partitions by path, sorted within: every image's tiles arrive together, in path order.
     Iterator<Row> sorted = rows.repartitionByRange(partitions, col("path"))
         .sortWithinPartitions("path", "y0", "x0").toLocalIterator();
+    return assembleInOrder(sorted);
+  }
+
+  /** Maps from rows sorted by path: each run of one path's rows is one map. */
+  private Iterator<FeatureMap> assembleInOrder(Iterator<Row> sorted) {
     return new Iterator<>() {
       private Row pending = sorted.hasNext() ? sorted.next() : null;
 
@@ -327,7 +376,7 @@ public final class OutputReader {
           assembler.add(pending);
           pending = sorted.hasNext() ? sorted.next() : null;
         }
-        return new FeatureMap(path, assembler.finish());
+        return new FeatureMap(path, assembler.finish(), assembler.dtype);
       }
     };
   }
@@ -337,6 +386,7 @@ public final class OutputReader {
     private final String path;
     private final Tensor3 map;
     private long covered;
+    private String dtype;
 
     MapAssembler(String path, Row first) {
       this.path = path;
@@ -363,7 +413,8 @@ public final class OutputReader {
         throw JobException.badInput("tiles of " + path + " in " + dir + " disagree about its "
             + "feature map's shape");
       }
-      Precision precision = Precision.parse(r.getString(r.fieldIndex("dtype")));
+      dtype = r.getString(r.fieldIndex("dtype"));
+      Precision precision = Precision.parse(dtype);
       byte[] bytes = (byte[]) r.get(r.fieldIndex("features"));
       if (bytes.length != k * h * w * precision.bytesPerValue()) {
         throw JobException.badInput("a tile of " + path + " has " + bytes.length + " feature "
