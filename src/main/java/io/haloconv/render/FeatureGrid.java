@@ -20,6 +20,8 @@ public final class FeatureGrid {
   public static final int AUTO_CELL = 0;
   /** The widest grid of maps {@link #autoCell} aims for. */
   static final int AUTO_GRID_WIDTH = 2400;
+  /** The automatic layout enlarges maps smaller than this to about this side. */
+  static final int ENLARGE_TO = 256;
 
   static final int BACKGROUND = 0xffffff;
   static final int INK = 0x202020;
@@ -74,8 +76,16 @@ public final class FeatureGrid {
     int w = features.width();
     int cols = (int) Math.ceil(Math.sqrt(k));
     int rows = (k + cols - 1) / cols;
-    int cell = options.cell() == AUTO_CELL ? autoCell(cols) : options.cell();
-    Fit fit = Fit.into(h, w, cell);
+    Fit fit;
+    if (options.cell() == AUTO_CELL) {
+      // Native size up to the automatic box; tiny maps enlarged to about 256 pixels, no more.
+      fit = Fit.into(h, w, autoCell(cols));
+      if (fit.up() > 1) {
+        fit = new Fit(Math.max(1, ENLARGE_TO / Math.max(h, w)), 1);
+      }
+    } else {
+      fit = Fit.into(h, w, options.cell());
+    }
     int mapH = fit.size(h);
     int mapW = fit.size(w);
 
@@ -129,9 +139,9 @@ public final class FeatureGrid {
   }
 
   /**
-   * The automatic box side: as large as 768 pixels (maps up to that size show every pixel), smaller
-   * when many columns would make the grid wider than about {@value #AUTO_GRID_WIDTH} pixels, never
-   * below 64.
+   * The automatic box side: as large as 768 pixels (maps up to that size show every pixel, and
+   * are enlarged only when smaller than {@value #ENLARGE_TO}), smaller when many columns would make
+   * the grid wider than about {@value #AUTO_GRID_WIDTH} pixels, never below 64.
    */
   static int autoCell(int cols) {
     return Math.max(64, Math.min(768, AUTO_GRID_WIDTH / cols));

@@ -152,6 +152,10 @@ class FeatureGridTest {
         .isEqualTo(Colormap.VIRIDIS.rgb(1));
     assertThat(t.image().getRGB(p.x() + 39, p.y() + 25) & 0xffffff)
         .isEqualTo(Colormap.VIRIDIS.rgb(0));
+    // The automatic layout enlarges tiny maps to about 256 pixels, by a whole factor.
+    Rendering auto = FeatureGrid.render(tiny, null, null,
+        FeatureGrid.Options.defaults("tiny", "1 channel"));
+    assertThat(auto.panel("0").width()).isEqualTo(5 * 51);
   }
 
   @Test
