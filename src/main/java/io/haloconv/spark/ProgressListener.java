@@ -2,14 +2,18 @@ package io.haloconv.spark;
 
 import java.io.PrintStream;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
@@ -34,6 +38,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   private long[] tilesPerPartition = new long[0];
   private long[] pixelsPerPartition = new long[0];
   private long totalTiles;
+  private long totalPixels;
   private long tilesDone;
   private long pixelsDone;
   private long trackStart;
@@ -44,6 +49,8 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   /** Input pixels read so far, when they are only known as tasks run (Parquet inputs). */
   private LongAccumulator pixelCounter;
   private ScheduledExecutorService ticker;
+  /** Tiles done so far by tasks still running, by task id, from executor heartbeats. */
+  private final Map<Long, Long> runningTiles = new HashMap<>();
 
   private ProgressListener(SparkContext sc, PrintStream out, boolean terminal) {
     this.sc = sc;
@@ -84,8 +91,13 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     for (long t : tiles) {
       totalTiles += t;
     }
+    totalPixels = 0;
+    for (long p : pixels) {
+      totalPixels += p;
+    }
     tilesDone = 0;
     pixelsDone = 0;
+    runningTiles.clear();
     taskRunMillis = 0;
     donePartitions.clear();
     trackedStages.clear();
@@ -105,8 +117,38 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     }
   }
 
+  /**
+   * Executors report running tasks' accumulators with their heartbeats (every
+   * {@code spark.executor.heartbeatInterval}, 10 s by default): the tiles a long task has done so
+   * far, so progress moves before the task ends.
+   */
+  @Override
+  public synchronized void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+    if (!unit.equals("tiles")) {
+      return;
+    }
+    scala.collection.Iterator<scala.Tuple4<Object, Object, Object,
+        scala.collection.immutable.Seq<AccumulableInfo>>> tasks = update.accumUpdates().iterator();
+    while (tasks.hasNext()) {
+      scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> task =
+          tasks.next();
+      if (!trackedStages.contains((Integer) task._2())) {
+        continue;
+      }
+      scala.collection.Iterator<AccumulableInfo> infos = task._4().iterator();
+      while (infos.hasNext()) {
+        AccumulableInfo info = infos.next();
+        if (info.name().isDefined() && TaskMetrics.TILES.equals(info.name().get())
+            && info.update().isDefined() && info.update().get() instanceof Long done) {
+          runningTiles.put((Long) task._1(), done);
+        }
+      }
+    }
+  }
+
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+    runningTiles.remove(taskEnd.taskInfo().taskId());
     if (!trackedStages.contains(taskEnd.stageId()) || !taskEnd.taskInfo().successful()) {
       return;
     }
@@ -173,13 +215,22 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
 
   private void print(long now) {
     double seconds = Math.max((now - trackStart) / 1e9, 1e-3);
-    long pixels = pixelCounter != null ? pixelCounter.value() : pixelsDone;
+    long running = 0;
+    for (long n : runningTiles.values()) {
+      running += n;
+    }
+    long shown = Math.min(totalTiles, tilesDone + running);
+    // Tiles of running tasks count with the average pixels of a tile.
+    long pixels = pixelCounter != null ? pixelCounter.value()
+        : pixelsDone + (totalTiles == 0 ? 0 : running * totalPixels / totalTiles);
     double mps = pixels / 1e6 / seconds;
-    double fraction = totalTiles == 0 ? 1 : (double) tilesDone / totalTiles;
-    String eta = fraction <= 0 ? "?" : formatSeconds(seconds / fraction - seconds);
+    double fraction = totalTiles == 0 ? 1 : (double) shown / totalTiles;
+    // Before a task has finished or 5% is done, the rate mostly measures start-up: no ETA yet.
+    String eta = tilesDone == 0 && fraction < 0.05 ? "?"
+        : formatSeconds(seconds / fraction - seconds);
     String line = String.format(Locale.ROOT,
         "haloconv: convolve: %d/%d %s (%.0f%%), %.1f MP/s, %s elapsed, ETA %s",
-        tilesDone, totalTiles, unit, 100 * fraction, mps, formatSeconds(seconds), eta);
+        shown, totalTiles, unit, 100 * fraction, mps, formatSeconds(seconds), eta);
     if (terminal) {
       out.print("\r" + line + "\u001b[K");
       lineOpen = true;
