@@ -17,17 +17,20 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: haloconv featurize --input PATH --filters BANK --output DIR",
       "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
-      "    [--activation none|relu] [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
+      "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
+      "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
-      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
+      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
       "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+      "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
       "       haloconv inspect DIR [--json]",
       "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
       "       haloconv render-filters BANK --out FILE.png",
       "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
       "       haloconv export DIR --format npz --out FILE.npz [--image PATH]...",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
+      "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
       "       haloconv --version",
       "See README.md for every flag.");
 
@@ -69,9 +72,11 @@ public final class Main {
           return ExportCommand.run(rest, out, spark);
         case "bench":
           return io.haloconv.bench.Bench.run(rest, out, err);
+        case "bench-stack":
+          return benchStack(rest, out, err);
         default:
-          throw new UsageException("unknown command '" + args[0]
-              + "'; commands: featurize, inspect, render, render-filters, export, bench");
+          throw new UsageException("unknown command '" + args[0] + "'; commands: featurize, "
+              + "inspect, render, render-filters, export, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -89,6 +94,16 @@ public final class Main {
           + firstLine(root.getMessage()));
       return JobException.FAILED;
     }
+  }
+
+  /** {@code bench-stack}: loads {@code --layers} as featurize does, then runs the bench. */
+  private static int benchStack(String[] args, PrintStream out, PrintStream err) {
+    int at = Arrays.asList(args).indexOf("--layers");
+    if (at < 0 || at + 1 >= args.length) {
+      throw new UsageException("bench-stack needs --layers FILE");
+    }
+    return io.haloconv.bench.StackBench.run(args,
+        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()), out, err);
   }
 
   private static int featurize(String[] args, PrintStream out, PrintStream err, Spark source) {

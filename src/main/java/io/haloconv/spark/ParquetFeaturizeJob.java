@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconv.io.ImageBytes;
+import io.haloconv.stack.ConvLayer;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import java.io.IOException;
@@ -63,7 +64,11 @@ public final class ParquetFeaturizeJob {
     } catch (IOException e) {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
-    Featurizer featurizer = Featurizer.builder(config.bank()).spec(config.spec())
+    if (config.stack().size() != 1 || !(config.stack().layer(0) instanceof ConvLayer conv)) {
+      throw JobException.badInput("--input-format parquet takes one convolution (--filters), "
+          + "not a layer stack");
+    }
+    Featurizer featurizer = Featurizer.builder(conv.bank()).spec(conv.spec())
         .tile(tileOrDefault(config.tileHeight(), config), tileOrDefault(config.tileWidth(), config))
         .channels(config.channels()).normalization(config.normalization())
         .precision(config.precision()).maxPixels(config.maxPixels()).mode(config.mode()).build();
@@ -149,8 +154,7 @@ public final class ParquetFeaturizeJob {
   }
 
   private static int tileOrDefault(int side, JobConfig config) {
-    return side > 0 ? side : io.haloconv.tiling.TileSizes.defaultSide(config.bank().filters(),
-        config.precision().bytesPerValue());
+    return side > 0 ? side : config.stack().defaultTileSide(config.precision().bytesPerValue());
   }
 
   /**
@@ -246,7 +250,8 @@ public final class ParquetFeaturizeJob {
 
   private static String manifest(JobConfig config, ParquetInput input, JobResult result,
       String sparkVersion) throws IOException {
-    ObjectNode root = (ObjectNode) JSON.readTree(Manifest.json(config, result, sparkVersion));
+    ObjectNode root = (ObjectNode) JSON.readTree(
+        Manifest.json(config, result, sparkVersion, new long[] {result.tiles()}));
     ObjectNode ordered = JSON.createObjectNode();
     root.fields().forEachRemaining(e -> {
       ordered.set(e.getKey(), e.getValue());
