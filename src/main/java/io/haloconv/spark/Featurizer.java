@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
@@ -399,7 +400,8 @@ public final class Featurizer {
     public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord("(none)", "list", "missing-path", "the path is null or empty"));
+            new BadRecord("(none)", BadRecord.LIST, ErrorKind.MISSING_IMAGE,
+                "the path is null or empty"));
       }
       String path = row.getString(0);
       String stage = "probe";
@@ -434,12 +436,13 @@ public final class Featurizer {
       int channels = row.isNullAt(3) ? -1 : row.getInt(3);
       byte[] data = row.isNullAt(5) ? null : (byte[]) row.get(5);
       if (height < 1 || width < 1 || channels < 1 || data == null || data.length == 0) {
-        return ImageFeatures.Prepared.bad(new BadRecord(origin, "decode", "undecodable-image",
+        return ImageFeatures.Prepared.bad(new BadRecord(origin, BadRecord.DECODE,
+            ErrorKind.NOT_AN_IMAGE,
             "Spark's image data source could not decode it (height " + height + ", width "
                 + width + ", nChannels " + channels + ")"));
       }
       if ((long) height * width > maxPixels) {
-        return ImageFeatures.Prepared.bad(new BadRecord(origin, "probe", "unreadable-header",
+        return ImageFeatures.Prepared.bad(new BadRecord(origin, BadRecord.PROBE, ErrorKind.TOO_LARGE,
             "image is " + width + "x" + height + " pixels, max pixels is " + maxPixels));
       }
       try {
@@ -466,11 +469,13 @@ public final class Featurizer {
       String id = row.isNullAt(0) || row.getString(0).isEmpty() ? null : row.getString(0);
       if (id == null) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord("(no id)", "list", "missing-id", "the row's id is null or empty"));
+            new BadRecord("(no id)", BadRecord.LIST, ErrorKind.MISSING_ID,
+                "the row's id is null or empty"));
       }
       if (row.isNullAt(1)) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord(id, "probe", "missing-image", "the row's image bytes are null"));
+            new BadRecord(id, BadRecord.PROBE, ErrorKind.MISSING_IMAGE,
+                "the row's image bytes are null"));
       }
       byte[] bytes = (byte[]) row.get(1);
       String stage = "probe";

@@ -2,6 +2,7 @@ package io.haloconv.spark;
 
 import io.haloconv.conv.Conv2d;
 import io.haloconv.conv.ConvGeometry;
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import io.haloconv.tensor.Tensor3;
@@ -91,7 +92,7 @@ final class ImageFeatures implements Iterator<Row> {
     ImageInfo info = source.info();
     int need = conv2d.inputChannels();
     if (source.channels() != need) {
-      sink.accept(new BadRecord(id, "convolve", "channel-mismatch",
+      sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.CHANNEL_MISMATCH,
           "filters expect " + need + " channels, image has " + source.channels()), ready);
       return;
     }
@@ -99,7 +100,7 @@ final class ImageFeatures implements Iterator<Row> {
     try {
       geometry = conv2d.spec().geometry(info.height(), info.width());
     } catch (IllegalArgumentException e) {
-      sink.accept(new BadRecord(id, "convolve", "invalid-geometry",
+      sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
           "image is " + info.width() + "x" + info.height() + ": " + e.getMessage()), ready);
       return;
     }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.io.ImageInfo;
@@ -222,7 +223,7 @@ public final class ParquetFeaturizeJob {
       return rows;
     }
     for (Row r : duplicates) {
-      BadRecord record = new BadRecord(r.getString(0), "list", "duplicate-id",
+      BadRecord record = new BadRecord(r.getString(0), BadRecord.LIST, ErrorKind.DUPLICATE_ID,
           "--id-column " + idColumn + " value is shared by " + r.getLong(2) + " rows; this one is "
               + r.getString(1));
       bad.put(record.path() + "\u0000" + record.message(), record);
@@ -300,12 +301,14 @@ public final class ParquetFeaturizeJob {
     public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
       String location = row.getString(1);
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
-        return ImageFeatures.Prepared.bad(new BadRecord(location, "list", "missing-id",
+        return ImageFeatures.Prepared.bad(new BadRecord(location, BadRecord.LIST,
+            ErrorKind.MISSING_ID,
             "the id column is null or empty in this row"));
       }
       String id = row.getString(0);
       if (row.isNullAt(2)) {
-        return ImageFeatures.Prepared.bad(new BadRecord(id, "probe", "missing-image",
+        return ImageFeatures.Prepared.bad(new BadRecord(id, BadRecord.PROBE,
+            ErrorKind.MISSING_IMAGE,
             "the image column is null in row " + location));
       }
       byte[] bytes = (byte[]) row.get(2);

@@ -110,7 +110,7 @@ class ToolCommandsTest {
         .contains("images  tiles  channels  dtype    map sizes (HxW)")
         .containsPattern("channel +min +max +mean +std +non-finite")
         .contains("errors: 1 bad record in _errors/, by reason")
-        .contains("1  probe  unreadable-header")
+        .contains("1  probe  not-an-image")
         .contains("manifest (_manifest.json)", "\"images_failed\" : 1");
     assertThat(r.out().lines().filter(l -> l.matches("\\s+3\\s+\\d+\\s+4\\s+float16.*")))
         .hasSize(1);

@@ -115,7 +115,7 @@ class ParquetFeaturizeJobTest {
         + r.getString(2)).containsExactly(
             // a null id: the row's location names it
             "file:" + dataset + "/" + partFile() + "#7 list missing-id",
-            "garbage probe unreadable-header",
+            "garbage probe not-an-image",
             "no-image probe missing-image",
             "twice list duplicate-id",
             "twice list duplicate-id");
