@@ -22,7 +22,7 @@ class ExamplesTest {
   void featurizerExampleRunsOnTheSamples() throws Exception {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     Path classes = temp.resolve("classes");
-    int code = javac.run(null, null, null, "-d", classes.toString(), "-cp",
+    int code = javac.run(null, null, null, "-proc:none", "-d", classes.toString(), "-cp",
         System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector",
         "examples/FeaturizerExample.java");
     assertThat(code).as("javac exit code").isZero();
