@@ -14,7 +14,10 @@ import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +65,15 @@ class FeaturizerTest {
     spec = ConvSpec.builder(bank).padding(Padding.SAME).paddingMode(PaddingMode.REFLECT)
         .activation(Activation.RELU).build();
     String out = temp.resolve("job").toString();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
     FeaturizeJob.run(SparkTests.session(), JobConfig.defaults(IMAGES.toString(), out, "edges.npz",
-        bank, spec).withTile(100, 90));
+        bank, spec).withTile(100, 90), new PrintStream(log, true, StandardCharsets.UTF_8));
+    // Not a terminal here: plain progress lines, the last one at 100% with a rate and no ETA left.
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .containsPattern("haloconv: convolve: \\d+ tiles in \\d+ tasks\n")
+        .containsPattern("haloconv: convolve: (\\d+)/\\1 tiles \\(100%\\), [0-9.]+ MP/s, "
+            + "\\d+:\\d\\d elapsed, ETA 0:00\n")
+        .doesNotContain("\r");
     expected = byName(FeatureMaps.viaSpark(SparkTests.session(), out));
     try (Stream<Path> walk = Files.walk(IMAGES)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
