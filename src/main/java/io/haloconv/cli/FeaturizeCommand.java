@@ -137,10 +137,8 @@ final class FeaturizeCommand {
         }
         return null;
       case "parquet":
-        for (String flag : new String[] {"--layers", "--pattern"}) {
-          if (args.has(flag)) {
-            throw new UsageException("--input-format parquet does not take " + flag);
-          }
+        if (args.has("--pattern")) {
+          throw new UsageException("--input-format parquet does not take --pattern");
         }
         try {
           return new ParquetInput(

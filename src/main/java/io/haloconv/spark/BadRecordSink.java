@@ -51,11 +51,11 @@ abstract class BadRecordSink implements Serializable {
    * Error rows in the features' stream, as Spark's readers keep corrupt records: every feature row
    * gets a null {@code error}; a bad image gives one row with only {@code path} and {@code error}.
    */
-  static BadRecordSink rows() {
+  static BadRecordSink rows(int featureColumns) {
     return new BadRecordSink() {
       @Override
       void accept(BadRecord record, Deque<Row> rows) {
-        Object[] values = new Object[Schemas.FEATURES.size() + 1];
+        Object[] values = new Object[featureColumns + 1];
         values[0] = record.path();
         values[values.length - 1] =
             RowFactory.create(record.stage(), record.error(), record.message());

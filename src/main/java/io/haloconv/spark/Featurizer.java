@@ -15,8 +15,8 @@ import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
-import io.haloconv.tiling.TileSizes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -41,7 +41,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * haloconv's convolution for your own Spark code: turns a Dataset of images into the feature rows
- * of DESIGN §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. Images can be
+ * of DESIGN §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. One convolution
+ * ({@link #builder(FilterBank)}) or a layer stack ({@link #builder(LayerStack)}, DESIGN §6: then
+ * with a {@code layer} column when the stack emits layers). Images can be
  *
  * <ul>
  *   <li>file paths or URIs ({@link #featurizePaths}), read through Hadoop's FileSystem;
@@ -75,8 +77,7 @@ public final class Featurizer {
       DataTypes.createStructField("message", DataTypes.StringType, false),
   });
 
-  private final FilterBank bank;
-  private final ConvSpec spec;
+  private final LayerStack stack;
   private final int tileHeight;
   private final int tileWidth;
   private final ChannelMode channels;
@@ -85,10 +86,9 @@ public final class Featurizer {
   private final long maxPixels;
   private final FailureMode mode;
 
-  private Featurizer(Builder b) {
-    this.bank = b.bank;
-    this.spec = b.spec;
-    int side = TileSizes.defaultSide(b.bank.filters(), b.precision.bytesPerValue());
+  private Featurizer(Builder b, LayerStack stack) {
+    this.stack = stack;
+    int side = stack.defaultTileSide(b.precision.bytesPerValue());
     this.tileHeight = b.tileHeight > 0 ? b.tileHeight : side;
     this.tileWidth = b.tileWidth > 0 ? b.tileWidth : side;
     this.channels = b.channels;
@@ -100,12 +100,21 @@ public final class Featurizer {
 
   /** A builder for {@code bank}, with a valid convolution (stride 1, no padding) to start from. */
   public static Builder builder(FilterBank bank) {
-    return new Builder(bank);
+    return new Builder(requireNonNull(bank, "bank is null"), null);
+  }
+
+  /**
+   * A builder for a layer stack (DESIGN §6, e.g. from {@code StackFile}): the rows are the last
+   * layer's, or with emitted layers every written layer's, with a {@code layer} column.
+   */
+  public static Builder builder(LayerStack stack) {
+    return new Builder(null, requireNonNull(stack, "stack is null"));
   }
 
   /** Configures a {@link Featurizer}; {@link #build} checks that the pieces fit together. */
   public static final class Builder {
     private final FilterBank bank;
+    private final LayerStack stack;
     private ConvSpec spec;
     private int tileHeight;
     private int tileWidth;
@@ -115,13 +124,17 @@ public final class Featurizer {
     private long maxPixels = JobConfig.DEFAULT_MAX_PIXELS;
     private FailureMode mode = FailureMode.FAILFAST;
 
-    private Builder(FilterBank bank) {
-      this.bank = requireNonNull(bank, "bank is null");
-      this.spec = ConvSpec.builder(bank).build();
+    private Builder(FilterBank bank, LayerStack stack) {
+      this.bank = bank;
+      this.stack = stack;
+      this.spec = bank == null ? null : ConvSpec.builder(bank).build();
     }
 
     /** The convolution (stride, padding, dilation, groups, padding mode, activation). */
     public Builder spec(ConvSpec value) {
+      if (stack != null) {
+        throw new IllegalStateException("a layer stack gives each layer its own spec");
+      }
       this.spec = requireNonNull(value, "spec is null");
       return this;
     }
@@ -179,24 +192,37 @@ public final class Featurizer {
      *     normalisation does not give the channels the bank expects
      */
     public Featurizer build() {
-      spec.checkBank(bank);
-      int need = spec.inputChannels(bank);
-      if (channels.fixedChannels().isPresent() && channels.fixedChannels().getAsInt() != need) {
-        throw new IllegalArgumentException("filters expect " + need + " input channels, channels "
-            + channels.cliName() + " gives " + channels.fixedChannels().getAsInt());
+      LayerStack layers;
+      if (stack != null) {
+        layers = stack;
+      } else {
+        spec.checkBank(bank);
+        layers = LayerStack.of(bank, spec, "api");
       }
-      normalization.requireChannels(need);
-      return new Featurizer(this);
+      if (layers.inputChannels().isPresent()) {
+        int need = layers.inputChannels().getAsInt();
+        if (channels.fixedChannels().isPresent()
+            && channels.fixedChannels().getAsInt() != need) {
+          throw new IllegalArgumentException("filters expect " + need + " input channels, "
+              + "channels " + channels.cliName() + " gives " + channels.fixedChannels().getAsInt());
+        }
+        normalization.requireChannels(need);
+      }
+      return new Featurizer(this, layers);
     }
   }
 
-  /** The schema of the rows this featurizer produces: §3's, plus {@code error} if permissive. */
+  /**
+   * The schema of the rows this featurizer produces: §3's, with {@code layer} for a stack with
+   * emitted layers, plus {@code error} if permissive.
+   */
   public StructType schema() {
+    StructType features = LayerLayout.schema(stack);
     if (mode != FailureMode.PERMISSIVE) {
-      return Schemas.FEATURES;
+      return features;
     }
     StructType nullable = new StructType();
-    for (StructField f : Schemas.FEATURES.fields()) {
+    for (StructField f : features.fields()) {
       nullable = nullable.add(f.name(), f.dataType(), true);
     }
     return nullable.add("error", ERROR, true);
@@ -275,16 +301,16 @@ public final class Featurizer {
     BadRecordSink sink = switch (mode) {
       case FAILFAST -> BadRecordSink.failFast();
       case DROPMALFORMED -> BadRecordSink.drop();
-      case PERMISSIVE -> BadRecordSink.rows();
+      case PERMISSIVE -> BadRecordSink.rows(LayerLayout.schema(stack).size());
     };
     return input.mapPartitions(new Task(preparer, settings, sink, null), Encoders.row(schema()));
   }
 
-  /** Broadcasts the bank and spec as Java-serialised bytes; see {@link FeaturizeSettings}. */
+  /** Broadcasts the layer stack as Java-serialised bytes; see {@link FeaturizeSettings}. */
   FeaturizeSettings settings(SparkSession spark) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(new ConvBroadcast(bank, spec));
+      out.writeObject(stack);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialise the filter bank", e);
     }
@@ -294,12 +320,8 @@ public final class Featurizer {
         precision, maxPixels, MAX_BUFFERED_BYTES);
   }
 
-  FilterBank bank() {
-    return bank;
-  }
-
-  ConvSpec spec() {
-    return spec;
+  LayerStack stack() {
+    return stack;
   }
 
   FailureMode mode() {

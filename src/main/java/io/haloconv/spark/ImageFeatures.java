@@ -1,14 +1,17 @@
 package io.haloconv.spark;
 
-import io.haloconv.conv.Conv2d;
-import io.haloconv.conv.ConvGeometry;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import io.haloconv.tensor.Tensor3;
-import io.haloconv.tiling.HaloWindow;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.StackEvaluator;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.stack.StackGrid;
+import io.haloconv.stack.TilePlan;
+import io.haloconv.tensor.Precision;
 import io.haloconv.tiling.Tile;
-import io.haloconv.tiling.TileGrid;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -16,14 +19,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
  * Executor side of {@link Featurizer}: turns a partition's images, one input row each, into feature
- * rows of DESIGN §3. Each image is probed, checked against the bank, cut into tiles by {@link
- * TileGrid}, and each tile read with its halo, convolved and encoded exactly as the featurize job
- * does, so the values are bitwise the same.
+ * rows of DESIGN §3. Each image is probed, checked against the layer stack (one convolution, or
+ * {@code --layers}), cut into output tiles, and each tile evaluated by the {@link StackEvaluator}
+ * and encoded exactly as the featurize job does, so the values are bitwise the same.
  *
  * <p>An image's rows are held back until its last tile succeeded (up to {@link
  * FeaturizeSettings#maxBufferedBytes}), so a bad image yields no rows at all, never part of its map.
@@ -47,8 +51,7 @@ final class ImageFeatures implements Iterator<Row> {
   private final BadRecordSink sink;
   private final TaskMetrics metrics;
   private final Deque<Row> ready = new ArrayDeque<>();
-  private Conv2d conv2d;
-  private Tensor3 output;
+  private StackEvaluator evaluator;
 
   ImageFeatures(Iterator<Prepared> images, FeaturizeSettings settings, BadRecordSink sink,
       TaskMetrics metrics) {
@@ -85,64 +88,77 @@ final class ImageFeatures implements Iterator<Row> {
   }
 
   private void featurize(String id, ImageSource source) {
-    if (conv2d == null) {
-      ConvBroadcast conv = settings.conv();
-      conv2d = new Conv2d(conv.bank(), conv.spec());
+    if (evaluator == null) {
+      evaluator = new StackEvaluator(settings.stack());
     }
+    LayerStack stack = evaluator.stack();
     ImageInfo info = source.info();
-    int need = conv2d.inputChannels();
-    if (source.channels() != need) {
+    OptionalInt need = stack.inputChannels();
+    if (need.isPresent() && source.channels() != need.getAsInt()) {
       sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.CHANNEL_MISMATCH,
-          "filters expect " + need + " channels, image has " + source.channels()), ready);
+          "filters expect " + need.getAsInt() + " channels, image has " + source.channels()),
+          ready);
       return;
     }
-    ConvGeometry geometry;
+    StackGeometry geometry;
     try {
-      geometry = conv2d.spec().geometry(info.height(), info.width());
+      geometry = stack.geometry(source.channels(), info.height(), info.width());
     } catch (IllegalArgumentException e) {
       sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
           "image is " + info.width() + "x" + info.height() + ": " + e.getMessage()), ready);
       return;
     }
-    TileGrid grid = new TileGrid(geometry, settings.tileHeight(), settings.tileWidth());
-    long featureBytes = (long) conv2d.bank().filters() * geometry.outHeight()
-        * geometry.outWidth() * settings.precision().bytesPerValue();
+    StackGrid grid = geometry.grid(settings.tileHeight(), settings.tileWidth());
+    long featureBytes = 0;
+    for (int index : stack.writtenLayers()) {
+      int level = index + 1;
+      featureBytes += (long) geometry.channels(level) * geometry.height(level)
+          * geometry.width(level) * settings.precision().bytesPerValue();
+    }
     boolean stream = featureBytes > settings.maxBufferedBytes();
     Deque<Row> rows = stream ? ready : new ArrayDeque<>();
+    boolean[] reading = {false};
     for (int i = 0; i < grid.count(); i++) {
       Tile tile = grid.tile(i);
       long t0 = System.nanoTime();
-      String stage = "decode";
+      long[] nanos = new long[2]; // read, encode
+      long[] values = {0};
+      TilePlan plan;
       try {
-        Tensor3 window = HaloWindow.read(tile.input(), need, info.height(), info.width(),
-            conv2d.spec().paddingMode(), source::read);
-        long t1 = System.nanoTime();
-        stage = "convolve";
-        Tensor3 features = outputBuffer(tile.outHeight(), tile.outWidth());
-        conv2d.convolveWindow(window, features);
-        long t2 = System.nanoTime();
-        byte[] bytes = new byte[features.size() * settings.precision().bytesPerValue()];
-        settings.precision().encode(features.data(), 0, features.size(), bytes, 0);
-        long t3 = System.nanoTime();
-        if (metrics != null) {
-          metrics.readNanos.add(t1 - t0);
-          metrics.convolveNanos.add(t2 - t1);
-          metrics.encodeNanos.add(t3 - t2);
-          metrics.tiles.add(1);
-          metrics.inputPixels.add((long) window.height() * window.width());
-          metrics.outputValues.add(features.size());
-        }
-        rows.add(sink.featureRow(RowFactory.create(id, tile.outY0(), tile.outX0(),
-            tile.outHeight(), tile.outWidth(), features.channels(), geometry.outHeight(),
-            geometry.outWidth(), settings.precision().dtype(), bytes)));
+        plan = geometry.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
+        evaluator.evaluate(geometry, plan, (y0, x0, height, width) -> {
+          long r0 = System.nanoTime();
+          reading[0] = true;
+          Tensor3 region = source.read(y0, x0, height, width);
+          reading[0] = false;
+          nanos[0] += System.nanoTime() - r0;
+          return region;
+        }, region -> {
+          long e0 = System.nanoTime();
+          rows.add(sink.featureRow(row(id, geometry, region)));
+          values[0] += region.size();
+          nanos[1] += System.nanoTime() - e0;
+        });
       } catch (IOException | RuntimeException e) {
-        BadRecord record = BadRecords.of(id, stage, e);
+        BadRecord record = BadRecords.of(id, reading[0] ? BadRecord.DECODE : BadRecord.CONVOLVE,
+            e);
+        reading[0] = false;
         if (stream && i > 0) {
-          throw new BadRecordException(new BadRecord(id, stage, record.error(), record.message()
-              + " (after " + i + " of its " + grid.count() + " tiles were passed on)"));
+          throw new BadRecordException(new BadRecord(id, record.stage(), record.error(),
+              record.message() + " (after " + i + " of its " + grid.count()
+                  + " tiles were passed on)"));
         }
         sink.accept(record, ready);
         return;
+      }
+      if (metrics != null) {
+        long total = System.nanoTime() - t0;
+        metrics.readNanos.add(nanos[0]);
+        metrics.convolveNanos.add(total - nanos[0] - nanos[1]);
+        metrics.encodeNanos.add(nanos[1]);
+        metrics.tiles.add(1);
+        metrics.inputPixels.add(plan.inputPixels());
+        metrics.outputValues.add(values[0]);
       }
     }
     if (!stream) {
@@ -150,20 +166,36 @@ final class ImageFeatures implements Iterator<Row> {
     }
   }
 
-  /** The output tensor, reused across tiles of one size: it is encoded before reuse. */
-  private Tensor3 outputBuffer(int height, int width) {
-    if (output == null || output.height() != height || output.width() != width) {
-      output = Tensor3.zeros(conv2d.bank().filters(), height, width);
+  /** One written layer's part of a tile as a DESIGN §3 row (with its layer when layered). */
+  private Row row(String id, StackGeometry g, MapRegion region) {
+    Precision precision = settings.precision();
+    int bytesPerValue = precision.bytesPerValue();
+    byte[] bytes = new byte[region.size() * bytesPerValue];
+    int at = 0;
+    for (int c = 0; c < region.channels(); c++) {
+      for (int y = 0; y < region.height(); y++) {
+        int from = region.offset(c, y);
+        precision.encode(region.data(), from, from + region.width(), bytes, at);
+        at += region.width() * bytesPerValue;
+      }
     }
-    return output;
+    int level = region.layer() + 1;
+    LayerStack stack = g.stack();
+    if (LayerLayout.layered(stack)) {
+      return RowFactory.create(id, region.y0(), region.x0(), region.height(), region.width(),
+          region.channels(), g.height(level), g.width(level), precision.dtype(), bytes,
+          stack.layer(region.layer()).name());
+    }
+    return RowFactory.create(id, region.y0(), region.x0(), region.height(), region.width(),
+        region.channels(), g.height(level), g.width(level), precision.dtype(), bytes);
   }
 
-  /** Reads back the bank and spec that the driver serialised into the broadcast. */
-  static ConvBroadcast deserialize(byte[] bytes) {
+  /** Reads back the layer stack that the driver serialised into the broadcast. */
+  static LayerStack deserialize(byte[] bytes) {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return (ConvBroadcast) in.readObject();
+      return (LayerStack) in.readObject();
     } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalStateException("cannot read the broadcast filter bank", e);
+      throw new IllegalStateException("cannot read the broadcast layer stack", e);
     }
   }
 }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
-import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -65,11 +64,8 @@ public final class ParquetFeaturizeJob {
     } catch (IOException e) {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
-    if (config.stack().size() != 1 || !(config.stack().layer(0) instanceof ConvLayer conv)) {
-      throw JobException.badInput("--input-format parquet takes one convolution (--filters), "
-          + "not a layer stack");
-    }
-    Featurizer featurizer = Featurizer.builder(conv.bank()).spec(conv.spec())
+    LayerStack stack = config.stack();
+    Featurizer featurizer = Featurizer.builder(stack)
         .tile(tileOrDefault(config.tileHeight(), config), tileOrDefault(config.tileWidth(), config))
         .channels(config.channels()).normalization(config.normalization())
         .precision(config.precision()).maxPixels(config.maxPixels()).mode(config.mode()).build();
@@ -100,19 +96,20 @@ public final class ParquetFeaturizeJob {
       Dataset<Row> features = rows.mapPartitions(
           new Featurizer.Task(new FromRows(config.maxPixels()), featurizer.settings(spark), sink,
               metrics),
-          Encoders.row(Schemas.FEATURES));
+          Encoders.row(LayerLayout.schema(stack)));
       long[] perPartition = rowsPerPartition(rows);
       progress.phase("convolve", total + " images in " + perPartition.length + " tasks");
       progress.trackImages(perPartition, metrics.inputPixels);
       sc.setJobDescription("haloconv convolve");
       try {
-        features.write().option("compression", "zstd").parquet(commit.staging().toString());
+        LayerLayout.write(features, stack, commit.staging());
       } finally {
         sc.setJobDescription(null);
       }
       for (BadRecord record : taskErrors.value()) {
         bad.putIfAbsent(record.path() + "\u0000" + record.message(), record);
       }
+      LayerLayout.writeMissing(spark, stack, commit.staging());
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
@@ -124,18 +121,31 @@ public final class ParquetFeaturizeJob {
         spark.createDataFrame(errorRows, Schemas.ERRORS).coalesce(1).write()
             .parquet(new Path(commit.staging(), "_errors").toString());
       }
-      Row written = spark.read().parquet(commit.staging().toString())
-          .agg(count(lit(1)), sum(col("channels").cast("long").multiply(col("height"))
-              .multiply(col("width")))).first();
-      long tiles = written.getLong(0);
-      long values = written.isNullAt(1) ? 0 : written.getLong(1);
+      Dataset<Row> written = spark.read().parquet(commit.staging().toString());
+      Column layer = LayerLayout.layered(stack) ? col(LayerLayout.COLUMN) : lit("");
+      Map<String, Long> tilesPerLayer = new LinkedHashMap<>();
+      long tiles = 0;
+      long values = 0;
+      for (Row r : written.groupBy(layer.as("layer")).agg(count(lit(1)),
+          sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))))
+          .collectAsList()) {
+        tilesPerLayer.put(r.getString(0), r.getLong(1));
+        tiles += r.getLong(1);
+        values += r.isNullAt(2) ? 0 : r.getLong(2);
+      }
+      int[] writtenLayers = stack.writtenLayers();
+      long[] layerTiles = new long[writtenLayers.length];
+      for (int i = 0; i < writtenLayers.length; i++) {
+        layerTiles[i] = LayerLayout.layered(stack)
+            ? tilesPerLayer.getOrDefault(stack.layer(writtenLayers[i]).name(), 0L) : tiles;
+      }
       long failed = bad.size();
       JobResult result = new JobResult(total, total - failed, failed, tiles,
-          parquetBytes(outFs, commit.staging()), values, metrics.inputPixels.value(),
+          LayerLayout.parquetBytes(outFs, commit.staging()), values, metrics.inputPixels.value(),
           seconds(start), new JobResult.StageTimes(listSeconds, checkSeconds, writeSeconds,
               progress.taskSeconds(), metrics.readNanos.value() / 1e9,
               metrics.convolveNanos.value() / 1e9, metrics.encodeNanos.value() / 1e9));
-      commit.writeFile("_manifest.json", manifest(config, input, result, sc.version())
+      commit.writeFile("_manifest.json", manifest(config, input, result, sc.version(), layerTiles)
           .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
@@ -250,9 +260,9 @@ public final class ParquetFeaturizeJob {
   }
 
   private static String manifest(JobConfig config, ParquetInput input, JobResult result,
-      String sparkVersion) throws IOException {
+      String sparkVersion, long[] layerTiles) throws IOException {
     ObjectNode root = (ObjectNode) JSON.readTree(
-        Manifest.json(config, result, sparkVersion, new long[] {result.tiles()}));
+        Manifest.json(config, result, sparkVersion, layerTiles));
     ObjectNode ordered = JSON.createObjectNode();
     root.fields().forEachRemaining(e -> {
       ordered.set(e.getKey(), e.getValue());
@@ -272,16 +282,6 @@ public final class ParquetFeaturizeJob {
       counts.put("rows_read", result.filesListed());
     }
     return JSON.writeValueAsString(ordered) + "\n";
-  }
-
-  private static long parquetBytes(FileSystem fs, Path dir) throws IOException {
-    long total = 0;
-    for (FileStatus s : fs.listStatus(dir)) {
-      if (s.isFile() && s.getPath().getName().endsWith(".parquet")) {
-        total += s.getLen();
-      }
-    }
-    return total;
   }
 
   private static double seconds(long since) {

@@ -228,7 +228,8 @@ class FeaturizerTest {
     for (SerializerInstance s : List.of(java, kryo)) {
       byte[] back = s.deserialize(s.serialize(payload, ClassTag$.MODULE$.apply(byte[].class)),
           ClassTag$.MODULE$.apply(byte[].class));
-      ConvBroadcast conv = ImageFeatures.deserialize(back);
+      io.haloconv.stack.ConvLayer conv =
+          (io.haloconv.stack.ConvLayer) ImageFeatures.deserialize(back).layer(0);
       assertThat(conv.bank().sha256()).isEqualTo(bank.sha256());
       assertThat(conv.spec()).isEqualTo(spec);
     }
@@ -248,6 +249,35 @@ class FeaturizerTest {
     float[] halves = Precision.FLOAT16.decode(encode16(want), 0, want.size());
     // Arrays.equals, not containsExactly: AssertJ's array comparison is slow for 65k values.
     assertThat(Arrays.equals(map.data(), halves)).isTrue();
+  }
+
+  @Test
+  void aLayerStackGivesTheStackJobsLayersBitwise() throws IOException {
+    SparkSession spark = SparkTests.session();
+    io.haloconv.stack.LayerStack stack;
+    try (InputStream in = Files.newInputStream(Path.of("data/stacks/small-cnn.json"))) {
+      stack = io.haloconv.stack.StackFile.read(in, (filters, channels) ->
+          io.haloconv.conv.FilterBanks.random(filters.substring("random:".length())));
+    }
+    String input = IMAGES.resolve("more").toString(); // stripes.png, 300x180
+    String out = temp.resolve("stack-job").toString();
+    FeaturizeJob.run(spark, JobConfig.defaults(input, out, "small-cnn.json", stack)
+        .withTile(40, 40));
+    Featurizer featurizer = Featurizer.builder(stack).tile(32, 48).build();
+    assertThat(featurizer.schema().fieldNames()).endsWith("features", "layer");
+    Dataset<Row> rows = featurizer.featurizePaths(spark.createDataset(
+        List.of("file:" + IMAGES.resolve("more/stripes.png")), Encoders.STRING()));
+    Dataset<Row> jobRows = spark.read().parquet(out);
+    for (String layer : List.of("conv1", "conv3")) {
+      Map<String, Tensor3> got = byName(assemble(rows.filter("layer = '" + layer + "'")
+          .drop("layer")));
+      Map<String, Tensor3> want = byName(assemble(jobRows.filter("layer = '" + layer + "'")
+          .select("path", "y0", "x0", "height", "width", "channels", "out_height", "out_width",
+              "dtype", "features")));
+      assertThat(got.keySet()).containsExactly("stripes.png");
+      assertThat(got.get("stripes.png").bitwiseEquals(want.get("stripes.png"))).as(layer)
+          .isTrue();
+    }
   }
 
   private static byte[] encode16(Tensor3 t) {

@@ -155,6 +155,31 @@ class ParquetFeaturizeJobTest {
   }
 
   @Test
+  void aLayerStackWritesEveryEmittedLayer() throws IOException {
+    SparkSession spark = SparkTests.session();
+    io.haloconv.stack.LayerStack stack;
+    try (java.io.InputStream in = Files.newInputStream(Path.of("data/stacks/small-cnn.json"))) {
+      stack = io.haloconv.stack.StackFile.read(in, (filters, channels) ->
+          FilterBanks.random(filters.substring("random:".length())));
+    }
+    JobConfig config = JobConfig.defaults(dataset, temp.resolve("stack").toString(),
+        "small-cnn.json", stack).withMode(FailureMode.DROPMALFORMED);
+    JobResult result = ParquetFeaturizeJob.run(spark, config, new ParquetInput("image", "id"),
+        System.err);
+    assertThat(result.imagesWritten()).isEqualTo(3);
+    assertThat(temp.resolve("stack/layer=conv1")).isDirectory();
+    assertThat(temp.resolve("stack/layer=conv3")).isDirectory();
+    List<Row> counts = spark.read().parquet(temp.resolve("stack").toString())
+        .groupBy("layer").agg(org.apache.spark.sql.functions.countDistinct("path"))
+        .orderBy("layer").collectAsList();
+    assertThat(counts).extracting(r -> r.getString(0) + "=" + r.getLong(1))
+        .containsExactly("conv1=3", "conv3=3");
+    JsonNode manifest = new ObjectMapper().readTree(temp.resolve("stack/_manifest.json")
+        .toFile());
+    assertThat(manifest.path("counts").path("tiles").asLong()).isEqualTo(result.tiles());
+  }
+
+  @Test
   void failfastStopsAtTheFirstBadRowAndWrongColumnsAreBadInput() {
     SparkSession spark = SparkTests.session();
     assertThatThrownBy(() -> ParquetFeaturizeJob.run(spark,
