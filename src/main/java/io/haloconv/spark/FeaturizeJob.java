@@ -132,7 +132,7 @@ public final class FeaturizeJob {
       throw e;
     } catch (IOException e) {
       throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // RuntimeException, or SparkException (checked, thrown undeclared)
       String line = BadRecordException.find(e);
       if (line != null) {
         throw JobException.failed(line, e);
