@@ -7,16 +7,13 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.Padding;
 import io.haloconv.testing.SparkTests;
+import io.haloconv.testing.Submission;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -71,7 +68,7 @@ class TaskFaultsTest {
   void attemptLogRecordsEveryConvolveTaskWithItsProcess() throws IOException {
     Path log = temp.resolve("attempts");
     runWith(config("logged"), null, log);
-    List<Properties> attempts = read(log);
+    List<Properties> attempts = Submission.attempts(log);
     assertThat(attempts).hasSize(3);
     assertThat(attempts).extracting(p -> p.getProperty("partition"))
         .containsExactlyInAnyOrder("0", "1", "2");
@@ -98,19 +95,5 @@ class TaskFaultsTest {
     assertThatThrownBy(() -> runWith(config, "delay:10,explode:3", null))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("rule must be delay:MS, fail:P or hold:P:MS, got 'explode:3'");
-  }
-
-  static List<Properties> read(Path dir) throws IOException {
-    List<Properties> all = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".properties")).toList()) {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file)) {
-          p.load(in);
-        }
-        all.add(p);
-      }
-    }
-    return all;
   }
 }
