@@ -7,14 +7,13 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.HaloWindow;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.TileGrid;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,9 +101,10 @@ public class TilePathBenchmark {
   }
 
   /** Little-endian float32 in (channel, row, column) order, as the features column holds them. */
+  /** The production encoding of the features column (TileProcessor calls the same method). */
   static byte[] encode(Tensor3 t) {
     byte[] bytes = new byte[4 * t.size()];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(t.data());
+    Precision.FLOAT32.encode(t.data(), 0, t.size(), bytes, 0);
     return bytes;
   }
 }

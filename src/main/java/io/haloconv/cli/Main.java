@@ -96,7 +96,13 @@ public final class Main {
     out.printf(Locale.ROOT, "  tiles     %d, %.1f MB of Parquet%n", r.tiles(), r.outputBytes() / 1e6);
     out.printf(Locale.ROOT, "  time      %.1f s: list %.1f, probe %.1f, convolve+write %.1f%n",
         r.seconds(), t.listSeconds(), t.probeSeconds(), t.writeWallSeconds());
-    out.printf(Locale.ROOT, "  in tasks  read %.2f s, convolve %.2f s, encode %.2f s%n",
-        t.readTaskSeconds(), t.convolveTaskSeconds(), t.encodeTaskSeconds());
+    double total = Math.max(t.taskSeconds(), 1e-9);
+    out.printf(Locale.ROOT,
+        "  in tasks  %.2f s: read %.2f (%.0f%%), convolve %.2f (%.0f%%), encode %.2f (%.0f%%), "
+            + "write+other %.2f (%.0f%%)%n",
+        t.taskSeconds(), t.readTaskSeconds(), 100 * t.readTaskSeconds() / total,
+        t.convolveTaskSeconds(), 100 * t.convolveTaskSeconds() / total,
+        t.encodeTaskSeconds(), 100 * t.encodeTaskSeconds() / total,
+        t.otherTaskSeconds(), 100 * t.otherTaskSeconds() / total);
   }
 }

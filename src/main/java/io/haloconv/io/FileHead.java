@@ -1,5 +1,7 @@
 package io.haloconv.io;
 
+import io.haloconv.tensor.Npy;
+
 import java.util.Arrays;
 
 /**
@@ -112,15 +114,6 @@ final class FileHead {
 
   /** The first 8 bytes as text, non-printable ones escaped: {@code "hello wo"}. */
   static String quote(byte[] bytes) {
-    StringBuilder text = new StringBuilder("\"");
-    for (int i = 0; i < Math.min(bytes.length, 8); i++) {
-      int b = bytes[i] & 0xff;
-      if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
-        text.append((char) b);
-      } else {
-        text.append(String.format("\\x%02x", b));
-      }
-    }
-    return text.append('"').toString();
+    return Npy.quote(bytes);
   }
 }

@@ -100,6 +100,7 @@ public final class FeaturizeJob {
       }
       removePartialImages(tasks, bad, commit.staging());
       double writeSeconds = seconds(writeStart);
+      progress.drain();
 
       if (config.mode() == FailureMode.PERMISSIVE) {
         writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
@@ -117,7 +118,7 @@ public final class FeaturizeJob {
           metrics.outputValues.value(),
           metrics.inputPixels.value(),
           seconds(start),
-          new JobResult.StageTimes(listSeconds, probeSeconds, writeSeconds,
+          new JobResult.StageTimes(listSeconds, probeSeconds, writeSeconds, progress.taskSeconds(),
               metrics.readNanos.value() / 1e9, metrics.convolveNanos.value() / 1e9,
               metrics.encodeNanos.value() / 1e9));
       if (result.imagesWritten() + result.imagesFailed() != result.filesListed()) {

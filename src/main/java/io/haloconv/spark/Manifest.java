@@ -74,9 +74,11 @@ final class Manifest {
     times.put("list", round(t.listSeconds()));
     times.put("probe", round(t.probeSeconds()));
     times.put("convolve_and_write", round(t.writeWallSeconds()));
+    times.put("tasks", round(t.taskSeconds()));
     times.put("task_read", round(t.readTaskSeconds()));
     times.put("task_convolve", round(t.convolveTaskSeconds()));
     times.put("task_encode", round(t.encodeTaskSeconds()));
+    times.put("task_write_and_other", round(t.otherTaskSeconds()));
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -66,34 +66,23 @@ final class OutputCommit implements AutoCloseable {
 
   private static void acquire(FileSystem fs, Path lock, Path output) throws IOException {
     String owner = ProcessHandle.current().pid() + "@" + hostname() + " " + Instant.now();
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; ; attempt++) {
       try (FSDataOutputStream out = fs.create(lock, false)) {
         out.write(owner.getBytes(StandardCharsets.UTF_8));
         return;
-      } catch (FileAlreadyExistsException e) {
-        String holder = read(fs, lock);
-        if (attempt == 0 && ownerIsDead(holder)) {
-          fs.delete(lock, false);
-          deleteStaleStaging(fs, output);
-          continue;
-        }
-        throw JobException.badInput(
-            "output " + output + " is being written by another haloconv job (" + holder.trim()
-                + "); if that job is gone, delete " + lock);
       } catch (IOException e) {
-        // Some file systems report an existing file with a plain IOException.
-        if (attempt == 0 && fs.exists(lock)) {
-          String holder = read(fs, lock);
-          if (ownerIsDead(holder)) {
-            fs.delete(lock, false);
-            deleteStaleStaging(fs, output);
-            continue;
-          }
+        // FileAlreadyExistsException on most file systems, a plain IOException on some.
+        if (!(e instanceof FileAlreadyExistsException) && !fs.exists(lock)) {
+          throw e;
+        }
+        String holder = read(fs, lock);
+        if (attempt > 0 || !ownerIsDead(holder)) {
           throw JobException.badInput(
               "output " + output + " is being written by another haloconv job (" + holder.trim()
                   + "); if that job is gone, delete " + lock);
         }
-        throw e;
+        fs.delete(lock, false);
+        deleteStaleStaging(fs, output);
       }
     }
   }

@@ -30,6 +30,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   private long tilesDone;
   private long pixelsDone;
   private long trackStart;
+  private long taskRunMillis;
   private long lastPrint;
   private boolean lineOpen;
 
@@ -59,6 +60,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     }
     tilesDone = 0;
     pixelsDone = 0;
+    taskRunMillis = 0;
     donePartitions.clear();
     trackedStages.clear();
     trackStart = System.nanoTime();
@@ -82,6 +84,9 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     if (!trackedStages.contains(taskEnd.stageId()) || !taskEnd.taskInfo().successful()) {
       return;
     }
+    if (taskEnd.taskMetrics() != null) {
+      taskRunMillis += taskEnd.taskMetrics().executorRunTime();
+    }
     int partition = taskEnd.taskInfo().partitionId();
     if (partition < 0 || partition >= tilesPerPartition.length || donePartitions.get(partition)) {
       return;
@@ -94,6 +99,24 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
         || tilesDone == totalTiles) {
       lastPrint = now;
       print(now);
+    }
+  }
+
+  /**
+   * Run time of the convolve job's successful tasks, summed: the denominator of the split between
+   * read, convolve, encode and the rest (Parquet writing, Spark). Listener events arrive
+   * asynchronously, so call after the job and {@link #drain}.
+   */
+  synchronized double taskSeconds() {
+    return taskRunMillis / 1e3;
+  }
+
+  /** Waits until the listener bus has delivered every event posted so far. */
+  void drain() {
+    try {
+      sc.listenerBus().waitUntilEmpty(10_000);
+    } catch (Exception e) {
+      // the split is informative only; a late event makes it a little low
     }
   }
 

@@ -59,6 +59,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
     private int position;
     private Row next;
     private Conv2d conv2d;
+    private Tensor3 output;
     private String openPath;
     private ImageSource source;
     private final Set<String> failed = new HashSet<>();
@@ -117,7 +118,8 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       long t1 = System.nanoTime();
       Tensor3 features;
       try {
-        features = conv2d.convolveWindow(window, tile.outHeight(), tile.outWidth());
+        features = outputBuffer(tile.outHeight(), tile.outWidth());
+        conv2d.convolveWindow(window, features);
       } catch (RuntimeException e) {
         fail(image, "convolve", e);
         return null;
@@ -135,6 +137,14 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       return RowFactory.create(image.path(), tile.outY0(), tile.outX0(), tile.outHeight(),
           tile.outWidth(), features.channels(), task.outHeight(), task.outWidth(),
           settings.precision().dtype(), bytes);
+    }
+
+    /** The output tensor, reused across the task's tiles of one size: it is encoded before reuse. */
+    private Tensor3 outputBuffer(int height, int width) {
+      if (output == null || output.height() != height || output.width() != width) {
+        output = Tensor3.zeros(conv2d.bank().filters(), height, width);
+      }
+      return output;
     }
 
     private ImageSource sourceFor(ImageInfo image) throws IOException {

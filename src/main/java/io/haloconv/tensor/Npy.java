@@ -280,8 +280,8 @@ public final class Npy {
     return bytes;
   }
 
-  /** The first bytes of a file as text, non-printable bytes escaped: {@code "hello wo"}. */
-  static String quote(byte[] bytes) {
+  /** The first 8 bytes of a file as text, non-printable bytes escaped: {@code "hello wo"}. */
+  public static String quote(byte[] bytes) {
     StringBuilder text = new StringBuilder("\"");
     for (int i = 0; i < Math.min(bytes.length, 8); i++) {
       int b = bytes[i] & 0xff;

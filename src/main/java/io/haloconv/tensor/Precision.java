@@ -1,5 +1,7 @@
 package io.haloconv.tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Locale;
 
 /**
@@ -44,14 +46,9 @@ public enum Precision {
     int o = outOffset;
     switch (this) {
       case FLOAT32:
-        for (int i = from; i < to; i++) {
-          int b = Float.floatToRawIntBits(values[i]);
-          out[o] = (byte) b;
-          out[o + 1] = (byte) (b >>> 8);
-          out[o + 2] = (byte) (b >>> 16);
-          out[o + 3] = (byte) (b >>> 24);
-          o += 4;
-        }
+        // A bulk put through a little-endian view is a plain copy on little-endian CPUs.
+        ByteBuffer.wrap(out, outOffset, (to - from) * 4).order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer().put(values, from, to - from);
         return;
       case FLOAT16:
         for (int i = from; i < to; i++) {

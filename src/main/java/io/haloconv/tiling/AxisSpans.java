@@ -58,6 +58,32 @@ final class AxisSpans {
     return new AxisSpans(compact, spans, total);
   }
 
+  /**
+   * Runs of window positions that read consecutive compact positions, as triples (window start,
+   * compact start, length); positions reading zero are left out.
+   */
+  int[] runs() {
+    int[] out = new int[3 * compactIndex.length];
+    int n = 0;
+    int i = 0;
+    while (i < compactIndex.length) {
+      if (compactIndex[i] == PaddingMode.ZERO) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i + 1 < compactIndex.length && compactIndex[i + 1] == compactIndex[i] + 1) {
+        i++;
+      }
+      i++;
+      out[n] = start;
+      out[n + 1] = compactIndex[start];
+      out[n + 2] = i - start;
+      n += 3;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   int spanCount() {
     return spans.length / 2;
   }

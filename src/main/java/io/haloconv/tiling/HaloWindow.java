@@ -52,6 +52,9 @@ public final class HaloWindow {
       }
       rowBase += rh;
     }
+    // Gather row by row; along a row, consecutive window columns usually read consecutive compact
+    // columns, so copy those runs whole instead of pixel by pixel.
+    int[] runs = cols.runs();
     float[] dst = out.data();
     int h = window.height();
     int w = window.width();
@@ -63,11 +66,8 @@ public final class HaloWindow {
         }
         int srcRow = (c * rows.total + ry) * cols.total;
         int dstRow = (c * h + y) * w;
-        for (int x = 0; x < w; x++) {
-          int cx = cols.compactIndex[x];
-          if (cx != PaddingMode.ZERO) {
-            dst[dstRow + x] = compact[srcRow + cx];
-          }
+        for (int r = 0; r < runs.length; r += 3) {
+          System.arraycopy(compact, srcRow + runs[r + 1], dst, dstRow + runs[r], runs[r + 2]);
         }
       }
     }

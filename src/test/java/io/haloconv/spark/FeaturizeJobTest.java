@@ -197,6 +197,34 @@ class FeaturizeJobTest {
   }
 
   @Test
+  void secondJobOnTheSameOutputIsRefusedWhileTheFirstHoldsTheLock() throws IOException {
+    // A live owner: this very JVM.
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Path lock = temp.resolve(".locked.haloconv-lock");
+    Files.writeString(lock, ProcessHandle.current().pid() + "@" + host + " 2026-01-01T00:00:00Z");
+    JobConfig config = config("locked");
+    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
+        .isInstanceOf(JobException.class)
+        .hasMessageContaining("is being written by another haloconv job")
+        .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));
+    assertThat(temp.resolve("locked")).doesNotExist();
+    assertThat(lock).exists();
+  }
+
+  @Test
+  void lockLeftByADeadProcessIsTakenOverWithItsStagingDirectory() throws IOException {
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Path lock = temp.resolve(".stale.haloconv-lock");
+    long deadPid = ProcessHandle.current().pid() + 4_000_000; // beyond pid_max, never alive
+    Files.writeString(lock, deadPid + "@" + host + " 2026-01-01T00:00:00Z");
+    Path staleStaging = Files.createDirectories(temp.resolve(".stale.haloconv-staging-old"));
+    FeaturizeJob.run(SparkTests.session(), config("stale").withTile(256, 256));
+    assertThat(temp.resolve("stale/_SUCCESS")).exists();
+    assertThat(lock).doesNotExist();
+    assertThat(staleStaging).doesNotExist();
+  }
+
+  @Test
   void missingInputIsBadInput() {
     JobConfig config = JobConfig.defaults(temp.resolve("nothing-here").toString(),
         temp.resolve("o").toString(), "edges.npz", bank, spec);
