@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by jobs/cluster and jobs/haloconv-submit (sourced, not run): the build, a SPARK_HOME made
 # of the build's Spark jars, and Spark's own command builder.
 #
