@@ -113,6 +113,35 @@ class StandaloneClusterIT {
   }
 
   @Test
+  void clusterDeployModeRunsTheDriverOnAWorkerAndTheOutputIsExact() throws Exception {
+    // The driver takes one worker's only core, so the application gets one executor core; and
+    // spark-submit waits for the driver to end (by default it returns once the driver started).
+    List<String> args = new ArrayList<>(ClusterJobs.submitOptions(
+        cluster, work.resolve("cluster-mode-attempts"), null));
+    args.addAll(List.of("--deploy-mode", "cluster",
+        "--conf", "spark.cores.max=1",
+        "--conf", "spark.scheduler.minRegisteredResourcesRatio=0",
+        "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+    args.addAll(ClusterJobs.featurize(work.resolve("cluster-mode")));
+    try (Submission job = Submission.start(work.resolve("logs"), "cluster-mode", args)) {
+      // Spark's standalone client exits 0 whatever the driver's fate: the output tells.
+      assertThat(job.await(JOB_LIMIT)).as(job.output()).isZero();
+      assertThat(job.output()).contains("State of driver", "is FINISHED");
+    }
+    ClusterJobs.assertExactOutput(work.resolve("cluster-mode"));
+    List<Properties> attempts = attempts("cluster-mode");
+    assertThat(attempts).isNotEmpty().allSatisfy(p -> assertThat(p.getProperty("command"))
+        .startsWith("org.apache.spark.executor.CoarseGrainedExecutorBackend"));
+    // The driver ran under a worker: its work directory has the driver's directory and output.
+    try (Stream<Path> files = Files.walk(cluster.dir().resolve("work"))) {
+      List<Path> drivers = files.filter(f -> f.getFileName().toString().startsWith("driver-"))
+          .toList();
+      assertThat(drivers).hasSize(1);
+      assertThat(Files.readString(drivers.get(0).resolve("stdout"))).contains("haloconv: wrote");
+    }
+  }
+
+  @Test
   void executorKilledMidJobIsReplacedAndEveryTileIsWrittenOnce() throws Exception {
     // Every first attempt waits 2 s before its first tile, so the job is still running when the
     // first attempt shows up in the log and its executor is killed.

@@ -62,6 +62,22 @@ class SubmitScriptIT {
     return args.get(at + 1);
   }
 
+  /** A cluster-mode driver's JVM options: {@code given}, then conf/jvm.options' flags. */
+  private static String clusterDriverFlags(String given) throws IOException {
+    List<String> flags = new ArrayList<>();
+    if (!given.isEmpty()) {
+      flags.add(given);
+    }
+    for (String line : Files.readAllLines(Scripts.root().resolve("conf/jvm.options"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        flags.add(line.strip());
+      }
+    }
+    assertThat(flags).contains("--add-modules=jdk.incubator.vector",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED");
+    return String.join(" ", flags);
+  }
+
   private static List<String> confs(List<String> args) {
     List<String> confs = new ArrayList<>();
     for (int i = 0; i + 1 < args.size(); i++) {
@@ -91,8 +107,9 @@ class SubmitScriptIT {
     assertThat(confs(args)).filteredOn(c -> c.startsWith("spark.executor.extraJavaOptions="))
         .last().isEqualTo("spark.executor.extraJavaOptions=-XX:+UseG1GC "
             + "--add-modules=jdk.incubator.vector");
-    // Cluster deploy mode: no local log4j2 path for a driver elsewhere; not loopback.
-    assertThat(after(args, "--driver-java-options")).isEqualTo("--add-modules=jdk.incubator.vector");
+    // Cluster deploy mode: Spark's module flags for a driver that no launcher starts, no local
+    // log4j2 path for a driver elsewhere, not loopback.
+    assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));
     assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
     assertThat(after(args, "--properties-file"))
         .isEqualTo(Scripts.root().resolve("conf/spark-defaults.conf").toString());
@@ -133,8 +150,7 @@ class SubmitScriptIT {
     assertThat(after(args, "--properties-file")).isEqualTo(props.toString());
     assertThat(confs(args)).contains(
         "spark.executor.extraJavaOptions=-Dfrom.file=1 --add-modules=jdk.incubator.vector");
-    assertThat(after(args, "--driver-java-options"))
-        .isEqualTo("-Dfrom.file=2 --add-modules=jdk.incubator.vector");
+    assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags("-Dfrom.file=2"));
     assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
   }
 
@@ -147,8 +163,7 @@ class SubmitScriptIT {
           "featurize", "--input", "in", "--filters", "preset:sobel", "--output", "out");
       // The master comes from the template, so no loopback driver and no local log4j2 file.
       assertThat(args).as(template).doesNotContain("--master");
-      assertThat(after(args, "--driver-java-options")).isEqualTo(
-          "--add-modules=jdk.incubator.vector");
+      assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));
       assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
     }
   }
