@@ -24,15 +24,15 @@ import org.apache.spark.sql.Row;
  * configuration ({@code --conf}, which reaches every executor).
  *
  * <ul>
- *   <li>{@value #FAULTS}: comma-separated rules, each acting on the <em>first</em> attempt of a task
- *       only, so retries and speculative copies run clean:
+ *   <li>{@value #FAULTS}: comma-separated rules, each acting on the <em>first</em> attempt of a
+ *       task only, so retries and speculative copies run clean:
  *       <ul>
  *         <li>{@code delay:MS} waits MS milliseconds before the first tile (a job that lasts long
  *             enough to be killed part-way);
- *         <li>{@code fail:P} fails partition P before its first tile ({@code fail:*} every partition),
- *             a transient failure the retry recovers from;
- *         <li>{@code hold:P:MS} waits MS milliseconds after partition P's last tile, before the task
- *             can finish (a straggler for speculative execution).
+ *         <li>{@code fail:P} fails partition P before its first tile ({@code fail:*} every
+ *             partition), a transient failure the retry recovers from;
+ *         <li>{@code hold:P:MS} waits MS milliseconds after partition P's last tile, before the
+ *             task can finish (a straggler for speculative execution).
  *       </ul>
  *   <li>{@value #ATTEMPT_LOG}: a local directory; every attempt writes one properties file there
  *       as it starts (partition, attempt, executor, host, pid, JVM command, kernel), so a test can
@@ -107,8 +107,8 @@ final class TaskFaults {
             default -> throw new IllegalArgumentException("unknown rule");
           }
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException(FAULTS + " rule must be delay:MS, fail:P or hold:P:MS, "
-              + "got '" + item.trim() + "'");
+          throw new IllegalArgumentException(FAULTS
+              + " rule must be delay:MS, fail:P or hold:P:MS, got '" + item.trim() + "'");
         }
       }
       return rules;

@@ -121,9 +121,9 @@ final class ClusterJobs {
   }
 
   /**
-   * Checks a finished output: complete, every tile of every image exactly once (the reader asserts
-   * each output pixel is covered once), bitwise equal to the local-mode output, and a manifest whose
-   * counts account for every input file.
+   * Checks a finished output: complete, every tile of every image exactly once (the reader
+   * asserts each output pixel is covered once), bitwise equal to the local-mode output, and a
+   * manifest whose counts account for every input file.
    */
   static void assertExactOutput(Path output) throws IOException {
     assertThat(output.resolve("_SUCCESS")).exists();

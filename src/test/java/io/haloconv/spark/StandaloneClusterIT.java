@@ -106,7 +106,8 @@ class StandaloneClusterIT {
       // Each worker launched an executor: its work directory holds the application jar it fetched.
       for (String worker : List.of("worker-1", "worker-2")) {
         try (Stream<Path> files = Files.walk(cluster.dir().resolve("work").resolve(worker))) {
-          assertThat(files.map(f -> f.getFileName().toString())).as(worker).contains("haloconv.jar");
+          assertThat(files.map(f -> f.getFileName().toString())).as(worker)
+              .contains("haloconv.jar");
         }
       }
     }

@@ -93,7 +93,8 @@ class SubmitScriptIT {
     List<String> args = submit(Map.of(), "--master", "yarn", "--deploy-mode", "cluster",
         "--executor-memory", "6g", "--executor-cores", "3",
         "--conf", "spark.executor.extraJavaOptions=-XX:+UseG1GC",
-        "featurize", "--input", "hdfs:///in", "--filters", "preset:sobel", "--output", "hdfs:///out");
+        "featurize", "--input", "hdfs:///in", "--filters", "preset:sobel",
+        "--output", "hdfs:///out");
     int jar = args.indexOf(Scripts.root().resolve("target/haloconv.jar").toString());
     assertThat(jar).isPositive();
     assertThat(args.subList(jar + 1, args.size())).containsExactly("featurize", "--input",

@@ -17,7 +17,8 @@ public final class Processes {
   private static final Set<Long> REGISTERED = new LinkedHashSet<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Processes::stopRegistered, "stop-test-processes"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(Processes::stopRegistered, "stop-test-processes"));
   }
 
   private Processes() {}

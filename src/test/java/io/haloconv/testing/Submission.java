@@ -28,7 +28,7 @@ public final class Submission implements AutoCloseable {
     this.err = err;
   }
 
-  /** Starts {@code jobs/haloconv-submit ARGS}, its output in {@code logs/NAME.out} and {@code .err}. */
+  /** Starts {@code jobs/haloconv-submit ARGS}, output in {@code logs/NAME.out} and {@code .err}. */
   public static Submission start(Path logs, String name, List<String> args) throws IOException {
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
