@@ -38,15 +38,17 @@ hc_build() {
 
 # Prints a SPARK_HOME made of the build's Spark jars: a RELEASE file and jars/ (links to the jars
 # of target/classpath.txt). This is what Spark's launcher and a standalone Worker look for; no
-# download, no bin/ scripts. Rebuilt when the classpath changes; safe to call concurrently.
+# download, no bin/ scripts. Rebuilt only when the classpath changes (not at every mvn package,
+# which rewrites the same classpath), so a running cluster keeps its jars.
 hc_spark_home() {
   local home=$hc_root/target/spark-home
-  if [ -f "$home/RELEASE" ] && [ "$home/RELEASE" -nt "$hc_classpath" ]; then
+  if cmp -s "$hc_classpath" "$home/classpath.txt"; then
     echo "$home"
     return 0
   fi
   local tmp
   tmp=$(mktemp -d "$hc_root/target/.spark-home.XXXXXX")
+  chmod 755 "$tmp"
   mkdir "$tmp/jars"
   local jar
   while IFS= read -r -d ':' jar || [ -n "$jar" ]; do
@@ -55,6 +57,7 @@ hc_spark_home() {
   local version
   version=$(cd "$tmp/jars" && ls spark-core_*.jar | sed 's/^spark-core_[0-9.]*-\(.*\)\.jar$/\1/')
   echo "Spark $version (the jars of haloconv's Maven build; see jobs/lib/spark.sh)" > "$tmp/RELEASE"
+  cp "$hc_classpath" "$tmp/classpath.txt"
   # Replace the old home, if any, by a rename, so a concurrent reader sees one or the other.
   if [ -d "$home" ]; then
     local old

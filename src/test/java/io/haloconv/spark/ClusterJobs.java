@@ -85,8 +85,8 @@ final class ClusterJobs {
 
   /**
    * spark-submit options for a test cluster: small executors, both executors registered before the
-   * first task (so every job spreads over two JVMs), {@code partitions} convolve tasks' worth of
-   * parallelism, the attempt log, and fault rules if any.
+   * first task (so every job spreads over two JVMs), the attempt log, and fault rules if any. The
+   * job makes 4 convolve tasks (twice the cluster's 2 cores), so they run in two waves.
    */
   static List<String> submitOptions(StandaloneCluster cluster, Path attemptLog, String faults) {
     List<String> opts = new ArrayList<>(List.of(
@@ -94,7 +94,6 @@ final class ClusterJobs {
         "--executor-memory", "640m",
         "--conf", "spark.cores.max=2",
         "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.default.parallelism=4",
         "--conf", TaskFaults.ATTEMPT_LOG + "=" + attemptLog));
     if (faults != null) {
       opts.addAll(List.of("--conf", TaskFaults.FAULTS + "=" + faults));
