@@ -94,6 +94,7 @@ final class ClusterJobs {
         "--executor-memory", "640m",
         "--conf", "spark.cores.max=2",
         "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
         "--conf", TaskFaults.ATTEMPT_LOG + "=" + attemptLog));
     if (faults != null) {
       opts.addAll(List.of("--conf", TaskFaults.FAULTS + "=" + faults));

@@ -144,9 +144,10 @@ class StandaloneClusterIT {
 
   @Test
   void executorKilledMidJobIsReplacedAndEveryTileIsWrittenOnce() throws Exception {
-    // Every first attempt waits 2 s before its first tile, so the job is still running when the
-    // first attempt shows up in the log and its executor is killed.
-    try (Submission job = submit("killed-executor", "delay:2000")) {
+    // Every first attempt waits 5 s before its first tile, so the job is still running, and the
+    // attempt still in its executor, when the first attempt shows up in the log and its executor
+    // is killed.
+    try (Submission job = submit("killed-executor", "delay:5000")) {
       List<Properties> started = awaitAttempts("killed-executor", 1, job);
       assertThat(started).as(job.output()).isNotEmpty();
       Properties victim = started.get(0);
