@@ -26,6 +26,13 @@ final class Args {
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
       if (!a.startsWith("--")) {
+        if (looksLikeAFlag(a)) {
+          // -stride, —stride (a dash pasted from a document): a flag mistyped, not an argument.
+          String flag = "--" + a.replaceFirst("^[-\u2010-\u2015\u2212]+", "");
+          int eq = flag.indexOf('=');
+          throw new UsageException(unknown(a, eq > 0 ? flag.substring(0, eq) : flag, valued,
+              switches));
+        }
         args.positional.add(a);
         continue;
       }
@@ -44,7 +51,7 @@ final class Args {
         continue;
       }
       if (!valued.contains(flag)) {
-        throw new UsageException(unknown(flag, valued, switches));
+        throw new UsageException(unknown(flag, flag, valued, switches));
       }
       if (value == null) {
         if (i + 1 >= argv.length) {
@@ -61,19 +68,29 @@ final class Args {
     return args;
   }
 
-  private static String unknown(String flag, Set<String> valued, Set<String> switches) {
+  /** A dash (or a dash look-alike) and a letter: a mistyped flag rather than a value. */
+  private static boolean looksLikeAFlag(String arg) {
+    return arg.matches("^[-\u2010-\u2015\u2212]+\\p{L}.*");
+  }
+
+  /**
+   * "unknown option", with the known flag nearest to {@code flag} when one is close. Ties go to
+   * the alphabetically first flag, so the suggestion does not depend on set order.
+   */
+  private static String unknown(String given, String flag, Set<String> valued,
+      Set<String> switches) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Set<String> set : List.of(valued, switches)) {
       for (String known : set) {
-        int d = distance(flag, known);
-        if (d < bestDistance) {
+        int d = distance(flag.toLowerCase(java.util.Locale.ROOT), known);
+        if (d < bestDistance || (d == bestDistance && known.compareTo(best) < 0)) {
           bestDistance = d;
           best = known;
         }
       }
     }
-    String message = "unknown option " + flag;
+    String message = "unknown option " + given;
     if (best != null && bestDistance <= Math.max(2, best.length() / 3)) {
       message += "; did you mean " + best + "?";
     }

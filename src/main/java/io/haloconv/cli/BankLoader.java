@@ -27,29 +27,37 @@ final class BankLoader {
    * @param presetChannels channels a preset is built for when the name gives none
    */
   static FilterBank load(String ref, int presetChannels, Configuration conf) {
+    return load(ref, "--filters", presetChannels, conf);
+  }
+
+  /**
+   * @param label what messages call the value: {@code --filters}, or {@code filters} in a stack file
+   * @param presetChannels channels a preset is built for when the name gives none
+   */
+  static FilterBank load(String ref, String label, int presetChannels, Configuration conf) {
     try {
       if (ref.startsWith("preset:")) {
         String[] parts = ref.substring("preset:".length()).split(":", -1);
         if (parts.length > 2) {
-          throw new UsageException("--filters preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
+          throw new UsageException(label + " preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
         }
         int channels = parts.length == 2
-            ? Values.integer("--filters preset channels", parts[1], 1, 4096) : presetChannels;
+            ? Values.integer(label + " preset channels", parts[1], 1, 4096) : presetChannels;
         return FilterBanks.preset(parts[0], channels);
       }
       if (ref.startsWith("random:")) {
         return FilterBanks.random(ref.substring("random:".length()));
       }
-      return readFile(ref, conf);
+      return readFile(ref, label, conf);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--filters " + ref + ": " + e.getMessage());
+      throw new UsageException(label + " " + ref + ": " + e.getMessage());
     }
   }
 
-  private static FilterBank readFile(String ref, Configuration conf) {
+  private static FilterBank readFile(String ref, String label, Configuration conf) {
     String lower = ref.toLowerCase(Locale.ROOT);
     if (!lower.endsWith(".npz") && !lower.endsWith(".safetensors") && !lower.endsWith(".json")) {
-      throw new UsageException("--filters must be a .npz, .safetensors or .json file, preset:NAME "
+      throw new UsageException(label + " must be a .npz, .safetensors or .json file, preset:NAME "
           + "or random:K,C,F[,SEED], got '" + ref + "'");
     }
     Path path = new Path(ref);
@@ -57,10 +65,10 @@ final class BankLoader {
       FileSystem fs = path.getFileSystem(conf);
       FileStatus status = fs.getFileStatus(path);
       if (status.isDirectory()) {
-        throw new UsageException("--filters " + ref + " is a directory, not a bank file");
+        throw new UsageException(label + " " + ref + " is a directory, not a bank file");
       }
       if (status.getLen() > MAX_BANK_BYTES) {
-        throw new UsageException("--filters " + ref + " is " + status.getLen()
+        throw new UsageException(label + " " + ref + " is " + status.getLen()
             + " bytes, more than the " + MAX_BANK_BYTES + " a bank file may have");
       }
       try (InputStream in = fs.open(path)) {
@@ -73,11 +81,16 @@ final class BankLoader {
         return BankFiles.fromSafeTensors(in);
       }
     } catch (FileNotFoundException e) {
-      throw new UsageException("--filters " + ref + " does not exist");
+      throw new UsageException(label + " " + ref + " does not exist");
     } catch (IOException e) {
-      throw new UsageException("--filters " + ref + ": " + oneLine(e.getMessage()));
+      throw new UsageException(label + " " + ref + ": " + oneLine(e.getMessage()));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--filters " + ref + ": " + oneLine(e.getMessage()));
+      throw new UsageException(label + " " + ref + ": " + oneLine(e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      // Only a bank whose data is really there gets this far (sizes are checked, and memory
+      // follows the bytes read); the failed allocation is garbage again by now.
+      throw new UsageException(label + " " + ref + ": not enough memory to load the bank; "
+          + "raise --driver-memory");
     }
   }
 

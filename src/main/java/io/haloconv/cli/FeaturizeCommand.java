@@ -10,8 +10,12 @@ import io.haloconv.io.Normalization;
 import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.WriteMode;
+import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.Layer;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -27,9 +31,12 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels");
+      "--conf", "--max-pixels", "--layers", "--pattern");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
+  /** What describes the one convolution of {@code --filters}; a {@code --layers} file has it per layer. */
+  static final List<String> SINGLE_LAYER_FLAGS = List.of("--filters", "--stride", "--padding",
+      "--dilation", "--groups", "--padding-mode", "--activation");
 
   /** The parsed command: the job, plus how to start Spark for it. */
   record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf) {}
@@ -44,7 +51,14 @@ final class FeaturizeCommand {
     }
     String input = args.require("--input");
     String output = args.require("--output");
-    String filters = args.require("--filters");
+    for (String flag : new String[] {"--input", "--output", "--filters", "--layers"}) {
+      if (args.has(flag) && args.get(flag).isBlank()) {
+        throw new UsageException(flag + " must not be empty");
+      }
+    }
+    if (!args.has("--filters") && !args.has("--layers")) {
+      throw new UsageException("--filters (or --layers) is required");
+    }
 
     Map<String, String> sparkConf = new LinkedHashMap<>();
     for (String kv : args.all("--conf")) {
@@ -70,6 +84,42 @@ final class FeaturizeCommand {
         parse("--normalize", args.get("--normalize"), Normalization.UNIT, Normalization::parse);
     Precision precision = parse("--precision", args.get("--precision"), Precision.FLOAT32, Precision::parse);
     FailureMode mode = parse("--mode", args.get("--mode"), FailureMode.PERMISSIVE, FailureMode::parse);
+    int[] tile = args.has("--tile") ? Values.pair("--tile", args.get("--tile"), 1, 1 << 16)
+        : new int[] {0, 0};
+    long maxPixels = args.has("--max-pixels")
+        ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
+        : JobConfig.DEFAULT_MAX_PIXELS;
+
+    Configuration hadoop = hadoopConf(sparkConf);
+    int presetChannels = channels.fixedChannels().orElse(3);
+    String layersFile = "";
+    LayerStack stack;
+    if (args.has("--layers")) {
+      List<String> clash = SINGLE_LAYER_FLAGS.stream().filter(args::has).toList();
+      if (!clash.isEmpty()) {
+        throw new UsageException("--layers cannot be combined with " + String.join(", ", clash)
+            + "; the stack file gives each layer its filters and settings");
+      }
+      layersFile = args.get("--layers");
+      stack = StackLoader.load(layersFile, presetChannels, hadoop);
+    } else {
+      stack = singleLayer(args, presetChannels, hadoop);
+    }
+    checkChannels(stack, channels, normalization);
+    checkSmallestImage(stack, maxPixels);
+    String pattern = args.has("--pattern") ? InputChecks.pattern(args.get("--pattern")) : null;
+    WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
+    InputChecks.input(input, hadoop);
+    checkOutput(output, writeMode, hadoop);
+
+    JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
+        normalization, precision, mode, writeMode, maxPixels, 0, pattern);
+    return new Parsed(config, master, driverMemory, sparkConf);
+  }
+
+  /** The one convolution of {@code --filters} and the spec flags, as a stack of one layer. */
+  private static LayerStack singleLayer(Args args, int presetChannels, Configuration hadoop) {
+    String filters = args.require("--filters");
     Padding padding = parse("--padding", args.get("--padding"), Padding.VALID, Padding::parse);
     PaddingMode paddingMode =
         parse("--padding-mode", args.get("--padding-mode"), PaddingMode.ZEROS, PaddingMode::parse);
@@ -80,18 +130,9 @@ final class FeaturizeCommand {
     int[] dilation = args.has("--dilation")
         ? Values.pair("--dilation", args.get("--dilation"), 1, 1 << 16) : new int[] {1, 1};
     int groups = args.has("--groups") ? Values.integer("--groups", args.get("--groups"), 1, 1 << 16) : 1;
-    int[] tile = args.has("--tile") ? Values.pair("--tile", args.get("--tile"), 1, 1 << 16)
-        : new int[] {0, 0};
-    long maxPixels = args.has("--max-pixels")
-        ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
-        : JobConfig.DEFAULT_MAX_PIXELS;
-
-    Configuration hadoop = hadoopConf(sparkConf);
-    int presetChannels = channels.fixedChannels().orElse(3);
     FilterBank bank = BankLoader.load(filters, presetChannels, hadoop);
-    ConvSpec spec;
     try {
-      spec = ConvSpec.builder(bank)
+      ConvSpec spec = ConvSpec.builder(bank)
           .stride(stride[0], stride[1])
           .dilation(dilation[0], dilation[1])
           .groups(groups)
@@ -99,27 +140,51 @@ final class FeaturizeCommand {
           .paddingMode(paddingMode)
           .activation(activation)
           .build();
-      spec.checkBank(bank);
+      return LayerStack.of(bank, spec, filters);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    int need = spec.inputChannels(bank);
+  }
+
+  /** The first conv layer's channels against a fixed {@code --channels} and the normalisation. */
+  private static void checkChannels(
+      LayerStack stack, ChannelMode channels, Normalization normalization) {
+    if (stack.inputChannels().isEmpty()) {
+      return; // pools only: any image
+    }
+    int need = stack.inputChannels().getAsInt();
+    ConvLayer first = null;
+    for (Layer layer : stack.layers()) {
+      if (layer instanceof ConvLayer conv) {
+        first = conv;
+        break;
+      }
+    }
+    String where = stack.size() > 1 ? "layer " + first.name() + ": " : "";
     if (channels.fixedChannels().isPresent() && channels.fixedChannels().getAsInt() != need) {
-      throw new UsageException("filters expect " + need + " input channels (groups " + groups
-          + " x " + bank.channelsPerGroup() + "), --channels " + channels.cliName() + " gives "
-          + channels.fixedChannels().getAsInt());
+      throw new UsageException(where + "filters expect " + need + " input channels (groups "
+          + first.spec().groups() + " x " + first.bank().channelsPerGroup() + "), --channels "
+          + channels.cliName() + " gives " + channels.fixedChannels().getAsInt());
     }
     try {
       normalization.requireChannels(need);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage() + " (the filters expect " + need + ")");
     }
-    WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
-    checkOutput(output, writeMode, hadoop);
+  }
 
-    JobConfig config = new JobConfig(input, output, filters, bank, spec, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0);
-    return new Parsed(config, master, driverMemory, sparkConf);
+  /** Refuses a stack no image within {@code --max-pixels} can pass through. */
+  private static void checkSmallestImage(LayerStack stack, long maxPixels) {
+    int[] min;
+    try {
+      min = stack.minimumInput();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("no image up to 2^20 pixels a side fits: " + e.getMessage());
+    }
+    if ((long) min[0] * min[1] > maxPixels) {
+      throw new UsageException("the layers need images of at least " + min[1] + "x" + min[0]
+          + " pixels, more than --max-pixels " + maxPixels);
+    }
   }
 
   private interface Parser<T> {

@@ -19,11 +19,14 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: haloconv featurize --input PATH --filters BANK --output DIR",
       "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
-      "    [--activation none|relu] [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
+      "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
+      "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
-      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N]",
+      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+      "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
+      "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
       "       haloconv --version",
       "See README.md for every flag.");
 
@@ -52,9 +55,11 @@ public final class Main {
           return featurize(rest, out, err);
         case "bench":
           return io.haloconv.bench.Bench.run(rest, out, err);
+        case "bench-stack":
+          return benchStack(rest, out, err);
         default:
           throw new UsageException(
-              "unknown command '" + args[0] + "'; commands: featurize, bench");
+              "unknown command '" + args[0] + "'; commands: featurize, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -65,6 +70,16 @@ public final class Main {
     }
   }
 
+  /** {@code bench-stack}: loads {@code --layers} as featurize does, then runs the bench. */
+  private static int benchStack(String[] args, PrintStream out, PrintStream err) {
+    int at = Arrays.asList(args).indexOf("--layers");
+    if (at < 0 || at + 1 >= args.length) {
+      throw new UsageException("bench-stack needs --layers FILE");
+    }
+    return io.haloconv.bench.StackBench.run(args,
+        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()), out, err);
+  }
+
   private static int featurize(String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help")) {
       out.println(USAGE);
@@ -72,6 +87,9 @@ public final class Main {
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
     String confDir = System.getProperty("haloconv.conf.dir");
+    // A session the caller already runs (Main embedded, or in tests) is used and left running.
+    boolean callersSession = SparkSession.getDefaultSession().isDefined()
+        && !SparkSession.getDefaultSession().get().sparkContext().isStopped();
     SparkSession spark;
     try {
       spark = Sessions.create(parsed.master(), confDir == null ? null : Path.of(confDir),
@@ -84,7 +102,9 @@ public final class Main {
       printSummary(out, parsed.config().output(), result);
       return 0;
     } finally {
-      spark.stop();
+      if (!callersSession) {
+        spark.stop();
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package io.haloconv.io;
 
+import io.haloconv.tensor.TensorFormatException;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,16 +49,25 @@ final class Failures {
   static ImageReadException translate(ImageReadException.Stage stage, ImageFormat format,
       Throwable error, List<String> warnings) {
     if (error instanceof ImageReadException already) {
-      return already;
+      return already.at(stage);
     }
     String name = format.displayName();
+    StorageException storage = find(error, StorageException.class);
+    if (storage != null) {
+      // The file system failed under the decoder, not the file's content.
+      IOException io = storage.getCause();
+      return new ImageReadException(stage, ioKind(io), (io instanceof FileNotFoundException
+          ? "file not found while reading it: " : "cannot read file: ") + chainMessages(io),
+          error);
+    }
     if (error instanceof Deadline.Expired expired) {
-      return new ImageReadException(stage, (stage == ImageReadException.Stage.PROBE
-          ? "reading the " + name + " header " : "decoding " + name + " ") + expired.getMessage()
+      String what = stage == ImageReadException.Stage.PROBE
+          ? "reading the " + name + " header " : "decoding " + name + " ";
+      return new ImageReadException(stage, ErrorKind.TIMEOUT, what + expired.getMessage()
           + " and was aborted; the file may be corrupt", error);
     }
     if (error instanceof OutOfMemoryError) {
-      return new ImageReadException(stage,
+      return new ImageReadException(stage, ErrorKind.OUT_OF_MEMORY,
           "not enough memory to decode this " + name + " image (" + error.getMessage() + ")",
           error);
     }
@@ -64,17 +76,72 @@ final class Failures {
     if (format == ImageFormat.TIFF && compression.find()) {
       int tag = Integer.parseInt(compression.group(1));
       String known = TIFF_COMPRESSIONS.get(tag);
-      return new ImageReadException(stage,
+      return new ImageReadException(stage, ErrorKind.UNSUPPORTED,
           "unsupported TIFF compression " + tag + (known == null ? "" : " (" + known + ")"), error);
     }
     String warning = truncationWarning(warnings);
     if (isTruncation(error) || warning != null) {
       String detail = warning != null ? warning : messages;
-      return new ImageReadException(stage, "truncated " + name + ": " + detail, error);
+      return new ImageReadException(
+          stage, ErrorKind.TRUNCATED, "truncated " + name + ": " + detail, error);
     }
     String what = stage == ImageReadException.Stage.PROBE ? "cannot read " + name + " header: "
         : "cannot decode " + name + ": ";
-    return new ImageReadException(stage, what + messages, error);
+    return new ImageReadException(stage, ErrorKind.CORRUPT, what + messages, error);
+  }
+
+  /** The kind of a file-system failure: gone, or refused. */
+  static ErrorKind ioKind(IOException error) {
+    if (find(error, FileNotFoundException.class) != null) {
+      return ErrorKind.FILE_NOT_FOUND;
+    }
+    if (find(error, EOFException.class) != null) {
+      return ErrorKind.TRUNCATED;
+    }
+    return ErrorKind.UNREADABLE;
+  }
+
+  /** The kind of a .npy header or data problem, from the tensor reader's one-line message. */
+  static ErrorKind npyKind(TensorFormatException error) {
+    String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("truncated")) {
+      return ErrorKind.TRUNCATED;
+    }
+    if (message.contains("not supported") || message.contains("unsupported")) {
+      return ErrorKind.UNSUPPORTED;
+    }
+    return ErrorKind.CORRUPT;
+  }
+
+  /** The first throwable of type {@code type} in the cause chain, or null. */
+  static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Wraps a failure of the underlying file system inside a decoder's stream, so {@link #translate}
+   * can tell "the storage failed" (unreadable, file not found) from "the bytes are bad", whatever
+   * the decoder wraps it in.
+   */
+  static final class StorageException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StorageException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
+    }
   }
 
   /** The first warning that says the data ended early, or null. */
@@ -100,7 +167,8 @@ final class Failures {
       }
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
       if (message.contains("unexpected end") || message.contains("premature end")
-          || message.contains("end of stream") || message.contains("end of file")) {
+          || message.contains("end of stream") || message.contains("end of file")
+          || message.contains("out of stream")) { // the JDK TIFF reader: data past the end
         return true;
       }
     }

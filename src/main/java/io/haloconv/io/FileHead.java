@@ -29,7 +29,8 @@ final class FileHead {
   static FileHead identify(byte[] head, String fileName) throws ImageReadException {
     byte[] bytes = Arrays.copyOf(head, Math.min(head.length, LENGTH));
     if (bytes.length == 0) {
-      throw new ImageReadException(ImageReadException.Stage.PROBE, "empty file (0 bytes)");
+      throw new ImageReadException(
+          ImageReadException.Stage.PROBE, ErrorKind.EMPTY_FILE, "empty file (0 bytes)");
     }
     ImageFormat byMagic = byMagic(bytes);
     ImageFormat byName = ImageFormat.fromExtension(fileName);
@@ -43,11 +44,11 @@ final class FileHead {
     if (byName != null) {
       String expected = byName == ImageFormat.NPY ? "a .npy file" : "a " + byName.displayName()
           + " image";
-      throw new ImageReadException(
-          ImageReadException.Stage.PROBE, "not " + expected + ": file starts with " + quote(bytes));
+      throw new ImageReadException(ImageReadException.Stage.PROBE, ErrorKind.NOT_AN_IMAGE,
+          "not " + expected + ": file starts with " + quote(bytes));
     }
     throw new ImageReadException(
-        ImageReadException.Stage.PROBE,
+        ImageReadException.Stage.PROBE, ErrorKind.NOT_AN_IMAGE,
         "no image reader recognises this file: it starts with " + quote(bytes));
   }
 

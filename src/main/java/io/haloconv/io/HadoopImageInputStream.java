@@ -112,14 +112,25 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
     return true;
   }
 
+  /**
+   * Reads from the file system. Its failures are wrapped in {@link Failures.StorageException}, so
+   * they are reported as the storage failing (unreadable, file gone), not as corrupt content,
+   * whatever exception the decoder wraps them in.
+   */
   private int fetch(long position, byte[] bytes, int offset, int count) throws IOException {
-    if (in.getPos() != position) {
-      in.seek(position);
+    try {
+      if (in.getPos() != position) {
+        in.seek(position);
+      }
+      int got = in.read(bytes, offset, count);
+      if (got > 0) {
+        bytesFetched += got;
+      }
+      return got;
+    } catch (java.io.InterruptedIOException e) {
+      throw e; // a task being killed, not a storage failure
+    } catch (IOException e) {
+      throw new Failures.StorageException(e);
     }
-    int got = in.read(bytes, offset, count);
-    if (got > 0) {
-      bytesFetched += got;
-    }
-    return got;
   }
 }

@@ -21,6 +21,9 @@ import org.apache.hadoop.fs.Path;
  * the following windows; the file is closed after that decode.
  */
 final class ImageIoDecoder implements RegionDecoder {
+  /** The most pixels a whole-image decode can return: one Java array's worth. */
+  static final long MAX_WHOLE_PIXELS = Integer.MAX_VALUE - 8;
+
   private final FileSystem fs;
   private final ImageInfo info;
   private final Duration timeout;
@@ -49,6 +52,13 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     if (!info.supportsRegionReads()) {
       if (cached == null) {
+        if ((long) info.width() * info.height() > MAX_WHOLE_PIXELS) {
+          // A Java raster holds at most 2^31 samples: say so rather than let the reader fail.
+          throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TOO_LARGE, "a "
+              + info.width() + "x" + info.height() + " " + info.format().displayName()
+              + " is too large to decode whole (at most " + MAX_WHOLE_PIXELS + " pixels); only"
+              + " tiled or striped TIFFs and .npy arrays are read by region"));
+        }
         BufferedImage image = decode(null);
         converterFor(image);
         cached = image.getRaster();
@@ -59,9 +69,9 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     BufferedImage image = decode(new Rectangle(x0, y0, width, height));
     if (image.getWidth() != width || image.getHeight() != height) {
-      throw fail(new ImageReadException(Stage.DECODE, "the " + info.format().displayName()
-          + " reader returned " + image.getWidth() + "x" + image.getHeight() + " pixels for a "
-          + width + "x" + height + " region"));
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "the "
+          + info.format().displayName() + " reader returned " + image.getWidth() + "x"
+          + image.getHeight() + " pixels for a " + width + "x" + height + " region"));
     }
     Raster raster = image.getRaster();
     return converterFor(image).extract(raster, raster.getMinX(), raster.getMinY(), width, height);
@@ -88,11 +98,11 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     String fatal = warnings.fatal();
     if (fatal != null) {
-      throw fail(new ImageReadException(
-          Stage.DECODE, "truncated " + info.format().displayName() + ": " + fatal));
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TRUNCATED,
+          "truncated " + info.format().displayName() + ": " + fatal));
     }
     if (image == null) {
-      throw fail(new ImageReadException(Stage.DECODE,
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT,
           "the " + info.format().displayName() + " reader returned no image"));
     }
     return image;
@@ -109,7 +119,7 @@ final class ImageIoDecoder implements RegionDecoder {
       reader.addIIOReadWarningListener(warnings);
     } catch (ImageReadException e) {
       close();
-      throw fail(new ImageReadException(Stage.DECODE, e.getMessage(), e));
+      throw fail(e.at(Stage.DECODE));
     } catch (Exception e) {
       close();
       throw fail(Failures.translate(Stage.DECODE, info.format(), e, warnings.messages()));
@@ -129,11 +139,13 @@ final class ImageIoDecoder implements RegionDecoder {
       candidate = PixelConverter.of(
           image.getColorModel(), image.getSampleModel(), head.declaresPalette());
     } catch (IllegalArgumentException e) {
-      throw fail(new ImageReadException(Stage.DECODE, e.getMessage(), e));
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.UNSUPPORTED,
+          "unsupported " + info.format().displayName() + " pixel layout: " + e.getMessage(), e));
     }
     if (candidate.channels() != info.channels() || candidate.bitDepth() != info.bitDepth()
         || candidate.sampleFormat() != info.sampleFormat()) {
-      throw fail(new ImageReadException(Stage.DECODE, "decoded " + info.format().displayName()
+      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "decoded "
+          + info.format().displayName()
           + " has " + candidate.channels() + " channel(s) of " + candidate.bitDepth()
           + " bits, its header promised " + info.channels() + " of " + info.bitDepth()));
     }

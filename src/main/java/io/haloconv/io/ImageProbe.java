@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -64,17 +65,18 @@ public final class ImageProbe {
     try {
       status = fs.getFileStatus(path);
     } catch (FileNotFoundException e) {
-      throw new ImageReadException(Stage.PROBE, "file not found", e);
+      throw new ImageReadException(Stage.PROBE, ErrorKind.FILE_NOT_FOUND, "file not found", e);
     } catch (IOException e) {
-      throw new ImageReadException(
-          Stage.PROBE, "cannot open file: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(Stage.PROBE, ErrorKind.UNREADABLE,
+          "cannot open file: " + Failures.chainMessages(e), e);
     }
     if (status.isDirectory()) {
-      throw new ImageReadException(Stage.PROBE, "is a directory, not an image file");
+      throw new ImageReadException(
+          Stage.PROBE, ErrorKind.NOT_AN_IMAGE, "is a directory, not an image file");
     }
     long length = status.getLen();
     if (length == 0) {
-      throw new ImageReadException(Stage.PROBE, "empty file (0 bytes)");
+      throw new ImageReadException(Stage.PROBE, ErrorKind.EMPTY_FILE, "empty file (0 bytes)");
     }
     FSDataInputStream in = open(fs, path, Stage.PROBE);
     try {
@@ -103,12 +105,18 @@ public final class ImageProbe {
         requirePixelsAtMost(width, height, maxPixels);
         Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
         if (types == null || !types.hasNext()) {
-          throw new ImageReadException(Stage.PROBE,
+          throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
               "the " + head.format().displayName() + " reader offers no pixel layout for it");
         }
         ImageTypeSpecifier type = types.next();
-        PixelConverter pixels =
-            PixelConverter.of(type.getColorModel(), type.getSampleModel(), head.declaresPalette());
+        PixelConverter pixels;
+        try {
+          pixels = PixelConverter.of(
+              type.getColorModel(), type.getSampleModel(), head.declaresPalette());
+        } catch (IllegalArgumentException e) {
+          throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
+              "unsupported " + head.format().displayName() + " pixel layout: " + e.getMessage(), e);
+        }
         int tileWidth = width;
         int tileHeight = height;
         if (head.format() == ImageFormat.TIFF && !head.isBigTiff()) {
@@ -143,37 +151,39 @@ public final class ImageProbe {
       in.seek(0);
       header = Npy.readHeader(new BufferedInputStream(in, 4096));
     } catch (TensorFormatException e) {
-      throw new ImageReadException(Stage.PROBE, e.getMessage(), e);
+      throw new ImageReadException(Stage.PROBE, Failures.npyKind(e), e.getMessage(), e);
     } catch (IOException e) {
-      throw new ImageReadException(
-          Stage.PROBE, "cannot read .npy header: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(Stage.PROBE, Failures.ioKind(e),
+          "cannot read .npy header: " + Failures.chainMessages(e), e);
     }
     long[] shape = header.shape();
     if (shape.length != 2 && shape.length != 3) {
-      throw new ImageReadException(Stage.PROBE,
+      throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
           ".npy image must be (C, H, W) or (H, W), got shape " + Shapes.format(shape));
     }
     DType dtype = header.dtype();
     if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.UINT8
         && dtype != DType.UINT16) {
-      throw new ImageReadException(Stage.PROBE, ".npy image dtype " + dtype.displayName()
+      throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED, ".npy image dtype "
+          + dtype.displayName()
           + " is not supported: use float32, float64, uint8 or uint16");
     }
     long channels = shape.length == 3 ? shape[0] : 1;
     long height = shape[shape.length - 2];
     long width = shape[shape.length - 1];
     if (channels < 1 || height < 1 || width < 1) {
-      throw new ImageReadException(
-          Stage.PROBE, ".npy image has an empty axis: shape " + Shapes.format(shape));
+      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_SMALL,
+          ".npy image has an empty axis: shape " + Shapes.format(shape));
     }
     if (height > Integer.MAX_VALUE || width > Integer.MAX_VALUE || channels > Integer.MAX_VALUE) {
-      throw new ImageReadException(Stage.PROBE, ".npy image axis too long: shape "
+      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_LARGE,
+          ".npy image axis too long: shape "
           + Shapes.format(shape) + ", at most " + Integer.MAX_VALUE + " per axis");
     }
     requirePixelsAtMost(width, height, maxPixels);
     long available = length - header.dataOffset();
     if (header.dataBytes() > available) {
-      throw new ImageReadException(Stage.PROBE, "truncated .npy tensor: shape "
+      throw new ImageReadException(Stage.PROBE, ErrorKind.TRUNCATED, "truncated .npy tensor: shape "
           + Shapes.format(shape) + " of " + dtype.displayName() + " needs " + header.dataBytes()
           + " data bytes, the file has " + Math.max(0, available));
     }
@@ -189,21 +199,33 @@ public final class ImageProbe {
   /** Refuses, from the header, an image larger than {@code --max-pixels}. */
   static void requirePixelsAtMost(long width, long height, long maxPixels)
       throws ImageReadException {
-    long pixels = width * height;
-    if (pixels > maxPixels || width <= 0 || height <= 0) {
-      throw new ImageReadException(Stage.PROBE, "image is " + width + "x" + height + " = "
-          + Shapes.approximate((double) width * height) + " pixels, --max-pixels is " + maxPixels);
+    if (width <= 0 || height <= 0) {
+      throw new ImageReadException(Stage.PROBE, ErrorKind.CORRUPT,
+          "the header declares an image of " + width + "x" + height + " pixels");
+    }
+    if (width > maxPixels / height) { // width * height > maxPixels, without overflow
+      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_LARGE, "image is " + width + "x"
+          + height + " = " + Shapes.approximate((double) width * height)
+          + " pixels, --max-pixels is " + maxPixels);
     }
   }
 
+  /**
+   * Opens a file for reading. On a checksummed file system (Hadoop's {@code file:}) the raw one
+   * underneath reads it: input images have no {@code .crc} files to verify, and looking for one
+   * fails on names Hadoop cannot turn into a sibling path, such as {@code 10:30.png}.
+   */
   static FSDataInputStream open(FileSystem fs, Path path, Stage stage)
       throws ImageReadException {
+    FileSystem reader = fs instanceof ChecksumFileSystem checksummed
+        ? checksummed.getRawFileSystem() : fs;
     try {
-      return fs.open(path);
+      return reader.open(path);
     } catch (FileNotFoundException e) {
-      throw new ImageReadException(stage, "file not found", e);
+      throw new ImageReadException(stage, ErrorKind.FILE_NOT_FOUND, "file not found", e);
     } catch (IOException e) {
-      throw new ImageReadException(stage, "cannot open file: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          stage, ErrorKind.UNREADABLE, "cannot open file: " + Failures.chainMessages(e), e);
     }
   }
 
@@ -213,7 +235,8 @@ public final class ImageProbe {
     try {
       in.readFully(0, head, 0, head.length);
     } catch (IOException e) {
-      throw new ImageReadException(stage, "cannot read file: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          stage, Failures.ioKind(e), "cannot read file: " + Failures.chainMessages(e), e);
     }
     return head;
   }

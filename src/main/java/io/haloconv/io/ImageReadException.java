@@ -26,18 +26,40 @@ public class ImageReadException extends IOException {
   }
 
   private final Stage stage;
+  private final ErrorKind kind;
 
+  /** A failure of kind {@link ErrorKind#CORRUPT}. */
   public ImageReadException(Stage stage, String message) {
-    this(stage, message, null);
+    this(stage, ErrorKind.CORRUPT, message, null);
   }
 
+  /** A failure of kind {@link ErrorKind#CORRUPT}. */
   public ImageReadException(Stage stage, String message, Throwable cause) {
+    this(stage, ErrorKind.CORRUPT, message, cause);
+  }
+
+  public ImageReadException(Stage stage, ErrorKind kind, String message) {
+    this(stage, kind, message, null);
+  }
+
+  public ImageReadException(Stage stage, ErrorKind kind, String message, Throwable cause) {
     super(oneLine(requireNonNull(message, "message is null")), cause);
     this.stage = requireNonNull(stage, "stage is null");
+    this.kind = requireNonNull(kind, "kind is null");
   }
 
   public Stage stage() {
     return stage;
+  }
+
+  /** Why it failed, as recorded in the {@code error} column of {@code _errors/}. */
+  public ErrorKind kind() {
+    return kind;
+  }
+
+  /** The same failure reported at {@code newStage}, e.g. a header re-read while decoding. */
+  public ImageReadException at(Stage newStage) {
+    return newStage == stage ? this : new ImageReadException(newStage, kind, getMessage(), this);
   }
 
   static String oneLine(String message) {

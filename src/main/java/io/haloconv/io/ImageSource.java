@@ -66,7 +66,7 @@ public final class ImageSource implements Closeable {
     try {
       pipeline = new ChannelPipeline(info, channelMode, normalization);
     } catch (IllegalArgumentException e) {
-      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+      throw new ImageReadException(Stage.DECODE, ErrorKind.CHANNEL_MISMATCH, e.getMessage(), e);
     }
     RegionDecoder decoder = info.format() == ImageFormat.NPY
         ? new NpyDecoder(fs, info)

@@ -36,8 +36,10 @@ final class NpyDecoder implements RegionDecoder {
       header = Npy.readHeader(new BufferedInputStream(in, 4096));
     } catch (IOException e) {
       ImageProbe.closeQuietly(in);
-      throw new ImageReadException(Stage.DECODE, e instanceof TensorFormatException
-          ? e.getMessage() : "cannot read .npy header: " + Failures.chainMessages(e), e);
+      throw e instanceof TensorFormatException format
+          ? new ImageReadException(Stage.DECODE, Failures.npyKind(format), e.getMessage(), e)
+          : new ImageReadException(Stage.DECODE, Failures.ioKind(e),
+              "cannot read .npy header: " + Failures.chainMessages(e), e);
     }
   }
 
@@ -46,13 +48,16 @@ final class NpyDecoder implements RegionDecoder {
     try {
       return header.fortranOrder() ? crop(y0, x0, height, width) : seekRead(y0, x0, height, width);
     } catch (EOFException e) {
-      throw new ImageReadException(Stage.DECODE,
+      throw new ImageReadException(Stage.DECODE, ErrorKind.TRUNCATED,
           "truncated .npy tensor: the file ends inside its data", e);
     } catch (TensorFormatException e) {
-      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+      throw new ImageReadException(Stage.DECODE, Failures.npyKind(e), e.getMessage(), e);
     } catch (IOException e) {
-      throw new ImageReadException(
-          Stage.DECODE, "cannot read .npy data: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(Stage.DECODE, Failures.ioKind(e),
+          "cannot read .npy data: " + Failures.chainMessages(e), e);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // A header that changed since the probe, or an array too large for memory: a bad record.
+      throw Failures.translate(Stage.DECODE, ImageFormat.NPY, e, java.util.List.of());
     }
   }
 

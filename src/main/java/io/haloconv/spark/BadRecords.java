@@ -1,5 +1,6 @@
 package io.haloconv.spark;
 
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageReadException;
 import java.io.FileNotFoundException;
 
@@ -9,17 +10,25 @@ final class BadRecords {
 
   static BadRecord of(String path, String stage, Throwable failure) {
     if (failure instanceof ImageReadException e) {
-      String kind = e.stage() == ImageReadException.Stage.PROBE ? "unreadable-header" : "undecodable-image";
-      return new BadRecord(path, e.stage().label(), kind, oneLine(e.getMessage()));
+      String message = oneLine(e.getMessage());
+      if (e.kind() == ErrorKind.FILE_NOT_FOUND) {
+        message = message + ": it was listed, then deleted or moved before it could be read";
+      }
+      return new BadRecord(path, e.stage().label(), e.kind(), message);
     }
     if (failure instanceof FileNotFoundException) {
-      return new BadRecord(path, stage, "file-not-found",
-          "file disappeared after listing: " + oneLine(failure.getMessage()));
+      return new BadRecord(path, stage, ErrorKind.FILE_NOT_FOUND,
+          "file not found: it was listed, then deleted or moved before it could be read ("
+              + oneLine(failure.getMessage()) + ")");
     }
-    String kind = failure instanceof IllegalArgumentException ? "invalid-" + stage
-        : failure.getClass().getSimpleName();
-    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    return new BadRecord(path, stage, kind, oneLine(message));
+    if (failure instanceof OutOfMemoryError) {
+      return new BadRecord(path, stage, ErrorKind.OUT_OF_MEMORY,
+          "not enough memory (" + oneLine(failure.getMessage()) + ")");
+    }
+    // Anything else escaped the readers' own error handling: a bug, but still this file's record.
+    String message = failure.getMessage() == null ? "" : ": " + oneLine(failure.getMessage());
+    return new BadRecord(path, stage, ErrorKind.INTERNAL_ERROR,
+        "unexpected " + failure.getClass().getSimpleName() + message);
   }
 
   static String oneLine(String message) {

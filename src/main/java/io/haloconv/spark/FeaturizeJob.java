@@ -3,11 +3,8 @@ package io.haloconv.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
-import io.haloconv.conv.ConvGeometry;
-import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
-import io.haloconv.tiling.TileGrid;
-import io.haloconv.tiling.TileSizes;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tiling.WorkSplit;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -34,7 +30,8 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The featurize job: list → probe headers in parallel → plan tiles on the driver → split them into
- * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} → Parquet,
+ * tasks of equal pixel work → broadcast the layer stack once → evaluate it per tile in {@code
+ * mapPartitions} → Parquet (one dataset, or one per written layer; see {@link LayerLayout}),
  * then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging directory
  * that replaces the output only when complete.
  *
@@ -75,7 +72,9 @@ public final class FeaturizeJob {
     }
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
-      List<String> files = InputListing.list(hadoopConf, config.input());
+      InputListing.Listing listing =
+          InputListing.list(hadoopConf, config.input(), config.pattern());
+      List<String> files = listing.files();
       double listSeconds = seconds(start);
       progress.phase("probe", files.size() + " files");
       long probeStart = System.nanoTime();
@@ -83,7 +82,9 @@ public final class FeaturizeJob {
       double probeSeconds = seconds(probeStart);
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
-      List<TileTask> tasks = plan(probes, bad);
+      listing.failures().forEach(record -> bad.put(record.path(), record));
+      StackPlanner.Planned planned = StackPlanner.plan(config, probes, bad);
+      List<TileTask> tasks = planned.tasks();
       failFastOn(bad);
 
       long writeStart = System.nanoTime();
@@ -91,14 +92,13 @@ public final class FeaturizeJob {
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
       long imagesPlanned = tasks.stream().map(t -> t.image().path()).distinct().count();
       if (!tasks.isEmpty()) {
-        writeFeatures(tasks, commit.staging(), taskErrors, metrics, progress);
-      } else {
-        writeEmptyFeatures(commit.staging());
+        writeFeatures(tasks, planned.work(), commit.staging(), taskErrors, metrics, progress);
       }
       for (BadRecord record : taskErrors.value()) {
         bad.putIfAbsent(record.path(), record);
       }
       removePartialImages(tasks, bad, commit.staging());
+      LayerLayout.writeMissing(spark, config.stack(), commit.staging());
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
@@ -106,11 +106,11 @@ public final class FeaturizeJob {
         writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
       }
       long tiles = countTiles(tasks, bad.keySet());
-      long outputBytes = parquetBytes(outFs, commit.staging());
+      long outputBytes = LayerLayout.parquetBytes(outFs, commit.staging());
       long failedDuringTasks = tasks.stream().map(t -> t.image().path()).distinct()
           .filter(bad::containsKey).count();
       JobResult result = new JobResult(
-          files.size(),
+          listing.entries(),
           imagesPlanned - failedDuringTasks,
           bad.size(),
           tiles,
@@ -125,7 +125,8 @@ public final class FeaturizeJob {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }
       commit.writeFile("_manifest.json",
-          Manifest.json(config, result, sc.version()).getBytes(StandardCharsets.UTF_8));
+          Manifest.json(config, result, sc.version(), planned.tilesPerWrittenLayer(bad.keySet()))
+              .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
       return result;
@@ -133,7 +134,7 @@ public final class FeaturizeJob {
       throw e;
     } catch (IOException e) {
       throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
-    } catch (Exception e) { // RuntimeException, or SparkException (checked, thrown undeclared)
+    } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
       String line = BadRecordException.find(e);
       if (line != null) {
         throw JobException.failed(line, e);
@@ -183,63 +184,17 @@ public final class FeaturizeJob {
     }
   }
 
-  /** Plans tiles for every image that fits the bank; the others become bad records. */
-  private List<TileTask> plan(List<ProbeOutcome> probes, Map<String, BadRecord> bad) {
-    int needChannels = config.spec().inputChannels(config.bank());
-    int defaultSide = TileSizes.defaultSide(config.bank().filters(), config.precision().bytesPerValue());
-    int tileH = config.tileHeight() > 0 ? config.tileHeight() : defaultSide;
-    int tileW = config.tileWidth() > 0 ? config.tileWidth() : defaultSide;
-    List<TileTask> tasks = new ArrayList<>();
-    for (ProbeOutcome outcome : probes) {
-      if (outcome.error() != null) {
-        bad.put(outcome.path(), outcome.error());
-        continue;
-      }
-      ImageInfo image = outcome.info();
-      int channels = config.channels().outputChannels(image.channels());
-      if (channels != needChannels) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "channel-mismatch",
-            "filters expect " + needChannels + " channels, image has " + channels));
-        continue;
-      }
-      ConvGeometry geometry;
-      try {
-        geometry = config.spec().geometry(image.height(), image.width());
-      } catch (IllegalArgumentException e) {
-        bad.put(image.path(), new BadRecord(image.path(), "convolve", "invalid-geometry",
-            "image is " + image.width() + "x" + image.height() + ": " + e.getMessage()));
-        continue;
-      }
-      TileGrid grid = new TileGrid(geometry, tileH, tileW);
-      for (int i = 0; i < grid.count(); i++) {
-        tasks.add(new TileTask(image, grid.tile(i), geometry.outHeight(), geometry.outWidth(),
-            grid.count()));
-      }
-    }
-    return tasks;
-  }
-
-  /** Pixel work of a tile: its multiply-adds plus the window pixels it decodes. */
-  private long work(TileTask task) {
-    long macs = task.tile().outputPixels() * config.bank().filters()
-        * config.spec().macsPerOutput(config.bank());
-    long decoded = (long) task.tile().input().height() * task.tile().input().width()
-        * task.image().channels() * 8;
-    return macs + decoded;
-  }
-
   private void writeFeatures(
       List<TileTask> tasks,
+      long[] work,
       Path staging,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics,
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long[] work = new long[tasks.size()];
     long totalWork = 0;
-    for (int i = 0; i < work.length; i++) {
-      work[i] = work(tasks.get(i));
-      totalWork += work[i];
+    for (long w : work) {
+      totalWork += w;
     }
     int partitions = config.partitions() > 0 ? config.partitions()
         : autoPartitions(jsc.defaultParallelism(), totalWork, tasks.size());
@@ -255,22 +210,21 @@ public final class FeaturizeJob {
         pixelsPerChunk[g] += (long) t.tile().input().height() * t.tile().input().width();
       }
     }
-    Broadcast<ConvBroadcast> bank =
-        jsc.broadcast(new ConvBroadcast(config.bank(), config.spec()));
+    Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
     DecodeSettings settings = new DecodeSettings(
         config.channels(), config.normalization(), config.precision(), config.mode());
     TileProcessor processor = new TileProcessor(
-        bank, settings, new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics);
+        stack, settings, new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics);
     JavaRDD<Row> rows = jsc.parallelize(chunks, chunks.size()).mapPartitions(processor);
     progress.phase("convolve", tasks.size() + " tiles in " + chunks.size() + " tasks");
     progress.trackTiles(tilesPerChunk, pixelsPerChunk);
     jsc.setJobDescription("haloconv convolve");
     try {
-      Dataset<Row> frame = spark.createDataFrame(rows, Schemas.FEATURES);
-      frame.write().option("compression", "zstd").parquet(staging.toString());
+      LayerLayout.write(spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
+          config.stack(), staging);
     } finally {
       jsc.setJobDescription(null);
-      bank.destroy();
+      stack.destroy();
     }
   }
 
@@ -279,11 +233,6 @@ public final class FeaturizeJob {
     long byWork = totalWork / 20_000_000_000L + 1; // about 10 s of kernel time per task at 2 GFLOP/s
     long wanted = Math.max(cores * 2L, byWork);
     return (int) Math.max(1, Math.min(tiles, Math.min(wanted, 100_000)));
-  }
-
-  private void writeEmptyFeatures(Path staging) {
-    spark.createDataFrame(new ArrayList<Row>(), Schemas.FEATURES)
-        .write().option("compression", "zstd").parquet(staging.toString());
   }
 
   /**
@@ -302,9 +251,9 @@ public final class FeaturizeJob {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
-    Dataset<Row> all = spark.read().schema(Schemas.FEATURES).parquet(staging.toString());
-    all.filter(not(col("path").isin(partial.toArray()))).write().option("compression", "zstd")
-        .parquet(cleaned.toString());
+    Dataset<Row> all =
+        spark.read().schema(LayerLayout.schema(config.stack())).parquet(staging.toString());
+    LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(), cleaned);
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {
@@ -322,16 +271,5 @@ public final class FeaturizeJob {
 
   private static long countTiles(List<TileTask> tasks, Set<String> failed) {
     return tasks.stream().filter(t -> !failed.contains(t.image().path())).count();
-  }
-
-  /** Bytes of the feature Parquet files (not {@code _errors/} or metadata). */
-  private static long parquetBytes(FileSystem fs, Path dir) throws IOException {
-    long total = 0;
-    for (FileStatus s : fs.listStatus(dir)) {
-      if (s.isFile() && s.getPath().getName().endsWith(".parquet")) {
-        total += s.getLen();
-      }
-    }
-    return total;
   }
 }

@@ -1,22 +1,19 @@
 package io.haloconv.spark;
 
 import com.esotericsoftware.kryo.Kryo;
-import io.haloconv.conv.Activation;
-import io.haloconv.conv.ConvSpec;
-import io.haloconv.conv.FilterBank;
-import io.haloconv.conv.Padding;
-import io.haloconv.conv.PaddingMode;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.PixelLayout;
 import io.haloconv.io.SampleFormat;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.Window;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
  * Registers every class a featurize job ships through Kryo (tile descriptors, probe results, the
- * broadcast bank and spec), so the job runs with {@code spark.kryo.registrationRequired=true} and an
+ * broadcast layer stack), so the job runs with {@code spark.kryo.registrationRequired=true} and an
  * unregistered class fails loudly in tests instead of silently costing bytes.
  */
 public final class HaloconvKryoRegistrator implements KryoRegistrator {
@@ -28,14 +25,9 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, ImageInfo.class);
     registerRecord(kryo, ProbeOutcome.class);
     registerRecord(kryo, BadRecord.class);
-    registerRecord(kryo, ConvBroadcast.class);
-    registerRecord(kryo, FilterBank.class);
-    registerRecord(kryo, ConvSpec.class);
-    registerRecord(kryo, Padding.Explicit.class);
-    registerRecord(kryo, Padding.Same.class);
-    registerRecord(kryo, Activation.class);
-    kryo.register(Activation.Kind.class);
-    kryo.register(PaddingMode.class);
+    // The broadcast: sent once per executor, so Java serialization of the stack's records (banks,
+    // specs, layers) is fine and keeps the registrator independent of the layer types.
+    kryo.register(LayerStack.class, new JavaSerializer());
     kryo.register(ImageFormat.class);
     kryo.register(PixelLayout.class);
     kryo.register(SampleFormat.class);

@@ -4,6 +4,7 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 
 /**
@@ -13,9 +14,9 @@ import io.haloconv.tensor.Precision;
  *
  * @param input a file, directory or glob; any Hadoop URI
  * @param output the Parquet dataset directory
- * @param bankSource how the bank was named on the command line, for the manifest
- * @param bank the filter bank
- * @param spec the convolution
+ * @param layersFile the {@code --layers} file the stack was read from, or empty when the stack is
+ *     the one convolution of {@code --filters} and the spec flags
+ * @param stack the layers, banks included; a single convolution is a stack of one
  * @param tileHeight output rows per tile, or 0 for the default
  * @param tileWidth output columns per tile, or 0 for the default
  * @param channels channel conversion
@@ -25,13 +26,14 @@ import io.haloconv.tensor.Precision;
  * @param writeMode what to do with an existing output
  * @param maxPixels largest image (width·height) accepted, checked from the header
  * @param partitions tasks to split the tiles into, or 0 to choose from the cluster's cores and work
+ * @param pattern a Hadoop glob the names of listed files must match ({@code --pattern}), or null
+ *     for every file
  */
 public record JobConfig(
     String input,
     String output,
-    String bankSource,
-    FilterBank bank,
-    ConvSpec spec,
+    String layersFile,
+    LayerStack stack,
     int tileHeight,
     int tileWidth,
     ChannelMode channels,
@@ -40,9 +42,18 @@ public record JobConfig(
     FailureMode mode,
     WriteMode writeMode,
     long maxPixels,
-    int partitions) {
+    int partitions,
+    String pattern) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
+  /** A config reading every listed file. */
+  public JobConfig(String input, String output, String layersFile, LayerStack stack,
+      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
+      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions) {
+    this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
+        precision, mode, writeMode, maxPixels, partitions, null);
+  }
 
   public JobConfig {
     if (input == null || input.isBlank()) {
@@ -51,10 +62,12 @@ public record JobConfig(
     if (output == null || output.isBlank()) {
       throw new IllegalArgumentException("output is required");
     }
-    if (bank == null || spec == null) {
-      throw new IllegalArgumentException("bank and spec are required");
+    if (stack == null) {
+      throw new IllegalArgumentException("a layer stack (or a bank and spec) is required");
     }
-    spec.checkBank(bank);
+    if (layersFile == null) {
+      layersFile = "";
+    }
     if (tileHeight < 0 || tileWidth < 0) {
       throw new IllegalArgumentException(
           "tile size must be >= 1, got " + tileHeight + "x" + tileWidth);
@@ -65,6 +78,9 @@ public record JobConfig(
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
+    if (pattern != null && pattern.isEmpty()) {
+      throw new IllegalArgumentException("pattern must not be empty");
+    }
     if (channels == null || normalization == null || precision == null || mode == null
         || writeMode == null) {
       throw new IllegalArgumentException("channels, normalization, precision and modes are required");
@@ -74,33 +90,45 @@ public record JobConfig(
   /** A config with the defaults of DESIGN §4 for everything but the essentials. */
   public static JobConfig defaults(
       String input, String output, String bankSource, FilterBank bank, ConvSpec spec) {
-    return new JobConfig(input, output, bankSource, bank, spec, 0, 0, ChannelMode.KEEP,
+    return defaults(input, output, "", LayerStack.of(bank, spec, bankSource));
+  }
+
+  /** A config running {@code stack}, read from {@code layersFile}, with the defaults of DESIGN §4. */
+  public static JobConfig defaults(
+      String input, String output, String layersFile, LayerStack stack) {
+    return new JobConfig(input, output, layersFile, stack, 0, 0, ChannelMode.KEEP,
         Normalization.UNIT, Precision.FLOAT32, FailureMode.PERMISSIVE, WriteMode.ERROR_IF_EXISTS,
         DEFAULT_MAX_PIXELS, 0);
   }
 
   public JobConfig withTile(int height, int width) {
-    return new JobConfig(input, output, bankSource, bank, spec, height, width, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions);
+    return new JobConfig(input, output, layersFile, stack, height, width, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions, pattern);
   }
 
   public JobConfig withPartitions(int count) {
-    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, count);
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, count, pattern);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
-    return new JobConfig(input, dir, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, mode, write, maxPixels, partitions);
+    return new JobConfig(input, dir, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, mode, write, maxPixels, partitions, pattern);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
-    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channels,
-        normalization, precision, failureMode, writeMode, maxPixels, partitions);
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, failureMode, writeMode, maxPixels, partitions, pattern);
+  }
+
+  /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
+  public JobConfig withPattern(String glob) {
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions, glob);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
-    return new JobConfig(input, output, bankSource, bank, spec, tileHeight, tileWidth, channelMode,
-        norm, prec, mode, writeMode, maxPixels, partitions);
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channelMode,
+        norm, prec, mode, writeMode, maxPixels, partitions, pattern);
   }
 }

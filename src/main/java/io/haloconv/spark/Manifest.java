@@ -8,11 +8,18 @@ import io.haloconv.Version;
 import io.haloconv.conv.ConvKernels;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
+import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.Layer;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.PoolLayer;
+import io.haloconv.stack.PoolSpec;
 import java.time.Instant;
 
 /**
  * {@code _manifest.json}: the job's spec, the bank's shape and SHA-256, the software version and the
- * counts (DESIGN §3). Written last but one (before {@code _SUCCESS}), so an output with a manifest
+ * counts (DESIGN §3). Every layer of the stack is described under {@code layers}, with its bank's
+ * shape and SHA-256, where its rows are and how many tiles it has; a stack of one conv layer also
+ * keeps the single-layer {@code spec} keys and {@code bank}. Written last but one (before {@code _SUCCESS}), so an output with a manifest
  * is complete.
  */
 final class Manifest {
@@ -21,7 +28,10 @@ final class Manifest {
 
   private Manifest() {}
 
-  static String json(JobConfig config, JobResult result, String sparkVersion) {
+  /**
+   * @param layerTiles tiles written per written layer, in stack order
+   */
+  static String json(JobConfig config, JobResult result, String sparkVersion, long[] layerTiles) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode software = root.putObject("software");
     software.put("name", "haloconv");
@@ -31,17 +41,20 @@ final class Manifest {
     software.put("kernel", ConvKernels.implementation());
     root.put("created", Instant.now().toString());
     root.put("input", config.input());
+    if (config.pattern() != null) {
+      root.put("pattern", config.pattern());
+    }
     root.put("output", config.output());
 
-    ConvSpec spec = config.spec();
+    LayerStack stack = config.stack();
     ObjectNode s = root.putObject("spec");
-    pair(s.putArray("kernel"), spec.kernelHeight(), spec.kernelWidth());
-    pair(s.putArray("stride"), spec.strideHeight(), spec.strideWidth());
-    pair(s.putArray("dilation"), spec.dilationHeight(), spec.dilationWidth());
-    s.put("padding", spec.padding().toString());
-    s.put("padding_mode", spec.paddingMode().cliName());
-    s.put("groups", spec.groups());
-    s.put("activation", spec.activation().toString());
+    ConvLayer single = stack.size() == 1 && stack.layer(0) instanceof ConvLayer c ? c : null;
+    if (single != null) {
+      convKeys(s, single.spec());
+    }
+    if (!config.layersFile().isEmpty()) {
+      s.put("layers_file", config.layersFile());
+    }
     if (config.tileHeight() > 0) {
       pair(s.putArray("tile"), config.tileHeight(), config.tileWidth());
     } else {
@@ -52,13 +65,34 @@ final class Manifest {
     s.put("precision", config.precision().dtype());
     s.put("mode", config.mode().cliName());
 
-    FilterBank bank = config.bank();
-    ObjectNode b = root.putObject("bank");
-    b.put("source", config.bankSource());
-    ArrayNode shape = b.putArray("shape");
-    shape.add(bank.filters()).add(bank.channelsPerGroup()).add(bank.kernelHeight())
-        .add(bank.kernelWidth());
-    b.put("sha256", bank.sha256());
+    if (single != null) {
+      bank(root.putObject("bank"), single);
+    }
+    ArrayNode layers = root.putArray("layers");
+    int written = 0;
+    for (int i = 0; i < stack.size(); i++) {
+      Layer layer = stack.layer(i);
+      ObjectNode l = layers.addObject();
+      l.put("name", layer.name());
+      l.put("type", layer.type());
+      if (layer instanceof ConvLayer conv) {
+        convKeys(l, conv.spec());
+        bank(l.putObject("bank"), conv);
+      } else {
+        PoolSpec pool = ((PoolLayer) layer).pool();
+        l.put("op", pool.op().cliName());
+        pair(l.putArray("size"), pool.sizeHeight(), pool.sizeWidth());
+        pair(l.putArray("stride"), pool.strideHeight(), pool.strideWidth());
+        l.put("padding", pool.padding().toString());
+      }
+      l.put("emit", layer.emit());
+      l.put("written", stack.written(i));
+      if (stack.written(i)) {
+        l.put("directory", LayerLayout.directory(stack, i));
+        l.put("tiles", written < layerTiles.length ? layerTiles[written] : 0);
+        written++;
+      }
+    }
 
     ObjectNode counts = root.putObject("counts");
     counts.put("files_listed", result.filesListed());
@@ -84,6 +118,25 @@ final class Manifest {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("manifest does not serialise", e);
     }
+  }
+
+  private static void convKeys(ObjectNode s, ConvSpec spec) {
+    pair(s.putArray("kernel"), spec.kernelHeight(), spec.kernelWidth());
+    pair(s.putArray("stride"), spec.strideHeight(), spec.strideWidth());
+    pair(s.putArray("dilation"), spec.dilationHeight(), spec.dilationWidth());
+    s.put("padding", spec.padding().toString());
+    s.put("padding_mode", spec.paddingMode().cliName());
+    s.put("groups", spec.groups());
+    s.put("activation", spec.activation().toString());
+  }
+
+  private static void bank(ObjectNode b, ConvLayer layer) {
+    FilterBank bank = layer.bank();
+    b.put("source", layer.source());
+    ArrayNode shape = b.putArray("shape");
+    shape.add(bank.filters()).add(bank.channelsPerGroup()).add(bank.kernelHeight())
+        .add(bank.kernelWidth());
+    b.put("sha256", bank.sha256());
   }
 
   private static void pair(ArrayNode array, int a, int b) {

@@ -1,12 +1,17 @@
 package io.haloconv.spark;
 
-import io.haloconv.conv.Conv2d;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.StackEvaluator;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.stack.TilePlan;
+import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
-import io.haloconv.tiling.HaloWindow;
 import io.haloconv.tiling.Tile;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -20,28 +25,29 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * The executor side of a featurize job: for each tile of its partition, read the window (halo and
- * padding included), convolve, encode, and emit one output row. Rows are produced lazily, one tile at
- * a time, so a task holds one tile's window and features, plus the decoded image for formats that
- * cannot read regions.
+ * The executor side of a featurize job: for each tile of its partition, evaluate the layer stack
+ * (reading the image spans the tile's plan needs; padding at every layer's edge is the evaluator's),
+ * encode, and emit one row per written layer the tile contributes to. Rows are produced lazily, one
+ * tile at a time, so a task holds one tile's maps in its evaluator's reused buffers, plus the
+ * decoded image for formats that cannot read regions.
  *
  * <p>A tile that fails makes its image a bad record: the task skips the image's remaining tiles,
  * and the driver removes tiles of it written by other tasks.
  */
 final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> {
-  private final Broadcast<ConvBroadcast> conv;
+  private final Broadcast<LayerStack> stack;
   private final DecodeSettings settings;
   private final HadoopConf hadoop;
   private final CollectionAccumulator<BadRecord> errors;
   private final TaskMetrics metrics;
 
   TileProcessor(
-      Broadcast<ConvBroadcast> conv,
+      Broadcast<LayerStack> stack,
       DecodeSettings settings,
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics) {
-    this.conv = conv;
+    this.stack = stack;
     this.settings = settings;
     this.hadoop = hadoop;
     this.errors = errors;
@@ -57,9 +63,10 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
     private final Iterator<TileTask[]> chunks;
     private TileTask[] chunk = new TileTask[0];
     private int position;
-    private Row next;
-    private Conv2d conv2d;
-    private Tensor3 output;
+    private final ArrayDeque<Row> pending = new ArrayDeque<>();
+    private StackEvaluator evaluator;
+    private String geometryPath;
+    private StackGeometry geometry;
     private String openPath;
     private ImageSource source;
     private final Set<String> failed = new HashSet<>();
@@ -70,7 +77,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
 
     @Override
     public boolean hasNext() {
-      while (next == null) {
+      while (pending.isEmpty()) {
         if (position == chunk.length) {
           if (!chunks.hasNext()) {
             closeSource();
@@ -80,7 +87,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
           position = 0;
           continue;
         }
-        next = process(chunk[position++]);
+        process(chunk[position++]);
       }
       return true;
     }
@@ -90,61 +97,93 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row row = next;
-      next = null;
-      return row;
+      return pending.poll();
     }
 
-    /** The row of one tile, or null when its image failed. */
-    private Row process(TileTask task) {
+    /** Queues the rows of one tile, or none when its image failed. */
+    private void process(TileTask task) {
       ImageInfo image = task.image();
       if (failed.contains(image.path())) {
-        return null;
+        return;
       }
-      if (conv2d == null) {
-        ConvBroadcast value = conv.value();
-        conv2d = new Conv2d(value.bank(), value.spec());
+      if (evaluator == null) {
+        evaluator = new StackEvaluator(stack.value());
       }
       Tile tile = task.tile();
+      Precision precision = settings.precision();
+      long[] nanos = new long[2]; // read, encode
+      boolean[] reading = {false};
+      boolean[] encoding = {false};
+      long[] values = {0};
+      int before = pending.size();
       long t0 = System.nanoTime();
-      Tensor3 window;
+      TilePlan plan;
       try {
-        window = HaloWindow.read(tile.input(), conv2d.inputChannels(), image.height(),
-            image.width(), conv2d.spec().paddingMode(), sourceFor(image)::read);
+        StackGeometry g = geometryFor(image);
+        plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
+        evaluator.evaluate(g, plan, (y0, x0, height, width) -> {
+          long r0 = System.nanoTime();
+          reading[0] = true;
+          Tensor3 region = sourceFor(image).read(y0, x0, height, width);
+          reading[0] = false;
+          nanos[0] += System.nanoTime() - r0;
+          return region;
+        }, region -> {
+          long e0 = System.nanoTime();
+          encoding[0] = true;
+          pending.add(row(image, g, region, precision));
+          encoding[0] = false;
+          values[0] += region.size();
+          nanos[1] += System.nanoTime() - e0;
+        });
       } catch (IOException | RuntimeException e) {
-        fail(image, "decode", e);
-        return null;
+        while (pending.size() > before) {
+          pending.pollLast();
+        }
+        fail(image, reading[0] ? BadRecord.DECODE
+            : encoding[0] ? BadRecord.WRITE : BadRecord.CONVOLVE, e);
+        return;
       }
-      long t1 = System.nanoTime();
-      Tensor3 features;
-      try {
-        features = outputBuffer(tile.outHeight(), tile.outWidth());
-        conv2d.convolveWindow(window, features);
-      } catch (RuntimeException e) {
-        fail(image, "convolve", e);
-        return null;
-      }
-      long t2 = System.nanoTime();
-      byte[] bytes = new byte[features.size() * settings.precision().bytesPerValue()];
-      settings.precision().encode(features.data(), 0, features.size(), bytes, 0);
-      long t3 = System.nanoTime();
-      metrics.readNanos.add(t1 - t0);
-      metrics.convolveNanos.add(t2 - t1);
-      metrics.encodeNanos.add(t3 - t2);
+      long total = System.nanoTime() - t0;
+      metrics.readNanos.add(nanos[0]);
+      metrics.convolveNanos.add(total - nanos[0] - nanos[1]);
+      metrics.encodeNanos.add(nanos[1]);
       metrics.tiles.add(1);
-      metrics.inputPixels.add((long) window.height() * window.width());
-      metrics.outputValues.add(features.size());
-      return RowFactory.create(image.path(), tile.outY0(), tile.outX0(), tile.outHeight(),
-          tile.outWidth(), features.channels(), task.outHeight(), task.outWidth(),
-          settings.precision().dtype(), bytes);
+      metrics.inputPixels.add(plan.inputPixels());
+      metrics.outputValues.add(values[0]);
     }
 
-    /** The output tensor, reused across the task's tiles of one size: it is encoded before reuse. */
-    private Tensor3 outputBuffer(int height, int width) {
-      if (output == null || output.height() != height || output.width() != width) {
-        output = Tensor3.zeros(conv2d.bank().filters(), height, width);
+    private Row row(ImageInfo image, StackGeometry g, MapRegion region, Precision precision) {
+      int bytesPerValue = precision.bytesPerValue();
+      byte[] bytes = new byte[region.size() * bytesPerValue];
+      int at = 0;
+      for (int c = 0; c < region.channels(); c++) {
+        for (int y = 0; y < region.height(); y++) {
+          int from = region.offset(c, y);
+          precision.encode(region.data(), from, from + region.width(), bytes, at);
+          at += region.width() * bytesPerValue;
+        }
       }
-      return output;
+      int level = region.layer() + 1;
+      LayerStack layers = g.stack();
+      if (LayerLayout.layered(layers)) {
+        return RowFactory.create(image.path(), region.y0(), region.x0(), region.height(),
+            region.width(), region.channels(), g.height(level), g.width(level), precision.dtype(),
+            bytes, layers.layer(region.layer()).name());
+      }
+      return RowFactory.create(image.path(), region.y0(), region.x0(), region.height(),
+          region.width(), region.channels(), g.height(level), g.width(level), precision.dtype(),
+          bytes);
+    }
+
+    /** The stack's geometry for {@code image}, kept while the task stays on one image. */
+    private StackGeometry geometryFor(ImageInfo image) {
+      if (!image.path().equals(geometryPath)) {
+        geometry = evaluator.stack().geometry(settings.channels().outputChannels(image.channels()),
+            image.height(), image.width());
+        geometryPath = image.path();
+      }
+      return geometry;
     }
 
     private ImageSource sourceFor(ImageInfo image) throws IOException {

@@ -99,12 +99,52 @@ public final class Npy {
       // Fits: the element count, a product of all dimensions, is at most MAX_ARRAY_LENGTH.
       shape[axis] = (int) header.dimension(axis);
     }
-    float[] values = new float[count];
-    readValues(in, header.dtype(), header.byteOrder(), values, 0, count);
+    float[] values = readValues(in, header.dtype(), header.byteOrder(), count);
     if (header.fortranOrder() && shape.length > 1) {
       values = fortranToC(values, shape);
     }
     return new NpyArray(header.dtype(), shape, values);
+  }
+
+  /** Arrays up to this many values are allocated whole before reading. */
+  private static final int DIRECT_VALUES = 1 << 22;
+
+  /**
+   * Reads {@code count} elements of {@code dtype} in {@code order} as float32. Memory follows the
+   * data actually present, not the count a header declares: large arrays are read in blocks and
+   * assembled only once every value has arrived, so a tiny file declaring a gigabyte costs a block,
+   * not a gigabyte, before it is found truncated.
+   *
+   * @throws TensorFormatException if the stream ends first
+   */
+  public static float[] readValues(InputStream in, DType dtype, ByteOrder order, int count)
+      throws IOException {
+    if (count <= DIRECT_VALUES) {
+      float[] values = new float[count];
+      readValues(in, dtype, order, values, 0, count);
+      return values;
+    }
+    java.util.List<float[]> blocks = new java.util.ArrayList<>();
+    int done = 0;
+    while (done < count) {
+      float[] block = new float[Math.min(DIRECT_VALUES, count - done)];
+      try {
+        readValues(in, dtype, order, block, 0, block.length);
+      } catch (TensorFormatException e) {
+        throw new TensorFormatException("npy data is truncated: expected "
+            + (long) count * dtype.byteSize() + " bytes after the header, got fewer than "
+            + ((long) done + block.length) * dtype.byteSize(), e);
+      }
+      blocks.add(block);
+      done += block.length;
+    }
+    float[] values = new float[count];
+    int at = 0;
+    for (float[] block : blocks) {
+      System.arraycopy(block, 0, values, at, block.length);
+      at += block.length;
+    }
+    return values;
   }
 
   /**

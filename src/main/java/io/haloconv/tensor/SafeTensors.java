@@ -81,9 +81,9 @@ public final class SafeTensors {
             "safetensors tensor '" + entry.name + "' overlaps the previous tensor's data");
       }
       skipExactly(in, entry.begin - position, entry.name);
-      float[] values = new float[(int) entry.count];
+      float[] values;
       try {
-        Npy.readValues(in, entry.dtype, ByteOrder.LITTLE_ENDIAN, values, 0, values.length);
+        values = Npy.readValues(in, entry.dtype, ByteOrder.LITTLE_ENDIAN, (int) entry.count);
       } catch (TensorFormatException e) {
         throw new TensorFormatException(
             "safetensors data of tensor '" + entry.name + "' is truncated", e);

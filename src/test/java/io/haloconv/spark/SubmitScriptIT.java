@@ -112,6 +112,7 @@ class SubmitScriptIT {
     // log4j2 path for a driver elsewhere, not loopback.
     assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));
     assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
+    assertThat(args).doesNotContain("--driver-class-path");
     assertThat(after(args, "--properties-file"))
         .isEqualTo(Scripts.root().resolve("conf/spark-defaults.conf").toString());
     assertThat(args).contains("--load-spark-defaults");
@@ -135,6 +136,9 @@ class SubmitScriptIT {
         "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector");
     assertThat(after(args, "--driver-java-options")).isEqualTo("-Dlog4j2.configurationFile="
         + Scripts.root().resolve("conf/log4j2.properties") + " --add-modules=jdk.incubator.vector");
+    // Client mode: the jar on the driver JVM's classpath too, for log4j's haloconv filter.
+    assertThat(after(args, "--driver-class-path"))
+        .isEqualTo(Scripts.root().resolve("target/haloconv.jar").toString());
   }
 
   @Test

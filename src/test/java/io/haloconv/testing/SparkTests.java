@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one {@code local[2]} SparkSession the Spark tests of a JVM share: Kryo with registration
  * required and haloconv's registrator (so a class missing from it fails a test), UI off, loopback
- * only.
+ * only. A session something else stopped is replaced.
  */
 public final class SparkTests {
   private static SparkSession session;
@@ -14,7 +14,8 @@ public final class SparkTests {
   private SparkTests() {}
 
   public static synchronized SparkSession session() {
-    if (session == null) {
+    // The CLI's end-to-end tests run Main, which stops the session it gets: start a new one then.
+    if (session == null || session.sparkContext().isStopped()) {
       SparkSession.Builder builder = SparkSession.builder()
           .master("local[2]")
           .appName("haloconv-tests")

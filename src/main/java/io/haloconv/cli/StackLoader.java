@@ -1,0 +1,73 @@
+package io.haloconv.cli;
+
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.StackFile;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads the {@code --layers} stack file through Hadoop's FileSystem, resolving each conv layer's
+ * {@code filters} relative to the stack file (a {@code preset:} bank defaults to the channels the
+ * layer receives). Every problem becomes a one-line {@link UsageException} naming the file and the
+ * layer.
+ */
+final class StackLoader {
+  /** Stack files are small JSON; anything larger is refused unread. */
+  static final long MAX_STACK_BYTES = 16L << 20;
+
+  private StackLoader() {}
+
+  /**
+   * @param presetChannels channels a first-layer preset is built for when its name gives none
+   */
+  static LayerStack load(String file, int presetChannels, Configuration conf) {
+    Path path = new Path(file);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isDirectory()) {
+        throw new UsageException("--layers " + file + " is a directory, not a stack file");
+      }
+      if (status.getLen() > MAX_STACK_BYTES) {
+        throw new UsageException("--layers " + file + " is " + status.getLen()
+            + " bytes, more than the " + MAX_STACK_BYTES + " a stack file may have");
+      }
+      Path dir = path.getParent();
+      try (InputStream in = fs.open(path)) {
+        return StackFile.read(in, (filters, channels) -> {
+          String ref = filters;
+          if (!filters.startsWith("preset:") && !filters.startsWith("random:")) {
+            Path bank = new Path(filters);
+            if (dir != null && !bank.isAbsolute() && bank.toUri().getScheme() == null) {
+              ref = new Path(dir, filters).toString();
+            }
+          }
+          try {
+            return BankLoader.load(ref, "filters", channels > 0 ? channels : presetChannels, conf);
+          } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        });
+      }
+    } catch (FileNotFoundException e) {
+      throw new UsageException("--layers " + file + " does not exist");
+    } catch (IOException e) {
+      throw new UsageException("--layers " + file + ": " + oneLine(e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--layers " + file + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "cannot be read";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

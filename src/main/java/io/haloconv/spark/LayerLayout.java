@@ -1,0 +1,88 @@
+package io.haloconv.spark;
+
+import io.haloconv.stack.LayerStack;
+import java.io.IOException;
+import java.util.ArrayList;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Where the written layers go (DESIGN §6). With no emitted layer the last layer's rows go straight
+ * into the output directory, as for a single convolution. Otherwise every written layer goes to
+ * {@code DIR/layer=NAME/}: rows carry a {@code layer} column that Spark's {@code partitionBy} turns
+ * into that directory, so {@code spark.read.parquet(DIR)} shows it as a column again. With
+ * partitioning, Spark sorts each task's rows by layer before writing (a local sort, no shuffle).
+ */
+final class LayerLayout {
+  static final String COLUMN = "layer";
+  /** The features schema plus the layer name, for rows of a stack with emitted layers. */
+  static final StructType LAYERED_FEATURES =
+      Schemas.FEATURES.add(DataTypes.createStructField(COLUMN, DataTypes.StringType, false));
+
+  private LayerLayout() {}
+
+  static boolean layered(LayerStack stack) {
+    return stack.emitsLayers();
+  }
+
+  static StructType schema(LayerStack stack) {
+    return layered(stack) ? LAYERED_FEATURES : Schemas.FEATURES;
+  }
+
+  /** The directory, relative to the output, holding layer {@code index}'s rows. */
+  static String directory(LayerStack stack, int index) {
+    return layered(stack) ? COLUMN + "=" + stack.layer(index).name() : ".";
+  }
+
+  static void write(Dataset<Row> frame, LayerStack stack, Path dir) {
+    if (layered(stack)) {
+      frame.write().option("compression", "zstd").partitionBy(COLUMN).parquet(dir.toString());
+    } else {
+      frame.write().option("compression", "zstd").parquet(dir.toString());
+    }
+  }
+
+  /**
+   * Gives every written layer a readable dataset even when no row of it was written (every image
+   * failed): an empty Parquet file with the features schema.
+   */
+  static void writeMissing(SparkSession spark, LayerStack stack, Path dir) throws IOException {
+    FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!layered(stack)) {
+      if (!fs.exists(dir)) {
+        empty(spark).write().option("compression", "zstd").parquet(dir.toString());
+      }
+      return;
+    }
+    for (int index : stack.writtenLayers()) {
+      Path layerDir = new Path(dir, directory(stack, index));
+      if (!fs.exists(layerDir)) {
+        empty(spark).write().option("compression", "zstd").parquet(layerDir.toString());
+      }
+    }
+  }
+
+  private static Dataset<Row> empty(SparkSession spark) {
+    return spark.createDataFrame(new ArrayList<Row>(), Schemas.FEATURES);
+  }
+
+  /** Bytes of the feature Parquet files, in layer directories too (not {@code _errors/}). */
+  static long parquetBytes(FileSystem fs, Path dir) throws IOException {
+    long total = 0;
+    for (FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (s.isFile() && name.endsWith(".parquet")) {
+        total += s.getLen();
+      } else if (s.isDirectory() && name.startsWith(COLUMN + "=")) {
+        total += parquetBytes(fs, s.getPath());
+      }
+    }
+    return total;
+  }
+}

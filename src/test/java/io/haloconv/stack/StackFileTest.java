@@ -1,0 +1,93 @@
+package io.haloconv.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.haloconv.conv.Activation;
+import io.haloconv.conv.ConvSpec;
+import io.haloconv.conv.FilterBank;
+import io.haloconv.conv.FilterBanks;
+import io.haloconv.conv.Padding;
+import io.haloconv.conv.PaddingMode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The stack file's value forms (DESIGN §6 and the CLI's), defaults and refusals. */
+class StackFileTest {
+  /** Banks by name: random:K,C,F as the CLI reads it. */
+  static FilterBank bank(String filters, int channels) {
+    return FilterBanks.random(filters.substring("random:".length()));
+  }
+
+  static LayerStack parse(String json) throws IOException {
+    return StackFile.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+        StackFileTest::bank);
+  }
+
+  static ConvSpec convSpec(String keys) throws IOException {
+    LayerStack stack = parse("{\"layers\": [{\"type\": \"conv\", \"filters\": \"random:2,3,3\"" + keys + "}]}");
+    return ((ConvLayer) stack.layer(0)).spec();
+  }
+
+  @Test
+  void convKeysTakeNumbersArraysAndTheClisStrings() throws IOException {
+    assertThat(convSpec(", \"stride\": 2").strideWidth()).isEqualTo(2);
+    ConvSpec pair = convSpec(", \"stride\": [2, 1], \"dilation\": \"1,3\"");
+    assertThat(new int[] {pair.strideHeight(), pair.strideWidth(), pair.dilationHeight(),
+        pair.dilationWidth()}).containsExactly(2, 1, 1, 3);
+    assertThat(convSpec(", \"padding\": 1").padding()).isEqualTo(new Padding.Explicit(1, 1, 1, 1));
+    assertThat(convSpec(", \"padding\": [1, 2]").padding()).isEqualTo(new Padding.Explicit(1, 1, 2, 2));
+    assertThat(convSpec(", \"padding\": [1, 2, 3, 0]").padding())
+        .isEqualTo(new Padding.Explicit(1, 2, 3, 0));
+    assertThat(convSpec(", \"padding\": \"0,1,2,3\"").padding())
+        .isEqualTo(new Padding.Explicit(0, 1, 2, 3));
+    assertThat(convSpec(", \"padding\": \"same\"").padding()).isEqualTo(Padding.SAME);
+    assertThat(convSpec(", \"padding\": \"valid\"").padding()).isEqualTo(Padding.VALID);
+    ConvSpec all = convSpec(", \"padding_mode\": \"circular\", \"activation\": \"tanh\"");
+    assertThat(all.paddingMode()).isEqualTo(PaddingMode.CIRCULAR);
+    assertThat(all.activation()).isEqualTo(Activation.parse("tanh"));
+    ConvSpec defaults = convSpec("");
+    assertThat(defaults).isEqualTo(ConvSpec.builder(3, 3).build());
+  }
+
+  @Test
+  void poolStrideDefaultsToItsSizeAndNamesToTheirPosition() throws IOException {
+    LayerStack stack = parse("{\"layers\": [{\"type\": \"pool\", \"op\": \"avg\", \"size\": [2, 3]},"
+        + "{\"type\": \"pool\", \"op\": \"max\", \"size\": 3, \"stride\": 1, \"padding\": 1, \"emit\": true}]}");
+    PoolSpec first = ((PoolLayer) stack.layer(0)).pool();
+    assertThat(first).isEqualTo(new PoolSpec(PoolOp.AVG, 2, 3, 2, 3, Padding.VALID));
+    assertThat(stack.layer(0).name()).isEqualTo("layer1");
+    assertThat(stack.layer(0).emit()).isFalse();
+    assertThat(stack.layer(1).name()).isEqualTo("layer2");
+    assertThat(stack.layer(1).emit()).isTrue();
+    assertThat(((PoolLayer) stack.layer(1)).pool().padding()).isEqualTo(new Padding.Explicit(1, 1, 1, 1));
+  }
+
+  @Test
+  void presetsAreAskedForTheChannelsThePreviousConvGives() throws IOException {
+    int[] asked = new int[2];
+    StackFile.read(new ByteArrayInputStream(("{\"layers\": ["
+        + "{\"type\": \"conv\", \"filters\": \"a\"}, {\"type\": \"pool\", \"op\": \"max\", \"size\": 2},"
+        + "{\"type\": \"conv\", \"filters\": \"b\"}]}").getBytes(StandardCharsets.UTF_8)),
+        (filters, channels) -> {
+          asked[filters.equals("a") ? 0 : 1] = channels;
+          return filters.equals("a") ? FilterBanks.random("5,3,3") : FilterBanks.random("2,5,1");
+        });
+    assertThat(asked).containsExactly(0, 5);
+  }
+
+  @Test
+  void nonIntegerValuesAreRefusedNamingTheLayer() {
+    assertThatThrownBy(() -> convSpec(", \"name\": \"c\", \"groups\": 1.5"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("layer c: groups must be an integer in [1, 65536], got 1.5");
+    assertThatThrownBy(() -> convSpec(", \"stride\": 0"))
+        .hasMessage("layer 1: stride must be N or [A, B] with integers in [1, 65536], got 0");
+    assertThatThrownBy(() -> convSpec(", \"padding\": -1"))
+        .hasMessage("layer 1: padding must be >= 0 on every side, got -1,-1,-1,-1");
+    assertThatThrownBy(() -> convSpec(", \"activation\": 3"))
+        .hasMessage("layer 1: activation must be a string, got 3");
+  }
+}
