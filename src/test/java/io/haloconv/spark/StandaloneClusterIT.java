@@ -82,7 +82,7 @@ class StandaloneClusterIT {
   void featurizeOnTheClusterEqualsLocalModeBitwiseAndRunsInExecutorJvms() throws Exception {
     try (Submission job = submit("plain", null)) {
       assertThat(job.await(JOB_LIMIT)).as(job.output()).isZero();
-      assertThat(job.stdout()).contains("haloconv: wrote", "5 listed: 5 written, 0 failed");
+      assertThat(job.stdout()).contains("haloconv: wrote", "5 files: 5 written, 0 failed");
       // The driver's logging is conf/log4j2.properties, haloconv's filter included: no log4j errors.
       assertThat(job.output()).doesNotContain("Unable to locate plugin", "main ERROR");
       ClusterJobs.assertExactOutput(work.resolve("plain"));
