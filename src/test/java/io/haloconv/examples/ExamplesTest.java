@@ -24,7 +24,7 @@ class ExamplesTest {
     Path classes = temp.resolve("classes");
     int code = javac.run(null, null, null, "-proc:none", "-d", classes.toString(), "-cp",
         System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector",
-        "examples/FeaturizerExample.java");
+        "jobs/examples/FeaturizerExample.java");
     assertThat(code).as("javac exit code").isZero();
     try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
         getClass().getClassLoader())) {
