@@ -10,6 +10,7 @@ import io.haloconv.io.Normalization;
 import io.haloconv.spark.Compression;
 import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
+import io.haloconv.spark.ParquetInput;
 import io.haloconv.spark.WriteMode;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
@@ -32,15 +33,21 @@ final class FeaturizeCommand {
   static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels", "--layers", "--pattern", "--compression");
+      "--conf", "--max-pixels", "--layers", "--pattern", "--input-format", "--image-column",
+      "--id-column", "--compression");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
   /** What describes the one convolution of {@code --filters}; a {@code --layers} file has it per layer. */
   static final List<String> SINGLE_LAYER_FLAGS = List.of("--filters", "--stride", "--padding",
       "--dilation", "--groups", "--padding-mode", "--activation");
 
-  /** The parsed command: the job, plus how to start Spark for it. */
-  record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf) {}
+  /**
+   * The parsed command: the job, plus how to start Spark for it.
+   *
+   * @param parquet the Parquet input's columns with {@code --input-format parquet}, else null
+   */
+  record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf,
+      ParquetInput parquet) {}
 
   private FeaturizeCommand() {}
 
@@ -110,6 +117,7 @@ final class FeaturizeCommand {
     }
     checkChannels(stack, channels, normalization);
     checkSmallestImage(stack, maxPixels);
+    ParquetInput parquet = parquetInput(args);
     String pattern = args.has("--pattern") ? InputChecks.pattern(args.get("--pattern")) : null;
     WriteMode writeMode = args.has("--overwrite") ? WriteMode.OVERWRITE : WriteMode.ERROR_IF_EXISTS;
     InputChecks.input(input, hadoop);
@@ -117,7 +125,35 @@ final class FeaturizeCommand {
 
     JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
         normalization, precision, mode, writeMode, maxPixels, 0, pattern, compression);
-    return new Parsed(config, master, driverMemory, sparkConf);
+    return new Parsed(config, master, driverMemory, sparkConf, parquet);
+  }
+
+  /** {@code --input-format files|parquet} with its column flags, checked before Spark starts. */
+  private static ParquetInput parquetInput(Args args) {
+    String format = args.has("--input-format") ? args.get("--input-format") : "files";
+    switch (format) {
+      case "files":
+        for (String flag : new String[] {"--image-column", "--id-column"}) {
+          if (args.has(flag)) {
+            throw new UsageException(flag + " needs --input-format parquet");
+          }
+        }
+        return null;
+      case "parquet":
+        if (args.has("--pattern")) {
+          throw new UsageException("--input-format parquet does not take --pattern");
+        }
+        try {
+          return new ParquetInput(
+              args.has("--image-column") ? args.get("--image-column")
+                  : ParquetInput.DEFAULT_IMAGE_COLUMN,
+              args.get("--id-column"));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      default:
+        throw new UsageException("--input-format must be files or parquet, got '" + format + "'");
+    }
   }
 
   /** The one convolution of {@code --filters} and the spec flags, as a stack of one layer. */

@@ -4,11 +4,9 @@ import io.haloconv.Version;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
-import io.haloconv.spark.Sessions;
+import io.haloconv.spark.ParquetFeaturizeJob;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -24,8 +22,14 @@ public final class Main {
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
       "    [--compression zstd|snappy|none]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
+      "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
       "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
+      "       haloconv inspect DIR [--json]",
+      "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
+      "       haloconv render-filters BANK --out FILE.png",
+      "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
+      "       haloconv export DIR --format npz --out FILE.npz [--image PATH]...",
       "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
       "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
       "       haloconv --version",
@@ -41,6 +45,11 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Spark.OWN);
+  }
+
+  /** {@link #run(String[], PrintStream, PrintStream)} with the session from {@code spark}. */
+  static int run(String[] args, PrintStream out, PrintStream err, Spark spark) {
     try {
       if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
         out.println(USAGE);
@@ -53,14 +62,22 @@ public final class Main {
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
       switch (args[0]) {
         case "featurize":
-          return featurize(rest, out, err);
+          return featurize(rest, out, err, spark);
+        case "inspect":
+          return InspectCommand.run(rest, out, spark);
+        case "render":
+          return RenderCommand.run(rest, out, err, spark);
+        case "render-filters":
+          return RenderFiltersCommand.run(rest, out);
+        case "export":
+          return ExportCommand.run(rest, out, spark);
         case "bench":
           return io.haloconv.bench.Bench.run(rest, out, err);
         case "bench-stack":
           return benchStack(rest, out, err);
         default:
-          throw new UsageException(
-              "unknown command '" + args[0] + "'; commands: featurize, bench, bench-stack");
+          throw new UsageException("unknown command '" + args[0] + "'; commands: featurize, "
+              + "inspect, render, render-filters, export, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -68,6 +85,15 @@ public final class Main {
     } catch (JobException e) {
       err.println("haloconv: error: " + e.getMessage());
       return e.exitCode();
+    } catch (RuntimeException e) {
+      // Spark's own failures: one line, the root cause's message, exit code 1.
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      err.println("haloconv: error: " + root.getClass().getSimpleName() + ": "
+          + firstLine(root.getMessage()));
+      return JobException.FAILED;
     }
   }
 
@@ -81,49 +107,31 @@ public final class Main {
         StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()), out, err);
   }
 
-  private static int featurize(String[] args, PrintStream out, PrintStream err) {
+  private static int featurize(String[] args, PrintStream out, PrintStream err, Spark source) {
     if (Arrays.asList(args).contains("--help")) {
       out.println(USAGE);
       return 0;
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
-    String confDir = System.getProperty("haloconv.conf.dir");
-    // A session the caller already runs (Main embedded, or in tests) is used and left running.
-    boolean callersSession = SparkSession.getDefaultSession().isDefined()
-        && !SparkSession.getDefaultSession().get().sparkContext().isStopped();
-    SparkSession spark;
+    SparkSession spark = source.start(
+        new SparkFlags(parsed.master(), parsed.driverMemory(), parsed.sparkConf()));
     try {
-      spark = Sessions.create(parsed.master(), confDir == null ? null : Path.of(confDir),
-          parsed.sparkConf());
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new UsageException("cannot start Spark: " + e.getMessage());
-    }
-    try {
-      JobResult result = FeaturizeJob.run(spark, parsed.config(), err);
-      printSummary(out, parsed.config().output(), result);
+      JobResult result = parsed.parquet() == null
+          ? FeaturizeJob.run(spark, parsed.config(), err)
+          : ParquetFeaturizeJob.run(spark, parsed.config(), parsed.parquet(), err);
+      Summary.print(out, parsed.config().output(), result,
+          parsed.parquet() == null ? Summary.Stages.FILES : Summary.Stages.PARQUET);
       return 0;
     } finally {
-      if (!callersSession) {
-        spark.stop();
-      }
+      source.finish(spark);
     }
   }
 
-  static void printSummary(PrintStream out, String output, JobResult r) {
-    JobResult.StageTimes t = r.times();
-    out.printf(Locale.ROOT, "haloconv: wrote %s%n", output);
-    out.printf(Locale.ROOT, "  files     %d listed: %d written, %d failed%s%n", r.filesListed(),
-        r.imagesWritten(), r.imagesFailed(), r.imagesFailed() > 0 ? " (see _errors/ or the manifest)" : "");
-    out.printf(Locale.ROOT, "  tiles     %d, %.1f MB of Parquet%n", r.tiles(), r.outputBytes() / 1e6);
-    out.printf(Locale.ROOT, "  time      %.1f s: list %.1f, probe %.1f, convolve+write %.1f%n",
-        r.seconds(), t.listSeconds(), t.probeSeconds(), t.writeWallSeconds());
-    double total = Math.max(t.taskSeconds(), 1e-9);
-    out.printf(Locale.ROOT,
-        "  in tasks  %.2f s: read %.2f (%.0f%%), convolve %.2f (%.0f%%), encode %.2f (%.0f%%), "
-            + "write+other %.2f (%.0f%%)%n",
-        t.taskSeconds(), t.readTaskSeconds(), 100 * t.readTaskSeconds() / total,
-        t.convolveTaskSeconds(), 100 * t.convolveTaskSeconds() / total,
-        t.encodeTaskSeconds(), 100 * t.encodeTaskSeconds() / total,
-        t.otherTaskSeconds(), 100 * t.otherTaskSeconds() / total);
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 }

@@ -42,6 +42,12 @@ public enum ErrorKind {
    * pixels at all.
    */
   TOO_SMALL,
+  /** A row of a Parquet or Dataset input has no image: its bytes (or its path) are null. */
+  MISSING_IMAGE,
+  /** A row of a Parquet input has a null or empty id ({@code --id-column}). */
+  MISSING_ID,
+  /** Several rows of a Parquet input share an id: every one of them is refused. */
+  DUPLICATE_ID,
   /** An unexpected failure inside haloconv: a bug, please report it with the message. */
   INTERNAL_ERROR;
 

@@ -15,7 +15,12 @@ public enum ImageFormat {
   WBMP("WBMP", "wbmp"),
   WEBP("WebP", "webp"),
   /** A .npy array of (C, H, W) or (H, W) values. */
-  NPY(".npy tensor", "npy");
+  NPY(".npy tensor", "npy"),
+  /**
+   * Pixels decoded by someone else and handed over in memory, e.g. a row of Spark's image data
+   * source ({@link ImageBytes#ofInterleaved}); never chosen for a file.
+   */
+  PIXELS("decoded pixels");
 
   private final String displayName;
   private final String[] extensions;

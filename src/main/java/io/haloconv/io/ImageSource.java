@@ -62,6 +62,10 @@ public final class ImageSource implements Closeable {
     requireNonNull(channelMode, "channelMode is null");
     requireNonNull(normalization, "normalization is null");
     requireNonNull(decodeTimeout, "decodeTimeout is null");
+    if (info.format() == ImageFormat.PIXELS) {
+      throw new IllegalArgumentException(
+          "decoded pixels have no file to open; use ImageBytes.ofInterleaved: " + info.path());
+    }
     Readers.initialise();
     ChannelPipeline pipeline;
     try {
@@ -109,6 +113,18 @@ public final class ImageSource implements Closeable {
     }
     return new ImageSource(info, channelMode, normalization, pipeline,
         TiffDecoder.openScratch(fs, scratch, length));
+  }
+
+  /** A source over raw values already in memory (the {@link ImageBytes} entries). */
+  static ImageSource ofRaw(ImageInfo info, Tensor3 raw, ChannelMode channelMode,
+      Normalization normalization) throws ImageReadException {
+    ChannelPipeline pipeline;
+    try {
+      pipeline = new ChannelPipeline(info, channelMode, normalization);
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+    }
+    return new ImageSource(info, channelMode, normalization, pipeline, new TensorDecoder(raw));
   }
 
   public ImageInfo info() {

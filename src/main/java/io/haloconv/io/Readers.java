@@ -60,7 +60,8 @@ final class Readers {
           ? TWELVE_MONKEYS + "jpeg.JPEGImageReaderSpi"
           : JDK + "jpeg.JPEGImageReaderSpi";
       case WEBP -> TWELVE_MONKEYS + "webp.WebPImageReaderSpi";
-      case NPY -> throw new IllegalArgumentException(".npy files are not read through ImageIO");
+      case NPY, PIXELS -> throw new IllegalArgumentException(
+          head.format().displayName() + " are not read through ImageIO");
     };
     stream.seek(0);
     ImageReader reader = provider(provider).createReaderInstance();

@@ -69,6 +69,8 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     "org.apache.spark.sql.types.DoubleType$",
     "org.apache.spark.sql.types.FloatType$",
     "org.apache.spark.sql.types.ArrayType",
+    // Dataset.toLocalIterator ships each partition's rows as chunked buffers (export to .npz).
+    "[Lorg.apache.spark.util.io.ChunkedByteBuffer;",
   };
 
   private static <T extends Record> void registerRecord(Kryo kryo, Class<T> type) {

@@ -9,6 +9,9 @@ import org.apache.spark.util.LongAccumulator;
  * time between stages (read/decode, convolve, encode).
  */
 final class TaskMetrics implements Serializable {
+  /** The name of the tiles accumulator, which the progress listener reads from heartbeats. */
+  static final String TILES = "haloconv.tiles";
+
   final LongAccumulator readNanos;
   final LongAccumulator convolveNanos;
   final LongAccumulator encodeNanos;
@@ -20,7 +23,7 @@ final class TaskMetrics implements Serializable {
     readNanos = sc.longAccumulator("haloconv.read.nanos");
     convolveNanos = sc.longAccumulator("haloconv.convolve.nanos");
     encodeNanos = sc.longAccumulator("haloconv.encode.nanos");
-    tiles = sc.longAccumulator("haloconv.tiles");
+    tiles = sc.longAccumulator(TILES);
     inputPixels = sc.longAccumulator("haloconv.input.pixels");
     outputValues = sc.longAccumulator("haloconv.output.values");
   }

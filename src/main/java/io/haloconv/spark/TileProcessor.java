@@ -72,7 +72,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
 
   @Override
   public Iterator<Row> call(Iterator<TileTask[]> chunks) {
-    return new Rows(chunks);
+    return TaskFaults.wrap(new Rows(chunks)); // the rows themselves unless a test set faults
   }
 
   private final class Rows implements Iterator<Row> {

@@ -118,7 +118,11 @@ class BadArgumentsTest {
             "--layers cannot be combined with --filters"),
         Arguments.of("--pattern", "", "--pattern must not be empty"),
         Arguments.of("--pattern", "[a-", "--pattern '[a-' is not a valid glob"),
-        Arguments.of("--pattern", "sub/*.png", "--pattern matches file names, not paths"));
+        Arguments.of("--pattern", "sub/*.png", "--pattern matches file names, not paths"),
+        Arguments.of("--input-format", "csv",
+            "--input-format must be files or parquet, got 'csv'"),
+        Arguments.of("--image-column", "image", "--image-column needs --input-format parquet"),
+        Arguments.of("--id-column", "id", "--id-column needs --input-format parquet"));
   }
 
   @ParameterizedTest(name = "{0} {1}")

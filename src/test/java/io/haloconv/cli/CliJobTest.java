@@ -104,13 +104,13 @@ class CliJobTest {
     CliRuns.Result permissive = CliRuns.run(featurize(mixed, temp.resolve("p")));
     assertThat(permissive.code()).as(permissive.err()).isZero();
     assertThat(permissive.out())
-        .contains("files     2 listed: 1 written, 1 failed (see _errors/ or the manifest)");
+        .contains("images   2 files: 1 written, 1 failed (see _errors/ or the manifest)");
     assertThat(temp.resolve("p/_errors")).isDirectory();
 
     CliRuns.Result drop = CliRuns.run(featurize(mixed, temp.resolve("d"), "--mode",
         "dropmalformed"));
     assertThat(drop.code()).as(drop.err()).isZero();
-    assertThat(drop.out()).contains("files     2 listed: 1 written, 1 failed");
+    assertThat(drop.out()).contains("images   2 files: 1 written, 1 failed");
     assertThat(temp.resolve("d/_errors")).doesNotExist();
   }
 }

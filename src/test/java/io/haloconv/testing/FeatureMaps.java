@@ -66,6 +66,11 @@ public final class FeatureMaps {
     return assemble(rows);
   }
 
+  /** Reassembles rows from any source, checking coverage. */
+  public static Map<String, Tensor3> assembleRows(List<TileRow> rows) {
+    return assemble(rows);
+  }
+
   static Map<String, Tensor3> assemble(List<TileRow> rows) {
     Map<String, Tensor3> maps = new TreeMap<>();
     Map<String, int[]> coverage = new TreeMap<>();

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Shared by jobs/cluster and jobs/haloconv-submit (sourced, not run): the build, a SPARK_HOME made
+# of the build's Spark jars, and Spark's own command builder.
+#
+# Environment:
+#   JAVA_HOME           the JDK (default: java on PATH)
+#   HALOCONV_NO_BUILD   1: never run Maven; fail if target/haloconv.jar or target/classpath.txt is
+#                       missing (the integration tests set it: Maven has just built them)
+
+hc_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+hc_jar=$hc_root/target/haloconv.jar
+hc_classpath=$hc_root/target/classpath.txt
+hc_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+hc_die() {
+  echo "$(basename "$0"): error: $*" >&2
+  exit 2
+}
+
+# Builds target/haloconv.jar (haloconv + TwelveMonkeys, Spark left out) and target/classpath.txt
+# (Spark's jars) on first use or when sources changed, as jobs/haloconv does.
+hc_build() {
+  if [ "${HALOCONV_NO_BUILD:-}" = 1 ]; then
+    [ -f "$hc_jar" ] && [ -f "$hc_classpath" ] ||
+      hc_die "HALOCONV_NO_BUILD=1 but $hc_jar or $hc_classpath is missing; run mvn package"
+    return 0
+  fi
+  if [ -f "$hc_jar" ] && [ -f "$hc_classpath" ] &&
+      [ -z "$(find "$hc_root/src/main" "$hc_root/pom.xml" -newer "$hc_jar" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "$(basename "$0"): building (mvn package, first run or sources changed)..." >&2
+  mkdir -p "$hc_root/target"
+  (cd "$hc_root" && mvn -B -DskipTests -Dstyle.color=never package) \
+      > "$hc_root/target/build.log" 2>&1 ||
+    hc_die "the build failed; see target/build.log"
+}
+
+# Prints a SPARK_HOME made of the build's Spark jars: a RELEASE file and jars/ (links to the jars
+# of target/classpath.txt). This is what Spark's launcher and a standalone Worker look for; no
+# download, no bin/ scripts. Rebuilt only when the classpath changes (not at every mvn package,
+# which rewrites the same classpath), so a running cluster keeps its jars.
+hc_spark_home() {
+  local home=$hc_root/target/spark-home
+  if cmp -s "$hc_classpath" "$home/classpath.txt"; then
+    echo "$home"
+    return 0
+  fi
+  local tmp
+  tmp=$(mktemp -d "$hc_root/target/.spark-home.XXXXXX")
+  chmod 755 "$tmp"
+  mkdir "$tmp/jars"
+  local jar
+  while IFS= read -r -d ':' jar || [ -n "$jar" ]; do
+    [ -n "$jar" ] && ln -s "$jar" "$tmp/jars/$(basename "$jar")"
+  done < <(tr -d '\n' < "$hc_classpath")
+  local version
+  version=$(cd "$tmp/jars" && ls spark-core_*.jar | sed 's/^spark-core_[0-9.]*-\(.*\)\.jar$/\1/')
+  echo "Spark $version (the jars of haloconv's Maven build; see jobs/lib/spark.sh)" > "$tmp/RELEASE"
+  cp "$hc_classpath" "$tmp/classpath.txt"
+  # Replace the old home, if any, by a rename, so a concurrent reader sees one or the other.
+  if [ -d "$home" ]; then
+    local old
+    old=$(mktemp -d "$hc_root/target/.spark-home-old.XXXXXX")
+    mv "$home" "$old/" 2>/dev/null || true
+    rm -rf "$old"
+  fi
+  mv -T "$tmp" "$home" 2>/dev/null || rm -rf "$tmp" # a concurrent call got there first
+  echo "$home"
+}
+
+# Fills the array hc_command with the JVM command Spark's launcher builds for CLASS and ARGS, as
+# $SPARK_HOME/bin/spark-class does: Spark's Java 17 module flags, the jars/ classpath,
+# --driver-memory and --driver-java-options for spark-submit, SPARK_DAEMON_MEMORY and
+# SPARK_DAEMON_JAVA_OPTS for a Master or Worker. Needs SPARK_HOME exported.
+hc_spark_command() {
+  local launcher
+  launcher=$(ls "$SPARK_HOME"/jars/spark-launcher_*.jar 2>/dev/null | head -n 1)
+  [ -n "$launcher" ] || hc_die "no spark-launcher jar in $SPARK_HOME/jars"
+  export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-2.13}
+  hc_command=()
+  local arg delim=$'\n' started=false
+  # The launcher prints any message, a line holding a NUL, then the command's arguments each ended
+  # by a NUL; the exit code is appended last, as spark-class does.
+  while IFS= read -d "$delim" -r arg; do
+    if [ "$started" = true ]; then
+      hc_command+=("$arg")
+    elif [ -z "$arg" ]; then
+      started=true
+      delim=''
+    else
+      echo "$arg" >&2
+    fi
+  done < <("$hc_java" -Xmx128m -cp "$launcher" org.apache.spark.launcher.Main "$@"; printf '%d\0' $?)
+  local count=${#hc_command[@]}
+  [ "$count" -gt 1 ] && [ "${hc_command[$((count - 1))]}" = 0 ] ||
+    hc_die "Spark's launcher could not build the command for $1"
+  unset "hc_command[$((count - 1))]"
+}
