@@ -7,6 +7,7 @@ import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.Compression;
 import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.ParquetInput;
@@ -33,7 +34,7 @@ final class FeaturizeCommand {
       "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
       "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
       "--conf", "--max-pixels", "--layers", "--pattern", "--input-format", "--image-column",
-      "--id-column");
+      "--id-column", "--compression");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
   /** What describes the one convolution of {@code --filters}; a {@code --layers} file has it per layer. */
@@ -90,6 +91,8 @@ final class FeaturizeCommand {
     Normalization normalization =
         parse("--normalize", args.get("--normalize"), Normalization.UNIT, Normalization::parse);
     Precision precision = parse("--precision", args.get("--precision"), Precision.FLOAT32, Precision::parse);
+    Compression compression =
+        parse("--compression", args.get("--compression"), Compression.ZSTD, Compression::parse);
     FailureMode mode = parse("--mode", args.get("--mode"), FailureMode.PERMISSIVE, FailureMode::parse);
     int[] tile = args.has("--tile") ? Values.pair("--tile", args.get("--tile"), 1, 1 << 16)
         : new int[] {0, 0};
@@ -121,7 +124,7 @@ final class FeaturizeCommand {
     checkOutput(output, writeMode, hadoop);
 
     JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0, pattern);
+        normalization, precision, mode, writeMode, maxPixels, 0, pattern, compression);
     return new Parsed(config, master, driverMemory, sparkConf, parquet);
   }
 

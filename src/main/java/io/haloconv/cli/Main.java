@@ -20,6 +20,7 @@ public final class Main {
       "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
       "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
       "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
+      "    [--compression zstd|snappy|none]",
       "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
       "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
       "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",

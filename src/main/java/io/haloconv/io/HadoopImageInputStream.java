@@ -61,6 +61,22 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
     if (streamPos >= length) {
       return -1;
     }
+    // Fill the request whole while the file has bytes: ImageInputStreamImpl's readInt, readShort
+    // and readLong take one read() that returns less than asked for as the end of the stream, so
+    // a 4-byte read straddling the buffer's end would end a PNG's IDAT chunks early.
+    int done = 0;
+    while (done < count && streamPos < length) {
+      int got = readOnce(bytes, offset + done, count - done);
+      if (got <= 0) {
+        break;
+      }
+      done += got;
+    }
+    return done == 0 ? -1 : done;
+  }
+
+  /** One read from the buffer or the file: at most what one of them holds. */
+  private int readOnce(byte[] bytes, int offset, int count) throws IOException {
     if (!buffered(streamPos)) {
       if (count >= BUFFER_BYTES) {
         // Large reads (tile data, image data) go straight into the caller's array.

@@ -117,9 +117,21 @@ public final class ImageProbe {
           throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
               "unsupported " + head.format().displayName() + " pixel layout: " + e.getMessage(), e);
         }
+        ImageInfo whole = new ImageInfo(path.toString(), head.format(), width, height,
+            pixels.channels(), pixels.bitDepth(), pixels.layout(), pixels.sampleFormat(), width,
+            height, length);
+        if (head.format() != ImageFormat.TIFF) {
+          return whole;
+        }
         int tileWidth = width;
         int tileHeight = height;
-        if (head.format() == ImageFormat.TIFF && !head.isBigTiff()) {
+        TiffDirectory dir = tiffDirectory(in, length);
+        if (dir != null && TiffDecoder.handles(dir, whole)) {
+          // haloconv's own TIFF reader: tiles, strips, or single rows of uncompressed strips.
+          int[] block = TiffDecoder.readableBlock(dir);
+          tileWidth = block[0];
+          tileHeight = block[1];
+        } else if (!head.isBigTiff()) {
           // Tiles, or whole-width strips: the JDK's TIFF reader decodes only those a region needs.
           tileWidth = clamp(reader.getTileWidth(0), width);
           tileHeight = clamp(reader.getTileHeight(0), height);
@@ -141,6 +153,15 @@ public final class ImageProbe {
         reader.dispose();
       }
       closeQuietly(stream); // closes the Hadoop stream too
+    }
+  }
+
+  /** The TIFF's first directory, or null when haloconv's parser rejects what ImageIO accepted. */
+  private static TiffDirectory tiffDirectory(FSDataInputStream in, long length) {
+    try {
+      return TiffDirectory.read(in, length);
+    } catch (ImageReadException e) {
+      return null;
     }
   }
 

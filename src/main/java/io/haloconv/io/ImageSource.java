@@ -13,11 +13,12 @@ import org.apache.hadoop.fs.FileSystem;
  * scaled by {@link Normalization} (DESIGN §2). One per task and image: not thread-safe, and ImageIO
  * readers are not either.
  *
- * <p>Tiled or striped TIFFs and .npy arrays read only the bytes a window needs. Other formats are
- * decoded whole on the first read and the decoded raster kept, so further windows of the same image
- * cost no decoding (memory: the decoded image; streaming row bands for gigapixel PNGs would plug in
- * behind {@link RegionDecoder}). Each decode is bounded in time; after a failure the source refuses
- * further reads with the same error.
+ * <p>Tiled or striped TIFFs (classic and BigTIFF, through {@link TiffDecoder}) and .npy arrays read
+ * only the bytes a window needs. Other formats are decoded whole on the first read and the decoded
+ * raster kept, so further windows of the same image cost no decoding (memory: the decoded image).
+ * Images too large for that are first streamed, once, into a scratch raster ({@link
+ * ScratchRasters}) and opened with {@link #openScratch}. Each decode is bounded in time; after a
+ * failure the source refuses further reads with the same error.
  */
 public final class ImageSource implements Closeable {
   /** Generous: a 2^31-pixel PNG takes about a minute to decode; ten means a decoder is stuck. */
@@ -72,10 +73,46 @@ public final class ImageSource implements Closeable {
     } catch (IllegalArgumentException e) {
       throw new ImageReadException(Stage.DECODE, ErrorKind.CHANNEL_MISMATCH, e.getMessage(), e);
     }
-    RegionDecoder decoder = info.format() == ImageFormat.NPY
-        ? new NpyDecoder(fs, info)
-        : new ImageIoDecoder(fs, info, decodeTimeout);
+    RegionDecoder decoder = null;
+    if (info.format() == ImageFormat.NPY) {
+      decoder = new NpyDecoder(fs, info);
+    } else if (info.format() == ImageFormat.TIFF) {
+      decoder = TiffDecoder.open(fs, info);
+    }
+    if (decoder == null) {
+      decoder = new ImageIoDecoder(fs, info, decodeTimeout);
+    }
     return new ImageSource(info, channelMode, normalization, pipeline, decoder);
+  }
+
+  /**
+   * Opens a probed image whose pixels were first streamed into a scratch raster by {@link
+   * ScratchRasters#write}: windows are read from the scratch file, converted and normalised as
+   * {@code info}'s own pixels would be.
+   *
+   * @param scratch the scratch raster of {@code info}'s image
+   */
+  public static ImageSource openScratch(FileSystem fs, ImageInfo info, ChannelMode channelMode,
+      Normalization normalization, org.apache.hadoop.fs.Path scratch)
+      throws ImageReadException {
+    requireNonNull(fs, "fs is null");
+    requireNonNull(info, "info is null");
+    requireNonNull(scratch, "scratch is null");
+    ChannelPipeline pipeline;
+    try {
+      pipeline = new ChannelPipeline(info, channelMode, normalization);
+    } catch (IllegalArgumentException e) {
+      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+    }
+    long length;
+    try {
+      length = fs.getFileStatus(scratch).getLen();
+    } catch (java.io.IOException e) {
+      throw new ImageReadException(Stage.DECODE, "the scratch raster of this image is missing: "
+          + Failures.chainMessages(e), e);
+    }
+    return new ImageSource(info, channelMode, normalization, pipeline,
+        TiffDecoder.openScratch(fs, scratch, length));
   }
 
   /** A source over raw values already in memory (the {@link ImageBytes} entries). */

@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.not;
 
 import io.haloconv.io.ImageProbe;
 import io.haloconv.stack.LayerStack;
-import io.haloconv.tiling.WorkSplit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +26,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The featurize job: list → probe headers in parallel → plan tiles on the driver → split them into
- * tasks of equal pixel work → broadcast the layer stack once → evaluate it per tile in {@code
- * mapPartitions} → Parquet (one dataset, or one per written layer; see {@link LayerLayout}),
+ * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} → Parquet,
  * then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging directory
  * that replaces the output only when complete.
  *
@@ -70,48 +70,85 @@ public final class FeaturizeJob {
     } catch (IOException e) {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    HadoopConf hadoop = new HadoopConf(hadoopConf);
+    int cores = jsc.defaultParallelism();
+    JavaRDD<ProbeOutcome> probes = null;
+    Path scratchDir = null;
     try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
         ProgressListener progress = ProgressListener.attach(sc, log)) {
-      InputListing.Listing listing =
-          InputListing.list(hadoopConf, config.input(), config.pattern());
-      List<String> files = listing.files();
+      DistributedListing.Plan listing =
+          DistributedListing.plan(hadoopConf, config.input(), config.pattern(), 4 * cores);
       double listSeconds = seconds(start);
-      progress.phase("probe", files.size() + " files");
+      progress.phase("probe", listing.describe());
       long probeStart = System.nanoTime();
-      List<ProbeOutcome> probes = probe(files, new HadoopConf(hadoopConf));
+      probes = probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
+          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      ImagePlanner planner = new ImagePlanner(config);
+      jsc.setJobDescription("haloconv probe");
+      WorkPlan plan;
+      try {
+        plan = WorkPlan.of(probes, planner, cores, config.partitions(), scratchMinBytes());
+      } finally {
+        jsc.setJobDescription(null);
+      }
       double probeSeconds = seconds(probeStart);
+      if (plan.files == 0) {
+        throw JobException.badInput("input " + config.input() + " holds no files"
+            + (config.pattern() == null ? "" : " matching --pattern " + config.pattern()));
+      }
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
-      listing.failures().forEach(record -> bad.put(record.path(), record));
-      StackPlanner.Planned planned = StackPlanner.plan(config, probes, bad);
-      List<TileTask> tasks = planned.tasks();
+      plan.bad.forEach(record -> bad.put(record.path(), record));
       failFastOn(bad);
 
       long writeStart = System.nanoTime();
+      // Beside the staging directory, not in it (Spark writes there only into a new directory);
+      // a stale one is removed with stale staging directories when a dead job's lock is taken.
+      scratchDir = new Path(commit.staging().getParent(), commit.staging().getName() + "-scratch");
+      ScratchStage.Outcome scratch = ScratchStage.Outcome.NONE;
+      if (!plan.scratch.isEmpty()) {
+        progress.phase("scratch", plan.scratch.size()
+            + " image(s) too large to decode whole, streamed once into scratch rasters");
+        scratch = ScratchStage.run(jsc, plan.scratch, scratchDir, hadoop);
+        scratch.failures().forEach(record -> bad.put(record.path(), record));
+        failFastOn(bad);
+      }
+      Set<String> skipped = new HashSet<>();
+      scratch.failures().forEach(record -> skipped.add(record.path()));
+      Map<String, long[]> skippedTiles = plan.tileCounts(probes, skipped);
+
       TaskMetrics metrics = new TaskMetrics(sc);
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
-      long imagesPlanned = tasks.stream().map(t -> t.image().path()).distinct().count();
-      if (!tasks.isEmpty()) {
-        writeFeatures(tasks, planned.work(), commit.staging(), taskErrors, metrics, progress);
+      if (plan.tiles > sum(skippedTiles, 0)) {
+        writeFeatures(plan, probes, skipped, scratch.scratch(), planner, commit.staging(),
+            taskErrors, metrics, progress);
       }
+      Set<String> failedInTasks = new TreeSet<>();
       for (BadRecord record : taskErrors.value()) {
-        bad.putIfAbsent(record.path(), record);
+        if (bad.putIfAbsent(record.path(), record) == null) {
+          failedInTasks.add(record.path());
+        }
       }
-      removePartialImages(tasks, bad, commit.staging());
-      LayerLayout.writeMissing(spark, config.stack(), commit.staging());
+      Map<String, long[]> failedTiles = plan.tileCounts(probes, failedInTasks);
+      removePartialImages(failedTiles, commit.staging());
+      LayerLayout.writeMissing(spark, config.stack(), commit.staging(), writeOptions(planner));
+      deleteQuietly(outFs, scratchDir);
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
       if (config.mode() == FailureMode.PERMISSIVE) {
         writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
       }
-      long tiles = countTiles(tasks, bad.keySet());
+      long tiles = plan.tiles - sum(skippedTiles, 0) - sum(failedTiles, 0);
+      long[] tilesPerLayer = plan.tilesPerWrittenLayer.clone();
+      for (int l = 0; l < tilesPerLayer.length; l++) {
+        tilesPerLayer[l] -= sum(skippedTiles, l + 1) + sum(failedTiles, l + 1);
+      }
       long outputBytes = LayerLayout.parquetBytes(outFs, commit.staging());
-      long failedDuringTasks = tasks.stream().map(t -> t.image().path()).distinct()
-          .filter(bad::containsKey).count();
       JobResult result = new JobResult(
-          listing.entries(),
-          imagesPlanned - failedDuringTasks,
+          plan.files,
+          plan.images - skipped.size() - failedInTasks.size(),
           bad.size(),
           tiles,
           outputBytes,
@@ -125,7 +162,7 @@ public final class FeaturizeJob {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }
       commit.writeFile("_manifest.json",
-          Manifest.json(config, result, sc.version(), planned.tilesPerWrittenLayer(bad.keySet()))
+          Manifest.json(config, result, sc.version(), tilesPerLayer)
               .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
@@ -140,6 +177,39 @@ public final class FeaturizeJob {
         throw JobException.failed(line, e);
       }
       throw JobException.failed("job failed: " + BadRecords.oneLine(rootMessage(e)), e);
+    } finally {
+      if (probes != null) {
+        probes.unpersist(false);
+      }
+      deleteQuietly(outFs, scratchDir);
+    }
+  }
+
+  private static void deleteQuietly(FileSystem fs, Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      fs.delete(dir, true);
+    } catch (IOException ignored) {
+      // hidden, and removed with stale staging directories by the next job writing here
+    }
+  }
+
+  /** The sum of element {@code index} of the counts. */
+  private static long sum(Map<String, long[]> counts, int index) {
+    return counts.values().stream().mapToLong(c -> c[index]).sum();
+  }
+
+  /** {@link ScratchStage#MIN_BYTES_KEY}, from the session's settings. */
+  private long scratchMinBytes() {
+    String value = spark.conf().get(ScratchStage.MIN_BYTES_KEY,
+        Long.toString(ScratchStage.DEFAULT_MIN_BYTES));
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw JobException.badInput(ScratchStage.MIN_BYTES_KEY + " must be a number of bytes, got '"
+          + value + "'");
     }
   }
 
@@ -162,16 +232,12 @@ public final class FeaturizeJob {
     }
   }
 
-  private List<ProbeOutcome> probe(List<String> files, HadoopConf hadoop) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int slices = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+  /** Probes every listed file, in the listing's partitions: no file is probed on the driver. */
+  private JavaRDD<ProbeOutcome> probe(JavaRDD<DistributedListing.Listed> entries,
+      HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
-    jsc.setJobDescription("haloconv probe");
-    List<ProbeOutcome> outcomes = jsc.parallelize(files, slices)
-        .map(path -> probeOne(path, hadoop, maxPixels))
-        .collect();
-    jsc.setJobDescription(null);
-    return outcomes;
+    return entries.map(entry -> entry.failure() != null ? ProbeOutcome.failed(entry.failure())
+        : probeOne(entry.file(), hadoop, maxPixels));
   }
 
   private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
@@ -185,47 +251,62 @@ public final class FeaturizeJob {
   }
 
   private void writeFeatures(
-      List<TileTask> tasks,
-      long[] work,
+      WorkPlan plan,
+      JavaRDD<ProbeOutcome> probes,
+      Set<String> skipped,
+      Map<String, String> scratch,
+      ImagePlanner planner,
       Path staging,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics,
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long totalWork = 0;
-    for (long w : work) {
-      totalWork += w;
-    }
-    int partitions = config.partitions() > 0 ? config.partitions()
-        : autoPartitions(jsc.defaultParallelism(), totalWork, tasks.size());
-    int[] starts = WorkSplit.contiguous(work, partitions);
-    List<TileTask[]> chunks = new ArrayList<>();
-    long[] tilesPerChunk = new long[starts.length - 1];
-    long[] pixelsPerChunk = new long[starts.length - 1];
-    for (int g = 0; g + 1 < starts.length; g++) {
-      TileTask[] chunk = tasks.subList(starts[g], starts[g + 1]).toArray(new TileTask[0]);
-      chunks.add(chunk);
-      tilesPerChunk[g] = chunk.length;
-      for (TileTask t : chunk) {
-        pixelsPerChunk[g] += (long) t.tile().input().height() * t.tile().input().width();
-      }
-    }
+    long[][] sizes = plan.groupSizes(probes, skipped);
     Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
     DecodeSettings settings = new DecodeSettings(
         config.channels(), config.normalization(), config.precision(), config.mode());
-    TileProcessor processor = new TileProcessor(
-        stack, settings, new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics);
-    JavaRDD<Row> rows = jsc.parallelize(chunks, chunks.size()).mapPartitions(processor);
-    progress.phase("convolve", tasks.size() + " tiles in " + chunks.size() + " tasks");
-    progress.trackTiles(tilesPerChunk, pixelsPerChunk);
+    TileProcessor processor = new TileProcessor(stack, settings,
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics, scratch);
+    JavaRDD<Row> rows = plan.tiles(probes, skipped).mapPartitions(new TileBatches(processor));
+    long tiles = 0;
+    for (long t : sizes[0]) {
+      tiles += t;
+    }
+    progress.phase("convolve", tiles + " tiles in " + plan.groups() + " tasks");
+    progress.trackTiles(sizes[0], sizes[1]);
     jsc.setJobDescription("haloconv convolve");
     try {
       LayerLayout.write(spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
-          config.stack(), staging);
+          config.stack(), staging, writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
       stack.destroy();
     }
+  }
+
+  /** The Parquet writer's settings: the codec, and row groups sized for readers and the heap. */
+  private Map<String, String> writeOptions(ImagePlanner planner) {
+    long rowGroup = ParquetLayout.rowGroupBytes(planner.maxRowBytes(), executorHeapBytes(),
+        executorTasks());
+    return ParquetLayout.options(config.compression(), rowGroup);
+  }
+
+  /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */
+  private long executorHeapBytes() {
+    SparkContext sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    return sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+  }
+
+  /** Tasks one executor runs at once. */
+  private int executorTasks() {
+    SparkContext sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return sc.defaultParallelism();
+    }
+    return sc.getConf().getInt("spark.executor.cores", 1);
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
@@ -235,25 +316,28 @@ public final class FeaturizeJob {
     return (int) Math.max(1, Math.min(tiles, Math.min(wanted, 100_000)));
   }
 
+
+
   /**
    * Removes the tiles of images that failed part-way: a multi-tile image whose later tile failed
    * in one task may have earlier tiles written by another. Rare, so the fix rewrites the dataset.
    */
-  private void removePartialImages(List<TileTask> tasks, Map<String, BadRecord> bad, Path staging)
+  private void removePartialImages(Map<String, long[]> failedTiles, Path staging)
       throws IOException {
     Set<String> partial = new TreeSet<>();
-    for (TileTask t : tasks) {
-      if (t.tilesOfImage() > 1 && bad.containsKey(t.image().path())) {
-        partial.add(t.image().path());
+    failedTiles.forEach((path, counts) -> {
+      if (counts[0] > 1) {
+        partial.add(path);
       }
-    }
+    });
     if (partial.isEmpty()) {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
     Dataset<Row> all =
         spark.read().schema(LayerLayout.schema(config.stack())).parquet(staging.toString());
-    LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(), cleaned);
+    LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(),
+        cleaned, ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {
@@ -269,7 +353,5 @@ public final class FeaturizeJob {
     spark.createDataFrame(rows, Schemas.ERRORS).coalesce(1).write().parquet(dir.toString());
   }
 
-  private static long countTiles(List<TileTask> tasks, Set<String> failed) {
-    return tasks.stream().filter(t -> !failed.contains(t.image().path())).count();
-  }
+
 }

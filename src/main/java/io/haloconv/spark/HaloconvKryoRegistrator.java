@@ -25,6 +25,11 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, ImageInfo.class);
     registerRecord(kryo, ProbeOutcome.class);
     registerRecord(kryo, BadRecord.class);
+    registerRecord(kryo, WorkPlan.PartitionStats.class);
+    registerRecord(kryo, ScratchStage.Result.class);
+    registerRecord(kryo, DistributedListing.Listed.class);
+    kryo.register(BadRecord[].class);
+    kryo.register(ImageInfo[].class);
     // The broadcast: sent once per executor, so Java serialization of the stack's records (banks,
     // specs, layers) is fine and keeps the registrator independent of the layer types.
     kryo.register(LayerStack.class, new JavaSerializer());
@@ -36,6 +41,7 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     kryo.register(Object[].class);
     kryo.register(float[].class);
     kryo.register(int[].class);
+    kryo.register(int[][].class);
     kryo.register(long[].class);
     kryo.register(byte[].class);
     // Spark SQL ships these through the serializer when it infers a Parquet schema in parallel

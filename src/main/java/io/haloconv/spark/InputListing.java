@@ -102,6 +102,31 @@ final class InputListing {
     }
   }
 
+  /**
+   * Lists {@code dir}, a directory below the input, as the walk of the whole input would list it:
+   * a directory that cannot be listed is a bad record, a vanished one holds nothing, and an empty
+   * one is no error. For tasks that list parts of a large input ({@link DistributedListing}).
+   *
+   * @param ancestors real paths of the local directories above {@code dir} up to the input, to
+   *     spot symlink loops that lead out of {@code dir}
+   */
+  static Listing listBelow(Configuration conf, String dir, String pattern, List<String> ancestors)
+      throws IOException {
+    Path path = new Path(dir);
+    InputListing listing =
+        new InputListing(path.getFileSystem(conf), pattern == null ? null : new GlobFilter(pattern));
+    for (String ancestor : ancestors) {
+      listing.listing.addLast(Paths.get(ancestor));
+    }
+    listing.walk(path, false);
+    return new Listing(List.copyOf(listing.files), List.copyOf(listing.failures));
+  }
+
+  /** The real path of a local directory, symlinks resolved; null elsewhere or if unresolvable. */
+  static java.nio.file.Path realPath(FileSystem fs, Path dir) {
+    return new InputListing(fs, null).realPath(dir);
+  }
+
   private void accept(Path file) {
     if (filter == null || filter.accept(file)) {
       files.add(file.toString());

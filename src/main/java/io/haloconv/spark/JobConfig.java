@@ -28,6 +28,7 @@ import io.haloconv.tensor.Precision;
  * @param partitions tasks to split the tiles into, or 0 to choose from the cluster's cores and work
  * @param pattern a Hadoop glob the names of listed files must match ({@code --pattern}), or null
  *     for every file
+ * @param compression the Parquet codec of the feature files ({@code --compression})
  */
 public record JobConfig(
     String input,
@@ -43,7 +44,8 @@ public record JobConfig(
     WriteMode writeMode,
     long maxPixels,
     int partitions,
-    String pattern) {
+    String pattern,
+    Compression compression) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
 
@@ -52,7 +54,16 @@ public record JobConfig(
       int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
       Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions) {
     this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
-        precision, mode, writeMode, maxPixels, partitions, null);
+        precision, mode, writeMode, maxPixels, partitions, null, Compression.ZSTD);
+  }
+
+  /** A config writing zstd, the default. */
+  public JobConfig(String input, String output, String layersFile, LayerStack stack,
+      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
+      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions,
+      String pattern) {
+    this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
+        precision, mode, writeMode, maxPixels, partitions, pattern, Compression.ZSTD);
   }
 
   public JobConfig {
@@ -82,7 +93,7 @@ public record JobConfig(
       throw new IllegalArgumentException("pattern must not be empty");
     }
     if (channels == null || normalization == null || precision == null || mode == null
-        || writeMode == null) {
+        || writeMode == null || compression == null) {
       throw new IllegalArgumentException("channels, normalization, precision and modes are required");
     }
   }
@@ -103,32 +114,37 @@ public record JobConfig(
 
   public JobConfig withTile(int height, int width) {
     return new JobConfig(input, output, layersFile, stack, height, width, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions, pattern);
+        normalization, precision, mode, writeMode, maxPixels, partitions, pattern, compression);
   }
 
   public JobConfig withPartitions(int count) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, count, pattern);
+        normalization, precision, mode, writeMode, maxPixels, count, pattern, compression);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
     return new JobConfig(input, dir, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, write, maxPixels, partitions, pattern);
+        normalization, precision, mode, write, maxPixels, partitions, pattern, compression);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, failureMode, writeMode, maxPixels, partitions, pattern);
+        normalization, precision, failureMode, writeMode, maxPixels, partitions, pattern, compression);
   }
 
   /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
   public JobConfig withPattern(String glob) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions, glob);
+        normalization, precision, mode, writeMode, maxPixels, partitions, glob, compression);
+  }
+
+  public JobConfig withCompression(Compression codec) {
+    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
+        normalization, precision, mode, writeMode, maxPixels, partitions, pattern, codec);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
     return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channelMode,
-        norm, prec, mode, writeMode, maxPixels, partitions, pattern);
+        norm, prec, mode, writeMode, maxPixels, partitions, pattern, compression);
   }
 }

@@ -3,6 +3,7 @@ package io.haloconv.spark;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -40,11 +41,12 @@ final class LayerLayout {
     return layered(stack) ? COLUMN + "=" + stack.layer(index).name() : ".";
   }
 
-  static void write(Dataset<Row> frame, LayerStack stack, Path dir) {
+  /** Writes the rows with the writer {@code options} ({@link ParquetLayout#options}). */
+  static void write(Dataset<Row> frame, LayerStack stack, Path dir, Map<String, String> options) {
     if (layered(stack)) {
-      frame.write().option("compression", "zstd").partitionBy(COLUMN).parquet(dir.toString());
+      frame.write().options(options).partitionBy(COLUMN).parquet(dir.toString());
     } else {
-      frame.write().option("compression", "zstd").parquet(dir.toString());
+      frame.write().options(options).parquet(dir.toString());
     }
   }
 
@@ -52,18 +54,19 @@ final class LayerLayout {
    * Gives every written layer a readable dataset even when no row of it was written (every image
    * failed): an empty Parquet file with the features schema.
    */
-  static void writeMissing(SparkSession spark, LayerStack stack, Path dir) throws IOException {
+  static void writeMissing(SparkSession spark, LayerStack stack, Path dir,
+      Map<String, String> options) throws IOException {
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!layered(stack)) {
       if (!fs.exists(dir)) {
-        empty(spark).write().option("compression", "zstd").parquet(dir.toString());
+        empty(spark).write().options(options).parquet(dir.toString());
       }
       return;
     }
     for (int index : stack.writtenLayers()) {
       Path layerDir = new Path(dir, directory(stack, index));
       if (!fs.exists(layerDir)) {
-        empty(spark).write().option("compression", "zstd").parquet(layerDir.toString());
+        empty(spark).write().options(options).parquet(layerDir.toString());
       }
     }
   }

@@ -63,6 +63,7 @@ final class Manifest {
     s.put("channels", config.channels().cliName());
     s.put("normalize", config.normalization().toString());
     s.put("precision", config.precision().dtype());
+    s.put("compression", config.compression().cliName());
     s.put("mode", config.mode().cliName());
 
     if (single != null) {

@@ -110,10 +110,15 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     String description = jobStart.properties() == null ? null
         : jobStart.properties().getProperty("spark.job.description");
     if ("haloconv convolve".equals(description)) {
+      // Only the result stage runs tiles; a shuffle stage before it (grouping tile descriptors)
+      // has partitions of its own. Parent stages are created first, so the result stage's id is
+      // the largest.
+      int result = -1;
       scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
       while (ids.hasNext()) {
-        trackedStages.add((Integer) ids.next());
+        result = Math.max(result, (Integer) ids.next());
       }
+      trackedStages.add(result);
     }
   }
 

@@ -12,8 +12,10 @@ import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.Tile;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,7 +31,8 @@ import org.apache.spark.util.CollectionAccumulator;
  * (reading the image spans the tile's plan needs; padding at every layer's edge is the evaluator's),
  * encode, and emit one row per written layer the tile contributes to. Rows are produced lazily, one
  * tile at a time, so a task holds one tile's maps in its evaluator's reused buffers, plus the
- * decoded image for formats that cannot read regions.
+ * decoded image for formats that cannot read regions (unless the image was streamed into a scratch
+ * raster first, which it reads by window).
  *
  * <p>A tile that fails makes its image a bad record: the task skips the image's remaining tiles,
  * and the driver removes tiles of it written by other tasks.
@@ -40,6 +43,8 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
   private final HadoopConf hadoop;
   private final CollectionAccumulator<BadRecord> errors;
   private final TaskMetrics metrics;
+  /** Scratch rasters of images streamed into one before the tiles run, by image path. */
+  private final Map<String, String> scratch;
 
   TileProcessor(
       Broadcast<LayerStack> stack,
@@ -47,11 +52,22 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics) {
+    this(stack, settings, hadoop, errors, metrics, Map.of());
+  }
+
+  TileProcessor(
+      Broadcast<LayerStack> stack,
+      DecodeSettings settings,
+      HadoopConf hadoop,
+      CollectionAccumulator<BadRecord> errors,
+      TaskMetrics metrics,
+      Map<String, String> scratch) {
     this.stack = stack;
     this.settings = settings;
     this.hadoop = hadoop;
     this.errors = errors;
     this.metrics = metrics;
+    this.scratch = new HashMap<>(scratch);
   }
 
   @Override
@@ -189,9 +205,12 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
     private ImageSource sourceFor(ImageInfo image) throws IOException {
       if (!image.path().equals(openPath)) {
         closeSource();
-        Path path = new Path(image.path());
+        String staged = scratch.get(image.path());
+        Path path = new Path(staged != null ? staged : image.path());
         FileSystem fs = path.getFileSystem(hadoop.get());
-        source = ImageSource.open(fs, image, settings.channels(), settings.normalization());
+        source = staged != null
+            ? ImageSource.openScratch(fs, image, settings.channels(), settings.normalization(), path)
+            : ImageSource.open(fs, image, settings.channels(), settings.normalization());
         openPath = image.path();
       }
       return source;

@@ -41,8 +41,21 @@ public enum Precision {
         "precision must be float32, float16 or bfloat16, got '" + text + "'");
   }
 
-  /** Encodes {@code values[from, to)} little-endian into {@code out} from {@code outOffset}. */
+  /**
+   * Encodes {@code values[from, to)} little-endian into {@code out} from {@code outOffset}. The
+   * half-precision types go through the Vector API where the JVM has it ({@code --add-modules
+   * jdk.incubator.vector}), with the same bits.
+   */
   public void encode(float[] values, int from, int to, byte[] out, int outOffset) {
+    if (this != FLOAT32 && VectorEncoding.HALF != null) {
+      VectorEncoding.encode(this, values, from, to, out, outOffset);
+      return;
+    }
+    encodeScalar(values, from, to, out, outOffset);
+  }
+
+  /** {@link #encode} without the Vector API; for tests and the vector path's odd lanes. */
+  void encodeScalar(float[] values, int from, int to, byte[] out, int outOffset) {
     int o = outOffset;
     switch (this) {
       case FLOAT32:
@@ -152,5 +165,53 @@ public enum Precision {
       return sign != 0 ? -f : f;
     }
     return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+  }
+
+  /** The vector encoder, found reflectively once, or null when this JVM cannot run it. */
+  static final class VectorEncoding {
+    static final java.lang.invoke.MethodHandle HALF;
+    static final java.lang.invoke.MethodHandle BFLOAT;
+
+    static {
+      java.lang.invoke.MethodHandle half = null;
+      java.lang.invoke.MethodHandle bfloat = null;
+      try {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"direct".equals(System.getProperty("haloconv.kernel"))) {
+          Class<?> type = Class.forName("io.haloconv.tensor.VectorHalfEncoder");
+          var lookup = java.lang.invoke.MethodHandles.lookup();
+          var signature = java.lang.invoke.MethodType.methodType(void.class, float[].class,
+              int.class, int.class, byte[].class, int.class);
+          int lanes = (int) lookup.findStatic(type, "lanes",
+              java.lang.invoke.MethodType.methodType(int.class)).invoke();
+          if (lanes >= 4) {
+            half = lookup.findStatic(type, "float16", signature);
+            bfloat = lookup.findStatic(type, "bfloat16", signature);
+          }
+        }
+      } catch (Throwable e) { // LinkageError or reflection: the scalar code stays
+        half = null;
+        bfloat = null;
+      }
+      HALF = half;
+      BFLOAT = bfloat;
+    }
+
+    private VectorEncoding() {}
+
+    static void encode(Precision precision, float[] values, int from, int to, byte[] out,
+        int outOffset) {
+      try {
+        if (precision == FLOAT16) {
+          HALF.invokeExact(values, from, to, out, outOffset);
+        } else {
+          BFLOAT.invokeExact(values, from, to, out, outOffset);
+        }
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }

@@ -13,6 +13,19 @@ public final class WorkSplit {
   private WorkSplit() {}
 
   /**
+   * The group of an item of work {@code work} that follows {@code before} work in the sequence of
+   * {@code total}: the group its midpoint falls in. Executors call it for their own items, given
+   * the work before their partition, and get the groups {@link #contiguous} would give.
+   */
+  public static int groupOf(long before, long work, long total, int groups) {
+    if (total <= 0) {
+      return 0;
+    }
+    double midpoint = before + work / 2.0;
+    return (int) Math.max(0, Math.min(groups - 1, Math.floor(midpoint * groups / total)));
+  }
+
+  /**
    * Returns, for {@code groups} groups, the index of each group's first item, plus {@code work.length}
    * at the end. Empty groups are dropped, so the result may describe fewer groups than asked.
    */
@@ -33,8 +46,7 @@ public final class WorkSplit {
     long running = 0;
     int previous = -1;
     for (int i = 0; i < work.length; i++) {
-      double midpoint = running + work[i] / 2.0;
-      int g = total == 0 ? 0 : (int) Math.min(groups - 1, Math.floor(midpoint * groups / total));
+      int g = groupOf(running, work[i], total, groups);
       if (g != previous) {
         starts.add(i);
         previous = g;

@@ -92,6 +92,8 @@ class BadArgumentsTest {
         Arguments.of("--normalize", "mean-std:1,2;1,2", "the filters expect 3"),
         Arguments.of("--precision", "float64",
             "--precision: precision must be float32, float16 or bfloat16, got 'float64'"),
+        Arguments.of("--compression", "gzip",
+            "--compression: compression must be zstd, snappy or none, got 'gzip'"),
         Arguments.of("--mode", "lenient",
             "--mode: mode must be permissive, dropmalformed or failfast, got 'lenient'"),
         Arguments.of("--max-pixels", "0",
