@@ -68,15 +68,7 @@ final class DistributedListing {
   static Plan plan(Configuration conf, String input, String pattern, int wantDirectories,
       int driverFiles) {
     Path glob = new Path(input);
-    GlobFilter filter = null;
-    if (pattern != null) {
-      try {
-        filter = new GlobFilter(pattern);
-      } catch (IOException | IllegalArgumentException e) {
-        throw JobException.badInput("--pattern " + pattern + " is not a valid glob: "
-            + BadRecords.oneLine(e.getMessage()));
-      }
-    }
+    GlobFilter filter = InputListing.patternFilter(pattern);
     try {
       FileSystem fs = glob.getFileSystem(conf);
       FileStatus[] matches = fs.globStatus(glob);

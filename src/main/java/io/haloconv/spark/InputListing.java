@@ -66,15 +66,7 @@ final class InputListing {
    */
   static Listing list(Configuration conf, String input, String pattern) {
     Path glob = new Path(input);
-    GlobFilter filter = null;
-    if (pattern != null) {
-      try {
-        filter = new GlobFilter(pattern);
-      } catch (IOException | IllegalArgumentException e) {
-        throw JobException.badInput("--pattern " + pattern + " is not a valid glob: "
-            + BadRecords.oneLine(e.getMessage()));
-      }
-    }
+    GlobFilter filter = patternFilter(pattern);
     try {
       FileSystem fs = glob.getFileSystem(conf);
       FileStatus[] matches = fs.globStatus(glob);
@@ -103,6 +95,23 @@ final class InputListing {
   }
 
   /**
+   * The filter of {@code --pattern}, or null for every file.
+   *
+   * @throws JobException naming the pattern when it is not a valid Hadoop glob
+   */
+  static GlobFilter patternFilter(String pattern) {
+    if (pattern == null) {
+      return null;
+    }
+    try {
+      return new GlobFilter(pattern);
+    } catch (IOException | IllegalArgumentException e) {
+      throw JobException.badInput("--pattern " + pattern + " is not a valid glob: "
+          + BadRecords.oneLine(e.getMessage()));
+    }
+  }
+
+  /**
    * Lists {@code dir}, a directory below the input, as the walk of the whole input would list it:
    * a directory that cannot be listed is a bad record, a vanished one holds nothing, and an empty
    * one is no error. For tasks that list parts of a large input ({@link DistributedListing}).
@@ -114,7 +123,7 @@ final class InputListing {
       throws IOException {
     Path path = new Path(dir);
     InputListing listing =
-        new InputListing(path.getFileSystem(conf), pattern == null ? null : new GlobFilter(pattern));
+        new InputListing(path.getFileSystem(conf), patternFilter(pattern));
     for (String ancestor : ancestors) {
       listing.listing.addLast(Paths.get(ancestor));
     }
