@@ -284,29 +284,10 @@ public final class FeaturizeJob {
     }
   }
 
-  /** The Parquet writer's settings: the codec, and row groups sized for readers and the heap. */
+  /** The Parquet writer's settings ({@link ParquetLayout}) for this job's largest row. */
   private Map<String, String> writeOptions(ImagePlanner planner) {
-    long rowGroup = ParquetLayout.rowGroupBytes(planner.maxRowBytes(), executorHeapBytes(),
-        executorTasks());
-    return ParquetLayout.options(config.compression(), rowGroup);
-  }
-
-  /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */
-  private long executorHeapBytes() {
-    SparkContext sc = spark.sparkContext();
-    if (sc.isLocal()) {
-      return Runtime.getRuntime().maxMemory();
-    }
-    return sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-  }
-
-  /** Tasks one executor runs at once. */
-  private int executorTasks() {
-    SparkContext sc = spark.sparkContext();
-    if (sc.isLocal()) {
-      return sc.defaultParallelism();
-    }
-    return sc.getConf().getInt("spark.executor.cores", 1);
+    return ParquetLayout.writeOptions(spark.sparkContext(), config.compression(),
+        planner.maxRowBytes());
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */

@@ -102,14 +102,14 @@ public final class ParquetFeaturizeJob {
       progress.trackImages(perPartition, metrics.inputPixels);
       sc.setJobDescription("haloconv convolve");
       try {
-        LayerLayout.write(features, stack, commit.staging(), writeOptions(config));
+        LayerLayout.write(features, stack, commit.staging(), writeOptions(spark, config));
       } finally {
         sc.setJobDescription(null);
       }
       for (BadRecord record : taskErrors.value()) {
         bad.putIfAbsent(record.path() + "\u0000" + record.message(), record);
       }
-      LayerLayout.writeMissing(spark, stack, commit.staging(), writeOptions(config));
+      LayerLayout.writeMissing(spark, stack, commit.staging(), writeOptions(spark, config));
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
@@ -326,9 +326,8 @@ public final class ParquetFeaturizeJob {
 
 
   /** The job's Parquet settings ({@link ParquetLayout}), rows sized by the default tile. */
-  private static java.util.Map<String, String> writeOptions(JobConfig config) {
-    long row = new ImagePlanner(config).maxRowBytes();
-    return ParquetLayout.options(config.compression(),
-        ParquetLayout.rowGroupBytes(row, Runtime.getRuntime().maxMemory(), 1));
+  private static Map<String, String> writeOptions(SparkSession spark, JobConfig config) {
+    return ParquetLayout.writeOptions(spark.sparkContext(), config.compression(),
+        new ImagePlanner(config).maxRowBytes());
   }
 }

@@ -2,6 +2,7 @@ package io.haloconv.spark;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkContext;
 
 /**
  * Parquet writer settings for feature rows, which are few and large (one output tile each, up to
@@ -58,5 +59,33 @@ final class ParquetLayout {
     options.put("parquet.column.statistics.enabled#features", "false");
     options.put("parquet.size.statistics.enabled#features", "false");
     return options;
+  }
+
+  /**
+   * The writer's settings for a job on {@code sc}: the codec, and row groups sized for readers and
+   * for the heap of one executor shared by the tasks it runs at once.
+   *
+   * @param maxRowBytes the largest row the job writes
+   */
+  static Map<String, String> writeOptions(SparkContext sc, Compression compression,
+      long maxRowBytes) {
+    return options(compression,
+        rowGroupBytes(maxRowBytes, executorHeapBytes(sc), executorTasks(sc)));
+  }
+
+  /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */
+  private static long executorHeapBytes(SparkContext sc) {
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    return sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+  }
+
+  /** Tasks one executor runs at once. */
+  private static int executorTasks(SparkContext sc) {
+    if (sc.isLocal()) {
+      return sc.defaultParallelism();
+    }
+    return sc.getConf().getInt("spark.executor.cores", 1);
   }
 }
