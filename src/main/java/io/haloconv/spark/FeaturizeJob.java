@@ -293,8 +293,8 @@ public final class FeaturizeJob {
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
   static int autoPartitions(int cores, long totalWork, int tiles) {
     // 20 G multiply-adds a task: for a first-layer bank, whose tasks mostly decode and write,
-    // about 7 s of task time (the gigapixel benchmark's 25 tasks). Twice as many tasks as cores
-    // measured no faster than four times as many on a 67-megapixel strip TIFF.
+    // about 7 s of task time (the gigapixel benchmark's 25 tasks). At least two tasks a core;
+    // four measured no faster on a 67-megapixel strip TIFF (median 11.1 s against 10.9 s).
     long byWork = totalWork / 20_000_000_000L + 1;
     long wanted = Math.max(cores * 2L, byWork);
     return (int) Math.max(1, Math.min(tiles, Math.min(wanted, 100_000)));
