@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.haloconv.bench.SyntheticImages;
 import io.haloconv.testing.FeatureMaps;
+import io.haloconv.testing.ForkedMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,30 +31,16 @@ class SmallHeapTest {
     SyntheticImages.tiledTiff(image, SIDE, SIDE, 256, false, SyntheticImages.uniform());
     Path output = temp.resolve("features");
 
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx96m");
-    command.add("-XX:+UseSerialGC"); // compacting: no humongous-region fragmentation at 96 MB
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    for (String line : Files.readAllLines(Path.of("conf/jvm.options"))) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        command.add(line.strip());
-      }
-    }
-    command.add("-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath());
-    command.add("-Dspark.driver.host=127.0.0.1");
-    command.add("-Dspark.driver.bindAddress=127.0.0.1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.haloconv.cli.Main");
-    command.addAll(List.of("featurize", "--input", image.toString(), "--filters", "preset:sobel",
-        "--padding", "same", "--precision", "float16", "--tile", "256", "--master", "local[2]",
-        "--output", output.toString(),
-        // Spark refuses heaps under 450 MB unless told that it reserves none for itself.
-        "--conf", "spark.testing.reservedMemory=0", "--conf", "spark.ui.enabled=false"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process process = builder.start();
+    List<String> command = ForkedMain.command(
+        List.of("-Xmx96m",
+            "-XX:+UseSerialGC", // compacting: no humongous-region fragmentation at 96 MB
+            "-XX:+ExitOnOutOfMemoryError"),
+        List.of("featurize", "--input", image.toString(), "--filters", "preset:sobel",
+            "--padding", "same", "--precision", "float16", "--tile", "256", "--master", "local[2]",
+            "--output", output.toString(),
+            // Spark refuses heaps under 450 MB unless told that it reserves none for itself.
+            "--conf", "spark.testing.reservedMemory=0", "--conf", "spark.ui.enabled=false"));
+    Process process = ForkedMain.builder(command).redirectErrorStream(true).start();
     byte[] log = process.getInputStream().readAllBytes();
     boolean done = process.waitFor(5, TimeUnit.MINUTES);
     String text = new String(log, StandardCharsets.UTF_8);
@@ -65,9 +49,8 @@ class SmallHeapTest {
     assertThat(text).contains("1 files: 1 written, 0 failed").containsPattern("tiles +784\\n");
 
     // Every tile is there, and the maps are right where the image is flat: Sobel of a constant
-    // is zero (up to float16
-    // rounding of the channel mean), and it is flat around (1200, 1200), away from its gradient
-    // steps and lines.
+    // is zero (up to float16 rounding of the channel mean), and it is flat around (1200, 1200),
+    // away from its gradient steps and lines.
     var maps = FeatureMaps.viaParquetHadoop(output.toString());
     assertThat(maps).hasSize(1);
     var map = maps.values().iterator().next();
