@@ -316,8 +316,7 @@ public final class FeaturizeJob {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
-    Dataset<Row> all =
-        spark.read().schema(LayerLayout.schema(config.stack())).parquet(staging.toString());
+    Dataset<Row> all = LayerLayout.read(spark, config.stack(), staging);
     LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(),
         cleaned, ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());

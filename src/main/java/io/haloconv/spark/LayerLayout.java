@@ -75,6 +75,19 @@ final class LayerLayout {
     return spark.createDataFrame(new ArrayList<Row>(), Schemas.FEATURES);
   }
 
+  /**
+   * Reads back the feature rows written under {@code dir} (a job's staging directory), with the
+   * {@code layer} column where layers are emitted.
+   */
+  static Dataset<Row> read(SparkSession spark, LayerStack stack, Path dir) {
+    // The staging directory's name starts with '.', which Spark's reader takes for hidden: it
+    // warns "All paths were ignored", then reads it all the same. Naming its entries instead
+    // (the base path keeps layer=NAME a column; _errors and _SUCCESS are skipped as ever) does
+    // not warn.
+    return spark.read().schema(schema(stack)).option("basePath", dir.toString())
+        .parquet(new Path(dir, "*").toString());
+  }
+
   /** Bytes of the feature Parquet files, in layer directories too (not {@code _errors/}). */
   static long parquetBytes(FileSystem fs, Path dir) throws IOException {
     long total = 0;

@@ -98,7 +98,9 @@ public final class ParquetFeaturizeJob {
               metrics),
           Encoders.row(LayerLayout.schema(stack)));
       long[] perPartition = rowsPerPartition(rows);
-      progress.phase("convolve", total + " images in " + perPartition.length + " tasks");
+      // The rows left once those with a shared id are set aside, as progress will count them.
+      long images = java.util.Arrays.stream(perPartition).sum();
+      progress.phase("convolve", images + " images in " + perPartition.length + " tasks");
       progress.trackImages(perPartition, metrics.inputPixels);
       sc.setJobDescription("haloconv convolve");
       try {
@@ -121,7 +123,7 @@ public final class ParquetFeaturizeJob {
         spark.createDataFrame(errorRows, Schemas.ERRORS).coalesce(1).write()
             .parquet(new Path(commit.staging(), "_errors").toString());
       }
-      Dataset<Row> written = spark.read().parquet(commit.staging().toString());
+      Dataset<Row> written = LayerLayout.read(spark, stack, commit.staging());
       Column layer = LayerLayout.layered(stack) ? col(LayerLayout.COLUMN) : lit("");
       Map<String, Long> tilesPerLayer = new LinkedHashMap<>();
       long tiles = 0;
@@ -238,8 +240,10 @@ public final class ParquetFeaturizeJob {
               + r.getString(1));
       bad.put(record.path() + "\u0000" + record.message(), record);
     }
+    // A join on the column's name: counts derives from rows, and comparing their id columns as
+    // expressions reads to Spark as the trivially true 'id == id' (which it warns about).
     return rows.join(org.apache.spark.sql.functions.broadcast(counts.select("id")),
-        rows.col("id").equalTo(counts.col("id")), "left_anti");
+        new String[] {"id"}, "left_anti");
   }
 
   /** Rows in each partition of {@code rows}, for progress: one cheap pass over no columns. */
