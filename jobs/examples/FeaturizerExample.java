@@ -1,5 +1,5 @@
 // Featurizes images from your own Spark code with haloconv's Featurizer (README, "Library API").
-// Run from the repository root:   jobs/run-example examples/FeaturizerExample.java
+// Run from the repository root:   jobs/run-example jobs/examples/FeaturizerExample.java
 import io.haloconv.conv.Activation;
 import io.haloconv.conv.BankFiles;
 import io.haloconv.conv.ConvSpec;
