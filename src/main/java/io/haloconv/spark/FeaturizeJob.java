@@ -75,7 +75,8 @@ public final class FeaturizeJob {
     int cores = jsc.defaultParallelism();
     JavaRDD<ProbeOutcome> probes = null;
     Path scratchDir = null;
-    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
+    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode(),
+        () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       DistributedListing.Plan listing =
           DistributedListing.plan(hadoopConf, config.input(), config.pattern(), 4 * cores);

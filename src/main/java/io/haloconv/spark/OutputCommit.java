@@ -28,16 +28,26 @@ final class OutputCommit implements AutoCloseable {
   private final Path output;
   private final Path staging;
   private final Path lock;
+  private final Runnable beforeAbort;
   private boolean finished;
 
-  private OutputCommit(FileSystem fs, Path output, Path staging, Path lock) {
+  private OutputCommit(FileSystem fs, Path output, Path staging, Path lock, Runnable beforeAbort) {
     this.fs = fs;
     this.output = output;
     this.staging = staging;
     this.lock = lock;
+    this.beforeAbort = beforeAbort;
   }
 
   static OutputCommit begin(FileSystem fs, Path output, WriteMode mode) {
+    return begin(fs, output, mode, () -> {});
+  }
+
+  /**
+   * @param beforeAbort runs before a failed job's staging directory is deleted: waits for the
+   *     job's tasks still being killed, whose writes would otherwise create it again
+   */
+  static OutputCommit begin(FileSystem fs, Path output, WriteMode mode, Runnable beforeAbort) {
     try {
       if (mode == WriteMode.ERROR_IF_EXISTS && fs.exists(output)) {
         throw JobException.badInput(
@@ -53,7 +63,7 @@ final class OutputCommit implements AutoCloseable {
       Path lock = sibling(output, "lock");
       acquire(fs, lock, output);
       Path staging = sibling(output, "staging-" + UUID.randomUUID());
-      return new OutputCommit(fs, output, staging, lock);
+      return new OutputCommit(fs, output, staging, lock, beforeAbort);
     } catch (IOException e) {
       throw JobException.badInput("cannot prepare output " + output + ": " + e.getMessage());
     }
@@ -175,6 +185,7 @@ final class OutputCommit implements AutoCloseable {
     }
     finished = true;
     try {
+      beforeAbort.run();
       fs.delete(staging, true);
     } catch (IOException ignored) {
       // best effort: a leftover staging directory is hidden and removed by the next run's takeover

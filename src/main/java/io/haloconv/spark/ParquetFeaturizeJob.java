@@ -70,7 +70,8 @@ public final class ParquetFeaturizeJob {
         .channels(config.channels()).normalization(config.normalization())
         .precision(config.precision()).maxPixels(config.maxPixels()).mode(config.mode()).build();
     Dataset<Row> rows = rows(spark, config.input(), input);
-    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode());
+    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode(),
+        () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       long total = rows.count();
       double listSeconds = seconds(start);
