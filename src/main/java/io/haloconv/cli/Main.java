@@ -5,6 +5,7 @@ import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
 import io.haloconv.spark.ParquetFeaturizeJob;
+import io.haloconv.spark.Sessions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +39,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Sessions.installHadoopDefaults();
     int code = run(args, System.out, System.err);
     System.out.flush();
     System.err.flush();
