@@ -34,8 +34,8 @@ public final class BenchStages {
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(rest.toArray(new String[0]));
     String confDir = System.getProperty("haloconv.conf.dir");
-    SparkSession spark = Sessions.create(parsed.master(),
-        confDir == null ? null : Path.of(confDir), parsed.sparkConf());
+    SparkSession spark = Sessions.create(parsed.spark().master(),
+        confDir == null ? null : Path.of(confDir), parsed.spark().conf());
     try {
       StageBench.Report r = StageBench.run(spark, parsed.config(), threads,
           parsed.config().output(), System.out);

@@ -16,7 +16,6 @@ import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +45,7 @@ final class FeaturizeCommand {
    *
    * @param parquet the Parquet input's columns with {@code --input-format parquet}, else null
    */
-  record Parsed(JobConfig config, String master, String driverMemory, Map<String, String> sparkConf,
-      ParquetInput parquet) {}
+  record Parsed(JobConfig config, SparkFlags spark, ParquetInput parquet) {}
 
   private FeaturizeCommand() {}
 
@@ -68,24 +66,7 @@ final class FeaturizeCommand {
       throw new UsageException("--filters (or --layers) is required");
     }
 
-    Map<String, String> sparkConf = new LinkedHashMap<>();
-    for (String kv : args.all("--conf")) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) {
-        throw new UsageException("--conf must be KEY=VALUE, got '" + kv + "'");
-      }
-      String key = kv.substring(0, eq).trim();
-      if (!key.startsWith("spark.")) {
-        throw new UsageException("--conf key must start with spark., got '" + key + "'");
-      }
-      sparkConf.put(key, kv.substring(eq + 1));
-    }
-    String master = args.get("--master");
-    if (master != null && master.isBlank()) {
-      throw new UsageException("--master must not be empty");
-    }
-    String driverMemory = args.has("--driver-memory")
-        ? Values.memory("--driver-memory", args.get("--driver-memory")) : null;
+    SparkFlags spark = SparkFlags.from(args);
 
     ChannelMode channels = parse("--channels", args.get("--channels"), ChannelMode.KEEP, ChannelMode::parse);
     Normalization normalization =
@@ -100,7 +81,7 @@ final class FeaturizeCommand {
         ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
         : JobConfig.DEFAULT_MAX_PIXELS;
 
-    Configuration hadoop = hadoopConf(sparkConf);
+    Configuration hadoop = hadoopConf(spark.conf());
     int presetChannels = channels.fixedChannels().orElse(3);
     String layersFile = "";
     LayerStack stack;
@@ -125,7 +106,7 @@ final class FeaturizeCommand {
 
     JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
         normalization, precision, mode, writeMode, maxPixels, 0, pattern, compression);
-    return new Parsed(config, master, driverMemory, sparkConf, parquet);
+    return new Parsed(config, spark, parquet);
   }
 
   /** {@code --input-format files|parquet} with its column flags, checked before Spark starts. */

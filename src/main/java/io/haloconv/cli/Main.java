@@ -115,8 +115,7 @@ public final class Main {
       return 0;
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
-    SparkSession spark = source.start(
-        new SparkFlags(parsed.master(), parsed.driverMemory(), parsed.sparkConf()));
+    SparkSession spark = source.start(parsed.spark());
     try {
       JobResult result = parsed.parquet() == null
           ? FeaturizeJob.run(spark, parsed.config(), err)

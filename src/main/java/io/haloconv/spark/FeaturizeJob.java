@@ -168,16 +168,8 @@ public final class FeaturizeJob {
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
       return result;
-    } catch (JobException e) {
-      throw e;
-    } catch (IOException e) {
-      throw JobException.failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
     } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
-      String line = BadRecordException.find(e);
-      if (line != null) {
-        throw JobException.failed(line, e);
-      }
-      throw JobException.failed("job failed: " + BadRecords.oneLine(rootMessage(e)), e);
+      throw JobException.from(e, output);
     } finally {
       if (probes != null) {
         probes.unpersist(false);
@@ -212,14 +204,6 @@ public final class FeaturizeJob {
       throw JobException.badInput(ScratchStage.MIN_BYTES_KEY + " must be a number of bytes, got '"
           + value + "'");
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   private static double seconds(long since) {

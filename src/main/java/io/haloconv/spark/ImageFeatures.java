@@ -5,12 +5,10 @@ import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.stack.LayerStack;
-import io.haloconv.stack.MapRegion;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.stack.StackGrid;
 import io.haloconv.stack.TilePlan;
-import io.haloconv.tensor.Precision;
 import io.haloconv.tiling.Tile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Executor side of {@link Featurizer}: turns a partition's images, one input row each, into feature
@@ -135,7 +132,8 @@ final class ImageFeatures implements Iterator<Row> {
           return region;
         }, region -> {
           long e0 = System.nanoTime();
-          rows.add(sink.featureRow(row(id, geometry, region)));
+          rows.add(sink.featureRow(
+              LayerLayout.row(id, geometry, region, settings.precision())));
           values[0] += region.size();
           nanos[1] += System.nanoTime() - e0;
         });
@@ -164,30 +162,6 @@ final class ImageFeatures implements Iterator<Row> {
     if (!stream) {
       ready.addAll(rows);
     }
-  }
-
-  /** One written layer's part of a tile as a DESIGN §3 row (with its layer when layered). */
-  private Row row(String id, StackGeometry g, MapRegion region) {
-    Precision precision = settings.precision();
-    int bytesPerValue = precision.bytesPerValue();
-    byte[] bytes = new byte[region.size() * bytesPerValue];
-    int at = 0;
-    for (int c = 0; c < region.channels(); c++) {
-      for (int y = 0; y < region.height(); y++) {
-        int from = region.offset(c, y);
-        precision.encode(region.data(), from, from + region.width(), bytes, at);
-        at += region.width() * bytesPerValue;
-      }
-    }
-    int level = region.layer() + 1;
-    LayerStack stack = g.stack();
-    if (LayerLayout.layered(stack)) {
-      return RowFactory.create(id, region.y0(), region.x0(), region.height(), region.width(),
-          region.channels(), g.height(level), g.width(level), precision.dtype(), bytes,
-          stack.layer(region.layer()).name());
-    }
-    return RowFactory.create(id, region.y0(), region.x0(), region.height(), region.width(),
-        region.channels(), g.height(level), g.width(level), precision.dtype(), bytes);
   }
 
   /** Reads back the layer stack that the driver serialised into the broadcast. */

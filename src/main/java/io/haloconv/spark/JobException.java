@@ -25,6 +25,34 @@ public final class JobException extends RuntimeException {
     return new JobException(FAILED, message, cause);
   }
 
+  /**
+   * What a job's failure tells the user, in one line: a {@code JobException} as it is; the bad
+   * record behind a failfast abort; an I/O failure while writing {@code output}; else the root
+   * cause of what Spark threw.
+   */
+  static JobException from(Exception e, org.apache.hadoop.fs.Path output) {
+    if (e instanceof JobException job) {
+      return job;
+    }
+    if (e instanceof java.io.IOException) {
+      return failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
+    }
+    String line = BadRecordException.find(e);
+    if (line != null) {
+      return failed(line, e);
+    }
+    return failed("job failed: " + BadRecords.oneLine(rootMessage(e)), e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString()
+        : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
   public int exitCode() {
     return exitCode;
   }

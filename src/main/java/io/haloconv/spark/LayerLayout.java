@@ -1,6 +1,9 @@
 package io.haloconv.spark;
 
 import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.tensor.Precision;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Map;
@@ -9,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -34,6 +38,32 @@ final class LayerLayout {
 
   static StructType schema(LayerStack stack) {
     return layered(stack) ? LAYERED_FEATURES : Schemas.FEATURES;
+  }
+
+  /**
+   * One written layer's part of a tile as a DESIGN §3 row, with its layer's name where layers are
+   * emitted: the region's values encoded at {@code precision}, channel by channel, row by row.
+   */
+  static Row row(String path, StackGeometry g, MapRegion region, Precision precision) {
+    int bytesPerValue = precision.bytesPerValue();
+    byte[] bytes = new byte[region.size() * bytesPerValue];
+    int at = 0;
+    for (int c = 0; c < region.channels(); c++) {
+      for (int y = 0; y < region.height(); y++) {
+        int from = region.offset(c, y);
+        precision.encode(region.data(), from, from + region.width(), bytes, at);
+        at += region.width() * bytesPerValue;
+      }
+    }
+    int level = region.layer() + 1;
+    LayerStack stack = g.stack();
+    if (layered(stack)) {
+      return RowFactory.create(path, region.y0(), region.x0(), region.height(), region.width(),
+          region.channels(), g.height(level), g.width(level), precision.dtype(), bytes,
+          stack.layer(region.layer()).name());
+    }
+    return RowFactory.create(path, region.y0(), region.x0(), region.height(), region.width(),
+        region.channels(), g.height(level), g.width(level), precision.dtype(), bytes);
   }
 
   /** The directory, relative to the output, holding layer {@code index}'s rows. */

@@ -153,17 +153,8 @@ public final class ParquetFeaturizeJob {
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
       return result;
-    } catch (JobException e) {
-      throw e;
-    } catch (IOException e) {
-      throw JobException.failed("writing " + output + " failed: "
-          + BadRecords.oneLine(e.getMessage()), e);
-    } catch (RuntimeException e) {
-      String line = BadRecordException.find(e);
-      if (line != null) {
-        throw JobException.failed(line, e);
-      }
-      throw JobException.failed("job failed: " + BadRecords.oneLine(e.getMessage()), e);
+    } catch (IOException | RuntimeException e) {
+      throw JobException.from(e, output);
     }
   }
 

@@ -3,7 +3,6 @@ package io.haloconv.spark;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
 import io.haloconv.stack.LayerStack;
-import io.haloconv.stack.MapRegion;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.stack.TilePlan;
@@ -23,7 +22,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -147,7 +145,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
         }, region -> {
           long e0 = System.nanoTime();
           encoding[0] = true;
-          pending.add(row(image, g, region, precision));
+          pending.add(LayerLayout.row(image.path(), g, region, precision));
           encoding[0] = false;
           values[0] += region.size();
           nanos[1] += System.nanoTime() - e0;
@@ -169,28 +167,6 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       metrics.outputValues.add(values[0]);
     }
 
-    private Row row(ImageInfo image, StackGeometry g, MapRegion region, Precision precision) {
-      int bytesPerValue = precision.bytesPerValue();
-      byte[] bytes = new byte[region.size() * bytesPerValue];
-      int at = 0;
-      for (int c = 0; c < region.channels(); c++) {
-        for (int y = 0; y < region.height(); y++) {
-          int from = region.offset(c, y);
-          precision.encode(region.data(), from, from + region.width(), bytes, at);
-          at += region.width() * bytesPerValue;
-        }
-      }
-      int level = region.layer() + 1;
-      LayerStack layers = g.stack();
-      if (LayerLayout.layered(layers)) {
-        return RowFactory.create(image.path(), region.y0(), region.x0(), region.height(),
-            region.width(), region.channels(), g.height(level), g.width(level), precision.dtype(),
-            bytes, layers.layer(region.layer()).name());
-      }
-      return RowFactory.create(image.path(), region.y0(), region.x0(), region.height(),
-          region.width(), region.channels(), g.height(level), g.width(level), precision.dtype(),
-          bytes);
-    }
 
     /** The stack's geometry for {@code image}, kept while the task stays on one image. */
     private StackGeometry geometryFor(ImageInfo image) {

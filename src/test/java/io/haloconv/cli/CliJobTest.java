@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
+import io.haloconv.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -56,17 +55,6 @@ class CliJobTest {
         "--conf", "spark.ui.enabled=false"}, extra);
   }
 
-  private static Map<String, String> snapshot(Path dir) throws IOException {
-    Map<String, String> files = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        files.put(dir.relativize(p).toString(), a.size() + " " + a.lastModifiedTime());
-      }
-    }
-    return files;
-  }
-
   @Test
   void failfastExitsOneNamingTheFileAndLeavesNoOutput() throws IOException {
     Path out = temp.resolve("out");
@@ -88,13 +76,13 @@ class CliJobTest {
     Path out = temp.resolve("out");
     CliRuns.Result first = CliRuns.run(featurize(good, out));
     assertThat(first.code()).as(first.err()).isZero();
-    Map<String, String> before = snapshot(out);
+    Map<String, String> before = FileTrees.snapshot(out);
 
     CliRuns.Result failed = CliRuns.run(featurize(mixed, out, "--mode", "failfast",
         "--overwrite"));
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("cut.png: decode failed: truncated PNG");
-    assertThat(snapshot(out)).isEqualTo(before);
+    assertThat(FileTrees.snapshot(out)).isEqualTo(before);
     assertThat(Files.readString(out.resolve("_manifest.json"))).contains(good.toString())
         .doesNotContain(mixed.toString());
   }

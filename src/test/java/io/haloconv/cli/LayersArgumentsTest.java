@@ -137,7 +137,7 @@ class LayersArgumentsTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("badStacks")
   void badStackExitsTwoWithOneLineNamingTheLayer(String[] args, String expected) {
-    MainTest.Result r = MainTest.run(args);
+    CliRuns.Result r = CliRuns.run(args);
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).startsWith("haloconv: error: ").contains(expected);
     assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");

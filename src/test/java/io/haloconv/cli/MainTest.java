@@ -2,9 +2,6 @@ package io.haloconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MainTest {
   @TempDir static Path temp;
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static CliRuns.Result run(String... args) {
+    return CliRuns.run(args);
   }
 
   static String[] featurize(String... extra) {
@@ -98,7 +89,7 @@ class MainTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("badArguments")
   void badArgumentExitsTwoWithOneLine(String[] args, String expected) {
-    Result r = run(args);
+    CliRuns.Result r = run(args);
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).startsWith("haloconv: error: ").contains(expected);
     assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");

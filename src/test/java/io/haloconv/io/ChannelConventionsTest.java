@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.TestImages;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -235,14 +235,7 @@ class ChannelConventionsTest {
   @Test
   void cmykJpegDecodesToRgb() throws IOException {
     // Adobe CMYK JPEGs store inverted ink: 255 = no ink. Left half cyan, right half white.
-    WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 32, 16, 4, null);
-    for (int y = 0; y < 16; y++) {
-      for (int x = 0; x < 32; x++) {
-        cmyk.setPixel(x, y, new int[] {x < 16 ? 0 : 255, 255, 255, 255});
-      }
-    }
-    byte[] jpeg = encodeRaster(cmyk);
-    Decoded decoded = decode(withAdobeMarker(jpeg), "cmyk.jpg");
+    Decoded decoded = decode(TestImages.cmykJpeg(32, 16), "cmyk.jpg");
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.RGB);
     assertThat(decoded.info().channels()).isEqualTo(3);
     Tensor3 pixels = decoded.pixels();
@@ -280,31 +273,5 @@ class ChannelConventionsTest {
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.MULTIBAND);
     assertThat(decoded.pixels().get(4, 1, 2)).isEqualTo(54);
     assertThat(decoded.pixels().get(2, 0, 1)).isEqualTo(12);
-  }
-
-  private static byte[] encodeRaster(Raster raster) {
-    javax.imageio.ImageWriter writer = TestFiles.jdkWriter("jpeg");
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (javax.imageio.stream.ImageOutputStream out =
-        javax.imageio.ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      writer.write(null, new javax.imageio.IIOImage(raster, null, null), null);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
-  }
-
-  /** Inserts an Adobe APP14 segment (transform 0: CMYK) after SOI, as Photoshop writes it. */
-  private static byte[] withAdobeMarker(byte[] jpeg) {
-    byte[] app14 = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0,
-        0};
-    byte[] out = new byte[jpeg.length + app14.length];
-    System.arraycopy(jpeg, 0, out, 0, 2);
-    System.arraycopy(app14, 0, out, 2, app14.length);
-    System.arraycopy(jpeg, 2, out, 2 + app14.length, jpeg.length - 2);
-    return out;
   }
 }

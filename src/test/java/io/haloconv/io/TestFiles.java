@@ -1,18 +1,16 @@
 package io.haloconv.io;
 
+import io.haloconv.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Iterator;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,28 +57,11 @@ final class TestFiles {
   }
 
   static byte[] encode(RenderedImage image, String format, ImageWriteParam param) {
-    ImageWriter writer = jdkWriter(format);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null),
-          param == null ? writer.getDefaultWriteParam() : param);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
+    return TestImages.encode(image, format, param);
   }
 
   static ImageWriter jdkWriter(String format) {
-    for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
-      ImageWriter writer = it.next();
-      if (writer.getClass().getName().startsWith("com.sun.imageio.plugins.")) {
-        return writer;
-      }
-    }
-    throw new IllegalStateException("no JDK writer for " + format);
+    return TestImages.writer(format);
   }
 
   /** An independent reference decode with the JDK's own reader for {@code format}. */

@@ -9,13 +9,12 @@ import io.haloconv.conv.FilterBanks;
 import io.haloconv.testing.FaultyFileSystem;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
+import io.haloconv.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -60,31 +59,19 @@ class OutputSafetyTest {
         .withOutput(FaultyFileSystem.uri(out), writeMode);
   }
 
-  /** Every file under {@code dir} (and beside it) with its size and modification time. */
-  private static Map<String, String> snapshot(Path dir) throws IOException {
-    Map<String, String> files = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        files.put(dir.relativize(p).toString(), a.size() + " " + a.lastModifiedTime());
-      }
-    }
-    return files;
-  }
-
   @Test
   void anExistingOutputIsNeverTouchedWithoutOverwrite() throws IOException {
     Files.createDirectories(out.resolve("part"));
     Files.writeString(out.resolve("keep.txt"), "precious");
     Files.writeString(out.resolve("part/data.bin"), "also precious");
-    Map<String, String> before = snapshot(temp);
+    Map<String, String> before = FileTrees.snapshot(temp);
 
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
             config(WriteMode.ERROR_IF_EXISTS)))
         .isInstanceOf(JobException.class)
         .hasMessageEndingWith("already exists; pass --overwrite to replace it")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));
-    assertThat(snapshot(temp)).isEqualTo(before); // no lock, no staging, nothing changed
+    assertThat(FileTrees.snapshot(temp)).isEqualTo(before); // no lock, no staging, nothing changed
     assertThat(FaultyFileSystem.events()).isEmpty();
   }
 
@@ -124,28 +111,28 @@ class OutputSafetyTest {
   @Test
   void aFailedOverwriteLeavesThePreviousOutputAsItWas() throws IOException {
     FeaturizeJob.run(SparkTests.session(), config(WriteMode.ERROR_IF_EXISTS));
-    Map<String, String> before = snapshot(out);
+    Map<String, String> before = FileTrees.snapshot(out);
     byte[] manifest = Files.readAllBytes(out.resolve("_manifest.json"));
 
     FaultyFileSystem.failCreates(path -> path.getName().equals("_SUCCESS"));
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
             config(WriteMode.OVERWRITE)))
         .isInstanceOf(JobException.class);
-    assertThat(snapshot(out)).isEqualTo(before);
+    assertThat(FileTrees.snapshot(out)).isEqualTo(before);
     assertThat(out.resolve("_manifest.json")).hasBinaryContent(manifest);
   }
 
   @Test
   void aFailedSwapPutsThePreviousOutputBack() throws IOException {
     FeaturizeJob.run(SparkTests.session(), config(WriteMode.ERROR_IF_EXISTS));
-    Map<String, String> before = snapshot(out);
+    Map<String, String> before = FileTrees.snapshot(out);
 
     FaultyFileSystem.failRenames(path -> path.getName().contains(".haloconv-staging-"));
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
             config(WriteMode.OVERWRITE)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("could not move");
-    assertThat(snapshot(out)).isEqualTo(before);
+    assertThat(FileTrees.snapshot(out)).isEqualTo(before);
     try (Stream<Path> siblings = Files.list(temp)) {
       assertThat(siblings.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("input", "out");
