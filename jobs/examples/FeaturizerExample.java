@@ -19,12 +19,15 @@ import org.apache.spark.sql.SparkSession;
 
 public class FeaturizerExample {
   public static void main(String[] args) throws Exception {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("example")
-        .config("spark.ui.enabled", "false")
-        // Optional: haloconv's Kryo registrator; Spark's default serializer works as well.
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", HaloconvKryoRegistrator.class.getName())
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("example")
+            .config("spark.ui.enabled", "false")
+            // Optional: haloconv's Kryo registrator; Spark's default serializer works as well.
+            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .config("spark.kryo.registrator", HaloconvKryoRegistrator.class.getName())
+            .getOrCreate();
     run(spark, Path.of(args.length > 0 ? args[0] : "target/example"));
     spark.stop();
   }
@@ -36,21 +39,26 @@ public class FeaturizerExample {
     try (InputStream in = Files.newInputStream(Path.of("data/banks/edges.npz"))) {
       bank = BankFiles.fromNpz(in);
     }
-    Featurizer featurizer = Featurizer.builder(bank)
-        .spec(ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build())
-        .tile(256)
-        .precision(Precision.FLOAT16)
-        .build();
+    Featurizer featurizer =
+        Featurizer.builder(bank)
+            .spec(ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build())
+            .tile(256)
+            .precision(Precision.FLOAT16)
+            .build();
 
     // 2a. A Dataset of paths (any Hadoop URI).
     List<String> paths = List.of("data/images/shapes.png", "data/images/texture.png");
-    Dataset<Row> fromPaths = featurizer.featurizePaths(spark.createDataset(paths,
-        Encoders.STRING()));
+    Dataset<Row> fromPaths =
+        featurizer.featurizePaths(spark.createDataset(paths, Encoders.STRING()));
 
     // 2b. Binary content, e.g. a Hugging Face dataset's Parquet with an image struct {bytes, path}.
-    Dataset<Row> table = spark.read().format("binaryFile").option("pathGlobFilter", "*.png")
-        .load("data/images")
-        .selectExpr("path AS id", "named_struct('bytes', content, 'path', path) AS image");
+    Dataset<Row> table =
+        spark
+            .read()
+            .format("binaryFile")
+            .option("pathGlobFilter", "*.png")
+            .load("data/images")
+            .selectExpr("path AS id", "named_struct('bytes', content, 'path', path) AS image");
     Dataset<Row> fromBytes = featurizer.featurizeBinary(table, "image", "id");
 
     // 2c. Spark's image data source (it ships with spark-mllib), whose BGR pixels become RGB.

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** haloconv's version, from the build (pom.xml), as the manifest and {@code --version} report it. */
+/**
+ * haloconv's version, from the build (pom.xml), as the manifest and {@code --version} report it.
+ */
 public final class Version {
   public static final String VERSION = load();
 

@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
 public class ConvKernelBenchmark {
   /** A standard shape, or {@code c64_56_1x1}, the pointwise case. */
   @Param({
@@ -42,13 +44,14 @@ public class ConvKernelBenchmark {
   public String shape;
 
   /** C, H, W, K, F, stride, padding of each shape. */
-  private static final Map<String, int[]> SHAPES = Map.of(
-      "rgb1024_3to16_3x3", new int[] {3, 1024, 1024, 16, 3, 1, 1},
-      "rgb224_3to64_3x3", new int[] {3, 224, 224, 64, 3, 1, 1},
-      "c64_56_3x3", new int[] {64, 56, 56, 64, 3, 1, 1},
-      "gray4096_1to8_5x5", new int[] {1, 4096, 4096, 8, 5, 1, 2},
-      "rgb1024_3to32_7x7_s2", new int[] {3, 1024, 1024, 32, 7, 2, 3},
-      "c64_56_1x1", new int[] {64, 56, 56, 64, 1, 1, 0});
+  private static final Map<String, int[]> SHAPES =
+      Map.of(
+          "rgb1024_3to16_3x3", new int[] {3, 1024, 1024, 16, 3, 1, 1},
+          "rgb224_3to64_3x3", new int[] {3, 224, 224, 64, 3, 1, 1},
+          "c64_56_3x3", new int[] {64, 56, 56, 64, 3, 1, 1},
+          "gray4096_1to8_5x5", new int[] {1, 4096, 4096, 8, 5, 1, 2},
+          "rgb1024_3to32_7x7_s2", new int[] {3, 1024, 1024, 32, 7, 2, 3},
+          "c64_56_1x1", new int[] {64, 56, 56, 64, 1, 1, 0});
 
   /** {@code vector} or {@code direct} (the portable kernel, about 30× slower). */
   @Param({"vector"})
@@ -78,7 +81,8 @@ public class ConvKernelBenchmark {
     FilterBank bank = FilterBanks.random(k, c, f, 1);
     ConvSpec spec =
         ConvSpec.builder(bank).stride(stride).padding(padding).activation(Activation.RELU).build();
-    conv = kernel.equals("direct") ? ConvKernels.direct(bank, spec) : ConvKernels.vector(bank, spec);
+    conv =
+        kernel.equals("direct") ? ConvKernels.direct(bank, spec) : ConvKernels.vector(bank, spec);
     inHeight = h + 2 * padding;
     inWidth = w + 2 * padding;
     outHeight = (inHeight - f) / stride + 1;

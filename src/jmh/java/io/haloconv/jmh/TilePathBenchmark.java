@@ -31,14 +31,16 @@ import org.openjdk.jmh.annotations.State;
  * The whole path of one tile as a task runs it, and each of its stages alone, so the split shows:
  * {@code window} reads the tile's padded input window from an in-memory image through {@link
  * HaloWindow} (the padding mode's values included), {@code convolve} runs {@link Conv2d} on it,
- * {@code encode} turns the K×h×w outputs into the little-endian float32 bytes of the Parquet
- * {@code features} column (DESIGN §3), and {@code tile} does all three. The tile sits at the image's
+ * {@code encode} turns the K×h×w outputs into the little-endian float32 bytes of the Parquet {@code
+ * features} column (DESIGN §3), and {@code tile} does all three. The tile sits at the image's
  * top-left corner, so its window carries padding on two sides.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
 public class TilePathBenchmark {
   /** The bank as K x C x F (filters, channels, size). */
   @Param({"16x3x3", "32x3x7", "64x64x3"})
@@ -64,8 +66,12 @@ public class TilePathBenchmark {
     int c = Integer.parseInt(v[1]);
     int f = Integer.parseInt(v[2]);
     FilterBank filters = FilterBanks.random(k, c, f, 3);
-    ConvSpec spec = ConvSpec.builder(filters).padding(f / 2)
-        .paddingMode(PaddingMode.parse(paddingMode)).activation(Activation.RELU).build();
+    ConvSpec spec =
+        ConvSpec.builder(filters)
+            .padding(f / 2)
+            .paddingMode(PaddingMode.parse(paddingMode))
+            .activation(Activation.RELU)
+            .build();
     conv = new Conv2d(filters, spec);
     image = Tensor3.zeros(c, 1024, 1024);
     Random random = new Random(4);
@@ -81,8 +87,13 @@ public class TilePathBenchmark {
 
   @Benchmark
   public Tensor3 window() throws IOException {
-    return HaloWindow.read(first.input(), image.channels(), image.height(), image.width(),
-        conv.spec().paddingMode(), reader);
+    return HaloWindow.read(
+        first.input(),
+        image.channels(),
+        image.height(),
+        image.width(),
+        conv.spec().paddingMode(),
+        reader);
   }
 
   @Benchmark

@@ -26,9 +26,9 @@ import java.util.function.BiFunction;
  * <p>Method: for each shape, N threads cooperate on one convolution (see {@link ParallelConv});
  * warm-up runs until the JIT has settled (at least {@code --warmup} seconds), then {@code
  * --repeats} samples, each a batch of runs lasting at least 0.2 s, give one time per run each. It
- * prints the median time, the GFLOP/s at the median, and the spread ((max − min) / median) with
- * the extreme samples. The input is zero padded once, outside the timed region; the timed region
- * is the kernel's {@code convolve} on the padded windows, bias and relu included.
+ * prints the median time, the GFLOP/s at the median, and the spread ((max − min) / median) with the
+ * extreme samples. The input is zero padded once, outside the timed region; the timed region is the
+ * kernel's {@code convolve} on the padded windows, bias and relu included.
  *
  * <p>Other options: {@code --kernel auto|vector|direct} (default auto, as jobs choose), {@code
  * --repeats N} (default 7), {@code --warmup SECONDS} (default 2), {@code --only NAME[,NAME]}.
@@ -66,7 +66,9 @@ public final class Bench {
         break;
       case "vector":
         if (!ConvKernels.vectorAvailable()) {
-          err.println("haloconv bench: vector kernel unavailable: " + ConvKernels.vectorUnavailableReason());
+          err.println(
+              "haloconv bench: vector kernel unavailable: "
+                  + ConvKernels.vectorUnavailableReason());
           return 2;
         }
         factory = ConvKernels::vector;
@@ -86,14 +88,29 @@ public final class Bench {
         implementation.equals("direct") && !ConvKernels.vectorAvailable()
             ? " (vector kernel unavailable: " + ConvKernels.vectorUnavailableReason() + ")"
             : "");
-    out.printf(Locale.ROOT, "%-24s %5s %10s %9s %8s  %s%n",
-        "name", "split", "ms", "GFLOP/s", "spread", "min..max ms");
+    out.printf(
+        Locale.ROOT,
+        "%-24s %5s %10s %9s %8s  %s%n",
+        "name",
+        "split",
+        "ms",
+        "GFLOP/s",
+        "spread",
+        "min..max ms");
     ObjectMapper json = new ObjectMapper();
     ArrayNode results = json.createArrayNode();
     for (BenchShape shape : shapes) {
       Result r = measure(shape, options, factory);
-      out.printf(Locale.ROOT, "%-24s %5s %10.3f %9.1f %7.1f%%  %.3f..%.3f%n",
-          shape.name(), r.split, r.medianMs, r.gflops, r.spreadPercent(), r.minMs, r.maxMs);
+      out.printf(
+          Locale.ROOT,
+          "%-24s %5s %10.3f %9.1f %7.1f%%  %.3f..%.3f%n",
+          shape.name(),
+          r.split,
+          r.medianMs,
+          r.gflops,
+          r.spreadPercent(),
+          r.minMs,
+          r.maxMs);
       out.flush();
       ObjectNode o = results.addObject();
       o.put("name", shape.name());
@@ -189,10 +206,12 @@ public final class Bench {
             try {
               o.warmupSeconds = Double.parseDouble(value(args, ++i, a));
             } catch (NumberFormatException e) {
-              throw new IllegalArgumentException("--warmup must be a number of seconds, got '" + args[i] + "'");
+              throw new IllegalArgumentException(
+                  "--warmup must be a number of seconds, got '" + args[i] + "'");
             }
             if (!(o.warmupSeconds >= 0 && o.warmupSeconds <= 600)) {
-              throw new IllegalArgumentException("--warmup must be in [0, 600] seconds, got " + args[i]);
+              throw new IllegalArgumentException(
+                  "--warmup must be in [0, 600] seconds, got " + args[i]);
             }
             break;
           case "--only":
@@ -200,7 +219,9 @@ public final class Bench {
             break;
           default:
             throw new IllegalArgumentException(
-                "unknown argument '" + a + "'; usage: bench [--shapes FILE] [--threads N] "
+                "unknown argument '"
+                    + a
+                    + "'; usage: bench [--shapes FILE] [--threads N] "
                     + "[--json FILE] [--kernel auto|vector|direct] [--repeats N] [--warmup S] "
                     + "[--only NAME,...]");
         }
@@ -224,7 +245,8 @@ public final class Bench {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException(option + " must be in [1, " + max + "], got '" + text + "'");
+      throw new IllegalArgumentException(
+          option + " must be in [1, " + max + "], got '" + text + "'");
     }
 
     List<BenchShape> shapes() throws IOException {

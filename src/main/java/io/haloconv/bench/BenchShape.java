@@ -21,7 +21,8 @@ import java.util.List;
  * @param stride stride on both axes
  * @param padding zero padding on every side
  */
-public record BenchShape(String name, int n, int c, int h, int w, int k, int f, int stride, int padding) {
+public record BenchShape(
+    String name, int n, int c, int h, int w, int k, int f, int stride, int padding) {
   public BenchShape {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("shape name must be set");
@@ -31,7 +32,8 @@ public record BenchShape(String name, int n, int c, int h, int w, int k, int f, 
           "shape " + name + ": n, c, h, w, k, f and stride must be >= 1");
     }
     if (padding < 0) {
-      throw new IllegalArgumentException("shape " + name + ": padding must be >= 0, got " + padding);
+      throw new IllegalArgumentException(
+          "shape " + name + ": padding must be >= 0, got " + padding);
     }
     // The fields are not assigned yet in a compact constructor: compute from the parameters.
     if (h + 2 * padding < f || w + 2 * padding < f) {

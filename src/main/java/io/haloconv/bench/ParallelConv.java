@@ -24,9 +24,17 @@ import java.util.function.BiFunction;
  * whatever it does inside {@code convolve} (the vector kernel's stride phase split, for example).
  */
 final class ParallelConv implements AutoCloseable {
-  /** One call of a kernel: a padded window and the outputs it fills, from output row {@code outY0}. */
+  /**
+   * One call of a kernel: a padded window and the outputs it fills, from output row {@code outY0}.
+   */
   private record Part(
-      int image, int outY0, float[] input, int inHeight, int inWidth, float[] output, int outHeight,
+      int image,
+      int outY0,
+      float[] input,
+      int inHeight,
+      int inWidth,
+      float[] output,
+      int outHeight,
       int outWidth) {}
 
   private final List<List<Part>> partsPerThread = new ArrayList<>();
@@ -101,8 +109,12 @@ final class ParallelConv implements AutoCloseable {
         continue;
       }
       for (int k = 0; k < filters; k++) {
-        System.arraycopy(p.output, k * p.outHeight * outWidth,
-            map, (k * outHeight + p.outY0) * outWidth, p.outHeight * outWidth);
+        System.arraycopy(
+            p.output,
+            k * p.outHeight * outWidth,
+            map,
+            (k * outHeight + p.outY0) * outWidth,
+            p.outHeight * outWidth);
       }
     }
     return map;

@@ -57,15 +57,37 @@ public final class StackBench {
    * @param stack the stack {@code --layers} names, already loaded by the CLI
    */
   public static int run(String[] args, LayerStack stack, PrintStream out, PrintStream err) {
-    Map<String, String> o = new LinkedHashMap<>(Map.of("--images", "8", "--size", "1024",
-        "--tile", "256", "--repeats", "3", "--master", "local[2]",
-        "--work", "target/bench-stack"));
+    Map<String, String> o =
+        new LinkedHashMap<>(
+            Map.of(
+                "--images",
+                "8",
+                "--size",
+                "1024",
+                "--tile",
+                "256",
+                "--repeats",
+                "3",
+                "--master",
+                "local[2]",
+                "--work",
+                "target/bench-stack"));
     for (int i = 0; i < args.length; i += 2) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length
-          || !List.of("--layers", "--input", "--images", "--size", "--tile", "--repeats",
-              "--master", "--work").contains(args[i])) {
-        err.println("haloconv bench-stack: usage: --layers FILE [--input PATH] [--images N]"
-            + " [--size S] [--tile N] [--repeats R] [--master URL] [--work DIR]");
+      if (!args[i].startsWith("--")
+          || i + 1 >= args.length
+          || !List.of(
+                  "--layers",
+                  "--input",
+                  "--images",
+                  "--size",
+                  "--tile",
+                  "--repeats",
+                  "--master",
+                  "--work")
+              .contains(args[i])) {
+        err.println(
+            "haloconv bench-stack: usage: --layers FILE [--input PATH] [--images N]"
+                + " [--size S] [--tile N] [--repeats R] [--master URL] [--work DIR]");
         return 2;
       }
       o.put(args[i], args[i + 1]);
@@ -76,8 +98,11 @@ public final class StackBench {
     try {
       String input = o.get("--input");
       if (input == null) {
-        input = syntheticImages(work.resolve("input"), Integer.parseInt(o.get("--images")),
-            Integer.parseInt(o.get("--size")));
+        input =
+            syntheticImages(
+                work.resolve("input"),
+                Integer.parseInt(o.get("--images")),
+                Integer.parseInt(o.get("--size")));
       }
       Map<String, String> conf = new LinkedHashMap<>();
       // The per-layer jobs shuffle Spark rows, which haloconv's registrator does not list.
@@ -85,8 +110,14 @@ public final class StackBench {
       conf.put("spark.ui.enabled", "false");
       SparkSession spark = Sessions.create(o.get("--master"), null, conf);
       try {
-        out.printf(Locale.ROOT, "bench-stack: %s on %s, tile %d, master %s, %d cores%n", stack,
-            input, tile, o.get("--master"), spark.sparkContext().defaultParallelism());
+        out.printf(
+            Locale.ROOT,
+            "bench-stack: %s on %s, tile %d, master %s, %d cores%n",
+            stack,
+            input,
+            tile,
+            o.get("--master"),
+            spark.sparkContext().defaultParallelism());
         List<Double> fused = new ArrayList<>();
         List<Double> perLayer = new ArrayList<>();
         long[] bytes = new long[2];
@@ -103,9 +134,16 @@ public final class StackBench {
         boolean same = sameFinalMaps(spark, stack, work);
         double mf = median(fused);
         double mp = median(perLayer);
-        out.printf(Locale.ROOT, "median: fused %.2f s, per-layer jobs %.2f s (%.2fx);"
-            + " Parquet written: fused %.1f MB, per-layer %.1f MB; final maps bitwise equal: %s%n",
-            mf, mp, mp / mf, bytes[0] / 1e6, bytes[1] / 1e6, same);
+        out.printf(
+            Locale.ROOT,
+            "median: fused %.2f s, per-layer jobs %.2f s (%.2fx);"
+                + " Parquet written: fused %.1f MB, per-layer %.1f MB; final maps bitwise equal: %s%n",
+            mf,
+            mp,
+            mp / mf,
+            bytes[0] / 1e6,
+            bytes[1] / 1e6,
+            same);
         return same ? 0 : 1;
       } finally {
         spark.stop();
@@ -142,12 +180,17 @@ public final class StackBench {
   }
 
   /** The whole stack as one featurize job; only the last layer is written. */
-  private static double fused(SparkSession spark, LayerStack stack, String input, Path dir,
-      int tile, long[] bytes) throws IOException {
+  private static double fused(
+      SparkSession spark, LayerStack stack, String input, Path dir, int tile, long[] bytes)
+      throws IOException {
     LayerStack lastOnly = new LayerStack(withoutEmits(stack.layers()));
     long start = System.nanoTime();
-    JobResult result = FeaturizeJob.run(spark, JobConfig.defaults(input, dir.toString(), "", lastOnly)
-        .withTile(tile, tile).withOutput(dir.toString(), WriteMode.OVERWRITE));
+    JobResult result =
+        FeaturizeJob.run(
+            spark,
+            JobConfig.defaults(input, dir.toString(), "", lastOnly)
+                .withTile(tile, tile)
+                .withOutput(dir.toString(), WriteMode.OVERWRITE));
     bytes[0] = result.outputBytes();
     return (System.nanoTime() - start) / 1e9;
   }
@@ -166,24 +209,42 @@ public final class StackBench {
   }
 
   /** One job per layer, Parquet in between; returns the total wall time. */
-  private static double perLayer(SparkSession spark, LayerStack stack, String input, Path dir,
-      int tile, long[] bytes, PrintStream out) throws IOException {
+  private static double perLayer(
+      SparkSession spark,
+      LayerStack stack,
+      String input,
+      Path dir,
+      int tile,
+      long[] bytes,
+      PrintStream out)
+      throws IOException {
     List<Layer> layers = withoutEmits(stack.layers());
     long start = System.nanoTime();
     String previous = dir.resolve("layer0").toString();
-    JobResult first = FeaturizeJob.run(spark, JobConfig.defaults(input, previous, "",
-        new LayerStack(layers.subList(0, 1))).withTile(tile, tile)
-        .withOutput(previous, WriteMode.OVERWRITE));
+    JobResult first =
+        FeaturizeJob.run(
+            spark,
+            JobConfig.defaults(input, previous, "", new LayerStack(layers.subList(0, 1)))
+                .withTile(tile, tile)
+                .withOutput(previous, WriteMode.OVERWRITE));
     long written = first.outputBytes();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     for (int i = 1; i < layers.size(); i++) {
       String next = dir.resolve("layer" + i).toString();
       Broadcast<LayerStack> one = jsc.broadcast(new LayerStack(layers.subList(i, i + 1)));
-      JavaRDD<Row> rows = spark.read().parquet(previous).javaRDD()
-          .groupBy(r -> r.getString(0))
-          .flatMap(image -> layerRows(image._1(), image._2(), one.value(), tile));
-      spark.createDataFrame(rows, Schemas.FEATURES).write().mode("overwrite")
-          .option("compression", "zstd").parquet(next);
+      JavaRDD<Row> rows =
+          spark
+              .read()
+              .parquet(previous)
+              .javaRDD()
+              .groupBy(r -> r.getString(0))
+              .flatMap(image -> layerRows(image._1(), image._2(), one.value(), tile));
+      spark
+          .createDataFrame(rows, Schemas.FEATURES)
+          .write()
+          .mode("overwrite")
+          .option("compression", "zstd")
+          .parquet(next);
       one.destroy();
       written += parquetBytes(Path.of(next));
       previous = next;
@@ -194,22 +255,27 @@ public final class StackBench {
 
   private static long parquetBytes(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".parquet")).mapToLong(f -> f.toFile().length())
+      return files
+          .filter(f -> f.toString().endsWith(".parquet"))
+          .mapToLong(f -> f.toFile().length())
           .sum();
     }
   }
 
   /** Reassembles one image's map from its tiles, then writes the next layer's tiles of it. */
-  private static Iterator<Row> layerRows(String path, Iterable<Row> tiles, LayerStack layer,
-      int tile) throws IOException {
+  private static Iterator<Row> layerRows(
+      String path, Iterable<Row> tiles, LayerStack layer, int tile) throws IOException {
     Tensor3 map = assemble(tiles);
     StackGeometry g = layer.geometry(map.channels(), map.height(), map.width());
     StackGrid grid = g.grid(tile, tile);
     StackEvaluator evaluator = new StackEvaluator(layer);
     List<Row> rows = new ArrayList<>();
     for (Tile t : grid.tiles()) {
-      evaluator.evaluate(g, g.plan(t.outY0(), t.outX0(), t.outHeight(), t.outWidth()),
-          RegionReader.of(map), region -> {
+      evaluator.evaluate(
+          g,
+          g.plan(t.outY0(), t.outX0(), t.outHeight(), t.outWidth()),
+          RegionReader.of(map),
+          region -> {
             byte[] bytes = new byte[region.size() * 4];
             int at = 0;
             for (int c = 0; c < region.channels(); c++) {
@@ -219,8 +285,18 @@ public final class StackBench {
                 at += region.width() * 4;
               }
             }
-            rows.add(RowFactory.create(path, region.y0(), region.x0(), region.height(),
-                region.width(), region.channels(), g.outHeight(), g.outWidth(), "float32", bytes));
+            rows.add(
+                RowFactory.create(
+                    path,
+                    region.y0(),
+                    region.x0(),
+                    region.height(),
+                    region.width(),
+                    region.channels(),
+                    g.outHeight(),
+                    g.outWidth(),
+                    "float32",
+                    bytes));
           });
     }
     return rows.iterator();
@@ -241,8 +317,12 @@ public final class StackBench {
       float[] values = Precision.FLOAT32.decode((byte[]) r.get(9), 0, channels * h * w);
       for (int c = 0; c < channels; c++) {
         for (int y = 0; y < h; y++) {
-          System.arraycopy(values, (c * h + y) * w, map.data(),
-              (c * map.height() + y0 + y) * map.width() + x0, w);
+          System.arraycopy(
+              values,
+              (c * h + y) * w,
+              map.data(),
+              (c * map.height() + y0 + y) * map.width() + x0,
+              w);
         }
       }
     }
@@ -250,15 +330,16 @@ public final class StackBench {
   }
 
   private static boolean sameFinalMaps(SparkSession spark, LayerStack stack, Path work) {
-    Function<String, Map<String, Tensor3>> read = dir -> {
-      Map<String, List<Row>> byPath = new LinkedHashMap<>();
-      for (Row r : spark.read().parquet(dir).collectAsList()) {
-        byPath.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-      }
-      Map<String, Tensor3> maps = new LinkedHashMap<>();
-      byPath.forEach((k, v) -> maps.put(k, assemble(v)));
-      return maps;
-    };
+    Function<String, Map<String, Tensor3>> read =
+        dir -> {
+          Map<String, List<Row>> byPath = new LinkedHashMap<>();
+          for (Row r : spark.read().parquet(dir).collectAsList()) {
+            byPath.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+          }
+          Map<String, Tensor3> maps = new LinkedHashMap<>();
+          byPath.forEach((k, v) -> maps.put(k, assemble(v)));
+          return maps;
+        };
     Map<String, Tensor3> fused = read.apply(work.resolve("fused").toString());
     Map<String, Tensor3> perLayer =
         read.apply(work.resolve("per-layer").resolve("layer" + (stack.size() - 1)).toString());

@@ -78,19 +78,24 @@ public final class SyntheticImages {
   }
 
   /**
-   * Writes a tiled RGB TIFF (BigTIFF if asked) of Deflate-compressed tiles, one tile in memory at
-   * a time: tiles first, then the directory, whose offset is patched into the header last.
+   * Writes a tiled RGB TIFF (BigTIFF if asked) of Deflate-compressed tiles, one tile in memory at a
+   * time: tiles first, then the directory, whose offset is patched into the header last.
    */
-  public static void tiledTiff(Path file, int width, int height, int tile, boolean bigTiff,
-      Pixels pixels) throws IOException {
+  public static void tiledTiff(
+      Path file, int width, int height, int tile, boolean bigTiff, Pixels pixels)
+      throws IOException {
     int across = (width + tile - 1) / tile;
     int down = (height + tile - 1) / tile;
     long[] offsets = new long[across * down];
     long[] counts = new long[across * down];
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(
-          channel), 1 << 20);
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      OutputStream out =
+          new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 20);
       int header = bigTiff ? 16 : 8;
       out.write(new byte[header]);
       long position = header;
@@ -144,8 +149,8 @@ public final class SyntheticImages {
   }
 
   /** The image file directory at {@code at}, its arrays after it. */
-  private static byte[] directory(long at, int width, int height, int tile, boolean bigTiff,
-      long[] offsets, long[] counts) {
+  private static byte[] directory(
+      long at, int width, int height, int tile, boolean bigTiff, long[] offsets, long[] counts) {
     int entries = 12;
     int entrySize = bigTiff ? 20 : 12;
     int ifdSize = (bigTiff ? 8 : 2) + entries * entrySize + (bigTiff ? 8 : 4);
@@ -153,8 +158,9 @@ public final class SyntheticImages {
     long bitsAt = at + ifdSize;
     long offsetsAt = bitsAt + 8;
     long countsAt = offsetsAt + (long) offsetSize * offsets.length;
-    ByteBuffer b = ByteBuffer.allocate(ifdSize + 8 + 2 * offsetSize * offsets.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(ifdSize + 8 + 2 * offsetSize * offsets.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
     if (bigTiff) {
       b.putLong(entries);
     } else {
@@ -171,9 +177,19 @@ public final class SyntheticImages {
     entry(b, bigTiff, 284, 3, 1, 1);
     entry(b, bigTiff, 322, 3, 1, tile);
     entry(b, bigTiff, 323, 3, 1, tile);
-    entry(b, bigTiff, 324, offsetType, offsets.length,
+    entry(
+        b,
+        bigTiff,
+        324,
+        offsetType,
+        offsets.length,
         offsets.length == 1 && bigTiff ? offsets[0] : offsetsAt);
-    entry(b, bigTiff, 325, offsetType, counts.length,
+    entry(
+        b,
+        bigTiff,
+        325,
+        offsetType,
+        counts.length,
         counts.length == 1 && bigTiff ? counts[0] : countsAt);
     entry(b, bigTiff, 339, 3, 1, 1);
     if (bigTiff) {
@@ -204,8 +220,8 @@ public final class SyntheticImages {
   }
 
   /** One entry; {@code value} is the value itself when it fits, else where the values are. */
-  private static void entry(ByteBuffer b, boolean bigTiff, int tag, int type, long count,
-      long value) {
+  private static void entry(
+      ByteBuffer b, boolean bigTiff, int tag, int type, long count, long value) {
     b.putShort((short) tag).putShort((short) type);
     if (bigTiff) {
       b.putLong(count).putLong(value);
@@ -221,11 +237,12 @@ public final class SyntheticImages {
 
   /**
    * Writes {@code count} crops of the images in {@code sources}, {@code min} to {@code max} pixels
-   * a side (log-uniformly distributed, as photo collections skew small), alternately PNG and
-   * JPEG, into 100 sub-directories of {@code out}.
+   * a side (log-uniformly distributed, as photo collections skew small), alternately PNG and JPEG,
+   * into 100 sub-directories of {@code out}.
    */
-  public static void crops(List<BufferedImage> sources, Path out, int count, int min, int max,
-      long seed) throws IOException {
+  public static void crops(
+      List<BufferedImage> sources, Path out, int count, int min, int max, long seed)
+      throws IOException {
     Random random = new Random(seed);
     for (int i = 0; i < count; i++) {
       BufferedImage source = sources.get(random.nextInt(sources.size()));
@@ -236,8 +253,8 @@ public final class SyntheticImages {
       BufferedImage crop = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          crop.setRGB(x, y, source.getRGB((x0 + x) % source.getWidth(),
-              (y0 + y) % source.getHeight()));
+          crop.setRGB(
+              x, y, source.getRGB((x0 + x) % source.getWidth(), (y0 + y) % source.getHeight()));
         }
       }
       Path dir = out.resolve(String.format(Locale.ROOT, "d%02d", i % 100));
@@ -251,14 +268,15 @@ public final class SyntheticImages {
   }
 
   private static int logUniform(Random random, int min, int max) {
-    return (int) Math.round(Math.exp(Math.log(min) + random.nextDouble()
-        * (Math.log(max) - Math.log(min))));
+    return (int)
+        Math.round(Math.exp(Math.log(min) + random.nextDouble() * (Math.log(max) - Math.log(min))));
   }
 
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: tiff OUT W H [--bigtiff] [--tile N] [--uniform]"
-          + " [--source IMAGE] | crops SOURCE_DIR OUT_DIR COUNT [MIN MAX]");
+      throw new IllegalArgumentException(
+          "usage: tiff OUT W H [--bigtiff] [--tile N] [--uniform]"
+              + " [--source IMAGE] | crops SOURCE_DIR OUT_DIR COUNT [MIN MAX]");
     }
     switch (args[0]) {
       case "tiff" -> {

@@ -21,7 +21,8 @@ final class Args {
    * @param repeatable the valued flags that may repeat
    * @param switches flags without a value
    */
-  static Args parse(String[] argv, Set<String> valued, Set<String> repeatable, Set<String> switches) {
+  static Args parse(
+      String[] argv, Set<String> valued, Set<String> repeatable, Set<String> switches) {
     Args args = new Args();
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
@@ -30,8 +31,8 @@ final class Args {
           // -stride, —stride (a dash pasted from a document): a flag mistyped, not an argument.
           String flag = "--" + a.replaceFirst("^[-\u2010-\u2015\u2212]+", "");
           int eq = flag.indexOf('=');
-          throw new UsageException(unknown(a, eq > 0 ? flag.substring(0, eq) : flag, valued,
-              switches));
+          throw new UsageException(
+              unknown(a, eq > 0 ? flag.substring(0, eq) : flag, valued, switches));
         }
         args.positional.add(a);
         continue;
@@ -74,11 +75,11 @@ final class Args {
   }
 
   /**
-   * "unknown option", with the known flag nearest to {@code flag} when one is close. Ties go to
-   * the alphabetically first flag, so the suggestion does not depend on set order.
+   * "unknown option", with the known flag nearest to {@code flag} when one is close. Ties go to the
+   * alphabetically first flag, so the suggestion does not depend on set order.
    */
-  private static String unknown(String given, String flag, Set<String> valued,
-      Set<String> switches) {
+  private static String unknown(
+      String given, String flag, Set<String> valued, Set<String> switches) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Set<String> set : List.of(valued, switches)) {

@@ -31,7 +31,8 @@ final class BankLoader {
   }
 
   /**
-   * @param label what messages call the value: {@code --filters}, or {@code filters} in a stack file
+   * @param label what messages call the value: {@code --filters}, or {@code filters} in a stack
+   *     file
    * @param presetChannels channels a preset is built for when the name gives none
    */
   static FilterBank load(String ref, String label, int presetChannels, Configuration conf) {
@@ -39,10 +40,13 @@ final class BankLoader {
       if (ref.startsWith("preset:")) {
         String[] parts = ref.substring("preset:".length()).split(":", -1);
         if (parts.length > 2) {
-          throw new UsageException(label + " preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
+          throw new UsageException(
+              label + " preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
         }
-        int channels = parts.length == 2
-            ? Values.integer(label + " preset channels", parts[1], 1, 4096) : presetChannels;
+        int channels =
+            parts.length == 2
+                ? Values.integer(label + " preset channels", parts[1], 1, 4096)
+                : presetChannels;
         return FilterBanks.preset(parts[0], channels);
       }
       if (ref.startsWith("random:")) {
@@ -57,8 +61,12 @@ final class BankLoader {
   private static FilterBank readFile(String ref, String label, Configuration conf) {
     String lower = ref.toLowerCase(Locale.ROOT);
     if (!lower.endsWith(".npz") && !lower.endsWith(".safetensors") && !lower.endsWith(".json")) {
-      throw new UsageException(label + " must be a .npz, .safetensors or .json file, preset:NAME "
-          + "or random:K,C,F[,SEED], got '" + ref + "'");
+      throw new UsageException(
+          label
+              + " must be a .npz, .safetensors or .json file, preset:NAME "
+              + "or random:K,C,F[,SEED], got '"
+              + ref
+              + "'");
     }
     Path path = new Path(ref);
     try {
@@ -68,8 +76,15 @@ final class BankLoader {
         throw new UsageException(label + " " + ref + " is a directory, not a bank file");
       }
       if (status.getLen() > MAX_BANK_BYTES) {
-        throw new UsageException(label + " " + ref + " is " + status.getLen()
-            + " bytes, more than the " + MAX_BANK_BYTES + " a bank file may have");
+        throw new UsageException(
+            label
+                + " "
+                + ref
+                + " is "
+                + status.getLen()
+                + " bytes, more than the "
+                + MAX_BANK_BYTES
+                + " a bank file may have");
       }
       try (InputStream in = fs.open(path)) {
         if (lower.endsWith(".json")) {
@@ -89,8 +104,8 @@ final class BankLoader {
     } catch (OutOfMemoryError e) {
       // Only a bank whose data is really there gets this far (sizes are checked, and memory
       // follows the bytes read); the failed allocation is garbage again by now.
-      throw new UsageException(label + " " + ref + ": not enough memory to load the bank; "
-          + "raise --driver-memory");
+      throw new UsageException(
+          label + " " + ref + ": not enough memory to load the bank; " + "raise --driver-memory");
     }
   }
 

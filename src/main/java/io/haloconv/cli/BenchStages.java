@@ -11,8 +11,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A benchmark entry point, not a command of the CLI: measures the stages of a featurize job alone
  * ({@link StageBench}) with the featurize flags, plus {@code --threads N} (default 2). The output
- * directory is scratch space, deleted afterwards. Prints one line per stage and a last line
- * {@code stages-json {...}} for scripts.
+ * directory is scratch space, deleted afterwards. Prints one line per stage and a last line {@code
+ * stages-json {...}} for scripts.
  *
  * <pre>
  *   java ... io.haloconv.cli.BenchStages --input IMG --filters random:16,3,3 --padding same \
@@ -34,18 +34,31 @@ public final class BenchStages {
     }
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(rest.toArray(new String[0]));
     String confDir = System.getProperty("haloconv.conf.dir");
-    SparkSession spark = Sessions.create(parsed.spark().master(),
-        confDir == null ? null : Path.of(confDir), parsed.spark().conf());
+    SparkSession spark =
+        Sessions.create(
+            parsed.spark().master(),
+            confDir == null ? null : Path.of(confDir),
+            parsed.spark().conf());
     try {
-      StageBench.Report r = StageBench.run(spark, parsed.config(), threads,
-          parsed.config().output(), System.out);
+      StageBench.Report r =
+          StageBench.run(spark, parsed.config(), threads, parsed.config().output(), System.out);
       double mp = r.imagePixels() / 1e6;
-      System.out.printf(Locale.ROOT, "stages-json {\"megapixels\": %.3f, \"tiles\": %d,"
+      System.out.printf(
+          Locale.ROOT,
+          "stages-json {\"megapixels\": %.3f, \"tiles\": %d,"
               + " \"groups\": %d, \"decode_s\": %.3f, \"kernel_s\": %.3f, \"write_s\": %.3f,"
               + " \"write_bytes\": %d, \"decode_mps\": %.2f, \"kernel_mps\": %.2f,"
-              + " \"write_mps\": %.2f}%n", mp, r.tiles(), r.groups(), r.decodeSeconds(),
-          r.kernelSeconds(), r.writeSeconds(), r.writeBytes(), mp / r.decodeSeconds(),
-          mp / r.kernelSeconds(), mp / r.writeSeconds());
+              + " \"write_mps\": %.2f}%n",
+          mp,
+          r.tiles(),
+          r.groups(),
+          r.decodeSeconds(),
+          r.kernelSeconds(),
+          r.writeSeconds(),
+          r.writeBytes(),
+          mp / r.decodeSeconds(),
+          mp / r.kernelSeconds(),
+          mp / r.writeSeconds());
     } finally {
       spark.stop();
     }

@@ -10,8 +10,8 @@ final class Commands {
       throw new UsageException(command + " needs " + what);
     }
     if (args.positional().size() > 1) {
-      throw new UsageException(command + " takes one " + what + ", got also '"
-          + args.positional().get(1) + "'");
+      throw new UsageException(
+          command + " takes one " + what + ", got also '" + args.positional().get(1) + "'");
     }
     return args.positional().get(0);
   }

@@ -21,8 +21,9 @@ import org.apache.spark.sql.SparkSession;
  * exactly (numpy has no bfloat16).
  */
 final class ExportCommand {
-  static final String USAGE = "haloconv export DIR --image PATH --out FILE.npy [--layer NAME]\n"
-      + "       haloconv export DIR --format npz --out FILE.npz [--image PATH]... [--layer NAME]";
+  static final String USAGE =
+      "haloconv export DIR --image PATH --out FILE.npy [--layer NAME]\n"
+          + "       haloconv export DIR --format npz --out FILE.npz [--image PATH]... [--layer NAME]";
   private static final Set<String> VALUED =
       SparkFlags.with(SparkFlags.VALUED, "--image", "--out", "--layer", "--format");
   private static final Set<String> REPEATABLE = SparkFlags.with(SparkFlags.REPEATABLE, "--image");
@@ -38,16 +39,19 @@ final class ExportCommand {
     }
     String dir = Commands.onePositional(args, "export", "DIR");
     String target = args.require("--out");
-    String format = args.has("--format") ? args.get("--format").toLowerCase(Locale.ROOT)
-        : target.toLowerCase(Locale.ROOT).endsWith(".npz") ? "npz" : "npy";
+    String format =
+        args.has("--format")
+            ? args.get("--format").toLowerCase(Locale.ROOT)
+            : target.toLowerCase(Locale.ROOT).endsWith(".npz") ? "npz" : "npy";
     if (!format.equals("npy") && !format.equals("npz")) {
       throw new UsageException("--format must be npy or npz, got '" + args.get("--format") + "'");
     }
     List<String> images = args.all("--image");
     if (format.equals("npy") && images.size() != 1) {
-      throw new UsageException(images.isEmpty()
-          ? "export to .npy needs --image PATH (or --format npz for many images)"
-          : "export to .npy takes one --image; use --format npz for several");
+      throw new UsageException(
+          images.isEmpty()
+              ? "export to .npy needs --image PATH (or --format npz for many images)"
+              : "export to .npy takes one --image; use --format npz for several");
     }
     SparkFlags flags = SparkFlags.from(args);
     OutputFiles.check(target, args.has("--overwrite"), FeaturizeCommand.hadoopConf(flags.conf()));
@@ -63,32 +67,46 @@ final class ExportCommand {
       try {
         if (format.equals("npy")) {
           Tensor3 map = reader.featureMap(paths.get(0), layer).map();
-          OutputFiles.write(target, spark.sparkContext().hadoopConfiguration(), o ->
-              Npy.write(o, new int[] {map.channels(), map.height(), map.width()}, map.data()));
+          OutputFiles.write(
+              target,
+              spark.sparkContext().hadoopConfiguration(),
+              o -> Npy.write(o, new int[] {map.channels(), map.height(), map.width()}, map.data()));
           written[0] = 1;
           written[1] = map.size();
         } else {
-          OutputFiles.write(target, spark.sparkContext().hadoopConfiguration(), o -> {
-            try (NpzWriter npz = new NpzWriter(o)) {
-              Iterator<OutputReader.FeatureMap> maps =
-                  reader.featureMaps(paths.isEmpty() ? null : paths, layer);
-              while (maps.hasNext()) {
-                OutputReader.FeatureMap m = maps.next();
-                Tensor3 map = m.map();
-                npz.add(m.path(), new int[] {map.channels(), map.height(), map.width()},
-                    map.data());
-                written[0]++;
-                written[1] += map.size();
-              }
-            }
-          });
+          OutputFiles.write(
+              target,
+              spark.sparkContext().hadoopConfiguration(),
+              o -> {
+                try (NpzWriter npz = new NpzWriter(o)) {
+                  Iterator<OutputReader.FeatureMap> maps =
+                      reader.featureMaps(paths.isEmpty() ? null : paths, layer);
+                  while (maps.hasNext()) {
+                    OutputReader.FeatureMap m = maps.next();
+                    Tensor3 map = m.map();
+                    npz.add(
+                        m.path(),
+                        new int[] {map.channels(), map.height(), map.width()},
+                        map.data());
+                    written[0]++;
+                    written[1] += map.size();
+                  }
+                }
+              });
         }
       } catch (IOException e) {
         throw JobException.failed("cannot write " + target + ": " + e.getMessage(), e);
       }
-      out.println("haloconv: wrote " + target + " (" + written[0] + " feature map"
-          + (written[0] == 1 ? "" : "s") + ", " + TextTable.count(written[1])
-          + " float32 values)");
+      out.println(
+          "haloconv: wrote "
+              + target
+              + " ("
+              + written[0]
+              + " feature map"
+              + (written[0] == 1 ? "" : "s")
+              + ", "
+              + TextTable.count(written[1])
+              + " float32 values)");
       return 0;
     } finally {
       sparkSource.finish(spark);

@@ -24,21 +24,53 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code haloconv featurize}: parses and validates every flag of DESIGN §4, reads the bank and checks
- * it against the spec, and refuses an existing output — all before a SparkSession exists, so bad
- * input costs no cluster time and always exits with code 2.
+ * {@code haloconv featurize}: parses and validates every flag of DESIGN §4, reads the bank and
+ * checks it against the spec, and refuses an existing output — all before a SparkSession exists, so
+ * bad input costs no cluster time and always exits with code 2.
  */
 final class FeaturizeCommand {
-  static final Set<String> VALUED = Set.of("--input", "--filters", "--output", "--stride",
-      "--padding", "--dilation", "--groups", "--padding-mode", "--activation", "--tile",
-      "--channels", "--normalize", "--precision", "--mode", "--master", "--driver-memory",
-      "--conf", "--max-pixels", "--layers", "--pattern", "--input-format", "--image-column",
-      "--id-column", "--compression");
+  static final Set<String> VALUED =
+      Set.of(
+          "--input",
+          "--filters",
+          "--output",
+          "--stride",
+          "--padding",
+          "--dilation",
+          "--groups",
+          "--padding-mode",
+          "--activation",
+          "--tile",
+          "--channels",
+          "--normalize",
+          "--precision",
+          "--mode",
+          "--master",
+          "--driver-memory",
+          "--conf",
+          "--max-pixels",
+          "--layers",
+          "--pattern",
+          "--input-format",
+          "--image-column",
+          "--id-column",
+          "--compression");
   static final Set<String> REPEATABLE = Set.of("--conf");
   static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
-  /** What describes the one convolution of {@code --filters}; a {@code --layers} file has it per layer. */
-  static final List<String> SINGLE_LAYER_FLAGS = List.of("--filters", "--stride", "--padding",
-      "--dilation", "--groups", "--padding-mode", "--activation");
+
+  /**
+   * What describes the one convolution of {@code --filters}; a {@code --layers} file has it per
+   * layer.
+   */
+  static final List<String> SINGLE_LAYER_FLAGS =
+      List.of(
+          "--filters",
+          "--stride",
+          "--padding",
+          "--dilation",
+          "--groups",
+          "--padding-mode",
+          "--activation");
 
   /**
    * The parsed command: the job, plus how to start Spark for it.
@@ -52,8 +84,8 @@ final class FeaturizeCommand {
   static Parsed parse(String[] argv) {
     Args args = Args.parse(argv, VALUED, REPEATABLE, SWITCHES);
     if (!args.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + args.positional().get(0)
-          + "'; featurize takes only --flags");
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; featurize takes only --flags");
     }
     String input = args.require("--input");
     String output = args.require("--output");
@@ -68,18 +100,24 @@ final class FeaturizeCommand {
 
     SparkFlags spark = SparkFlags.from(args);
 
-    ChannelMode channels = parse("--channels", args.get("--channels"), ChannelMode.KEEP, ChannelMode::parse);
+    ChannelMode channels =
+        parse("--channels", args.get("--channels"), ChannelMode.KEEP, ChannelMode::parse);
     Normalization normalization =
         parse("--normalize", args.get("--normalize"), Normalization.UNIT, Normalization::parse);
-    Precision precision = parse("--precision", args.get("--precision"), Precision.FLOAT32, Precision::parse);
+    Precision precision =
+        parse("--precision", args.get("--precision"), Precision.FLOAT32, Precision::parse);
     Compression compression =
         parse("--compression", args.get("--compression"), Compression.ZSTD, Compression::parse);
-    FailureMode mode = parse("--mode", args.get("--mode"), FailureMode.PERMISSIVE, FailureMode::parse);
-    int[] tile = args.has("--tile") ? Values.pair("--tile", args.get("--tile"), 1, 1 << 16)
-        : new int[] {0, 0};
-    long maxPixels = args.has("--max-pixels")
-        ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
-        : JobConfig.DEFAULT_MAX_PIXELS;
+    FailureMode mode =
+        parse("--mode", args.get("--mode"), FailureMode.PERMISSIVE, FailureMode::parse);
+    int[] tile =
+        args.has("--tile")
+            ? Values.pair("--tile", args.get("--tile"), 1, 1 << 16)
+            : new int[] {0, 0};
+    long maxPixels =
+        args.has("--max-pixels")
+            ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
+            : JobConfig.DEFAULT_MAX_PIXELS;
 
     Configuration hadoop = hadoopConf(spark.conf());
     int presetChannels = channels.fixedChannels().orElse(3);
@@ -88,8 +126,10 @@ final class FeaturizeCommand {
     if (args.has("--layers")) {
       List<String> clash = SINGLE_LAYER_FLAGS.stream().filter(args::has).toList();
       if (!clash.isEmpty()) {
-        throw new UsageException("--layers cannot be combined with " + String.join(", ", clash)
-            + "; the stack file gives each layer its filters and settings");
+        throw new UsageException(
+            "--layers cannot be combined with "
+                + String.join(", ", clash)
+                + "; the stack file gives each layer its filters and settings");
       }
       layersFile = args.get("--layers");
       stack = StackLoader.load(layersFile, presetChannels, hadoop);
@@ -104,8 +144,23 @@ final class FeaturizeCommand {
     InputChecks.input(input, hadoop);
     checkOutput(output, writeMode, hadoop);
 
-    JobConfig config = new JobConfig(input, output, layersFile, stack, tile[0], tile[1], channels,
-        normalization, precision, mode, writeMode, maxPixels, 0, pattern, compression);
+    JobConfig config =
+        new JobConfig(
+            input,
+            output,
+            layersFile,
+            stack,
+            tile[0],
+            tile[1],
+            channels,
+            normalization,
+            precision,
+            mode,
+            writeMode,
+            maxPixels,
+            0,
+            pattern,
+            compression);
     return new Parsed(config, spark, parquet);
   }
 
@@ -126,7 +181,8 @@ final class FeaturizeCommand {
         }
         try {
           return new ParquetInput(
-              args.has("--image-column") ? args.get("--image-column")
+              args.has("--image-column")
+                  ? args.get("--image-column")
                   : ParquetInput.DEFAULT_IMAGE_COLUMN,
               args.get("--id-column"));
         } catch (IllegalArgumentException e) {
@@ -145,21 +201,27 @@ final class FeaturizeCommand {
         parse("--padding-mode", args.get("--padding-mode"), PaddingMode.ZEROS, PaddingMode::parse);
     Activation activation =
         parse("--activation", args.get("--activation"), Activation.NONE, Activation::parse);
-    int[] stride = args.has("--stride") ? Values.pair("--stride", args.get("--stride"), 1, 1 << 16)
-        : new int[] {1, 1};
-    int[] dilation = args.has("--dilation")
-        ? Values.pair("--dilation", args.get("--dilation"), 1, 1 << 16) : new int[] {1, 1};
-    int groups = args.has("--groups") ? Values.integer("--groups", args.get("--groups"), 1, 1 << 16) : 1;
+    int[] stride =
+        args.has("--stride")
+            ? Values.pair("--stride", args.get("--stride"), 1, 1 << 16)
+            : new int[] {1, 1};
+    int[] dilation =
+        args.has("--dilation")
+            ? Values.pair("--dilation", args.get("--dilation"), 1, 1 << 16)
+            : new int[] {1, 1};
+    int groups =
+        args.has("--groups") ? Values.integer("--groups", args.get("--groups"), 1, 1 << 16) : 1;
     FilterBank bank = BankLoader.load(filters, presetChannels, hadoop);
     try {
-      ConvSpec spec = ConvSpec.builder(bank)
-          .stride(stride[0], stride[1])
-          .dilation(dilation[0], dilation[1])
-          .groups(groups)
-          .padding(padding)
-          .paddingMode(paddingMode)
-          .activation(activation)
-          .build();
+      ConvSpec spec =
+          ConvSpec.builder(bank)
+              .stride(stride[0], stride[1])
+              .dilation(dilation[0], dilation[1])
+              .groups(groups)
+              .padding(padding)
+              .paddingMode(paddingMode)
+              .activation(activation)
+              .build();
       return LayerStack.of(bank, spec, filters);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -182,9 +244,18 @@ final class FeaturizeCommand {
     }
     String where = stack.size() > 1 ? "layer " + first.name() + ": " : "";
     if (channels.fixedChannels().isPresent() && channels.fixedChannels().getAsInt() != need) {
-      throw new UsageException(where + "filters expect " + need + " input channels (groups "
-          + first.spec().groups() + " x " + first.bank().channelsPerGroup() + "), --channels "
-          + channels.cliName() + " gives " + channels.fixedChannels().getAsInt());
+      throw new UsageException(
+          where
+              + "filters expect "
+              + need
+              + " input channels (groups "
+              + first.spec().groups()
+              + " x "
+              + first.bank().channelsPerGroup()
+              + "), --channels "
+              + channels.cliName()
+              + " gives "
+              + channels.fixedChannels().getAsInt());
     }
     try {
       normalization.requireChannels(need);
@@ -202,8 +273,13 @@ final class FeaturizeCommand {
       throw new UsageException("no image up to 2^20 pixels a side fits: " + e.getMessage());
     }
     if ((long) min[0] * min[1] > maxPixels) {
-      throw new UsageException("the layers need images of at least " + min[1] + "x" + min[0]
-          + " pixels, more than --max-pixels " + maxPixels);
+      throw new UsageException(
+          "the layers need images of at least "
+              + min[1]
+              + "x"
+              + min[0]
+              + " pixels, more than --max-pixels "
+              + maxPixels);
     }
   }
 
@@ -239,10 +315,12 @@ final class FeaturizeCommand {
       FileSystem fs = path.getFileSystem(conf);
       if (fs.exists(path)) {
         if (mode == WriteMode.ERROR_IF_EXISTS) {
-          throw new UsageException("output " + output + " already exists; pass --overwrite to replace it");
+          throw new UsageException(
+              "output " + output + " already exists; pass --overwrite to replace it");
         }
         if (!fs.getFileStatus(path).isDirectory()) {
-          throw new UsageException("output " + output + " is a file; --overwrite replaces only directories");
+          throw new UsageException(
+              "output " + output + " is a file; --overwrite replaces only directories");
         }
       }
     } catch (java.io.IOException | IllegalArgumentException e) {

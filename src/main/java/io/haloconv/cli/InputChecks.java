@@ -47,8 +47,8 @@ final class InputChecks {
     try {
       new GlobFilter(pattern);
     } catch (IOException | IllegalArgumentException e) {
-      throw new UsageException("--pattern '" + pattern + "' is not a valid glob: "
-          + oneLine(e.getMessage()));
+      throw new UsageException(
+          "--pattern '" + pattern + "' is not a valid glob: " + oneLine(e.getMessage()));
     }
     return pattern;
   }

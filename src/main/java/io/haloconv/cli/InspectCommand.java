@@ -55,23 +55,39 @@ final class InspectCommand {
   }
 
   /** Everything inspect shows, computed once. */
-  record Report(OutputReader reader, List<StructField> schema, boolean layered,
-      List<LayerCounts> counts, List<ChannelStats> channels, long errorCount,
-      List<ErrorGroup> errors, Optional<String> manifest, long parquetBytes) {
+  record Report(
+      OutputReader reader,
+      List<StructField> schema,
+      boolean layered,
+      List<LayerCounts> counts,
+      List<ChannelStats> channels,
+      long errorCount,
+      List<ErrorGroup> errors,
+      Optional<String> manifest,
+      long parquetBytes) {
 
     static Report of(OutputReader reader) {
       boolean layered = reader.layered();
       List<ErrorGroup> errors = OutputStats.errorGroups(reader.errors());
-      return new Report(reader, List.of(reader.features().schema().fields()), layered,
+      return new Report(
+          reader,
+          List.of(reader.features().schema().fields()),
+          layered,
           OutputStats.counts(reader.features(), layered),
           OutputStats.channels(reader.features(), layered),
-          errors.stream().mapToLong(ErrorGroup::count).sum(), errors, reader.manifest(),
+          errors.stream().mapToLong(ErrorGroup::count).sum(),
+          errors,
+          reader.manifest(),
           reader.parquetBytes());
     }
 
     void print(PrintStream out) {
-      out.println("haloconv output " + reader.dir() + (reader.complete() ? ""
-          : "  (no _SUCCESS: the job did not finish, or this is not a haloconv output)"));
+      out.println(
+          "haloconv output "
+              + reader.dir()
+              + (reader.complete()
+                  ? ""
+                  : "  (no _SUCCESS: the job did not finish, or this is not a haloconv output)"));
       out.println();
       out.println("schema");
       TextTable s = new TextTable("  ", "column", "type");
@@ -80,42 +96,76 @@ final class InspectCommand {
       }
       s.print(out);
       out.println();
-      out.println("counts" + (layered ? " per layer" : "") + " (" + TextTable.bytes(parquetBytes)
-          + " of Parquet)");
-      TextTable c = layered
-          ? new TextTable("  ", "layer", "images", "tiles", "channels", "dtype", "map sizes (HxW)",
-              "values")
-          : new TextTable("  ", "images", "tiles", "channels", "dtype", "map sizes (HxW)",
-              "values");
+      out.println(
+          "counts"
+              + (layered ? " per layer" : "")
+              + " ("
+              + TextTable.bytes(parquetBytes)
+              + " of Parquet)");
+      TextTable c =
+          layered
+              ? new TextTable(
+                  "  ",
+                  "layer",
+                  "images",
+                  "tiles",
+                  "channels",
+                  "dtype",
+                  "map sizes (HxW)",
+                  "values")
+              : new TextTable(
+                  "  ", "images", "tiles", "channels", "dtype", "map sizes (HxW)", "values");
       if (counts.isEmpty()) {
         out.println("  no features: every image failed, or the input was empty");
       }
       for (LayerCounts n : counts) {
-        String sizes = n.minHeight() + "x" + n.minWidth()
-            + (n.minHeight() == n.maxHeight() && n.minWidth() == n.maxWidth() ? ""
-                : " .. " + n.maxHeight() + "x" + n.maxWidth());
+        String sizes =
+            n.minHeight()
+                + "x"
+                + n.minWidth()
+                + (n.minHeight() == n.maxHeight() && n.minWidth() == n.maxWidth()
+                    ? ""
+                    : " .. " + n.maxHeight() + "x" + n.maxWidth());
         String channelText = join(n.channels());
         String dtypeText = String.join(", ", n.dtypes());
         if (layered) {
-          c.row(n.layer(), TextTable.count(n.images()), TextTable.count(n.tiles()), channelText,
-              dtypeText, sizes, TextTable.count(n.values()));
+          c.row(
+              n.layer(),
+              TextTable.count(n.images()),
+              TextTable.count(n.tiles()),
+              channelText,
+              dtypeText,
+              sizes,
+              TextTable.count(n.values()));
         } else {
-          c.row(TextTable.count(n.images()), TextTable.count(n.tiles()), channelText, dtypeText,
-              sizes, TextTable.count(n.values()));
+          c.row(
+              TextTable.count(n.images()),
+              TextTable.count(n.tiles()),
+              channelText,
+              dtypeText,
+              sizes,
+              TextTable.count(n.values()));
         }
       }
       if (!counts.isEmpty()) {
         c.print(out);
       }
       out.println();
-      out.println("channels (stored values decoded to float32; std over all values of the channel)");
-      TextTable t = layered
-          ? new TextTable("  ", "layer", "channel", "min", "max", "mean", "std", "non-finite")
-          : new TextTable("  ", "channel", "min", "max", "mean", "std", "non-finite");
+      out.println(
+          "channels (stored values decoded to float32; std over all values of the channel)");
+      TextTable t =
+          layered
+              ? new TextTable("  ", "layer", "channel", "min", "max", "mean", "std", "non-finite")
+              : new TextTable("  ", "channel", "min", "max", "mean", "std", "non-finite");
       for (ChannelStats st : channels) {
-        Object[] cells = {st.channel(), TextTable.number(st.min()), TextTable.number(st.max()),
-            TextTable.number(st.mean()), TextTable.number(st.std()),
-            TextTable.count(st.nonFinite())};
+        Object[] cells = {
+          st.channel(),
+          TextTable.number(st.min()),
+          TextTable.number(st.max()),
+          TextTable.number(st.mean()),
+          TextTable.number(st.std()),
+          TextTable.count(st.nonFinite())
+        };
         if (layered) {
           Object[] withLayer = new Object[cells.length + 1];
           withLayer[0] = st.layer();
@@ -134,11 +184,18 @@ final class InspectCommand {
       if (errorCount == 0) {
         out.println("errors: none in _errors/" + failedNote());
       } else {
-        out.println("errors: " + TextTable.count(errorCount) + " bad record"
-            + (errorCount == 1 ? "" : "s") + " in _errors/, by reason");
+        out.println(
+            "errors: "
+                + TextTable.count(errorCount)
+                + " bad record"
+                + (errorCount == 1 ? "" : "s")
+                + " in _errors/, by reason");
         TextTable e = new TextTable("  ", "count", "stage", "error", "example");
         for (ErrorGroup g : errors) {
-          e.row(TextTable.count(g.count()), g.stage(), g.error(),
+          e.row(
+              TextTable.count(g.count()),
+              g.stage(),
+              g.error(),
               g.examplePath() + ": " + g.exampleMessage());
         }
         e.print(out);
@@ -158,7 +215,8 @@ final class InspectCommand {
     private String failedNote() {
       JsonNode m = manifestNode();
       if (m != null && m.path("counts").path("images_failed").asLong(0) > 0) {
-        return "; the manifest counts " + m.path("counts").path("images_failed").asLong()
+        return "; the manifest counts "
+            + m.path("counts").path("images_failed").asLong()
             + " failed images (dropmalformed mode keeps no records)";
       }
       return "";
@@ -181,7 +239,9 @@ final class InspectCommand {
       root.put("complete", reader.complete());
       ArrayNode s = root.putArray("schema");
       for (StructField f : schema) {
-        s.addObject().put("name", f.name()).put("type", f.dataType().simpleString())
+        s.addObject()
+            .put("name", f.name())
+            .put("type", f.dataType().simpleString())
             .put("nullable", f.nullable());
       }
       root.put("parquet_bytes", parquetBytes);
@@ -216,8 +276,13 @@ final class InspectCommand {
       e.put("total", errorCount);
       ArrayNode groups = e.putArray("groups");
       for (ErrorGroup g : errors) {
-        groups.addObject().put("stage", g.stage()).put("error", g.error()).put("count", g.count())
-            .put("example_path", g.examplePath()).put("example_message", g.exampleMessage());
+        groups
+            .addObject()
+            .put("stage", g.stage())
+            .put("error", g.error())
+            .put("count", g.count())
+            .put("example_path", g.examplePath())
+            .put("example_message", g.exampleMessage());
       }
       JsonNode m = manifestNode();
       if (m != null) {

@@ -11,30 +11,32 @@ import java.util.Arrays;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code haloconv} command. {@link #run} returns the exit code instead of exiting, so tests drive
- * it in-process: 0 success, 1 job failed, 2 bad arguments or input (one line on stderr).
+ * The {@code haloconv} command. {@link #run} returns the exit code instead of exiting, so tests
+ * drive it in-process: 0 success, 1 job failed, 2 bad arguments or input (one line on stderr).
  */
 public final class Main {
-  static final String USAGE = String.join("\n",
-      "usage: haloconv featurize --input PATH --filters BANK --output DIR",
-      "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
-      "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
-      "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
-      "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
-      "    [--compression zstd|snappy|none]",
-      "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
-      "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
-      "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
-      "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
-      "       haloconv inspect DIR [--json]",
-      "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
-      "       haloconv render-filters BANK --out FILE.png",
-      "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
-      "       haloconv export DIR --format npz --out FILE.npz [--image PATH]...",
-      "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
-      "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
-      "       haloconv --version",
-      "See README.md for every flag.");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: haloconv featurize --input PATH --filters BANK --output DIR",
+          "    [--stride S] [--padding P] [--dilation D] [--groups G] [--padding-mode M]",
+          "    [--activation none|relu|leaky_relu:A|sigmoid|tanh]",
+          "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
+          "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
+          "    [--compression zstd|snappy|none]",
+          "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
+          "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
+          "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
+          "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
+          "       haloconv inspect DIR [--json]",
+          "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
+          "       haloconv render-filters BANK --out FILE.png",
+          "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
+          "       haloconv export DIR --format npz --out FILE.npz [--image PATH]...",
+          "       haloconv bench [--shapes FILE] [--threads N] [--json FILE]",
+          "       haloconv bench-stack --layers FILE [--input PATH] [--images N] [--size S] [--tile N]",
+          "       haloconv --version",
+          "See README.md for every flag.");
 
   private Main() {}
 
@@ -78,8 +80,11 @@ public final class Main {
         case "bench-stack":
           return benchStack(rest, out, err);
         default:
-          throw new UsageException("unknown command '" + args[0] + "'; commands: featurize, "
-              + "inspect, render, render-filters, export, bench, bench-stack");
+          throw new UsageException(
+              "unknown command '"
+                  + args[0]
+                  + "'; commands: featurize, "
+                  + "inspect, render, render-filters, export, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());
@@ -93,8 +98,11 @@ public final class Main {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      err.println("haloconv: error: " + root.getClass().getSimpleName() + ": "
-          + firstLine(root.getMessage()));
+      err.println(
+          "haloconv: error: "
+              + root.getClass().getSimpleName()
+              + ": "
+              + firstLine(root.getMessage()));
       return JobException.FAILED;
     }
   }
@@ -105,8 +113,11 @@ public final class Main {
     if (at < 0 || at + 1 >= args.length) {
       throw new UsageException("bench-stack needs --layers FILE");
     }
-    return io.haloconv.bench.StackBench.run(args,
-        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()), out, err);
+    return io.haloconv.bench.StackBench.run(
+        args,
+        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()),
+        out,
+        err);
   }
 
   private static int featurize(String[] args, PrintStream out, PrintStream err, Spark source) {
@@ -117,10 +128,14 @@ public final class Main {
     FeaturizeCommand.Parsed parsed = FeaturizeCommand.parse(args);
     SparkSession spark = source.start(parsed.spark());
     try {
-      JobResult result = parsed.parquet() == null
-          ? FeaturizeJob.run(spark, parsed.config(), err)
-          : ParquetFeaturizeJob.run(spark, parsed.config(), parsed.parquet(), err);
-      Summary.print(out, parsed.config().output(), result,
+      JobResult result =
+          parsed.parquet() == null
+              ? FeaturizeJob.run(spark, parsed.config(), err)
+              : ParquetFeaturizeJob.run(spark, parsed.config(), parsed.parquet(), err);
+      Summary.print(
+          out,
+          parsed.config().output(),
+          result,
           parsed.parquet() == null ? Summary.Stages.FILES : Summary.Stages.PARQUET);
       return 0;
     } finally {

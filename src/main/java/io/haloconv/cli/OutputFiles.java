@@ -8,9 +8,9 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writes one result file (a picture, an array) through Hadoop's FileSystem, so {@code --out} may
- * be any URI: into a hidden file beside the target, renamed into place only when complete, so a
- * failed write never leaves half a file under the requested name.
+ * Writes one result file (a picture, an array) through Hadoop's FileSystem, so {@code --out} may be
+ * any URI: into a hidden file beside the target, renamed into place only when complete, so a failed
+ * write never leaves half a file under the requested name.
  */
 final class OutputFiles {
   interface Writer {
@@ -29,8 +29,8 @@ final class OutputFiles {
           throw new UsageException("--out " + target + " is a directory");
         }
         if (!overwrite) {
-          throw new UsageException("--out " + target + " already exists; pass --overwrite to "
-              + "replace it");
+          throw new UsageException(
+              "--out " + target + " already exists; pass --overwrite to " + "replace it");
         }
       }
     } catch (IOException | IllegalArgumentException e) {
@@ -48,7 +48,8 @@ final class OutputFiles {
     if (parent != null && !fs.exists(parent)) {
       fs.mkdirs(parent);
     }
-    Path temp = new Path(parent, "." + path.getName() + ".haloconv-" + ProcessHandle.current().pid());
+    Path temp =
+        new Path(parent, "." + path.getName() + ".haloconv-" + ProcessHandle.current().pid());
     try {
       try (OutputStream out = fs.create(temp, true)) {
         writer.write(out);

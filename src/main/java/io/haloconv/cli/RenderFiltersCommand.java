@@ -16,8 +16,8 @@ import org.apache.hadoop.conf.Configuration;
  * Spark.
  */
 final class RenderFiltersCommand {
-  static final String USAGE = "haloconv render-filters BANK --out FILE.png [--channels C] "
-      + "[--overwrite]";
+  static final String USAGE =
+      "haloconv render-filters BANK --out FILE.png [--channels C] " + "[--overwrite]";
   private static final Set<String> VALUED = Set.of("--out", "--channels", "--conf");
   private static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
 
@@ -31,8 +31,8 @@ final class RenderFiltersCommand {
     }
     String ref = Commands.onePositional(args, "render-filters", "BANK");
     String target = args.require("--out");
-    int channels = args.has("--channels")
-        ? Values.integer("--channels", args.get("--channels"), 1, 4096) : 3;
+    int channels =
+        args.has("--channels") ? Values.integer("--channels", args.get("--channels"), 1, 4096) : 3;
     Map<String, String> conf = SparkFlags.from(args).conf();
     Configuration hadoop = FeaturizeCommand.hadoopConf(conf);
     OutputFiles.check(target, args.has("--overwrite"), hadoop);
@@ -43,8 +43,16 @@ final class RenderFiltersCommand {
     } catch (IOException e) {
       throw JobException.failed("cannot write " + target + ": " + e.getMessage(), e);
     }
-    out.println("haloconv: wrote " + target + " (" + picture.image().getWidth() + "x"
-        + picture.image().getHeight() + ", filters " + bank.shapeString() + ")");
+    out.println(
+        "haloconv: wrote "
+            + target
+            + " ("
+            + picture.image().getWidth()
+            + "x"
+            + picture.image().getHeight()
+            + ", filters "
+            + bank.shapeString()
+            + ")");
     return 0;
   }
 }

@@ -18,37 +18,38 @@ interface Spark {
    * The caller's running default session, left running; else a new one from {@link
    * Sessions#create}, stopped when the command ends.
    */
-  Spark OWN = new Spark() {
-    @Override
-    public SparkSession start(SparkFlags flags) {
-      if (callersSession() != null) {
-        return callersSession();
-      }
-      String confDir = System.getProperty("haloconv.conf.dir");
-      try {
-        return Sessions.create(flags.master(), confDir == null ? null : Path.of(confDir),
-            flags.conf());
-      } catch (java.io.IOException | RuntimeException e) {
-        throw new UsageException("cannot start Spark: " + e.getMessage());
-      }
-    }
+  Spark OWN =
+      new Spark() {
+        @Override
+        public SparkSession start(SparkFlags flags) {
+          if (callersSession() != null) {
+            return callersSession();
+          }
+          String confDir = System.getProperty("haloconv.conf.dir");
+          try {
+            return Sessions.create(
+                flags.master(), confDir == null ? null : Path.of(confDir), flags.conf());
+          } catch (java.io.IOException | RuntimeException e) {
+            throw new UsageException("cannot start Spark: " + e.getMessage());
+          }
+        }
 
-    @Override
-    public void finish(SparkSession spark) {
-      if (spark != CALLERS.get()) {
-        spark.stop();
-      }
-    }
+        @Override
+        public void finish(SparkSession spark) {
+          if (spark != CALLERS.get()) {
+            spark.stop();
+          }
+        }
 
-    private SparkSession callersSession() {
-      if (SparkSession.getDefaultSession().isDefined()
-          && !SparkSession.getDefaultSession().get().sparkContext().isStopped()) {
-        CALLERS.set(SparkSession.getDefaultSession().get());
-        return CALLERS.get();
-      }
-      return null;
-    }
-  };
+        private SparkSession callersSession() {
+          if (SparkSession.getDefaultSession().isDefined()
+              && !SparkSession.getDefaultSession().get().sparkContext().isStopped()) {
+            CALLERS.set(SparkSession.getDefaultSession().get());
+            return CALLERS.get();
+          }
+          return null;
+        }
+      };
 
   /** The caller's session this thread's command is using, so it is not stopped. */
   ThreadLocal<SparkSession> CALLERS = new ThreadLocal<>();

@@ -34,8 +34,10 @@ record SparkFlags(String master, String driverMemory, Map<String, String> conf) 
     if (master != null && master.isBlank()) {
       throw new UsageException("--master must not be empty");
     }
-    String memory = args.has("--driver-memory")
-        ? Values.memory("--driver-memory", args.get("--driver-memory")) : null;
+    String memory =
+        args.has("--driver-memory")
+            ? Values.memory("--driver-memory", args.get("--driver-memory"))
+            : null;
     return new SparkFlags(master, memory, conf);
   }
 

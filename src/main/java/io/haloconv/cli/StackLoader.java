@@ -34,25 +34,34 @@ final class StackLoader {
         throw new UsageException("--layers " + file + " is a directory, not a stack file");
       }
       if (status.getLen() > MAX_STACK_BYTES) {
-        throw new UsageException("--layers " + file + " is " + status.getLen()
-            + " bytes, more than the " + MAX_STACK_BYTES + " a stack file may have");
+        throw new UsageException(
+            "--layers "
+                + file
+                + " is "
+                + status.getLen()
+                + " bytes, more than the "
+                + MAX_STACK_BYTES
+                + " a stack file may have");
       }
       Path dir = path.getParent();
       try (InputStream in = fs.open(path)) {
-        return StackFile.read(in, (filters, channels) -> {
-          String ref = filters;
-          if (!filters.startsWith("preset:") && !filters.startsWith("random:")) {
-            Path bank = new Path(filters);
-            if (dir != null && !bank.isAbsolute() && bank.toUri().getScheme() == null) {
-              ref = new Path(dir, filters).toString();
-            }
-          }
-          try {
-            return BankLoader.load(ref, "filters", channels > 0 ? channels : presetChannels, conf);
-          } catch (UsageException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-          }
-        });
+        return StackFile.read(
+            in,
+            (filters, channels) -> {
+              String ref = filters;
+              if (!filters.startsWith("preset:") && !filters.startsWith("random:")) {
+                Path bank = new Path(filters);
+                if (dir != null && !bank.isAbsolute() && bank.toUri().getScheme() == null) {
+                  ref = new Path(dir, filters).toString();
+                }
+              }
+              try {
+                return BankLoader.load(
+                    ref, "filters", channels > 0 ? channels : presetChannels, conf);
+              } catch (UsageException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+              }
+            });
       }
     } catch (FileNotFoundException e) {
       throw new UsageException("--layers " + file + " does not exist");

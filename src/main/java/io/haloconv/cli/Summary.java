@@ -30,13 +30,20 @@ final class Summary {
     JobResult.StageTimes t = r.times();
     out.printf(Locale.ROOT, "haloconv: wrote %s%n", output);
     String unit = stages == Stages.PARQUET ? "rows" : "files";
-    out.printf(Locale.ROOT, "  images   %s %s: %s written, %s failed%s%n",
-        TextTable.count(r.filesListed()), unit, TextTable.count(r.imagesWritten()),
+    out.printf(
+        Locale.ROOT,
+        "  images   %s %s: %s written, %s failed%s%n",
+        TextTable.count(r.filesListed()),
+        unit,
+        TextTable.count(r.imagesWritten()),
         TextTable.count(r.imagesFailed()),
         r.imagesFailed() > 0 ? " (see _errors/ or the manifest)" : "");
     out.printf(Locale.ROOT, "  tiles    %s%n", TextTable.count(r.tiles()));
-    out.printf(Locale.ROOT, "  written  %s of Parquet, %s feature values%n",
-        TextTable.bytes(r.outputBytes()), TextTable.count(r.featureValues()));
+    out.printf(
+        Locale.ROOT,
+        "  written  %s of Parquet, %s feature values%n",
+        TextTable.bytes(r.outputBytes()),
+        TextTable.count(r.featureValues()));
     out.println();
     double tasks = Math.max(t.taskSeconds(), 1e-9);
     TextTable times = new TextTable("  ", "stage", "wall s", "task s", "of tasks");
@@ -52,8 +59,8 @@ final class Summary {
   }
 
   private static void share(TextTable table, String name, double seconds, double tasks) {
-    table.row(name, "", seconds(seconds), String.format(Locale.ROOT, "%.0f%%", 100 * seconds
-        / tasks));
+    table.row(
+        name, "", seconds(seconds), String.format(Locale.ROOT, "%.0f%%", 100 * seconds / tasks));
   }
 
   private static String seconds(double s) {

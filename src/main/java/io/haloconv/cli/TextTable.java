@@ -93,8 +93,7 @@ final class TextTable {
       return String.format(Locale.ROOT, "%.3e", v);
     }
     String s = String.format(Locale.ROOT, "%.4g", v);
-    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "")
-        : s;
+    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   /** A count with thousands separators. */

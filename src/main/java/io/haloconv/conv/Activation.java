@@ -30,11 +30,14 @@ public record Activation(Kind kind, float alpha) implements Serializable {
       throw new IllegalArgumentException("leaky_relu slope must be finite, got " + alpha);
     }
     if (kind != Kind.LEAKY_RELU && alpha != 0f) {
-      throw new IllegalArgumentException("only leaky_relu takes a slope, got " + kind + ":" + alpha);
+      throw new IllegalArgumentException(
+          "only leaky_relu takes a slope, got " + kind + ":" + alpha);
     }
   }
 
-  /** Parses {@code none}, {@code relu}, {@code leaky_relu:ALPHA}, {@code sigmoid} or {@code tanh}. */
+  /**
+   * Parses {@code none}, {@code relu}, {@code leaky_relu:ALPHA}, {@code sigmoid} or {@code tanh}.
+   */
   public static Activation parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     switch (t) {

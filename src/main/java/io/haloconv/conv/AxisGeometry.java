@@ -26,7 +26,12 @@ public record AxisGeometry(int input, int before, int after, int kernel, int str
     }
     if (kernel < 1 || stride < 1 || dilation < 1) {
       throw new IllegalArgumentException(
-          "kernel, stride and dilation must be >= 1, got " + kernel + "," + stride + "," + dilation);
+          "kernel, stride and dilation must be >= 1, got "
+              + kernel
+              + ","
+              + stride
+              + ","
+              + dilation);
     }
   }
 

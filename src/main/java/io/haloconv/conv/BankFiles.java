@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Reads filter banks from array files: {@code .npz} (numpy's {@code savez}, compressed or not) and
- * {@code .safetensors}, each holding {@code weight} (K, C/groups, Fh, Fw) and optionally {@code bias}
- * (K). Headers are read first and sizes bounded before any array is allocated.
+ * {@code .safetensors}, each holding {@code weight} (K, C/groups, Fh, Fw) and optionally {@code
+ * bias} (K). Headers are read first and sizes bounded before any array is allocated.
  */
 public final class BankFiles {
   /** No bank array may declare more values than this (1 GiB of float32). */
@@ -36,7 +36,9 @@ public final class BankFiles {
     }
     if (weight.rank() != 4) {
       throw new IllegalArgumentException(
-          "bank weight must be rank 4 (K, C, Fh, Fw), got rank " + weight.rank() + " "
+          "bank weight must be rank 4 (K, C, Fh, Fw), got rank "
+              + weight.rank()
+              + " "
               + Arrays.toString(weight.shape()));
     }
     float[] bias = null;
@@ -44,12 +46,21 @@ public final class BankFiles {
     if (biasArray != null) {
       if (biasArray.rank() != 1 || biasArray.dimension(0) != weight.dimension(0)) {
         throw new IllegalArgumentException(
-            "bank bias must have shape (" + weight.dimension(0) + ",) to match "
-                + weight.dimension(0) + " filters, got " + Arrays.toString(biasArray.shape()));
+            "bank bias must have shape ("
+                + weight.dimension(0)
+                + ",) to match "
+                + weight.dimension(0)
+                + " filters, got "
+                + Arrays.toString(biasArray.shape()));
       }
       bias = biasArray.data();
     }
-    return new FilterBank(weight.dimension(0), weight.dimension(1), weight.dimension(2),
-        weight.dimension(3), weight.data(), bias);
+    return new FilterBank(
+        weight.dimension(0),
+        weight.dimension(1),
+        weight.dimension(2),
+        weight.dimension(3),
+        weight.data(),
+        bias);
   }
 }

@@ -59,26 +59,53 @@ public final class Conv2d {
   }
 
   /**
-   * Convolves a padded window of {@link #inputChannels()}×{@code height}×{@code width} values, planar
-   * from index 0 of {@code window}, into K×{@code outHeight}×{@code outWidth} values from index 0 of
-   * {@code out}. The arrays may be longer than that: callers reuse buffers across tiles.
+   * Convolves a padded window of {@link #inputChannels()}×{@code height}×{@code width} values,
+   * planar from index 0 of {@code window}, into K×{@code outHeight}×{@code outWidth} values from
+   * index 0 of {@code out}. The arrays may be longer than that: callers reuse buffers across tiles.
    */
   public void convolveWindow(
       float[] window, int height, int width, float[] out, int outHeight, int outWidth) {
-    int needH = (outHeight - 1) * spec.strideHeight()
-        + spec.dilationHeight() * (spec.kernelHeight() - 1) + 1;
-    int needW = (outWidth - 1) * spec.strideWidth()
-        + spec.dilationWidth() * (spec.kernelWidth() - 1) + 1;
+    int needH =
+        (outHeight - 1) * spec.strideHeight()
+            + spec.dilationHeight() * (spec.kernelHeight() - 1)
+            + 1;
+    int needW =
+        (outWidth - 1) * spec.strideWidth() + spec.dilationWidth() * (spec.kernelWidth() - 1) + 1;
     if (outHeight < 1 || outWidth < 1 || height < needH || width < needW) {
       throw new IllegalArgumentException(
-          "window " + height + "x" + width + " is too small for "
-              + outHeight + "x" + outWidth + " outputs, which need " + needH + "x" + needW);
+          "window "
+              + height
+              + "x"
+              + width
+              + " is too small for "
+              + outHeight
+              + "x"
+              + outWidth
+              + " outputs, which need "
+              + needH
+              + "x"
+              + needW);
     }
     if (window.length < (long) inputChannels() * height * width
         || out.length < (long) bank.filters() * outHeight * outWidth) {
-      throw new IllegalArgumentException("buffers of " + window.length + " and " + out.length
-          + " values are too small for a " + inputChannels() + "x" + height + "x" + width
-          + " window and " + bank.filters() + "x" + outHeight + "x" + outWidth + " outputs");
+      throw new IllegalArgumentException(
+          "buffers of "
+              + window.length
+              + " and "
+              + out.length
+              + " values are too small for a "
+              + inputChannels()
+              + "x"
+              + height
+              + "x"
+              + width
+              + " window and "
+              + bank.filters()
+              + "x"
+              + outHeight
+              + "x"
+              + outWidth
+              + " outputs");
     }
     kernel.convolve(window, height, width, out, outHeight, outWidth);
   }

@@ -2,13 +2,13 @@ package io.haloconv.conv;
 
 /**
  * A convolution bound to one filter bank and spec, applied to windows that already carry their
- * padding: a <em>valid</em> convolution with the spec's stride, dilation and groups, then bias, then
- * activation.
+ * padding: a <em>valid</em> convolution with the spec's stride, dilation and groups, then bias,
+ * then activation.
  *
  * <p>Input is C×inHeight×inWidth planar with C = groups × bank channels; output is
- * K×outHeight×outWidth planar, and inHeight ≥ (outHeight−1)·strideH + dilationH·(Fh−1) + 1 (same for
- * widths). Output (k, oy, ox) reads input rows oy·strideH + ky·dilationH and columns ox·strideW +
- * kx·dilationW.
+ * K×outHeight×outWidth planar, and inHeight ≥ (outHeight−1)·strideH + dilationH·(Fh−1) + 1 (same
+ * for widths). Output (k, oy, ox) reads input rows oy·strideH + ky·dilationH and columns ox·strideW
+ * + kx·dilationW.
  *
  * <p>Every implementation computes each output value in the same order — {@code acc = 0}, then for
  * each channel of the filter's group, each tap row, each tap column: {@code acc = fma(w, x, acc)};

@@ -7,16 +7,16 @@ import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 /**
- * Chooses the kernel implementation once per JVM, as Lucene's {@code VectorizationProvider} does: the
- * Vector API kernel ({@code vector}) where the {@code jdk.incubator.vector} module is in the boot
- * layer and the CPU has vector FMA, else the portable {@link DirectKernel} ({@code direct}).
+ * Chooses the kernel implementation once per JVM, as Lucene's {@code VectorizationProvider} does:
+ * the Vector API kernel ({@code vector}) where the {@code jdk.incubator.vector} module is in the
+ * boot layer and the CPU has vector FMA, else the portable {@link DirectKernel} ({@code direct}).
  *
  * <p>The system property {@code haloconv.kernel} overrides the choice: {@code auto} (the default),
  * {@code direct}, or {@code vector}, which fails when the Vector API cannot be used.
  *
- * <p>Only this class names the vector kernel, and only reflectively, so a JVM started without {@code
- * --add-modules jdk.incubator.vector} loads it, links nothing from the incubator module, and runs
- * the portable kernel.
+ * <p>Only this class names the vector kernel, and only reflectively, so a JVM started without
+ * {@code --add-modules jdk.incubator.vector} loads it, links nothing from the incubator module, and
+ * runs the portable kernel.
  */
 public final class ConvKernels {
   private static final String PROPERTY = "haloconv.kernel";

@@ -3,9 +3,9 @@ package io.haloconv.conv;
 import java.io.Serializable;
 
 /**
- * One convolution layer as DESIGN §1 defines it, with PyTorch {@code conv2d} semantics: kernel size,
- * stride, dilation, groups, padding form, padding mode and activation. The filter values live in
- * {@link FilterBank}; this record is the arithmetic.
+ * One convolution layer as DESIGN §1 defines it, with PyTorch {@code conv2d} semantics: kernel
+ * size, stride, dilation, groups, padding form, padding mode and activation. The filter values live
+ * in {@link FilterBank}; this record is the arithmetic.
  */
 public record ConvSpec(
     int kernelHeight,
@@ -70,8 +70,13 @@ public record ConvSpec(
       String name = axis == rows ? "height" : "width";
       if (axis.output() < 1) {
         throw new IllegalArgumentException(
-            "output would be empty: input " + name + " " + axis.input() + " + padding "
-                + (axis.before() + axis.after()) + " is smaller than the kernel's reach "
+            "output would be empty: input "
+                + name
+                + " "
+                + axis.input()
+                + " + padding "
+                + (axis.before() + axis.after())
+                + " is smaller than the kernel's reach "
                 + axis.receptiveField());
       }
       paddingMode.checkPadding(name, axis.before(), axis.after(), axis.input());
@@ -79,12 +84,20 @@ public record ConvSpec(
     return new ConvGeometry(rows, cols);
   }
 
-  /** Checks that {@code bank} has this kernel size and that its filters split into {@code groups}. */
+  /**
+   * Checks that {@code bank} has this kernel size and that its filters split into {@code groups}.
+   */
   public void checkBank(FilterBank bank) {
     if (bank.kernelHeight() != kernelHeight || bank.kernelWidth() != kernelWidth) {
       throw new IllegalArgumentException(
-          "spec kernel " + kernelHeight + "x" + kernelWidth + " does not match the bank's "
-              + bank.kernelHeight() + "x" + bank.kernelWidth());
+          "spec kernel "
+              + kernelHeight
+              + "x"
+              + kernelWidth
+              + " does not match the bank's "
+              + bank.kernelHeight()
+              + "x"
+              + bank.kernelWidth());
     }
     if (bank.filters() % groups != 0) {
       throw new IllegalArgumentException(

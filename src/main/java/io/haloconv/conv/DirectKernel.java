@@ -35,7 +35,8 @@ final class DirectKernel implements ConvKernel {
       for (int oy = 0; oy < outHeight; oy++) {
         final int out = (k * outHeight + oy) * outWidth;
         java.util.Arrays.fill(output, out, out + outWidth, 0f);
-        // Loop order c, ky, kx outside ox keeps every pixel's summation order fixed (see ConvKernel).
+        // Loop order c, ky, kx outside ox keeps every pixel's summation order fixed (see
+        // ConvKernel).
         for (int c = 0; c < cg; c++) {
           final int plane = (firstChannel + c) * inHeight;
           for (int ky = 0; ky < fh; ky++) {

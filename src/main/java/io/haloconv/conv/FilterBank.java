@@ -15,20 +15,29 @@ import java.util.HexFormat;
  * <p>The arrays are not copied; treat a bank as immutable once built.
  */
 public record FilterBank(
-    int filters, int channelsPerGroup, int kernelHeight, int kernelWidth, float[] weight, float[] bias)
+    int filters,
+    int channelsPerGroup,
+    int kernelHeight,
+    int kernelWidth,
+    float[] weight,
+    float[] bias)
     implements Serializable {
 
   public FilterBank {
     if (filters < 1 || channelsPerGroup < 1 || kernelHeight < 1 || kernelWidth < 1) {
       throw new IllegalArgumentException(
-          "filter bank shape must be >= 1 in every dimension, got " + shape(filters, channelsPerGroup,
-              kernelHeight, kernelWidth));
+          "filter bank shape must be >= 1 in every dimension, got "
+              + shape(filters, channelsPerGroup, kernelHeight, kernelWidth));
     }
     long size = (long) filters * channelsPerGroup * kernelHeight * kernelWidth;
     if (weight == null || weight.length != size) {
       throw new IllegalArgumentException(
-          "filter bank weight of shape " + shape(filters, channelsPerGroup, kernelHeight, kernelWidth)
-              + " needs " + size + " values, got " + (weight == null ? "none" : weight.length));
+          "filter bank weight of shape "
+              + shape(filters, channelsPerGroup, kernelHeight, kernelWidth)
+              + " needs "
+              + size
+              + " values, got "
+              + (weight == null ? "none" : weight.length));
     }
     if (bias == null) {
       bias = new float[filters];
@@ -44,7 +53,16 @@ public record FilterBank(
         int c = i / (kernelWidth * kernelHeight) % channelsPerGroup;
         int k = i / (kernelWidth * kernelHeight * channelsPerGroup);
         throw new IllegalArgumentException(
-            "filter bank weight[" + k + "," + c + "," + y + "," + x + "] is " + weight[i]
+            "filter bank weight["
+                + k
+                + ","
+                + c
+                + ","
+                + y
+                + ","
+                + x
+                + "] is "
+                + weight[i]
                 + "; every weight must be finite");
       }
     }

@@ -28,7 +28,8 @@ public final class FilterBanks {
    *   <li>{@code sobel}: 2 filters of 3×3, the horizontal and vertical Sobel derivatives of the
    *       channel mean.
    *   <li>{@code laplacian}: 1 filter of 3×3, the 4-neighbour Laplacian of the channel mean.
-   *   <li>{@code gaussian}: K = C filters of 5×5 binomial blur (σ ≈ 1), each blurring its own channel.
+   *   <li>{@code gaussian}: K = C filters of 5×5 binomial blur (σ ≈ 1), each blurring its own
+   *       channel.
    * </ul>
    */
   public static FilterBank preset(String name, int channels) {
@@ -98,8 +99,16 @@ public final class FilterBanks {
     long count = (long) filters * channels * size * size;
     if (count > 1L << 28) {
       throw new IllegalArgumentException(
-          "random bank " + filters + "," + channels + "," + size + " has " + count
-              + " weights, more than the limit of " + (1L << 28));
+          "random bank "
+              + filters
+              + ","
+              + channels
+              + ","
+              + size
+              + " has "
+              + count
+              + " weights, more than the limit of "
+              + (1L << 28));
     }
     Random random = new Random(seed);
     double std = Math.sqrt(2.0 / (channels * size * size));
@@ -114,7 +123,8 @@ public final class FilterBanks {
   public static FilterBank random(String args) {
     String[] parts = args.split(",", -1);
     if (parts.length < 3 || parts.length > 4) {
-      throw new IllegalArgumentException("random bank must be random:K,C,F[,SEED], got 'random:" + args + "'");
+      throw new IllegalArgumentException(
+          "random bank must be random:K,C,F[,SEED], got 'random:" + args + "'");
     }
     long[] v = new long[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -143,7 +153,8 @@ public final class FilterBanks {
       throw new IllegalArgumentException("bank JSON does not parse: " + firstLine(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("bank JSON must be an object with \"weight\" and \"bias\"");
+      throw new IllegalArgumentException(
+          "bank JSON must be an object with \"weight\" and \"bias\"");
     }
     JsonNode weightNode = root.get("weight");
     if (weightNode == null) {

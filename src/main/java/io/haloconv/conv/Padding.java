@@ -14,7 +14,14 @@ public sealed interface Padding extends Serializable permits Padding.Explicit, P
     public Explicit {
       if (top < 0 || bottom < 0 || left < 0 || right < 0) {
         throw new IllegalArgumentException(
-            "padding must be >= 0 on every side, got " + top + "," + bottom + "," + left + "," + right);
+            "padding must be >= 0 on every side, got "
+                + top
+                + ","
+                + bottom
+                + ","
+                + left
+                + ","
+                + right);
       }
     }
 

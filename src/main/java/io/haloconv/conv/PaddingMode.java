@@ -3,11 +3,11 @@ package io.haloconv.conv;
 import java.util.Locale;
 
 /**
- * How a convolution sees pixels outside the image, as PyTorch's {@code F.pad} modes. Each mode maps a
- * virtual coordinate on one axis to the image coordinate whose value it takes, or to {@link #ZERO}.
- * Tiling uses the same mapping, so a tile at an image edge reads exactly the pixels whole-image
- * padding would have produced — for {@code reflect}, {@code replicate} and {@code circular} those are
- * real pixels from elsewhere in the image.
+ * How a convolution sees pixels outside the image, as PyTorch's {@code F.pad} modes. Each mode maps
+ * a virtual coordinate on one axis to the image coordinate whose value it takes, or to {@link
+ * #ZERO}. Tiling uses the same mapping, so a tile at an image edge reads exactly the pixels
+ * whole-image padding would have produced — for {@code reflect}, {@code replicate} and {@code
+ * circular} those are real pixels from elsewhere in the image.
  */
 public enum PaddingMode {
   /** Constant zero outside the image. */
@@ -82,10 +82,14 @@ public enum PaddingMode {
     this.cliName = cliName;
   }
 
-  /** The image coordinate whose value virtual coordinate {@code virtual} takes, or {@link #ZERO}. */
+  /**
+   * The image coordinate whose value virtual coordinate {@code virtual} takes, or {@link #ZERO}.
+   */
   public abstract int sourceIndex(int virtual, int size);
 
-  /** Refuses padding this mode cannot produce for an axis of {@code size} pixels, as PyTorch does. */
+  /**
+   * Refuses padding this mode cannot produce for an axis of {@code size} pixels, as PyTorch does.
+   */
   public abstract void checkPadding(String axis, int before, int after, int size);
 
   public String cliName() {

@@ -12,21 +12,21 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <ul>
  *   <li><b>Stride becomes phases.</b> With stride sh×sw the window is split once per call into
- *       sh·sw phase planes per channel (plane (py, px) holds input rows py, py+sh, … and columns px,
- *       px+sw, …). Tap (ky, kx) of output (oy, ox) then reads plane ((ky·dh) mod sh, (kx·dw) mod
- *       sw) at row oy + ⌊ky·dh/sh⌋ and column ox + ⌊kx·dw/sw⌋: a stride-1 access, so 16 output
+ *       sh·sw phase planes per channel (plane (py, px) holds input rows py, py+sh, … and columns
+ *       px, px+sw, …). Tap (ky, kx) of output (oy, ox) then reads plane ((ky·dh) mod sh, (kx·dw)
+ *       mod sw) at row oy + ⌊ky·dh/sh⌋ and column ox + ⌊kx·dw/sw⌋: a stride-1 access, so 16 output
  *       columns are 16 consecutive floats, one vector load, for any stride and dilation. Stride 1
  *       reads the caller's window in place.
- *   <li><b>Positions.</b> An output (oy, ox) has the flat position p = oy·wv + ox in a phase plane of
- *       width wv, and every tap reads {@code src[groupBase + tapOffsets[t] + p]}. A vector covers VL
- *       consecutive positions. Row mode puts vectors at ox = 0, VL, … in every output row, the last
- *       one shifted left to end exactly at the row's end (it recomputes a few outputs, bitwise
- *       identically, instead of running a scalar tail). Flat mode, used when rows are narrow (56
- *       outputs of a 58-wide window), lets vectors run across row ends, so only the wv − outW halo
- *       columns per row are wasted: vectors store into a band buffer as wide as the phase plane,
- *       and the real columns are copied to the output row by row afterwards.
- *   <li><b>Register blocking.</b> The main micro-kernel keeps 4 filters × 5 vectors of positions
- *       = 20 accumulators in registers. Each tap costs 5 vector loads and 4 weight broadcasts (from
+ *   <li><b>Positions.</b> An output (oy, ox) has the flat position p = oy·wv + ox in a phase plane
+ *       of width wv, and every tap reads {@code src[groupBase + tapOffsets[t] + p]}. A vector
+ *       covers VL consecutive positions. Row mode puts vectors at ox = 0, VL, … in every output
+ *       row, the last one shifted left to end exactly at the row's end (it recomputes a few
+ *       outputs, bitwise identically, instead of running a scalar tail). Flat mode, used when rows
+ *       are narrow (56 outputs of a 58-wide window), lets vectors run across row ends, so only the
+ *       wv − outW halo columns per row are wasted: vectors store into a band buffer as wide as the
+ *       phase plane, and the real columns are copied to the output row by row afterwards.
+ *   <li><b>Register blocking.</b> The main micro-kernel keeps 4 filters × 5 vectors of positions =
+ *       20 accumulators in registers. Each tap costs 5 vector loads and 4 weight broadcasts (from
  *       memory, no shuffle) for 20 FMAs. With the 5 inputs and 4 weights live that is 29 of the 32
  *       AVX-512 registers: the 8×3 block tried first had 24 accumulators, C2 spilled two of them
  *       per tap, and it ran 15–25% slower. Filter remainders use 2×8 and 1×12 blocks, still 12–16
@@ -41,10 +41,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       registers, then each is stored once. Leaky_relu, sigmoid and tanh go through a small tile
  *       and {@link #finish}; sigmoid and tanh use {@link Activation}'s scalar code, as the portable
  *       kernel does.
- *   <li><b>Two C2 traps</b>, each of which cost 10× here: accumulators must start from a zero
- *       made in the method (a {@code static final} zero vector makes the loop phi unboxable, so
- *       every FMA allocates), and no vector may be passed to a method C2 does not inline (past
- *       its node budget it stops inlining, and the argument is boxed).
+ *   <li><b>Two C2 traps</b>, each of which cost 10× here: accumulators must start from a zero made
+ *       in the method (a {@code static final} zero vector makes the loop phi unboxable, so every
+ *       FMA allocates), and no vector may be passed to a method C2 does not inline (past its node
+ *       budget it stops inlining, and the argument is boxed).
  * </ul>
  *
  * <p>Each output value is {@code acc = 0; acc = fma(w, x, acc)} over channels, tap rows and tap
@@ -60,14 +60,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
+
   /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
   private static final int POSITION_GROUP = 12;
+
   /** Input bytes a band of output rows may span, so that the band stays in L2 across blocks. */
   private static final int BAND_BYTES = 192 * 1024;
 
   private static final int ACT_NONE = 0;
   private static final int ACT_RELU = 1;
   private static final int ACT_LEAKY = 2;
+
   /** sigmoid, tanh: applied by {@link Activation} after the store. */
   private static final int ACT_SCALAR = 3;
 
@@ -89,13 +92,16 @@ final class VectorConvKernel implements ConvKernel {
 
   /** Per block: first filter, filter count (4, 2 or 1), offset of its packed weights. */
   private final int[] blockFirst;
+
   private final int[] blockSize;
   private final int[] blockWeights;
+
   /** Block b's weight for filter blockFirst[b] + i and tap t is at blockWeights[b] + t·size + i. */
   private final float[] packedWeights;
 
   /** Offset of tap t = (c·Fh + ky)·Fw + kx from a position, within one group's planes. */
   private final int[] tapOffsets;
+
   private int boundHeight = -1;
   private int boundWidth = -1;
   private int phaseHeight;
@@ -104,21 +110,28 @@ final class VectorConvKernel implements ConvKernel {
 
   private float[] phases = new float[0];
   private int[] positions = new int[0];
+
   /** Offset within a filter's plane of {@link #destination} where each position's vector goes. */
   private int[] outOffsets = new int[0];
+
   /** Flat mode's band of outputs, wv wide with the halo columns, before they are dropped. */
   private float[] flatBand = new float[0];
+
   /** A micro-kernel's finished accumulators on their way to {@link #finish}. */
   private final float[] tile = new float[20 * VL];
 
   private float[] output;
   private int outPlane;
   private int outWidth;
+
   /** Where blocks store: the output (row mode) or {@link #flatBand}; filter k at k·plane. */
   private float[] destination;
+
   private int destinationPlane;
+
   /** True for none and relu, which micro-kernels apply in registers before their only store. */
   private final boolean fusedEpilogue;
+
   /** Values ≤ this become +0: 0 for relu; NaN, which no value is ≤, for none. */
   private final float reluFloor;
 
@@ -469,7 +482,11 @@ final class VectorConvKernel implements ConvKernel {
   // an array of vectors would not be). Tap loop outermost inside the block: one pass over the
   // taps produces finished outputs, so nothing is reloaded or stored before the epilogue.
 
-  /** 4 filters × 5 vectors: 20 accumulators; per tap 5 loads and 4 broadcasts feed 20 FMAs. With the 5 inputs and 4 weights that is 29 of the 32 vector registers: no spills (8×3 spilled two accumulators per tap and ran 15–25% slower). */
+  /**
+   * 4 filters × 5 vectors: 20 accumulators; per tap 5 loads and 4 broadcasts feed 20 FMAs. With the
+   * 5 inputs and 4 weights that is 29 of the 32 vector registers: no spills (8×3 spilled two
+   * accumulators per tap and ran 15–25% slower).
+   */
   private void block4x5(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
@@ -601,7 +618,9 @@ final class VectorConvKernel implements ConvKernel {
     finish(4, 5, k0, j);
   }
 
-  /** 2 filters × 8 vectors, for a group's remaining 2 or 3 filters: 16 accumulators, 26 registers. */
+  /**
+   * 2 filters × 8 vectors, for a group's remaining 2 or 3 filters: 16 accumulators, 26 registers.
+   */
   private void block2x8(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
@@ -617,8 +636,22 @@ final class VectorConvKernel implements ConvKernel {
     // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
     // constant vector object, and would allocate a box per FMA.
     final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero, a1_6 = zero, a1_7 = zero;
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero,
+        a0_7 = zero;
+    FloatVector a1_0 = zero,
+        a1_1 = zero,
+        a1_2 = zero,
+        a1_3 = zero,
+        a1_4 = zero,
+        a1_5 = zero,
+        a1_6 = zero,
+        a1_7 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 2) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
@@ -718,7 +751,10 @@ final class VectorConvKernel implements ConvKernel {
     finish(2, 8, k0, j);
   }
 
-  /** 1 filter × 12 vectors, for a last filter and depthwise groups: 12 independent FMA chains, enough to cover the FMA latency. */
+  /**
+   * 1 filter × 12 vectors, for a last filter and depthwise groups: 12 independent FMA chains,
+   * enough to cover the FMA latency.
+   */
   private void block1x12(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final float[] w = packedWeights;
@@ -738,7 +774,18 @@ final class VectorConvKernel implements ConvKernel {
     // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
     // constant vector object, and would allocate a box per FMA.
     final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero, a0_6 = zero, a0_7 = zero, a0_8 = zero, a0_9 = zero, a0_10 = zero, a0_11 = zero;
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero,
+        a0_7 = zero,
+        a0_8 = zero,
+        a0_9 = zero,
+        a0_10 = zero,
+        a0_11 = zero;
     for (int t = 0, wi = wBase; t < taps.length; t++, wi += 1) {
       final int off = inBase + taps[t];
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);

@@ -14,13 +14,14 @@ import org.apache.hadoop.util.Progressable;
 
 /**
  * A read-only Hadoop file system holding one file, {@link #PATH}, whose content is a byte array:
- * what lets {@link ImageProbe} and {@link ImageSource} decode an image that is already in memory
- * (a Parquet cell, a Spark row) through the same code as a file. Never registered with Hadoop;
+ * what lets {@link ImageProbe} and {@link ImageSource} decode an image that is already in memory (a
+ * Parquet cell, a Spark row) through the same code as a file. Never registered with Hadoop;
  * instances are made by {@link ImageBytes} only.
  */
 final class BytesFileSystem extends FileSystem {
   /** The one file's path. */
   static final Path PATH = new Path("bytes:/image");
+
   private static final URI URI_ROOT = URI.create("bytes:/");
   private static final Configuration EMPTY = new Configuration(false);
 
@@ -60,8 +61,14 @@ final class BytesFileSystem extends FileSystem {
   }
 
   @Override
-  public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite,
-      int bufferSize, short replication, long blockSize, Progressable progress)
+  public FSDataOutputStream create(
+      Path path,
+      FsPermission permission,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
       throws IOException {
     throw new IOException("in-memory image is read-only");
   }

@@ -8,8 +8,8 @@ import java.util.OptionalInt;
  *
  * <p>Conversions read the channel count as its colour meaning: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
  * Gray becomes RGB by replicating it. RGB becomes gray by ITU-R BT.601 luma, {@code 0.299·R +
- * 0.587·G + 0.114·B}, computed in float32 on the (scaled) values, not rounded. Alpha is dropped
- * for {@code gray} and {@code rgb} without compositing the colour over any background. {@code rgba}
+ * 0.587·G + 0.114·B}, computed in float32 on the (scaled) values, not rounded. Alpha is dropped for
+ * {@code gray} and {@code rgb} without compositing the colour over any background. {@code rgba}
  * adds a fully opaque alpha where there is none: 1 after {@code unit} scaling, the largest value
  * (255, 65535, 1 for binary) with {@code raw}. Images of more than 4 channels (multi-band TIFF,
  * tensors) only allow {@code keep}.
@@ -66,7 +66,10 @@ public enum ChannelMode {
     }
     if (sourceChannels > 4) {
       throw new IllegalArgumentException(
-          "--channels " + cliName() + " cannot convert an image of " + sourceChannels
+          "--channels "
+              + cliName()
+              + " cannot convert an image of "
+              + sourceChannels
               + " channels: only 1 to 4 channels (gray, gray+alpha, rgb, rgba) convert");
     }
     return switch (this) {

@@ -10,14 +10,17 @@ import io.haloconv.tensor.Tensor3;
 final class ChannelPipeline {
   /** ITU-R BT.601 luma weights, as PIL's convert("L") and OpenCV's cvtColor use. */
   private static final float LUMA_R = 0.299f;
+
   private static final float LUMA_G = 0.587f;
   private static final float LUMA_B = 0.114f;
 
   private final int sourceChannels;
   private final int outputChannels;
   private final Normalization normalization;
+
   /** What unit scaling divides by; 1 (nothing to do) for raw and float samples. */
   private final float divisor;
+
   /** The value of a fully opaque added alpha channel, in the scaled domain. */
   private final float opaque;
 

@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Deadline {
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "haloconv-decode-" + THREADS.incrementAndGet());
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService WORKERS =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "haloconv-decode-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** Thrown when the time ran out; the work was aborted. */
   static final class Expired extends Exception {

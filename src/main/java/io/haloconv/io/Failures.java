@@ -20,34 +20,36 @@ import javax.imageio.event.IIOReadWarningListener;
 final class Failures {
   private static final Pattern TIFF_COMPRESSION =
       Pattern.compile("(?i)unsupported compression.*?(\\d+)");
+
   /** TIFF compression tags that readers here do not decode, by name. */
-  private static final Map<Integer, String> TIFF_COMPRESSIONS = Map.ofEntries(
-      Map.entry(32809, "ThunderScan"),
-      Map.entry(32895, "IT8 CT"),
-      Map.entry(33003, "Aperio JPEG 2000 YCbCr"),
-      Map.entry(33005, "Aperio JPEG 2000 RGB"),
-      Map.entry(34661, "JBIG"),
-      Map.entry(34676, "SGI LogLuv"),
-      Map.entry(34677, "SGI LogLuv24"),
-      Map.entry(34712, "JPEG 2000"),
-      Map.entry(34887, "LERC"),
-      Map.entry(34892, "lossy JPEG (DNG)"),
-      Map.entry(34925, "LZMA"),
-      Map.entry(34926, "Zstandard"),
-      Map.entry(34927, "WebP"),
-      Map.entry(50000, "Zstandard"),
-      Map.entry(50001, "WebP"),
-      Map.entry(50002, "JPEG XL"),
-      Map.entry(52546, "JPEG XL"));
+  private static final Map<Integer, String> TIFF_COMPRESSIONS =
+      Map.ofEntries(
+          Map.entry(32809, "ThunderScan"),
+          Map.entry(32895, "IT8 CT"),
+          Map.entry(33003, "Aperio JPEG 2000 YCbCr"),
+          Map.entry(33005, "Aperio JPEG 2000 RGB"),
+          Map.entry(34661, "JBIG"),
+          Map.entry(34676, "SGI LogLuv"),
+          Map.entry(34677, "SGI LogLuv24"),
+          Map.entry(34712, "JPEG 2000"),
+          Map.entry(34887, "LERC"),
+          Map.entry(34892, "lossy JPEG (DNG)"),
+          Map.entry(34925, "LZMA"),
+          Map.entry(34926, "Zstandard"),
+          Map.entry(34927, "WebP"),
+          Map.entry(50000, "Zstandard"),
+          Map.entry(50001, "WebP"),
+          Map.entry(50002, "JPEG XL"),
+          Map.entry(52546, "JPEG XL"));
 
   private Failures() {}
 
   /**
-   * The one-line failure for {@code error}, thrown while reading a {@code format} file at
-   * {@code stage}; {@code warnings} are what the reader reported before failing.
+   * The one-line failure for {@code error}, thrown while reading a {@code format} file at {@code
+   * stage}; {@code warnings} are what the reader reported before failing.
    */
-  static ImageReadException translate(ImageReadException.Stage stage, ImageFormat format,
-      Throwable error, List<String> warnings) {
+  static ImageReadException translate(
+      ImageReadException.Stage stage, ImageFormat format, Throwable error, List<String> warnings) {
     if (error instanceof ImageReadException already) {
       return already.at(stage);
     }
@@ -56,18 +58,30 @@ final class Failures {
     if (storage != null) {
       // The file system failed under the decoder, not the file's content.
       IOException io = storage.getCause();
-      return new ImageReadException(stage, ioKind(io), (io instanceof FileNotFoundException
-          ? "file not found while reading it: " : "cannot read file: ") + chainMessages(io),
+      return new ImageReadException(
+          stage,
+          ioKind(io),
+          (io instanceof FileNotFoundException
+                  ? "file not found while reading it: "
+                  : "cannot read file: ")
+              + chainMessages(io),
           error);
     }
     if (error instanceof Deadline.Expired expired) {
-      String what = stage == ImageReadException.Stage.PROBE
-          ? "reading the " + name + " header " : "decoding " + name + " ";
-      return new ImageReadException(stage, ErrorKind.TIMEOUT, what + expired.getMessage()
-          + " and was aborted; the file may be corrupt", error);
+      String what =
+          stage == ImageReadException.Stage.PROBE
+              ? "reading the " + name + " header "
+              : "decoding " + name + " ";
+      return new ImageReadException(
+          stage,
+          ErrorKind.TIMEOUT,
+          what + expired.getMessage() + " and was aborted; the file may be corrupt",
+          error);
     }
     if (error instanceof OutOfMemoryError) {
-      return new ImageReadException(stage, ErrorKind.OUT_OF_MEMORY,
+      return new ImageReadException(
+          stage,
+          ErrorKind.OUT_OF_MEMORY,
           "not enough memory to decode this " + name + " image (" + error.getMessage() + ")",
           error);
     }
@@ -76,8 +90,11 @@ final class Failures {
     if (format == ImageFormat.TIFF && compression.find()) {
       int tag = Integer.parseInt(compression.group(1));
       String known = TIFF_COMPRESSIONS.get(tag);
-      return new ImageReadException(stage, ErrorKind.UNSUPPORTED,
-          "unsupported TIFF compression " + tag + (known == null ? "" : " (" + known + ")"), error);
+      return new ImageReadException(
+          stage,
+          ErrorKind.UNSUPPORTED,
+          "unsupported TIFF compression " + tag + (known == null ? "" : " (" + known + ")"),
+          error);
     }
     String warning = truncationWarning(warnings);
     if (isTruncation(error) || warning != null) {
@@ -85,8 +102,10 @@ final class Failures {
       return new ImageReadException(
           stage, ErrorKind.TRUNCATED, "truncated " + name + ": " + detail, error);
     }
-    String what = stage == ImageReadException.Stage.PROBE ? "cannot read " + name + " header: "
-        : "cannot decode " + name + ": ";
+    String what =
+        stage == ImageReadException.Stage.PROBE
+            ? "cannot read " + name + " header: "
+            : "cannot decode " + name + ": ";
     return new ImageReadException(stage, ErrorKind.CORRUPT, what + messages, error);
   }
 
@@ -166,8 +185,10 @@ final class Failures {
         return true;
       }
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-      if (message.contains("unexpected end") || message.contains("premature end")
-          || message.contains("end of stream") || message.contains("end of file")
+      if (message.contains("unexpected end")
+          || message.contains("premature end")
+          || message.contains("end of stream")
+          || message.contains("end of file")
           || message.contains("out of stream")) { // the JDK TIFF reader: data past the end
         return true;
       }
@@ -184,8 +205,8 @@ final class Failures {
     List<String> parts = new ArrayList<>();
     for (Throwable t = error; t != null && parts.size() < 5; t = t.getCause()) {
       String message = t.getMessage();
-      String part = message == null || message.isBlank()
-          ? t.getClass().getSimpleName() : message.strip();
+      String part =
+          message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
       if (parts.isEmpty() || !parts.get(parts.size() - 1).contains(part)) {
         parts.add(part);
       }

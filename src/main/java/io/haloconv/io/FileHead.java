@@ -1,7 +1,6 @@
 package io.haloconv.io;
 
 import io.haloconv.tensor.Npy;
-
 import java.util.Arrays;
 
 /**
@@ -34,7 +33,10 @@ final class FileHead {
     }
     ImageFormat byMagic = byMagic(bytes);
     ImageFormat byName = ImageFormat.fromExtension(fileName);
-    if (byMagic == null && byName == ImageFormat.WBMP && bytes.length >= 4 && bytes[0] == 0
+    if (byMagic == null
+        && byName == ImageFormat.WBMP
+        && bytes.length >= 4
+        && bytes[0] == 0
         && bytes[1] == 0) {
       byMagic = ImageFormat.WBMP;
     }
@@ -42,13 +44,16 @@ final class FileHead {
       return new FileHead(bytes, byMagic);
     }
     if (byName != null) {
-      String expected = byName == ImageFormat.NPY ? "a .npy file" : "a " + byName.displayName()
-          + " image";
-      throw new ImageReadException(ImageReadException.Stage.PROBE, ErrorKind.NOT_AN_IMAGE,
+      String expected =
+          byName == ImageFormat.NPY ? "a .npy file" : "a " + byName.displayName() + " image";
+      throw new ImageReadException(
+          ImageReadException.Stage.PROBE,
+          ErrorKind.NOT_AN_IMAGE,
           "not " + expected + ": file starts with " + quote(bytes));
     }
     throw new ImageReadException(
-        ImageReadException.Stage.PROBE, ErrorKind.NOT_AN_IMAGE,
+        ImageReadException.Stage.PROBE,
+        ErrorKind.NOT_AN_IMAGE,
         "no image reader recognises this file: it starts with " + quote(bytes));
   }
 
@@ -59,18 +64,25 @@ final class FileHead {
     if (startsWith(b, 0xff, 0xd8, 0xff)) {
       return ImageFormat.JPEG;
     }
-    if (startsWith(b, 'G', 'I', 'F', '8', '7', 'a') || startsWith(b, 'G', 'I', 'F', '8', '9', 'a')) {
+    if (startsWith(b, 'G', 'I', 'F', '8', '7', 'a')
+        || startsWith(b, 'G', 'I', 'F', '8', '9', 'a')) {
       return ImageFormat.GIF;
     }
     if (startsWith(b, 'B', 'M') && b.length >= 14) {
       return ImageFormat.BMP;
     }
-    if (startsWith(b, 'I', 'I', 42, 0) || startsWith(b, 'M', 'M', 0, 42)
-        || startsWith(b, 'I', 'I', 43, 0) || startsWith(b, 'M', 'M', 0, 43)) {
+    if (startsWith(b, 'I', 'I', 42, 0)
+        || startsWith(b, 'M', 'M', 0, 42)
+        || startsWith(b, 'I', 'I', 43, 0)
+        || startsWith(b, 'M', 'M', 0, 43)) {
       return ImageFormat.TIFF;
     }
-    if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12 && b[8] == 'W' && b[9] == 'E'
-        && b[10] == 'B' && b[11] == 'P') {
+    if (startsWith(b, 'R', 'I', 'F', 'F')
+        && b.length >= 12
+        && b[8] == 'W'
+        && b[9] == 'E'
+        && b[10] == 'B'
+        && b[11] == 'P') {
       return ImageFormat.WEBP;
     }
     if (startsWith(b, 0x93, 'N', 'U', 'M', 'P', 'Y')) {

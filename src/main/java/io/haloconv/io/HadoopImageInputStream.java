@@ -19,8 +19,10 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
   private final FSDataInputStream in;
   private final long length;
   private final byte[] buffer = new byte[BUFFER_BYTES];
+
   /** The buffer holds file bytes [bufferStart, bufferStart + bufferLength). */
   private long bufferStart;
+
   private int bufferLength;
   private long bytesFetched;
 

@@ -7,11 +7,11 @@ import io.haloconv.tensor.Tensor3;
 import java.time.Duration;
 
 /**
- * Images that are already in memory rather than in a file: the encoded bytes of a Parquet cell
- * (any format {@link ImageProbe} knows, .npy included), or pixels another library has decoded,
- * such as a row of Spark's image data source. They go through the same probe, decoders, channel
- * conversion and normalisation as files (DESIGN §2), so a PNG gives the same floats whether it was
- * read from disk or from a byte array.
+ * Images that are already in memory rather than in a file: the encoded bytes of a Parquet cell (any
+ * format {@link ImageProbe} knows, .npy included), or pixels another library has decoded, such as a
+ * row of Spark's image data source. They go through the same probe, decoders, channel conversion
+ * and normalisation as files (DESIGN §2), so a PNG gives the same floats whether it was read from
+ * disk or from a byte array.
  *
  * <p>Probed bytes get the {@link ImageInfo#path()} {@code bytes:/image}: callers keep their own
  * identifier for the image.
@@ -33,14 +33,20 @@ public final class ImageBytes {
    *
    * @throws ImageReadException (stage DECODE) as {@link ImageSource#open} does
    */
-  public static ImageSource open(byte[] bytes, ImageInfo info, ChannelMode channelMode,
-      Normalization normalization, Duration decodeTimeout) throws ImageReadException {
+  public static ImageSource open(
+      byte[] bytes,
+      ImageInfo info,
+      ChannelMode channelMode,
+      Normalization normalization,
+      Duration decodeTimeout)
+      throws ImageReadException {
     requireNonNull(bytes, "bytes is null");
     if (!PATH.equals(info.path())) {
-      throw new IllegalArgumentException("info must come from ImageBytes.probe, got " + info.path());
+      throw new IllegalArgumentException(
+          "info must come from ImageBytes.probe, got " + info.path());
     }
-    return ImageSource.open(new BytesFileSystem(bytes), info, channelMode, normalization,
-        decodeTimeout);
+    return ImageSource.open(
+        new BytesFileSystem(bytes), info, channelMode, normalization, decodeTimeout);
   }
 
   /** The order of colour samples in an interleaved pixel. */
@@ -48,42 +54,67 @@ public final class ImageBytes {
     /** Red, green, blue (then alpha): DESIGN §2's order. */
     RGB,
     /**
-     * Blue, green, red (then alpha): OpenCV's order, which Spark's image data source uses for
-     * 3- and 4-channel images.
+     * Blue, green, red (then alpha): OpenCV's order, which Spark's image data source uses for 3-
+     * and 4-channel images.
      */
     BGR
   }
 
   /**
    * An image of 8-bit samples already decoded into row-major interleaved bytes, {@code channels}
-   * per pixel: 1 gray, 2 gray+alpha, 3 colour, 4 colour+alpha, in {@code order}. The samples
-   * become DESIGN §2's channels (R, G, B order) as an 8-bit image of that layout, then convert and
+   * per pixel: 1 gray, 2 gray+alpha, 3 colour, 4 colour+alpha, in {@code order}. The samples become
+   * DESIGN §2's channels (R, G, B order) as an 8-bit image of that layout, then convert and
    * normalise as a file would.
    *
    * @param name what {@link ImageInfo#path()} says, e.g. the image's origin
    * @throws ImageReadException (stage DECODE) when the sizes do not match the data, or the
    *     conversion does not fit the image
    */
-  public static ImageSource ofInterleaved(String name, byte[] data, int height, int width,
-      int channels, ChannelOrder order, ChannelMode channelMode, Normalization normalization)
+  public static ImageSource ofInterleaved(
+      String name,
+      byte[] data,
+      int height,
+      int width,
+      int channels,
+      ChannelOrder order,
+      ChannelMode channelMode,
+      Normalization normalization)
       throws ImageReadException {
     requireNonNull(data, "data is null");
     requireNonNull(order, "order is null");
     if (height < 1 || width < 1 || channels < 1 || channels > 4) {
-      throw new ImageReadException(Stage.DECODE, "decoded image must have height and width >= 1"
-          + " and 1 to 4 channels, got " + width + "x" + height + "x" + channels);
+      throw new ImageReadException(
+          Stage.DECODE,
+          "decoded image must have height and width >= 1"
+              + " and 1 to 4 channels, got "
+              + width
+              + "x"
+              + height
+              + "x"
+              + channels);
     }
     long expected = (long) height * width * channels;
     if (data.length != expected) {
-      throw new ImageReadException(Stage.DECODE, "decoded image of " + width + "x" + height + "x"
-          + channels + " needs " + expected + " bytes, got " + data.length);
+      throw new ImageReadException(
+          Stage.DECODE,
+          "decoded image of "
+              + width
+              + "x"
+              + height
+              + "x"
+              + channels
+              + " needs "
+              + expected
+              + " bytes, got "
+              + data.length);
     }
-    PixelLayout layout = switch (channels) {
-      case 1 -> PixelLayout.GRAY;
-      case 2 -> PixelLayout.GRAY_ALPHA;
-      case 3 -> PixelLayout.RGB;
-      default -> PixelLayout.RGBA;
-    };
+    PixelLayout layout =
+        switch (channels) {
+          case 1 -> PixelLayout.GRAY;
+          case 2 -> PixelLayout.GRAY_ALPHA;
+          case 3 -> PixelLayout.RGB;
+          default -> PixelLayout.RGBA;
+        };
     Tensor3 raw;
     try {
       raw = Tensor3.zeros(channels, height, width);
@@ -101,8 +132,19 @@ public final class ImageBytes {
         planes[offset + i] = data[s] & 0xff;
       }
     }
-    ImageInfo info = new ImageInfo(name, ImageFormat.PIXELS, width, height, channels, 8, layout,
-        SampleFormat.UNSIGNED_INTEGER, width, height, data.length);
+    ImageInfo info =
+        new ImageInfo(
+            name,
+            ImageFormat.PIXELS,
+            width,
+            height,
+            channels,
+            8,
+            layout,
+            SampleFormat.UNSIGNED_INTEGER,
+            width,
+            height,
+            data.length);
     return ImageSource.ofRaw(info, raw, channelMode, normalization);
   }
 }

@@ -52,16 +52,28 @@ public record ImageInfo(
     }
     if (layout.impliedChannels() != 0 && channels != layout.impliedChannels()) {
       throw new IllegalArgumentException(
-          "layout " + layout + " has " + layout.impliedChannels() + " channel(s), got " + channels
-              + ": " + path);
+          "layout "
+              + layout
+              + " has "
+              + layout.impliedChannels()
+              + " channel(s), got "
+              + channels
+              + ": "
+              + path);
     }
     if (bitDepth < 1 || bitDepth > 64) {
       throw new IllegalArgumentException("bitDepth must be 1 to 64, got " + bitDepth + ": " + path);
     }
     if ((layout == PixelLayout.BINARY) != (bitDepth == 1 && channels == 1)) {
       throw new IllegalArgumentException(
-          "a 1-bit single-channel image must have layout BINARY and no other, got " + layout
-              + " with " + channels + " channel(s) of " + bitDepth + " bits: " + path);
+          "a 1-bit single-channel image must have layout BINARY and no other, got "
+              + layout
+              + " with "
+              + channels
+              + " channel(s) of "
+              + bitDepth
+              + " bits: "
+              + path);
     }
     if (sampleFormat == SampleFormat.FLOAT && bitDepth != 16 && bitDepth != 32 && bitDepth != 64) {
       throw new IllegalArgumentException(
@@ -69,8 +81,16 @@ public record ImageInfo(
     }
     if (tileWidth < 1 || tileWidth > width || tileHeight < 1 || tileHeight > height) {
       throw new IllegalArgumentException(
-          "tile size must be 1x1 to " + width + "x" + height + ", got " + tileWidth + "x"
-              + tileHeight + ": " + path);
+          "tile size must be 1x1 to "
+              + width
+              + "x"
+              + height
+              + ", got "
+              + tileWidth
+              + "x"
+              + tileHeight
+              + ": "
+              + path);
     }
     if (fileSize < 0) {
       throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize + ": " + path);

@@ -17,8 +17,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Decodes through ImageIO. Images that support region reads (tiled or multi-strip TIFF) are read
  * window by window with {@link ImageReadParam#setSourceRegion}, so only the tiles a window touches
- * are read from the file. Others are decoded once, on the first read, and their raster kept for
- * the following windows; the file is closed after that decode.
+ * are read from the file. Others are decoded once, on the first read, and their raster kept for the
+ * following windows; the file is closed after that decode.
  */
 final class ImageIoDecoder implements RegionDecoder {
   /** The most pixels a whole-image decode can return: one Java array's worth. */
@@ -32,10 +32,13 @@ final class ImageIoDecoder implements RegionDecoder {
   private HadoopImageInputStream stream;
   private FileHead head;
   private ImageReader reader;
+
   /** The whole decoded image, for formats decoded once. */
   private Raster cached;
+
   private PixelConverter converter;
   private ColorModel converterModel;
+
   /** Set once a decode failed or timed out: the reader's state is unknown, refuse to go on. */
   private ImageReadException failure;
 
@@ -54,24 +57,45 @@ final class ImageIoDecoder implements RegionDecoder {
       if (cached == null) {
         if ((long) info.width() * info.height() > MAX_WHOLE_PIXELS) {
           // A Java raster holds at most 2^31 samples: say so rather than let the reader fail.
-          throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TOO_LARGE, "a "
-              + info.width() + "x" + info.height() + " " + info.format().displayName()
-              + " is too large to decode whole (at most " + MAX_WHOLE_PIXELS + " pixels); only"
-              + " tiled or striped TIFFs and .npy arrays are read by region"));
+          throw fail(
+              new ImageReadException(
+                  Stage.DECODE,
+                  ErrorKind.TOO_LARGE,
+                  "a "
+                      + info.width()
+                      + "x"
+                      + info.height()
+                      + " "
+                      + info.format().displayName()
+                      + " is too large to decode whole (at most "
+                      + MAX_WHOLE_PIXELS
+                      + " pixels); only"
+                      + " tiled or striped TIFFs and .npy arrays are read by region"));
         }
         BufferedImage image = decode(null);
         converterFor(image);
         cached = image.getRaster();
         closeReader(); // the pixels are all here now
       }
-      return converter.extract(cached, cached.getMinX() + x0, cached.getMinY() + y0, width,
-          height);
+      return converter.extract(cached, cached.getMinX() + x0, cached.getMinY() + y0, width, height);
     }
     BufferedImage image = decode(new Rectangle(x0, y0, width, height));
     if (image.getWidth() != width || image.getHeight() != height) {
-      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "the "
-          + info.format().displayName() + " reader returned " + image.getWidth() + "x"
-          + image.getHeight() + " pixels for a " + width + "x" + height + " region"));
+      throw fail(
+          new ImageReadException(
+              Stage.DECODE,
+              ErrorKind.CORRUPT,
+              "the "
+                  + info.format().displayName()
+                  + " reader returned "
+                  + image.getWidth()
+                  + "x"
+                  + image.getHeight()
+                  + " pixels for a "
+                  + width
+                  + "x"
+                  + height
+                  + " region"));
     }
     Raster raster = image.getRaster();
     return converterFor(image).extract(raster, raster.getMinX(), raster.getMinY(), width, height);
@@ -83,13 +107,14 @@ final class ImageIoDecoder implements RegionDecoder {
       openReader();
     }
     ImageReader current = reader;
-    Callable<BufferedImage> work = () -> {
-      ImageReadParam param = current.getDefaultReadParam();
-      if (region != null) {
-        param.setSourceRegion(region);
-      }
-      return current.read(0, param);
-    };
+    Callable<BufferedImage> work =
+        () -> {
+          ImageReadParam param = current.getDefaultReadParam();
+          if (region != null) {
+            param.setSourceRegion(region);
+          }
+          return current.read(0, param);
+        };
     BufferedImage image;
     try {
       image = Deadline.call(timeout, work, current::abort);
@@ -98,12 +123,18 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     String fatal = warnings.fatal();
     if (fatal != null) {
-      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.TRUNCATED,
-          "truncated " + info.format().displayName() + ": " + fatal));
+      throw fail(
+          new ImageReadException(
+              Stage.DECODE,
+              ErrorKind.TRUNCATED,
+              "truncated " + info.format().displayName() + ": " + fatal));
     }
     if (image == null) {
-      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT,
-          "the " + info.format().displayName() + " reader returned no image"));
+      throw fail(
+          new ImageReadException(
+              Stage.DECODE,
+              ErrorKind.CORRUPT,
+              "the " + info.format().displayName() + " reader returned no image"));
     }
     return image;
   }
@@ -112,8 +143,8 @@ final class ImageIoDecoder implements RegionDecoder {
     Path path = new Path(info.path());
     in = ImageProbe.open(fs, path, Stage.DECODE);
     try {
-      head = FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE),
-          path.getName());
+      head =
+          FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE), path.getName());
       stream = new HadoopImageInputStream(in, info.fileSize());
       reader = Readers.open(head, stream);
       reader.addIIOReadWarningListener(warnings);
@@ -136,18 +167,33 @@ final class ImageIoDecoder implements RegionDecoder {
     }
     PixelConverter candidate;
     try {
-      candidate = PixelConverter.of(
-          image.getColorModel(), image.getSampleModel(), head.declaresPalette());
+      candidate =
+          PixelConverter.of(image.getColorModel(), image.getSampleModel(), head.declaresPalette());
     } catch (IllegalArgumentException e) {
-      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.UNSUPPORTED,
-          "unsupported " + info.format().displayName() + " pixel layout: " + e.getMessage(), e));
+      throw fail(
+          new ImageReadException(
+              Stage.DECODE,
+              ErrorKind.UNSUPPORTED,
+              "unsupported " + info.format().displayName() + " pixel layout: " + e.getMessage(),
+              e));
     }
-    if (candidate.channels() != info.channels() || candidate.bitDepth() != info.bitDepth()
+    if (candidate.channels() != info.channels()
+        || candidate.bitDepth() != info.bitDepth()
         || candidate.sampleFormat() != info.sampleFormat()) {
-      throw fail(new ImageReadException(Stage.DECODE, ErrorKind.CORRUPT, "decoded "
-          + info.format().displayName()
-          + " has " + candidate.channels() + " channel(s) of " + candidate.bitDepth()
-          + " bits, its header promised " + info.channels() + " of " + info.bitDepth()));
+      throw fail(
+          new ImageReadException(
+              Stage.DECODE,
+              ErrorKind.CORRUPT,
+              "decoded "
+                  + info.format().displayName()
+                  + " has "
+                  + candidate.channels()
+                  + " channel(s) of "
+                  + candidate.bitDepth()
+                  + " bits, its header promised "
+                  + info.channels()
+                  + " of "
+                  + info.bitDepth()));
     }
     converter = candidate;
     converterModel = image.getColorModel();

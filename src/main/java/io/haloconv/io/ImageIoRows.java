@@ -27,8 +27,8 @@ import org.apache.hadoop.fs.Path;
  * Streams a PNG or JPEG top to bottom through the JDK's own decoders, in one pass, holding only a
  * band of rows: the decoders write each decoded row into the destination image's raster, so the
  * destination given to them is a {@link CaptureRaster} that keeps no pixels and hands every
- * completed band to a {@link BandSink}. The JPEG reader copies whole rows ({@code setRect}); the PNG
- * reader, for a raster it does not know, sets pixels one by one (slower, still linear).
+ * completed band to a {@link BandSink}. The JPEG reader copies whole rows ({@code setRect}); the
+ * PNG reader, for a raster it does not know, sets pixels one by one (slower, still linear).
  *
  * <p>Only decoders that deliver each row once, in order, can be streamed: baseline JPEG and
  * non-interlaced PNG. A progressive JPEG (rows again after every scan) or an interlaced PNG (seven
@@ -52,14 +52,14 @@ final class ImageIoRows {
   }
 
   /**
-   * Decodes {@code info}'s image once, handing {@code sink} consecutive bands of at most
-   * {@code bandRows} rows.
+   * Decodes {@code info}'s image once, handing {@code sink} consecutive bands of at most {@code
+   * bandRows} rows.
    *
    * @throws ImageReadException (DECODE) when decoding fails, times out, disagrees with the probe,
    *     or the decoder does not deliver rows in order
    */
-  static void stream(FileSystem fs, ImageInfo info, Duration timeout, int bandRows,
-      BandSink sink) throws ImageReadException {
+  static void stream(FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
+      throws ImageReadException {
     if (!streams(info.format())) {
       throw new IllegalArgumentException(info.format().displayName() + " is not streamed");
     }
@@ -69,13 +69,17 @@ final class ImageIoRows {
     HadoopImageInputStream stream = new HadoopImageInputStream(in, info.fileSize());
     ImageReader reader = null;
     try {
-      FileHead head = FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE),
-          path.getName());
+      FileHead head =
+          FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE), path.getName());
       reader = Readers.open(head, stream);
       if (!reader.getClass().getName().startsWith("com.sun.imageio.plugins.")) {
-        throw new ImageReadException(Stage.DECODE, "this " + info.format().displayName()
-            + " needs a decoder that cannot stream rows (" + reader.getClass().getSimpleName()
-            + ")");
+        throw new ImageReadException(
+            Stage.DECODE,
+            "this "
+                + info.format().displayName()
+                + " needs a decoder that cannot stream rows ("
+                + reader.getClass().getSimpleName()
+                + ")");
       }
       reader.addIIOReadWarningListener(warnings);
       Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
@@ -84,21 +88,37 @@ final class ImageIoRows {
       PixelConverter converter =
           PixelConverter.of(model, type.getSampleModel(1, 1), head.declaresPalette());
       if (converter.channels() != info.channels() || converter.bitDepth() != info.bitDepth()) {
-        throw new ImageReadException(Stage.DECODE, "decoded " + info.format().displayName()
-            + " has " + converter.channels() + " channel(s) of " + converter.bitDepth()
-            + " bits, its header promised " + info.channels() + " of " + info.bitDepth());
+        throw new ImageReadException(
+            Stage.DECODE,
+            "decoded "
+                + info.format().displayName()
+                + " has "
+                + converter.channels()
+                + " channel(s) of "
+                + converter.bitDepth()
+                + " bits, its header promised "
+                + info.channels()
+                + " of "
+                + info.bitDepth());
       }
-      CaptureRaster raster = new CaptureRaster(type.getSampleModel(info.width(), info.height()),
-          type.getSampleModel(info.width(), bandRows), converter, sink);
+      CaptureRaster raster =
+          new CaptureRaster(
+              type.getSampleModel(info.width(), info.height()),
+              type.getSampleModel(info.width(), bandRows),
+              converter,
+              sink);
       BufferedImage destination =
           new BufferedImage(model, raster, model.isAlphaPremultiplied(), null);
       ImageReader current = reader;
-      Deadline.call(timeout, () -> {
-        ImageReadParam param = current.getDefaultReadParam();
-        param.setDestination(destination);
-        current.read(0, param);
-        return null;
-      }, current::abort);
+      Deadline.call(
+          timeout,
+          () -> {
+            ImageReadParam param = current.getDefaultReadParam();
+            param.setDestination(destination);
+            current.read(0, param);
+            return null;
+          },
+          current::abort);
       String fatal = warnings.fatal();
       if (fatal != null) {
         throw new ImageReadException(
@@ -124,8 +144,8 @@ final class ImageIoRows {
   }
 
   /**
-   * A raster of the image's full size that stores nothing: writes land in a band raster of
-   * {@code bandRows} rows, and each completed band is converted and passed on.
+   * A raster of the image's full size that stores nothing: writes land in a band raster of {@code
+   * bandRows} rows, and each completed band is converted and passed on.
    */
   private static final class CaptureRaster extends WritableRaster {
     private final WritableRaster band;
@@ -133,11 +153,12 @@ final class ImageIoRows {
     private final PixelConverter converter;
     private final BandSink sink;
     private int bandStart;
+
     /** Highest row written so far, -1 before any. */
     private int lastRow = -1;
 
-    CaptureRaster(SampleModel full, SampleModel bandModel, PixelConverter converter,
-        BandSink sink) {
+    CaptureRaster(
+        SampleModel full, SampleModel bandModel, PixelConverter converter, BandSink sink) {
       super(full, tinyBuffer(full.getDataType()), new Point(0, 0));
       this.band = Raster.createWritableRaster(bandModel, null);
       this.bandRows = bandModel.getHeight();
@@ -157,9 +178,13 @@ final class ImageIoRows {
     /** Makes row {@code y} writable in the band, emitting bands it has moved past. */
     private int rowInBand(int y) {
       if (y < bandStart) {
-        throw new UncheckedIOException(new NotSequentialException("the decoder wrote row " + y
-            + " after rows up to " + lastRow
-            + " (a progressive or interlaced image cannot be streamed)"));
+        throw new UncheckedIOException(
+            new NotSequentialException(
+                "the decoder wrote row "
+                    + y
+                    + " after rows up to "
+                    + lastRow
+                    + " (a progressive or interlaced image cannot be streamed)"));
       }
       while (y >= bandStart + bandRows) {
         emit(bandRows);
@@ -189,8 +214,13 @@ final class ImageIoRows {
 
     @Override
     public void setRect(int dx, int dy, Raster source) {
-      Rectangle area = new Rectangle(dx + source.getMinX(), dy + source.getMinY(),
-          source.getWidth(), source.getHeight()).intersection(getBounds());
+      Rectangle area =
+          new Rectangle(
+                  dx + source.getMinX(),
+                  dy + source.getMinY(),
+                  source.getWidth(),
+                  source.getHeight())
+              .intersection(getBounds());
       for (int y = area.y; y < area.y + area.height; y++) {
         int row = rowInBand(y);
         Raster line = source.createChild(area.x - dx, y - dy, area.width, 1, 0, 0, null);

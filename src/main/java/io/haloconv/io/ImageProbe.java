@@ -33,6 +33,7 @@ import org.apache.hadoop.fs.Path;
 public final class ImageProbe {
   /** DESIGN §4's default {@code --max-pixels}: 2^31. */
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
   /** Headers take milliseconds; a minute means a decoder is stuck on a corrupt file. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
 
@@ -67,8 +68,8 @@ public final class ImageProbe {
     } catch (FileNotFoundException e) {
       throw new ImageReadException(Stage.PROBE, ErrorKind.FILE_NOT_FOUND, "file not found", e);
     } catch (IOException e) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.UNREADABLE,
-          "cannot open file: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          Stage.PROBE, ErrorKind.UNREADABLE, "cannot open file: " + Failures.chainMessages(e), e);
     }
     if (status.isDirectory()) {
       throw new ImageReadException(
@@ -90,61 +91,91 @@ public final class ImageProbe {
     }
   }
 
-  private static ImageInfo probeImage(Path path, FileHead head, FSDataInputStream in, long length,
-      long maxPixels, Duration timeout) throws ImageReadException {
+  private static ImageInfo probeImage(
+      Path path, FileHead head, FSDataInputStream in, long length, long maxPixels, Duration timeout)
+      throws ImageReadException {
     HadoopImageInputStream stream = new HadoopImageInputStream(in, length);
     Failures.Warnings warnings = new Failures.Warnings();
     AtomicReference<ImageReader> opened = new AtomicReference<>();
     try {
-      return Deadline.call(timeout, () -> {
-        ImageReader reader = Readers.open(head, stream);
-        opened.set(reader);
-        reader.addIIOReadWarningListener(warnings);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        requirePixelsAtMost(width, height, maxPixels);
-        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        if (types == null || !types.hasNext()) {
-          throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
-              "the " + head.format().displayName() + " reader offers no pixel layout for it");
-        }
-        ImageTypeSpecifier type = types.next();
-        PixelConverter pixels;
-        try {
-          pixels = PixelConverter.of(
-              type.getColorModel(), type.getSampleModel(), head.declaresPalette());
-        } catch (IllegalArgumentException e) {
-          throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
-              "unsupported " + head.format().displayName() + " pixel layout: " + e.getMessage(), e);
-        }
-        ImageInfo whole = new ImageInfo(path.toString(), head.format(), width, height,
-            pixels.channels(), pixels.bitDepth(), pixels.layout(), pixels.sampleFormat(), width,
-            height, length);
-        if (head.format() != ImageFormat.TIFF) {
-          return whole;
-        }
-        int tileWidth = width;
-        int tileHeight = height;
-        TiffDirectory dir = tiffDirectory(in, length);
-        if (dir != null && TiffDecoder.handles(dir, whole)) {
-          // haloconv's own TIFF reader: tiles, strips, or single rows of uncompressed strips.
-          int[] block = TiffDecoder.readableBlock(dir);
-          tileWidth = block[0];
-          tileHeight = block[1];
-        } else if (!head.isBigTiff()) {
-          // Tiles, or whole-width strips: the JDK's TIFF reader decodes only those a region needs.
-          tileWidth = clamp(reader.getTileWidth(0), width);
-          tileHeight = clamp(reader.getTileHeight(0), height);
-        }
-        return new ImageInfo(path.toString(), head.format(), width, height, pixels.channels(),
-            pixels.bitDepth(), pixels.layout(), pixels.sampleFormat(), tileWidth, tileHeight,
-            length);
-      }, () -> {
-        ImageReader reader = opened.get();
-        if (reader != null) {
-          reader.abort();
-        }
-      });
+      return Deadline.call(
+          timeout,
+          () -> {
+            ImageReader reader = Readers.open(head, stream);
+            opened.set(reader);
+            reader.addIIOReadWarningListener(warnings);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            requirePixelsAtMost(width, height, maxPixels);
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types == null || !types.hasNext()) {
+              throw new ImageReadException(
+                  Stage.PROBE,
+                  ErrorKind.UNSUPPORTED,
+                  "the " + head.format().displayName() + " reader offers no pixel layout for it");
+            }
+            ImageTypeSpecifier type = types.next();
+            PixelConverter pixels;
+            try {
+              pixels =
+                  PixelConverter.of(
+                      type.getColorModel(), type.getSampleModel(), head.declaresPalette());
+            } catch (IllegalArgumentException e) {
+              throw new ImageReadException(
+                  Stage.PROBE,
+                  ErrorKind.UNSUPPORTED,
+                  "unsupported " + head.format().displayName() + " pixel layout: " + e.getMessage(),
+                  e);
+            }
+            ImageInfo whole =
+                new ImageInfo(
+                    path.toString(),
+                    head.format(),
+                    width,
+                    height,
+                    pixels.channels(),
+                    pixels.bitDepth(),
+                    pixels.layout(),
+                    pixels.sampleFormat(),
+                    width,
+                    height,
+                    length);
+            if (head.format() != ImageFormat.TIFF) {
+              return whole;
+            }
+            int tileWidth = width;
+            int tileHeight = height;
+            TiffDirectory dir = tiffDirectory(in, length);
+            if (dir != null && TiffDecoder.handles(dir, whole)) {
+              // haloconv's own TIFF reader: tiles, strips, or single rows of uncompressed strips.
+              int[] block = TiffDecoder.readableBlock(dir);
+              tileWidth = block[0];
+              tileHeight = block[1];
+            } else if (!head.isBigTiff()) {
+              // Tiles, or whole-width strips: the JDK's TIFF reader decodes only those a region
+              // needs.
+              tileWidth = clamp(reader.getTileWidth(0), width);
+              tileHeight = clamp(reader.getTileHeight(0), height);
+            }
+            return new ImageInfo(
+                path.toString(),
+                head.format(),
+                width,
+                height,
+                pixels.channels(),
+                pixels.bitDepth(),
+                pixels.layout(),
+                pixels.sampleFormat(),
+                tileWidth,
+                tileHeight,
+                length);
+          },
+          () -> {
+            ImageReader reader = opened.get();
+            if (reader != null) {
+              reader.abort();
+            }
+          });
     } catch (Exception | OutOfMemoryError e) {
       throw Failures.translate(Stage.PROBE, head.format(), e, warnings.messages());
     } finally {
@@ -174,46 +205,79 @@ public final class ImageProbe {
     } catch (TensorFormatException e) {
       throw new ImageReadException(Stage.PROBE, Failures.npyKind(e), e.getMessage(), e);
     } catch (IOException e) {
-      throw new ImageReadException(Stage.PROBE, Failures.ioKind(e),
-          "cannot read .npy header: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          Stage.PROBE,
+          Failures.ioKind(e),
+          "cannot read .npy header: " + Failures.chainMessages(e),
+          e);
     }
     long[] shape = header.shape();
     if (shape.length != 2 && shape.length != 3) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED,
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.UNSUPPORTED,
           ".npy image must be (C, H, W) or (H, W), got shape " + Shapes.format(shape));
     }
     DType dtype = header.dtype();
-    if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64 && dtype != DType.UINT8
+    if (dtype != DType.FLOAT32
+        && dtype != DType.FLOAT64
+        && dtype != DType.UINT8
         && dtype != DType.UINT16) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.UNSUPPORTED, ".npy image dtype "
-          + dtype.displayName()
-          + " is not supported: use float32, float64, uint8 or uint16");
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.UNSUPPORTED,
+          ".npy image dtype "
+              + dtype.displayName()
+              + " is not supported: use float32, float64, uint8 or uint16");
     }
     long channels = shape.length == 3 ? shape[0] : 1;
     long height = shape[shape.length - 2];
     long width = shape[shape.length - 1];
     if (channels < 1 || height < 1 || width < 1) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_SMALL,
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.TOO_SMALL,
           ".npy image has an empty axis: shape " + Shapes.format(shape));
     }
     if (height > Integer.MAX_VALUE || width > Integer.MAX_VALUE || channels > Integer.MAX_VALUE) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_LARGE,
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.TOO_LARGE,
           ".npy image axis too long: shape "
-          + Shapes.format(shape) + ", at most " + Integer.MAX_VALUE + " per axis");
+              + Shapes.format(shape)
+              + ", at most "
+              + Integer.MAX_VALUE
+              + " per axis");
     }
     requirePixelsAtMost(width, height, maxPixels);
     long available = length - header.dataOffset();
     if (header.dataBytes() > available) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.TRUNCATED, "truncated .npy tensor: shape "
-          + Shapes.format(shape) + " of " + dtype.displayName() + " needs " + header.dataBytes()
-          + " data bytes, the file has " + Math.max(0, available));
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.TRUNCATED,
+          "truncated .npy tensor: shape "
+              + Shapes.format(shape)
+              + " of "
+              + dtype.displayName()
+              + " needs "
+              + header.dataBytes()
+              + " data bytes, the file has "
+              + Math.max(0, available));
     }
     boolean floating = !dtype.isInteger();
     // C-order arrays can be read a row at a time (by seeking); fortran-order ones are read whole.
     int tileHeight = header.fortranOrder() ? (int) height : 1;
-    return new ImageInfo(path.toString(), ImageFormat.NPY, (int) width, (int) height,
-        (int) channels, dtype.bits(), PixelLayout.TENSOR,
-        floating ? SampleFormat.FLOAT : SampleFormat.UNSIGNED_INTEGER, (int) width, tileHeight,
+    return new ImageInfo(
+        path.toString(),
+        ImageFormat.NPY,
+        (int) width,
+        (int) height,
+        (int) channels,
+        dtype.bits(),
+        PixelLayout.TENSOR,
+        floating ? SampleFormat.FLOAT : SampleFormat.UNSIGNED_INTEGER,
+        (int) width,
+        tileHeight,
         length);
   }
 
@@ -221,13 +285,23 @@ public final class ImageProbe {
   static void requirePixelsAtMost(long width, long height, long maxPixels)
       throws ImageReadException {
     if (width <= 0 || height <= 0) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.CORRUPT,
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.CORRUPT,
           "the header declares an image of " + width + "x" + height + " pixels");
     }
     if (width > maxPixels / height) { // width * height > maxPixels, without overflow
-      throw new ImageReadException(Stage.PROBE, ErrorKind.TOO_LARGE, "image is " + width + "x"
-          + height + " = " + Shapes.approximate((double) width * height)
-          + " pixels, --max-pixels is " + maxPixels);
+      throw new ImageReadException(
+          Stage.PROBE,
+          ErrorKind.TOO_LARGE,
+          "image is "
+              + width
+              + "x"
+              + height
+              + " = "
+              + Shapes.approximate((double) width * height)
+              + " pixels, --max-pixels is "
+              + maxPixels);
     }
   }
 
@@ -236,10 +310,9 @@ public final class ImageProbe {
    * underneath reads it: input images have no {@code .crc} files to verify, and looking for one
    * fails on names Hadoop cannot turn into a sibling path, such as {@code 10:30.png}.
    */
-  static FSDataInputStream open(FileSystem fs, Path path, Stage stage)
-      throws ImageReadException {
-    FileSystem reader = fs instanceof ChecksumFileSystem checksummed
-        ? checksummed.getRawFileSystem() : fs;
+  static FSDataInputStream open(FileSystem fs, Path path, Stage stage) throws ImageReadException {
+    FileSystem reader =
+        fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     try {
       return reader.open(path);
     } catch (FileNotFoundException e) {
@@ -250,8 +323,7 @@ public final class ImageProbe {
     }
   }
 
-  static byte[] readHead(FSDataInputStream in, long length, Stage stage)
-      throws ImageReadException {
+  static byte[] readHead(FSDataInputStream in, long length, Stage stage) throws ImageReadException {
     byte[] head = new byte[(int) Math.min(FileHead.LENGTH, length)];
     try {
       in.readFully(0, head, 0, head.length);

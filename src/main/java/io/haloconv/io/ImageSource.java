@@ -30,8 +30,12 @@ public final class ImageSource implements Closeable {
   private final ChannelPipeline pipeline;
   private final RegionDecoder decoder;
 
-  private ImageSource(ImageInfo info, ChannelMode channelMode, Normalization normalization,
-      ChannelPipeline pipeline, RegionDecoder decoder) {
+  private ImageSource(
+      ImageInfo info,
+      ChannelMode channelMode,
+      Normalization normalization,
+      ChannelPipeline pipeline,
+      RegionDecoder decoder) {
     this.info = info;
     this.channelMode = channelMode;
     this.normalization = normalization;
@@ -43,8 +47,9 @@ public final class ImageSource implements Closeable {
    * {@link #open(FileSystem, ImageInfo, ChannelMode, Normalization, Duration)} with {@link
    * #DEFAULT_DECODE_TIMEOUT}.
    */
-  public static ImageSource open(FileSystem fs, ImageInfo info, ChannelMode channelMode,
-      Normalization normalization) throws ImageReadException {
+  public static ImageSource open(
+      FileSystem fs, ImageInfo info, ChannelMode channelMode, Normalization normalization)
+      throws ImageReadException {
     return open(fs, info, channelMode, normalization, DEFAULT_DECODE_TIMEOUT);
   }
 
@@ -55,8 +60,13 @@ public final class ImageSource implements Closeable {
    * @throws ImageReadException (stage DECODE) when the channel mode or normalisation does not fit
    *     the image, or the file cannot be opened
    */
-  public static ImageSource open(FileSystem fs, ImageInfo info, ChannelMode channelMode,
-      Normalization normalization, Duration decodeTimeout) throws ImageReadException {
+  public static ImageSource open(
+      FileSystem fs,
+      ImageInfo info,
+      ChannelMode channelMode,
+      Normalization normalization,
+      Duration decodeTimeout)
+      throws ImageReadException {
     requireNonNull(fs, "fs is null");
     requireNonNull(info, "info is null");
     requireNonNull(channelMode, "channelMode is null");
@@ -92,8 +102,12 @@ public final class ImageSource implements Closeable {
    *
    * @param scratch the scratch raster of {@code info}'s image
    */
-  public static ImageSource openScratch(FileSystem fs, ImageInfo info, ChannelMode channelMode,
-      Normalization normalization, org.apache.hadoop.fs.Path scratch)
+  public static ImageSource openScratch(
+      FileSystem fs,
+      ImageInfo info,
+      ChannelMode channelMode,
+      Normalization normalization,
+      org.apache.hadoop.fs.Path scratch)
       throws ImageReadException {
     requireNonNull(fs, "fs is null");
     requireNonNull(info, "info is null");
@@ -108,16 +122,19 @@ public final class ImageSource implements Closeable {
     try {
       length = fs.getFileStatus(scratch).getLen();
     } catch (java.io.IOException e) {
-      throw new ImageReadException(Stage.DECODE, "the scratch raster of this image is missing: "
-          + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          Stage.DECODE,
+          "the scratch raster of this image is missing: " + Failures.chainMessages(e),
+          e);
     }
-    return new ImageSource(info, channelMode, normalization, pipeline,
-        TiffDecoder.openScratch(fs, scratch, length));
+    return new ImageSource(
+        info, channelMode, normalization, pipeline, TiffDecoder.openScratch(fs, scratch, length));
   }
 
   /** A source over raw values already in memory (the {@link ImageBytes} entries). */
-  static ImageSource ofRaw(ImageInfo info, Tensor3 raw, ChannelMode channelMode,
-      Normalization normalization) throws ImageReadException {
+  static ImageSource ofRaw(
+      ImageInfo info, Tensor3 raw, ChannelMode channelMode, Normalization normalization)
+      throws ImageReadException {
     ChannelPipeline pipeline;
     try {
       pipeline = new ChannelPipeline(info, channelMode, normalization);
@@ -152,11 +169,27 @@ public final class ImageSource implements Closeable {
    *     probe
    */
   public Tensor3 read(int y0, int x0, int height, int width) throws ImageReadException {
-    if (height < 1 || width < 1 || y0 < 0 || x0 < 0 || (long) y0 + height > info.height()
+    if (height < 1
+        || width < 1
+        || y0 < 0
+        || x0 < 0
+        || (long) y0 + height > info.height()
         || (long) x0 + width > info.width()) {
-      throw new IllegalArgumentException("window rows [" + y0 + ", " + ((long) y0 + height)
-          + ") x columns [" + x0 + ", " + ((long) x0 + width) + ") is empty or outside the "
-          + info.width() + "x" + info.height() + " image " + info.path());
+      throw new IllegalArgumentException(
+          "window rows ["
+              + y0
+              + ", "
+              + ((long) y0 + height)
+              + ") x columns ["
+              + x0
+              + ", "
+              + ((long) x0 + width)
+              + ") is empty or outside the "
+              + info.width()
+              + "x"
+              + info.height()
+              + " image "
+              + info.path());
     }
     Tensor3 raw = decoder.read(y0, x0, height, width);
     return pipeline.apply(raw);

@@ -11,8 +11,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code unit}: integer samples divided by their largest value ({@link
- *       ImageInfo#unitScale()}: 8-bit /255, 16-bit /65535, 1-bit stays 0/1, uint8/uint16 .npy
- *       /255 and /65535); floating-point samples as they are.
+ *       ImageInfo#unitScale()}: 8-bit /255, 16-bit /65535, 1-bit stays 0/1, uint8/uint16 .npy /255
+ *       and /65535); floating-point samples as they are.
  *   <li>{@code raw}: integer values as they are (0..255, 0..65535), floats as they are.
  *   <li>{@code mean-std:M1,M2,..;S1,S2,..}: {@code unit}, then {@code (x − M)/S} per output
  *       channel, in float32. A single M or S applies to every channel.
@@ -57,22 +57,28 @@ public final class Normalization implements Serializable {
     requireNonNull(means, "means is null");
     requireNonNull(stds, "stds is null");
     if (means.length == 0 || stds.length == 0) {
-      throw new IllegalArgumentException("--normalize mean-std needs at least one mean and one std");
+      throw new IllegalArgumentException(
+          "--normalize mean-std needs at least one mean and one std");
     }
     if (means.length != 1 && stds.length != 1 && means.length != stds.length) {
       throw new IllegalArgumentException(
-          "--normalize mean-std has " + means.length + " means and " + stds.length
+          "--normalize mean-std has "
+              + means.length
+              + " means and "
+              + stds.length
               + " stds: give one value for all channels, or one per channel");
     }
     for (float mean : means) {
       if (!Float.isFinite(mean)) {
-        throw new IllegalArgumentException("--normalize mean-std: means must be finite, got " + mean);
+        throw new IllegalArgumentException(
+            "--normalize mean-std: means must be finite, got " + mean);
       }
     }
     for (int i = 0; i < stds.length; i++) {
       if (!Float.isFinite(stds[i]) || stds[i] == 0) {
         throw new IllegalArgumentException(
-            "--normalize mean-std: stds must be finite and != 0, got " + format(stds[i])
+            "--normalize mean-std: stds must be finite and != 0, got "
+                + format(stds[i])
                 + (stds.length > 1 ? " (std " + (i + 1) + " of " + stds.length + ")" : ""));
       }
     }
@@ -103,7 +109,9 @@ public final class Normalization implements Serializable {
     if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
       throw new IllegalArgumentException(
           "--normalize mean-std needs means and stds separated by ';', e.g."
-              + " mean-std:0.485,0.456,0.406;0.229,0.224,0.225, got '" + text + "'");
+              + " mean-std:0.485,0.456,0.406;0.229,0.224,0.225, got '"
+              + text
+              + "'");
     }
     return meanStd(numbers(parts[0]), numbers(parts[1]));
   }
@@ -146,8 +154,12 @@ public final class Normalization implements Serializable {
     int perChannel = Math.max(means.length, stds.length);
     if (kind == Kind.MEAN_STD && perChannel > 1 && perChannel != channels) {
       throw new IllegalArgumentException(
-          "--normalize mean-std has " + perChannel + " values per channel, image has " + channels
-              + " channel" + (channels == 1 ? "" : "s"));
+          "--normalize mean-std has "
+              + perChannel
+              + " values per channel, image has "
+              + channels
+              + " channel"
+              + (channels == 1 ? "" : "s"));
     }
   }
 
@@ -171,7 +183,8 @@ public final class Normalization implements Serializable {
 
   private static String format(float value) {
     return value == Math.rint(value) && Math.abs(value) < 1e7
-        ? Long.toString((long) value) : Float.toString(value);
+        ? Long.toString((long) value)
+        : Float.toString(value);
   }
 
   @Override

@@ -15,10 +15,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads windows of a .npy (C, H, W) or (H, W) array. C-order arrays are read by positioned reads
- * of just the rows a window needs (one read per channel and row, or per channel when the window
- * spans whole rows), so a huge array costs only its windows. Fortran-order arrays are read whole
- * once and cropped.
+ * Reads windows of a .npy (C, H, W) or (H, W) array. C-order arrays are read by positioned reads of
+ * just the rows a window needs (one read per channel and row, or per channel when the window spans
+ * whole rows), so a huge array costs only its windows. Fortran-order arrays are read whole once and
+ * cropped.
  */
 final class NpyDecoder implements RegionDecoder {
   /** Positioned reads go through a buffer of at most this many bytes. */
@@ -38,8 +38,11 @@ final class NpyDecoder implements RegionDecoder {
       ImageProbe.closeQuietly(in);
       throw e instanceof TensorFormatException format
           ? new ImageReadException(Stage.DECODE, Failures.npyKind(format), e.getMessage(), e)
-          : new ImageReadException(Stage.DECODE, Failures.ioKind(e),
-              "cannot read .npy header: " + Failures.chainMessages(e), e);
+          : new ImageReadException(
+              Stage.DECODE,
+              Failures.ioKind(e),
+              "cannot read .npy header: " + Failures.chainMessages(e),
+              e);
     }
   }
 
@@ -48,13 +51,19 @@ final class NpyDecoder implements RegionDecoder {
     try {
       return header.fortranOrder() ? crop(y0, x0, height, width) : seekRead(y0, x0, height, width);
     } catch (EOFException e) {
-      throw new ImageReadException(Stage.DECODE, ErrorKind.TRUNCATED,
-          "truncated .npy tensor: the file ends inside its data", e);
+      throw new ImageReadException(
+          Stage.DECODE,
+          ErrorKind.TRUNCATED,
+          "truncated .npy tensor: the file ends inside its data",
+          e);
     } catch (TensorFormatException e) {
       throw new ImageReadException(Stage.DECODE, Failures.npyKind(e), e.getMessage(), e);
     } catch (IOException e) {
-      throw new ImageReadException(Stage.DECODE, Failures.ioKind(e),
-          "cannot read .npy data: " + Failures.chainMessages(e), e);
+      throw new ImageReadException(
+          Stage.DECODE,
+          Failures.ioKind(e),
+          "cannot read .npy data: " + Failures.chainMessages(e),
+          e);
     } catch (RuntimeException | OutOfMemoryError e) {
       // A header that changed since the probe, or an array too large for memory: a bad record.
       throw Failures.translate(Stage.DECODE, ImageFormat.NPY, e, java.util.List.of());
@@ -88,15 +97,20 @@ final class NpyDecoder implements RegionDecoder {
     if (whole == null) {
       in.seek(0);
       NpyArray array = Npy.read(new BufferedInputStream(in, 1 << 16));
-      whole = array.rank() == 2
-          ? Tensor3.wrap(1, info.height(), info.width(), array.data())
-          : array.toTensor3();
+      whole =
+          array.rank() == 2
+              ? Tensor3.wrap(1, info.height(), info.width(), array.data())
+              : array.toTensor3();
     }
     Tensor3 out = Tensor3.zeros(whole.channels(), height, width);
     for (int c = 0; c < whole.channels(); c++) {
       for (int r = 0; r < height; r++) {
-        System.arraycopy(whole.data(), (c * whole.height() + y0 + r) * whole.width() + x0,
-            out.data(), (c * height + r) * width, width);
+        System.arraycopy(
+            whole.data(),
+            (c * whole.height() + y0 + r) * whole.width() + x0,
+            out.data(),
+            (c * height + r) * width,
+            width);
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package io.haloconv.io;
 
+import io.haloconv.tensor.Tensor3;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -13,17 +14,16 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
-import io.haloconv.tensor.Tensor3;
 
 /**
- * Turns a decoded raster into planar channels by the DESIGN §2 rules, keeping raw sample values
- * (no scaling). Built once per decoded image type from its ColorModel and SampleModel, then applied
- * to any region.
+ * Turns a decoded raster into planar channels by the DESIGN §2 rules, keeping raw sample values (no
+ * scaling). Built once per decoded image type from its ColorModel and SampleModel, then applied to
+ * any region.
  *
- * <p>Band meaning comes from the ColorModel, never from buffer order: a TYPE_3BYTE_BGR raster stores
- * blue first, but its band 0 (through the SampleModel's band offsets) is red, as the sRGB colour
- * space's component 0 is; likewise a packed TYPE_INT_ARGB raster's bands are R, G, B, A by mask.
- * Rules:
+ * <p>Band meaning comes from the ColorModel, never from buffer order: a TYPE_3BYTE_BGR raster
+ * stores blue first, but its band 0 (through the SampleModel's band offsets) is red, as the sRGB
+ * colour space's component 0 is; likewise a packed TYPE_INT_ARGB raster's bands are R, G, B, A by
+ * mask. Rules:
  *
  * <ul>
  *   <li>IndexColorModel: a 1-bit black/white palette is BINARY (1 = white); an opaque gray ramp of
@@ -49,13 +49,21 @@ final class PixelConverter {
   private final int channels;
   private final int bitDepth;
   private final SampleFormat sampleFormat;
+
   /** INDEXED: value of each channel by palette index. BANDS: per band rescale table, or null. */
   private final float[][] tables;
+
   /** COLOR_CONVERT: the source model to wrap rasters in for ColorConvertOp. */
   private final ColorModel colorModel;
 
-  private PixelConverter(Kind kind, PixelLayout layout, int channels, int bitDepth,
-      SampleFormat sampleFormat, float[][] tables, ColorModel colorModel) {
+  private PixelConverter(
+      Kind kind,
+      PixelLayout layout,
+      int channels,
+      int bitDepth,
+      SampleFormat sampleFormat,
+      float[][] tables,
+      ColorModel colorModel) {
     this.kind = kind;
     this.layout = layout;
     this.channels = channels;
@@ -94,18 +102,21 @@ final class PixelConverter {
       return indexed(icm, sm, declaredPalette);
     }
     int dataType = sm.getDataType();
-    SampleFormat format = switch (dataType) {
-      case DataBuffer.TYPE_BYTE, DataBuffer.TYPE_USHORT, DataBuffer.TYPE_INT ->
-          SampleFormat.UNSIGNED_INTEGER;
-      case DataBuffer.TYPE_SHORT -> SampleFormat.SIGNED_INTEGER;
-      case DataBuffer.TYPE_FLOAT, DataBuffer.TYPE_DOUBLE -> SampleFormat.FLOAT;
-      default -> throw new IllegalArgumentException("unsupported raster data type " + dataType);
-    };
+    SampleFormat format =
+        switch (dataType) {
+          case DataBuffer.TYPE_BYTE, DataBuffer.TYPE_USHORT, DataBuffer.TYPE_INT ->
+              SampleFormat.UNSIGNED_INTEGER;
+          case DataBuffer.TYPE_SHORT -> SampleFormat.SIGNED_INTEGER;
+          case DataBuffer.TYPE_FLOAT, DataBuffer.TYPE_DOUBLE -> SampleFormat.FLOAT;
+          default -> throw new IllegalArgumentException("unsupported raster data type " + dataType);
+        };
     int[] bits = new int[bands];
     boolean even = true;
     for (int b = 0; b < bands; b++) {
-      bits[b] = cm != null && cm.getNumComponents() == bands ? cm.getComponentSize(b)
-          : sm.getSampleSize(b);
+      bits[b] =
+          cm != null && cm.getNumComponents() == bands
+              ? cm.getComponentSize(b)
+              : sm.getSampleSize(b);
       even &= bits[b] == bits[0];
     }
     if (format == SampleFormat.FLOAT) {
@@ -113,8 +124,8 @@ final class PixelConverter {
     }
     if (cm == null || cm.getNumComponents() != bands) {
       int depth = maximum(bits);
-      PixelLayout layout = bands == 1 ? (depth == 1 ? PixelLayout.BINARY : PixelLayout.GRAY)
-          : PixelLayout.MULTIBAND;
+      PixelLayout layout =
+          bands == 1 ? (depth == 1 ? PixelLayout.BINARY : PixelLayout.GRAY) : PixelLayout.MULTIBAND;
       return new PixelConverter(Kind.BANDS, layout, bands, depth, format, null, null);
     }
     ColorSpace space = cm.getColorSpace();
@@ -133,14 +144,23 @@ final class PixelConverter {
         }
         depth = 8;
       }
-      PixelLayout layout = gray
-          ? (alpha ? PixelLayout.GRAY_ALPHA : depth == 1 ? PixelLayout.BINARY : PixelLayout.GRAY)
-          : (alpha ? PixelLayout.RGBA : PixelLayout.RGB);
+      PixelLayout layout =
+          gray
+              ? (alpha
+                  ? PixelLayout.GRAY_ALPHA
+                  : depth == 1 ? PixelLayout.BINARY : PixelLayout.GRAY)
+              : (alpha ? PixelLayout.RGBA : PixelLayout.RGB);
       return new PixelConverter(Kind.BANDS, layout, bands, depth, format, tables, null);
     }
     if (convertible(space.getType())) {
-      return new PixelConverter(Kind.COLOR_CONVERT, alpha ? PixelLayout.RGBA : PixelLayout.RGB,
-          alpha ? 4 : 3, 8, SampleFormat.UNSIGNED_INTEGER, null, cm);
+      return new PixelConverter(
+          Kind.COLOR_CONVERT,
+          alpha ? PixelLayout.RGBA : PixelLayout.RGB,
+          alpha ? 4 : 3,
+          8,
+          SampleFormat.UNSIGNED_INTEGER,
+          null,
+          cm);
     }
     return new PixelConverter(
         Kind.BANDS, PixelLayout.MULTIBAND, bands, maximum(bits), format, null, null);
@@ -168,8 +188,14 @@ final class PixelConverter {
       float[] table = new float[entries];
       table[0] = ramp > 0 ? 0 : 1;
       table[1] = ramp > 0 ? 1 : 0;
-      return new PixelConverter(Kind.INDEXED, PixelLayout.BINARY, 1, 1,
-          SampleFormat.UNSIGNED_INTEGER, new float[][] {table}, null);
+      return new PixelConverter(
+          Kind.INDEXED,
+          PixelLayout.BINARY,
+          1,
+          1,
+          SampleFormat.UNSIGNED_INTEGER,
+          new float[][] {table},
+          null);
     }
     if (ramp != 0 && !declaredPalette) {
       float[] table = new float[entries];
@@ -177,8 +203,14 @@ final class PixelConverter {
       for (int i = 0; i < size; i++) {
         table[i] = ramp > 0 ? i : top - i;
       }
-      return new PixelConverter(Kind.INDEXED, PixelLayout.GRAY, 1, bits,
-          SampleFormat.UNSIGNED_INTEGER, new float[][] {table}, null);
+      return new PixelConverter(
+          Kind.INDEXED,
+          PixelLayout.GRAY,
+          1,
+          bits,
+          SampleFormat.UNSIGNED_INTEGER,
+          new float[][] {table},
+          null);
     }
     int channels = opaque ? 3 : 4;
     float[][] tables = new float[channels][entries];
@@ -190,8 +222,14 @@ final class PixelConverter {
         tables[3][i] = alphas[i];
       }
     }
-    return new PixelConverter(Kind.INDEXED, opaque ? PixelLayout.RGB : PixelLayout.RGBA, channels,
-        8, SampleFormat.UNSIGNED_INTEGER, tables, null);
+    return new PixelConverter(
+        Kind.INDEXED,
+        opaque ? PixelLayout.RGB : PixelLayout.RGBA,
+        channels,
+        8,
+        SampleFormat.UNSIGNED_INTEGER,
+        tables,
+        null);
   }
 
   /**
@@ -225,9 +263,16 @@ final class PixelConverter {
 
   private static boolean convertible(int spaceType) {
     return switch (spaceType) {
-      case ColorSpace.TYPE_CMYK, ColorSpace.TYPE_CMY, ColorSpace.TYPE_YCbCr, ColorSpace.TYPE_Lab,
-          ColorSpace.TYPE_XYZ, ColorSpace.TYPE_Luv, ColorSpace.TYPE_Yxy, ColorSpace.TYPE_HSV,
-          ColorSpace.TYPE_HLS -> true;
+      case ColorSpace.TYPE_CMYK,
+          ColorSpace.TYPE_CMY,
+          ColorSpace.TYPE_YCbCr,
+          ColorSpace.TYPE_Lab,
+          ColorSpace.TYPE_XYZ,
+          ColorSpace.TYPE_Luv,
+          ColorSpace.TYPE_Yxy,
+          ColorSpace.TYPE_HSV,
+          ColorSpace.TYPE_HLS ->
+          true;
       default -> false;
     };
   }
@@ -269,8 +314,11 @@ final class PixelConverter {
         region.setRect(-x, -y, raster);
         BufferedImage source =
             new BufferedImage(colorModel, region, colorModel.isAlphaPremultiplied(), null);
-        BufferedImage rgb = new BufferedImage(width, height,
-            channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        BufferedImage rgb =
+            new BufferedImage(
+                width,
+                height,
+                channels == 4 ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         new ColorConvertOp(null).filter(source, rgb);
         PixelConverter.of(rgb.getColorModel(), rgb.getSampleModel(), false)
             .extractBands(rgb.getRaster(), 0, 0, width, height, dst);
@@ -328,9 +376,12 @@ final class PixelConverter {
       int bank = csm.getBankIndices()[band];
       int stride = csm.getPixelStride();
       // Raster coordinates → sample model coordinates, then the element offset of (x, y, band).
-      int offset = buffer.getOffsets()[bank]
-          + csm.getOffset(x - raster.getSampleModelTranslateX(),
-              y - raster.getSampleModelTranslateY(), band);
+      int offset =
+          buffer.getOffsets()[bank]
+              + csm.getOffset(
+                  x - raster.getSampleModelTranslateX(),
+                  y - raster.getSampleModelTranslateY(),
+                  band);
       if (buffer instanceof DataBufferByte bytes) {
         byte[] data = bytes.getData(bank);
         for (int i = 0; i < width; i++, offset += stride) {

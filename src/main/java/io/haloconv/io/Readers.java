@@ -20,8 +20,8 @@ import javax.imageio.stream.ImageInputStream;
  *       exactly; TwelveMonkeys' for 4-component (CMYK/YCCK) and lossless JPEGs, which it converts
  *       to RGB where the JDK's returns raw CMYK or fails.
  *   <li>TIFF: the JDK's reader, whose source-region reads touch only the tiles or strips needed
- *       (TwelveMonkeys 3.14's region reads of tiled TIFFs fail: its issue #746); TwelveMonkeys'
- *       for BigTIFF, which the JDK cannot read.
+ *       (TwelveMonkeys 3.14's region reads of tiled TIFFs fail: its issue #746); TwelveMonkeys' for
+ *       BigTIFF, which the JDK cannot read.
  *   <li>WebP: TwelveMonkeys'.
  * </ul>
  */
@@ -48,21 +48,25 @@ final class Readers {
    * 0 and set as the reader's input (metadata ignored: we need none, and skipping it is faster).
    */
   static ImageReader open(FileHead head, ImageInputStream stream) throws IOException {
-    String provider = switch (head.format()) {
-      case PNG -> JDK + "png.PNGImageReaderSpi";
-      case GIF -> JDK + "gif.GIFImageReaderSpi";
-      case BMP -> JDK + "bmp.BMPImageReaderSpi";
-      case WBMP -> JDK + "wbmp.WBMPImageReaderSpi";
-      case TIFF -> head.isBigTiff()
-          ? TWELVE_MONKEYS + "tiff.BigTIFFImageReaderSpi"
-          : JDK + "tiff.TIFFImageReaderSpi";
-      case JPEG -> needsTwelveMonkeys(stream)
-          ? TWELVE_MONKEYS + "jpeg.JPEGImageReaderSpi"
-          : JDK + "jpeg.JPEGImageReaderSpi";
-      case WEBP -> TWELVE_MONKEYS + "webp.WebPImageReaderSpi";
-      case NPY, PIXELS -> throw new IllegalArgumentException(
-          head.format().displayName() + " are not read through ImageIO");
-    };
+    String provider =
+        switch (head.format()) {
+          case PNG -> JDK + "png.PNGImageReaderSpi";
+          case GIF -> JDK + "gif.GIFImageReaderSpi";
+          case BMP -> JDK + "bmp.BMPImageReaderSpi";
+          case WBMP -> JDK + "wbmp.WBMPImageReaderSpi";
+          case TIFF ->
+              head.isBigTiff()
+                  ? TWELVE_MONKEYS + "tiff.BigTIFFImageReaderSpi"
+                  : JDK + "tiff.TIFFImageReaderSpi";
+          case JPEG ->
+              needsTwelveMonkeys(stream)
+                  ? TWELVE_MONKEYS + "jpeg.JPEGImageReaderSpi"
+                  : JDK + "jpeg.JPEGImageReaderSpi";
+          case WEBP -> TWELVE_MONKEYS + "webp.WebPImageReaderSpi";
+          case NPY, PIXELS ->
+              throw new IllegalArgumentException(
+                  head.format().displayName() + " are not read through ImageIO");
+        };
     stream.seek(0);
     ImageReader reader = provider(provider).createReaderInstance();
     reader.setInput(stream, false, true);
@@ -117,8 +121,8 @@ final class Readers {
         continue; // markers without a length
       }
       int length = stream.readUnsignedShort();
-      boolean frame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8
-          && marker != 0xcc;
+      boolean frame =
+          marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
       if (frame) {
         stream.skipBytes(5); // precision, height, width
         int components = stream.read();

@@ -1,6 +1,8 @@
 package io.haloconv.io;
 
-/** How an image's sample values are stored, which decides what {@code --normalize unit} divides by. */
+/**
+ * How an image's sample values are stored, which decides what {@code --normalize unit} divides by.
+ */
 public enum SampleFormat {
   /** Unsigned integers of the image's bit depth: unit divides by 2^bits − 1 (255, 65535, 1). */
   UNSIGNED_INTEGER,

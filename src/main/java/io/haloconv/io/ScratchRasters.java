@@ -35,8 +35,10 @@ public final class ScratchRasters {
    */
   public static boolean worthStaging(ImageInfo info, long minBytes) {
     requireNonNull(info, "info is null");
-    return !info.supportsRegionReads() && info.format() != ImageFormat.NPY
-        && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER && info.bitDepth() <= 16
+    return !info.supportsRegionReads()
+        && info.format() != ImageFormat.NPY
+        && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
+        && info.bitDepth() <= 16
         && decodedBytes(info) >= minBytes;
   }
 
@@ -59,12 +61,18 @@ public final class ScratchRasters {
     requireNonNull(scratch, "scratch is null");
     requireNonNull(timeout, "timeout is null");
     if (info.sampleFormat() != SampleFormat.UNSIGNED_INTEGER || info.bitDepth() > 16) {
-      throw new IllegalArgumentException("scratch rasters hold unsigned samples of up to 16"
-          + " bits, " + info.path() + " has " + info.bitDepth() + "-bit " + info.sampleFormat());
+      throw new IllegalArgumentException(
+          "scratch rasters hold unsigned samples of up to 16"
+              + " bits, "
+              + info.path()
+              + " has "
+              + info.bitDepth()
+              + "-bit "
+              + info.sampleFormat());
     }
     Readers.initialise();
-    int bandRows = (int) Math.max(1, Math.min(256,
-        BAND_BYTES / (4L * info.width() * info.channels())));
+    int bandRows =
+        (int) Math.max(1, Math.min(256, BAND_BYTES / (4L * info.width() * info.channels())));
     boolean done = false;
     try {
       try {
@@ -87,8 +95,12 @@ public final class ScratchRasters {
       done = true;
       return fs.getFileStatus(scratch).getLen();
     } catch (IOException e) {
-      throw e instanceof ImageReadException r ? r : new ImageReadException(Stage.DECODE,
-          "cannot write the scratch raster " + scratch + ": " + Failures.chainMessages(e), e);
+      throw e instanceof ImageReadException r
+          ? r
+          : new ImageReadException(
+              Stage.DECODE,
+              "cannot write the scratch raster " + scratch + ": " + Failures.chainMessages(e),
+              e);
     } finally {
       if (!done) {
         delete(fs, scratch);
@@ -97,14 +109,16 @@ public final class ScratchRasters {
   }
 
   /** Streams into {@code scratch}; false when no streaming decoder handles the image. */
-  private static boolean stream(FileSystem fs, ImageInfo info, Path scratch, Duration timeout,
-      int bandRows) throws IOException {
+  private static boolean stream(
+      FileSystem fs, ImageInfo info, Path scratch, Duration timeout, int bandRows)
+      throws IOException {
     if (info.format() == ImageFormat.TIFF) {
       try (TiffDecoder tiff = TiffDecoder.open(fs, info)) {
         if (tiff == null || tiff.tiled()) {
           return false;
         }
-        try (OutputStream out = create(fs, scratch); RowSource rows = tiff.rows()) {
+        try (OutputStream out = create(fs, scratch);
+            RowSource rows = tiff.rows()) {
           ScratchTiff sink = scratchTiff(out, info);
           for (Tensor3 band = rows.next(bandRows); band != null; band = rows.next(bandRows)) {
             sink.accept(band);

@@ -11,10 +11,10 @@ import java.util.List;
 /**
  * Writes an image streamed top to bottom as an uncompressed, tiled, little-endian BigTIFF: the
  * seekable scratch raster from which the tiles of an image that cannot be read by window (a PNG, a
- * JPEG, a single compressed strip) then read their windows in parallel through {@link
- * TiffDecoder}. Tiles are stored uncompressed, so every offset is known before any pixel arrives:
- * the header and directory go first, then the tiles in order, a band of tile rows at a time, and
- * the writer holds one band.
+ * JPEG, a single compressed strip) then read their windows in parallel through {@link TiffDecoder}.
+ * Tiles are stored uncompressed, so every offset is known before any pixel arrives: the header and
+ * directory go first, then the tiles in order, a band of tile rows at a time, and the writer holds
+ * one band.
  *
  * <p>Samples are the image's raw values in 8 bits (bit depths up to 8) or 16 bits (up to 16).
  */
@@ -28,8 +28,10 @@ final class ScratchTiff implements BandSink {
   private final int channels;
   private final int bytesPerSample;
   private final int tilesAcross;
+
   /** One band of TILE rows, tile after tile, each tile row-major and chunky, as stored. */
   private final byte[] band;
+
   private int rowsInBand;
   private int rowsWritten;
 
@@ -107,9 +109,21 @@ final class ScratchTiff implements BandSink {
       }
       valueAt[i] = cursor + values.position();
       switch ((int) e[0]) {
-        case 258 -> { for (short s : perSample) { values.putShort(s); } }
-        case 339 -> { for (short s : formats) { values.putShort(s); } }
-        case 338 -> { for (int s = 0; s < e[2]; s++) { values.putShort((short) 0); } }
+        case 258 -> {
+          for (short s : perSample) {
+            values.putShort(s);
+          }
+        }
+        case 339 -> {
+          for (short s : formats) {
+            values.putShort(s);
+          }
+        }
+        case 338 -> {
+          for (int s = 0; s < e[2]; s++) {
+            values.putShort((short) 0);
+          }
+        }
         case 324 -> {
           for (int t = 0; t < tiles; t++) {
             values.putLong(dataStart + (long) t * tileBytes());
@@ -125,8 +139,12 @@ final class ScratchTiff implements BandSink {
     }
     external.add(values.array());
     ByteBuffer head = ByteBuffer.allocate((int) cursor).order(ByteOrder.LITTLE_ENDIAN);
-    head.put((byte) 'I').put((byte) 'I').putShort((short) 43).putShort((short) 8)
-        .putShort((short) 0).putLong(16);
+    head.put((byte) 'I')
+        .put((byte) 'I')
+        .putShort((short) 43)
+        .putShort((short) 8)
+        .putShort((short) 0)
+        .putLong(16);
     head.putLong(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       long[] e = entries.get(i);
@@ -138,8 +156,12 @@ final class ScratchTiff implements BandSink {
         head.putLong(e[3]);
       } else {
         int start = head.position();
-        short[] inline = e[0] == 258 ? perSample : e[0] == 339 ? formats
-            : e[0] == 338 ? new short[(int) e[2]] : new short[] {(short) e[3]};
+        short[] inline =
+            e[0] == 258
+                ? perSample
+                : e[0] == 339
+                    ? formats
+                    : e[0] == 338 ? new short[(int) e[2]] : new short[] {(short) e[3]};
         for (short s : inline) {
           head.putShort(s);
         }
@@ -155,8 +177,16 @@ final class ScratchTiff implements BandSink {
   @Override
   public void accept(Tensor3 rows) throws IOException {
     if (rows.channels() != channels || rows.width() != width) {
-      throw new IllegalArgumentException("band " + rows + " does not fit a " + channels + "x"
-          + height + "x" + width + " scratch raster");
+      throw new IllegalArgumentException(
+          "band "
+              + rows
+              + " does not fit a "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " scratch raster");
     }
     if (rowsWritten + rowsInBand + rows.height() > height) {
       throw new IOException("the decoder delivered more than the " + height + " rows promised");

@@ -46,8 +46,8 @@ final class SeekableBytes extends ByteArrayInputStream implements Seekable, Posi
   @Override
   public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
     if (position < 0 || position + length > count) {
-      throw new EOFException("read of " + length + " bytes at " + position + " passes the end ("
-          + count + " bytes)");
+      throw new EOFException(
+          "read of " + length + " bytes at " + position + " passes the end (" + count + " bytes)");
     }
     System.arraycopy(buf, (int) position, buffer, offset, length);
   }

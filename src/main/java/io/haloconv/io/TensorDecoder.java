@@ -15,8 +15,12 @@ final class TensorDecoder implements RegionDecoder {
     Tensor3 out = Tensor3.zeros(raw.channels(), height, width);
     for (int c = 0; c < raw.channels(); c++) {
       for (int r = 0; r < height; r++) {
-        System.arraycopy(raw.data(), (c * raw.height() + y0 + r) * raw.width() + x0, out.data(),
-            (c * height + r) * width, width);
+        System.arraycopy(
+            raw.data(),
+            (c * raw.height() + y0 + r) * raw.width() + x0,
+            out.data(),
+            (c * height + r) * width,
+            width);
       }
     }
     return out;

@@ -9,8 +9,8 @@ import java.util.zip.InflaterInputStream;
 
 /**
  * The TIFF compressions {@link TiffDecoder} reads, as streams: a chunk's compressed bytes in, its
- * decoded bytes out, in order. Streams let a huge single strip be decoded a row band at a time;
- * a tile is just read to its end.
+ * decoded bytes out, in order. Streams let a huge single strip be decoded a row band at a time; a
+ * tile is just read to its end.
  */
 final class TiffCodecs {
   private TiffCodecs() {}
@@ -37,8 +37,9 @@ final class TiffCodecs {
    * Decodes a whole chunk into {@code out[0, length)}. Data that ends early leaves the rest zero,
    * as libtiff and the JDK's reader do for short strips.
    */
-  static void decode(int compression, byte[] compressed, int compressedLength, byte[] out,
-      int length) throws IOException {
+  static void decode(
+      int compression, byte[] compressed, int compressedLength, byte[] out, int length)
+      throws IOException {
     if (compression == TiffDirectory.COMPRESSION_DEFLATE
         || compression == TiffDirectory.COMPRESSION_ADOBE_DEFLATE) {
       Inflater inflater = new Inflater();
@@ -63,16 +64,16 @@ final class TiffCodecs {
       System.arraycopy(compressed, 0, out, 0, Math.min(length, compressedLength));
       return;
     }
-    try (InputStream in = decoding(
-        compression, new java.io.ByteArrayInputStream(compressed, 0, compressedLength))) {
+    try (InputStream in =
+        decoding(compression, new java.io.ByteArrayInputStream(compressed, 0, compressedLength))) {
       in.readNBytes(out, 0, length);
     }
   }
 
   /**
-   * TIFF's LZW (TIFF 6.0 section 13): codes of 9 to 12 bits packed most significant bit first,
-   * 256 clears the table, 257 ends the data, and the code width grows one code early (when the
-   * next free code is 2^width − 1), as every TIFF writer since libtiff does.
+   * TIFF's LZW (TIFF 6.0 section 13): codes of 9 to 12 bits packed most significant bit first, 256
+   * clears the table, 257 ends the data, and the code width grows one code early (when the next
+   * free code is 2^width − 1), as every TIFF writer since libtiff does.
    */
   static final class LzwInputStream extends InputStream {
     private static final int CLEAR = 256;
@@ -98,6 +99,7 @@ final class TiffCodecs {
 
     /** Bytes of the last decoded string not yet handed out: string[pendingStart, pendingEnd). */
     private final byte[] pending = new byte[TABLE];
+
     private int pendingStart;
     private int pendingEnd;
 
@@ -217,7 +219,9 @@ final class TiffCodecs {
     }
   }
 
-  /** Apple's PackBits run-length code: n ≥ 0 copies n+1 bytes, −127 ≤ n ≤ −1 repeats one 1−n times. */
+  /**
+   * Apple's PackBits run-length code: n ≥ 0 copies n+1 bytes, −127 ≤ n ≤ −1 repeats one 1−n times.
+   */
   static final class PackBitsInputStream extends InputStream {
     private final InputStream in;
     private int literal;

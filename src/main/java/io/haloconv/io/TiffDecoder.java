@@ -27,8 +27,8 @@ import org.apache.hadoop.fs.Path;
  *       compressed strip that no window can enter without decoding everything above it.
  * </ul>
  *
- * <p>Values are the samples as stored, in band order: what ImageIO plus {@link PixelConverter}
- * give for the gray, gray-alpha, RGB, RGBA and extra-sample layouts this reader accepts.
+ * <p>Values are the samples as stored, in band order: what ImageIO plus {@link PixelConverter} give
+ * for the gray, gray-alpha, RGB, RGBA and extra-sample layouts this reader accepts.
  */
 final class TiffDecoder implements RegionDecoder {
   /** Cache budget for decoded chunks: a band of strips across a 32768-pixel-wide RGB image. */
@@ -64,13 +64,13 @@ final class TiffDecoder implements RegionDecoder {
    * Opens a TIFF this job wrote itself (a {@link ScratchTiff}), whose samples hold the raw values
    * of {@code info}'s image whatever that image's own bit depth.
    */
-  static TiffDecoder openScratch(FileSystem fs, Path path, long length)
-      throws ImageReadException {
+  static TiffDecoder openScratch(FileSystem fs, Path path, long length) throws ImageReadException {
     return open(fs, path, length, null, defaultCacheBytes());
   }
 
-  private static TiffDecoder open(FileSystem fs, Path path, long length, ImageInfo info,
-      long cacheBytes) throws ImageReadException {
+  private static TiffDecoder open(
+      FileSystem fs, Path path, long length, ImageInfo info, long cacheBytes)
+      throws ImageReadException {
     FSDataInputStream in = ImageProbe.open(fs, path, Stage.DECODE);
     try {
       TiffDirectory dir;
@@ -82,8 +82,13 @@ final class TiffDecoder implements RegionDecoder {
       if (info == null ? dir.unsupported() != null : !handles(dir, info)) {
         ImageProbe.closeQuietly(in);
         if (info == null) {
-          throw new ImageReadException(Stage.DECODE, "scratch raster " + path + " is not a TIFF"
-              + " this reader decodes: " + dir.unsupported());
+          throw new ImageReadException(
+              Stage.DECODE,
+              "scratch raster "
+                  + path
+                  + " is not a TIFF"
+                  + " this reader decodes: "
+                  + dir.unsupported());
         }
         return null;
       }
@@ -101,10 +106,14 @@ final class TiffDecoder implements RegionDecoder {
 
   /** True when this reader decodes {@code dir} to the values the probe promised in {@code info}. */
   static boolean handles(TiffDirectory dir, ImageInfo info) {
-    return dir.unsupported() == null && dir.width == info.width() && dir.height == info.height()
-        && dir.samplesPerPixel == info.channels() && dir.bitsPerSample == info.bitDepth()
+    return dir.unsupported() == null
+        && dir.width == info.width()
+        && dir.height == info.height()
+        && dir.samplesPerPixel == info.channels()
+        && dir.bitsPerSample == info.bitDepth()
         && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
-        && info.layout() != PixelLayout.BINARY && info.layout() != PixelLayout.TENSOR;
+        && info.layout() != PixelLayout.BINARY
+        && info.layout() != PixelLayout.TENSOR;
   }
 
   /**
@@ -115,8 +124,9 @@ final class TiffDecoder implements RegionDecoder {
     if (dir.tiled) {
       return new int[] {Math.min(dir.chunkWidth, dir.width), Math.min(dir.chunkHeight, dir.height)};
     }
-    return new int[] {dir.width, dir.compression == TiffDirectory.COMPRESSION_NONE ? 1
-        : dir.chunkHeight};
+    return new int[] {
+      dir.width, dir.compression == TiffDirectory.COMPRESSION_NONE ? 1 : dir.chunkHeight
+    };
   }
 
   /** True for tiled TIFFs, false for strips. */
@@ -134,8 +144,8 @@ final class TiffDecoder implements RegionDecoder {
     try {
       return readWindow(y0, x0, height, width);
     } catch (EOFException e) {
-      throw new ImageReadException(Stage.DECODE,
-          "truncated TIFF: a strip or tile lies past the end of the file", e);
+      throw new ImageReadException(
+          Stage.DECODE, "truncated TIFF: a strip or tile lies past the end of the file", e);
     } catch (IOException e) {
       throw new ImageReadException(
           Stage.DECODE, "cannot decode TIFF: " + Failures.chainMessages(e), e);
@@ -177,7 +187,10 @@ final class TiffDecoder implements RegionDecoder {
       int rowBytes = dir.chunkRowBytes();
       byte[] bytes = new byte[(r1 - r0) * rowBytes];
       long available = Math.max(0, dir.byteCounts[index] - (long) r0 * rowBytes);
-      in.readFully(dir.offsets[index] + (long) r0 * rowBytes, bytes, 0,
+      in.readFully(
+          dir.offsets[index] + (long) r0 * rowBytes,
+          bytes,
+          0,
           (int) Math.min(bytes.length, available));
       return new Rows(samples(bytes, r1 - r0), r0);
     }
@@ -229,8 +242,10 @@ final class TiffDecoder implements RegionDecoder {
     short[] values = new short[rows * rowSamples];
     boolean little = dir.order == ByteOrder.LITTLE_ENDIAN;
     for (int i = 0, b = 0; i < values.length; i++, b += 2) {
-      values[i] = little ? (short) ((bytes[b] & 0xff) | bytes[b + 1] << 8)
-          : (short) ((bytes[b] & 0xff) << 8 | (bytes[b + 1] & 0xff));
+      values[i] =
+          little
+              ? (short) ((bytes[b] & 0xff) | bytes[b + 1] << 8)
+              : (short) ((bytes[b] & 0xff) << 8 | (bytes[b + 1] & 0xff));
     }
     if (dir.predictor == TiffDirectory.PREDICTOR_HORIZONTAL) {
       for (int r = 0; r < rows; r++) {
@@ -251,8 +266,8 @@ final class TiffDecoder implements RegionDecoder {
    * Copies chunk rows [r0, r1) and columns [c0, c1) into {@code out}, whose pixel (0, 0) is chunk
    * pixel ({@code -dy}, {@code -dx}).
    */
-  private void copy(Rows rows, int plane, int r0, int r1, int c0, int c1, Tensor3 out, int dy,
-      int dx) {
+  private void copy(
+      Rows rows, int plane, int r0, int r1, int c0, int c1, Tensor3 out, int dy, int dx) {
     int spp = dir.samplesPerChunkPixel();
     int rowSamples = dir.chunkWidth * spp;
     int outHeight = out.height();
@@ -280,9 +295,9 @@ final class TiffDecoder implements RegionDecoder {
   }
 
   /**
-   * Streams the whole image top to bottom: each call of {@link RowSource#next} returns the next band
-   * of at most {@code maxRows} full-width rows. Decoding is linear in the image: every strip is
-   * decoded once, in order, through streaming decompressors, however large it is. For strip
+   * Streams the whole image top to bottom: each call of {@link RowSource#next} returns the next
+   * band of at most {@code maxRows} full-width rows. Decoding is linear in the image: every strip
+   * is decoded once, in order, through streaming decompressors, however large it is. For strip
    * images only (tiled ones read windows directly).
    */
   RowSource rows() {
@@ -309,8 +324,10 @@ final class TiffDecoder implements RegionDecoder {
           planes = new InputStream[dir.planes()];
           for (int p = 0; p < planes.length; p++) {
             int index = dir.chunkIndex(p, row, 0);
-            planes[p] = TiffCodecs.decoding(dir.compression,
-                new RangeInputStream(in, dir.offsets[index], dir.byteCounts[index]));
+            planes[p] =
+                TiffCodecs.decoding(
+                    dir.compression,
+                    new RangeInputStream(in, dir.offsets[index], dir.byteCounts[index]));
           }
           strip = row;
         }

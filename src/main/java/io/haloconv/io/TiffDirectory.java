@@ -25,8 +25,11 @@ final class TiffDirectory {
   static final int PREDICTOR_NONE = 1;
   static final int PREDICTOR_HORIZONTAL = 2;
 
-  /** Arrays larger than this are refused: 64 MB of offsets is 8 million tiles, far past any scan. */
+  /**
+   * Arrays larger than this are refused: 64 MB of offsets is 8 million tiles, far past any scan.
+   */
   private static final long MAX_ARRAY_BYTES = 64L << 20;
+
   private static final int MAX_ENTRIES = 4096;
 
   final boolean bigTiff;
@@ -34,21 +37,30 @@ final class TiffDirectory {
   final int width;
   final int height;
   final int samplesPerPixel;
+
   /** Bits of every sample, or -1 when samples differ in size. */
   final int bitsPerSample;
+
   final int compression;
   final int photometric;
+
   /** 1 chunky (samples of a pixel together), 2 planar (one plane of chunks per sample). */
   final int planarConfiguration;
+
   final int predictor;
+
   /** 1 unsigned integer, 2 signed, 3 float; -1 when samples differ. */
   final int sampleFormat;
+
   final int fillOrder;
   final boolean tiled;
+
   /** Columns of one chunk: the tile width, or the image width for strips. */
   final int chunkWidth;
+
   /** Rows of one chunk: the tile length, or RowsPerStrip (clamped to the height) for strips. */
   final int chunkHeight;
+
   final long[] offsets;
   final long[] byteCounts;
   final boolean hasColorProfile;
@@ -66,8 +78,12 @@ final class TiffDirectory {
     planarConfiguration = b.planarConfiguration;
     // Only the LZW and Deflate codecs apply a predictor (as in libtiff and the JDK's reader);
     // the tag means nothing to uncompressed or PackBits data.
-    predictor = b.compression == COMPRESSION_LZW || b.compression == COMPRESSION_DEFLATE
-        || b.compression == COMPRESSION_ADOBE_DEFLATE ? b.predictor : PREDICTOR_NONE;
+    predictor =
+        b.compression == COMPRESSION_LZW
+                || b.compression == COMPRESSION_DEFLATE
+                || b.compression == COMPRESSION_ADOBE_DEFLATE
+            ? b.predictor
+            : PREDICTOR_NONE;
     sampleFormat = b.sampleFormat;
     fillOrder = b.fillOrder;
     tiled = b.tileWidth > 0;
@@ -136,8 +152,10 @@ final class TiffDirectory {
     if (photometric != 1 && !(photometric == 2 && samplesPerPixel >= 3)) {
       return "photometric interpretation " + photometric + " with " + samplesPerPixel + " samples";
     }
-    if (compression != COMPRESSION_NONE && compression != COMPRESSION_LZW
-        && compression != COMPRESSION_DEFLATE && compression != COMPRESSION_ADOBE_DEFLATE
+    if (compression != COMPRESSION_NONE
+        && compression != COMPRESSION_LZW
+        && compression != COMPRESSION_DEFLATE
+        && compression != COMPRESSION_ADOBE_DEFLATE
         && compression != COMPRESSION_PACKBITS) {
       return "compression " + compression;
     }
@@ -165,7 +183,8 @@ final class TiffDirectory {
     try {
       return parse(in, length);
     } catch (EOFException e) {
-      throw new ImageReadException(Stage.PROBE, "truncated TIFF: the file ends inside its header", e);
+      throw new ImageReadException(
+          Stage.PROBE, "truncated TIFF: the file ends inside its header", e);
     } catch (IOException e) {
       throw new ImageReadException(
           Stage.PROBE, "cannot read TIFF header: " + Failures.chainMessages(e), e);
@@ -206,8 +225,13 @@ final class TiffDirectory {
     int countSize = b.bigTiff ? 8 : 2;
     int entrySize = b.bigTiff ? 20 : 12;
     if (ifd < 8 || ifd + countSize > length) {
-      throw new ImageReadException(Stage.PROBE, "malformed TIFF: first directory at " + ifd
-          + " lies outside the " + length + "-byte file");
+      throw new ImageReadException(
+          Stage.PROBE,
+          "malformed TIFF: first directory at "
+              + ifd
+              + " lies outside the "
+              + length
+              + "-byte file");
     }
     byte[] countBytes = new byte[countSize];
     in.readFully(ifd, countBytes, 0, countSize);
@@ -254,8 +278,15 @@ final class TiffDirectory {
     int bitsPerSample;
     int sampleFormat;
 
-    void entry(PositionedReadable in, long length, ByteBuffer table, int tag, int type,
-        long count, int valueAt) throws IOException {
+    void entry(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
       switch (tag) {
         case 256 -> width = (int) single(in, length, table, tag, type, count, valueAt);
         case 257 -> height = (int) single(in, length, table, tag, type, count, valueAt);
@@ -267,15 +298,15 @@ final class TiffDirectory {
         case 277 -> samplesPerPixel = (int) single(in, length, table, tag, type, count, valueAt);
         case 278 -> rowsPerStrip = single(in, length, table, tag, type, count, valueAt);
         case 279, 325 -> byteCounts = values(in, length, table, tag, type, count, valueAt);
-        case 284 -> planarConfiguration = (int) single(in, length, table, tag, type, count,
-            valueAt);
+        case 284 ->
+            planarConfiguration = (int) single(in, length, table, tag, type, count, valueAt);
         case 317 -> predictor = (int) single(in, length, table, tag, type, count, valueAt);
         case 322 -> tileWidth = (int) single(in, length, table, tag, type, count, valueAt);
         case 323 -> tileHeight = (int) single(in, length, table, tag, type, count, valueAt);
         case 339 -> sampleFormats = values(in, length, table, tag, type, count, valueAt);
         case 530 -> hasSubsampling = true;
         case 34675 -> hasColorProfile = true;
-        default -> { } // tags that do not change how pixels are found or decoded
+        default -> {} // tags that do not change how pixels are found or decoded
       }
     }
 
@@ -297,15 +328,24 @@ final class TiffDirectory {
         throw new ImageReadException(Stage.PROBE, "malformed TIFF: tile width without length");
       }
       if (offsets == null || byteCounts == null || offsets.length != byteCounts.length) {
-        throw new ImageReadException(Stage.PROBE, "malformed TIFF: " + (offsets == null
-            ? "no strip or tile offsets" : byteCounts == null ? "no strip or tile byte counts"
-            : offsets.length + " offsets but " + byteCounts.length + " byte counts"));
+        throw new ImageReadException(
+            Stage.PROBE,
+            "malformed TIFF: "
+                + (offsets == null
+                    ? "no strip or tile offsets"
+                    : byteCounts == null
+                        ? "no strip or tile byte counts"
+                        : offsets.length + " offsets but " + byteCounts.length + " byte counts"));
       }
       TiffDirectory dir = new TiffDirectory(this);
       long expected = (long) dir.chunksAcross() * dir.chunksDown() * dir.planes();
       if (offsets.length != expected) {
-        throw new ImageReadException(Stage.PROBE, "malformed TIFF: " + offsets.length
-            + " strips or tiles, its size and layout need " + expected);
+        throw new ImageReadException(
+            Stage.PROBE,
+            "malformed TIFF: "
+                + offsets.length
+                + " strips or tiles, its size and layout need "
+                + expected);
       }
       return dir;
     }
@@ -321,8 +361,15 @@ final class TiffDirectory {
       return (int) first;
     }
 
-    private long single(PositionedReadable in, long length, ByteBuffer table, int tag, int type,
-        long count, int valueAt) throws IOException {
+    private long single(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
       if (count < 1) {
         throw new ImageReadException(Stage.PROBE, "malformed TIFF: tag " + tag + " has no value");
       }
@@ -330,16 +377,25 @@ final class TiffDirectory {
     }
 
     /** The integer values of an entry: inline when they fit the value field, else at its offset. */
-    private long[] values(PositionedReadable in, long length, ByteBuffer table, int tag, int type,
-        long count, int valueAt) throws IOException {
-      int size = switch (type) {
-        case 1, 6, 7 -> 1; // BYTE, SBYTE, UNDEFINED
-        case 3, 8 -> 2; // SHORT, SSHORT
-        case 4, 9, 13 -> 4; // LONG, SLONG, IFD
-        case 16, 17, 18 -> 8; // LONG8, SLONG8, IFD8
-        default -> throw new ImageReadException(
-            Stage.PROBE, "malformed TIFF: tag " + tag + " has non-integer type " + type);
-      };
+    private long[] values(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
+      int size =
+          switch (type) {
+            case 1, 6, 7 -> 1; // BYTE, SBYTE, UNDEFINED
+            case 3, 8 -> 2; // SHORT, SSHORT
+            case 4, 9, 13 -> 4; // LONG, SLONG, IFD
+            case 16, 17, 18 -> 8; // LONG8, SLONG8, IFD8
+            default ->
+                throw new ImageReadException(
+                    Stage.PROBE, "malformed TIFF: tag " + tag + " has non-integer type " + type);
+          };
       long bytes = count * size;
       if (count < 1 || bytes > MAX_ARRAY_BYTES) {
         throw new ImageReadException(
@@ -352,8 +408,13 @@ final class TiffDirectory {
       } else {
         long offset = bigTiff ? table.getLong(valueAt) : table.getInt(valueAt) & 0xffffffffL;
         if (offset < 0 || offset + bytes > length) {
-          throw new ImageReadException(Stage.PROBE, "truncated TIFF: the values of tag " + tag
-              + " lie outside the " + length + "-byte file");
+          throw new ImageReadException(
+              Stage.PROBE,
+              "truncated TIFF: the values of tag "
+                  + tag
+                  + " lie outside the "
+                  + length
+                  + "-byte file");
         }
         byte[] raw = new byte[(int) bytes];
         in.readFully(offset, raw, 0, raw.length);
@@ -361,12 +422,13 @@ final class TiffDirectory {
       }
       long[] values = new long[(int) count];
       for (int i = 0; i < values.length; i++) {
-        values[i] = switch (size) {
-          case 1 -> data.get(i) & 0xffL;
-          case 2 -> data.getShort(2 * i) & 0xffffL;
-          case 4 -> data.getInt(4 * i) & 0xffffffffL;
-          default -> data.getLong(8 * i);
-        };
+        values[i] =
+            switch (size) {
+              case 1 -> data.get(i) & 0xffL;
+              case 2 -> data.getShort(2 * i) & 0xffffL;
+              case 4 -> data.getInt(4 * i) & 0xffffffffL;
+              default -> data.getLong(8 * i);
+            };
       }
       return values;
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * A built-in 5×7 pixel font for printable ASCII, drawn pixel by pixel at an integer scale. Labels
  * need no system fonts (headless executors and containers often have none, and Java2D text then
- * fails) and look the same everywhere, which tests rely on. Characters outside ASCII draw as
- * {@code ?}.
+ * fails) and look the same everywhere, which tests rely on. Characters outside ASCII draw as {@code
+ * ?}.
  */
 public final class BitmapFont {
   /** Glyph cell width and height in font pixels; the advance is one more column. */
@@ -17,10 +17,11 @@ public final class BitmapFont {
   public static final int GLYPH_HEIGHT = 7;
 
   /**
-   * Each line: the character, then its 7 rows of 5 pixels ({@code #} on, {@code .} off). The
-   * space glyph is the first line, marked by its position.
+   * Each line: the character, then its 7 rows of 5 pixels ({@code #} on, {@code .} off). The space
+   * glyph is the first line, marked by its position.
    */
-  private static final String GLYPHS = """
+  private static final String GLYPHS =
+      """
       _SPACE_ ..... ..... ..... ..... ..... ..... .....
       ! ..#.. ..#.. ..#.. ..#.. ..#.. ..... ..#..
       " .#.#. .#.#. ..... ..... ..... ..... .....
@@ -175,7 +176,9 @@ public final class BitmapFont {
     return "..." + text.substring(text.length() - Math.min(chars, text.length()));
   }
 
-  /** Draws {@code text} with its top-left corner at (x, y); pixels outside the image are skipped. */
+  /**
+   * Draws {@code text} with its top-left corner at (x, y); pixels outside the image are skipped.
+   */
   public static void draw(BufferedImage image, String text, int x, int y, int scale, int rgb) {
     int cursor = x;
     for (int i = 0; i < text.length(); i++) {

@@ -19,22 +19,45 @@ public enum Colormap {
       }
       double x = clamp(t);
       return pack(
-          horner(x, 0.2777273272234177, 0.1050930431085774, -0.3308618287255563,
-              -4.634230498983486, 6.228269936347081, 4.776384997670288, -5.435455855934631),
-          horner(x, 0.005407344544966578, 1.404613529898575, 0.214847559468213,
-              -5.799100973351585, 14.17993336680509, -13.74514537774601, 4.645852612178535),
-          horner(x, 0.3340998053353061, 1.384590162594685, 0.09509516302823659,
-              -19.33244095627987, 56.69055260068105, -65.35303263337234, 26.3124352495832));
+          horner(
+              x,
+              0.2777273272234177,
+              0.1050930431085774,
+              -0.3308618287255563,
+              -4.634230498983486,
+              6.228269936347081,
+              4.776384997670288,
+              -5.435455855934631),
+          horner(
+              x,
+              0.005407344544966578,
+              1.404613529898575,
+              0.214847559468213,
+              -5.799100973351585,
+              14.17993336680509,
+              -13.74514537774601,
+              4.645852612178535),
+          horner(
+              x,
+              0.3340998053353061,
+              1.384590162594685,
+              0.09509516302823659,
+              -19.33244095627987,
+              56.69055260068105,
+              -65.35303263337234,
+              26.3124352495832));
     }
   },
   /**
-   * A diverging map for signed values such as filter weights: ColorBrewer's 11-class RdBu,
-   * reversed so that 0 is dark blue (most negative), 0.5 near white (zero) and 1 dark red (most
-   * positive), linearly interpolated in sRGB as matplotlib's {@code RdBu_r} is.
+   * A diverging map for signed values such as filter weights: ColorBrewer's 11-class RdBu, reversed
+   * so that 0 is dark blue (most negative), 0.5 near white (zero) and 1 dark red (most positive),
+   * linearly interpolated in sRGB as matplotlib's {@code RdBu_r} is.
    */
   DIVERGING {
-    private final int[] stops = {0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7,
-        0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f};
+    private final int[] stops = {
+      0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d,
+      0xb2182b, 0x67001f
+    };
 
     @Override
     public int rgb(double t) {
@@ -46,7 +69,9 @@ public enum Colormap {
       double f = position - i;
       int a = stops[i];
       int b = stops[i + 1];
-      return pack(lerp(a >> 16, b >> 16, f) / 255, lerp(a >> 8 & 0xff, b >> 8 & 0xff, f) / 255,
+      return pack(
+          lerp(a >> 16, b >> 16, f) / 255,
+          lerp(a >> 8 & 0xff, b >> 8 & 0xff, f) / 255,
           lerp(a & 0xff, b & 0xff, f) / 255);
     }
   };

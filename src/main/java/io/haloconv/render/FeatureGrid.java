@@ -18,8 +18,10 @@ import java.util.List;
 public final class FeatureGrid {
   /** {@link Options#cell()} value that lets the grid choose: see {@link #autoCell}. */
   public static final int AUTO_CELL = 0;
+
   /** The widest grid of maps {@link #autoCell} aims for. */
   static final int AUTO_GRID_WIDTH = 2400;
+
   /** The automatic layout enlarges maps smaller than this to about this side. */
   static final int ENLARGE_TO = 256;
 
@@ -28,11 +30,15 @@ public final class FeatureGrid {
   static final int MUTED = 0x707070;
   static final int MARGIN = 12;
   static final int GAP = 10;
+
   /** Label band above each panel: an index at scale 2 with room above and below. */
   static final int LABEL_BAND = BitmapFont.height(2) + 6;
+
   static final int TITLE_BAND = BitmapFont.height(2) + 4 + BitmapFont.height(1) + 12;
+
   /** The narrowest picture: room for the title and the colour legend. */
   static final int MIN_WIDTH = 420;
+
   private static final int LEGEND_WIDTH = 128;
   private static final int LEGEND_HEIGHT = 8;
 
@@ -67,8 +73,8 @@ public final class FeatureGrid {
    *
    * @param sourceLabel the label above the source, e.g. {@code input 320x240}
    */
-  public static Rendering render(Tensor3 features, Tensor3 source, String sourceLabel,
-      Options options) {
+  public static Rendering render(
+      Tensor3 features, Tensor3 source, String sourceLabel, Options options) {
     requireNonNull(features, "features is null");
     requireNonNull(options, "options is null");
     int k = features.channels();
@@ -106,8 +112,8 @@ public final class FeatureGrid {
     int gridW = cols * mapW + (cols - 1) * GAP;
     int gridH = rows * (LABEL_BAND + mapH) + (rows - 1) * GAP;
     int width = Math.max(MIN_WIDTH, gridX + gridW + MARGIN);
-    int height = MARGIN + TITLE_BAND + Math.max(gridH, source != null ? LABEL_BAND + sourceH : 0)
-        + MARGIN;
+    int height =
+        MARGIN + TITLE_BAND + Math.max(gridH, source != null ? LABEL_BAND + sourceH : 0) + MARGIN;
 
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     BitmapFont.fill(image, 0, 0, width, height, BACKGROUND);
@@ -139,9 +145,9 @@ public final class FeatureGrid {
   }
 
   /**
-   * The automatic box side: as large as 768 pixels (maps up to that size show every pixel, and
-   * are enlarged only when smaller than {@value #ENLARGE_TO}), smaller when many columns would make
-   * the grid wider than about {@value #AUTO_GRID_WIDTH} pixels, never below 64.
+   * The automatic box side: as large as 768 pixels (maps up to that size show every pixel, and are
+   * enlarged only when smaller than {@value #ENLARGE_TO}), smaller when many columns would make the
+   * grid wider than about {@value #AUTO_GRID_WIDTH} pixels, never below 64.
    */
   static int autoCell(int cols) {
     return Math.max(64, Math.min(768, AUTO_GRID_WIDTH / cols));
@@ -149,23 +155,33 @@ public final class FeatureGrid {
 
   private static void drawTitle(BufferedImage image, Options options, int width) {
     int textWidth = width - 2 * MARGIN - LEGEND_WIDTH - 3 * GAP - BitmapFont.width("max", 1) * 2;
-    BitmapFont.draw(image, BitmapFont.fitStart(options.title(), textWidth, 2), MARGIN, MARGIN, 2,
-        INK);
-    BitmapFont.draw(image, BitmapFont.fitStart(options.subtitle(), textWidth, 1), MARGIN,
-        MARGIN + BitmapFont.height(2) + 4, 1, MUTED);
+    BitmapFont.draw(
+        image, BitmapFont.fitStart(options.title(), textWidth, 2), MARGIN, MARGIN, 2, INK);
+    BitmapFont.draw(
+        image,
+        BitmapFont.fitStart(options.subtitle(), textWidth, 1),
+        MARGIN,
+        MARGIN + BitmapFont.height(2) + 4,
+        1,
+        MUTED);
     // Legend, top right: what the colours mean within each panel.
     int legendX = width - MARGIN - BitmapFont.width("max", 1) - 4 - LEGEND_WIDTH;
     int legendY = MARGIN + 3;
     int[] table = options.colormap().table();
     for (int i = 0; i < LEGEND_WIDTH; i++) {
-      BitmapFont.fill(image, legendX + i, legendY, 1, LEGEND_HEIGHT,
-          table[i * 255 / (LEGEND_WIDTH - 1)]);
+      BitmapFont.fill(
+          image, legendX + i, legendY, 1, LEGEND_HEIGHT, table[i * 255 / (LEGEND_WIDTH - 1)]);
     }
     BitmapFont.draw(image, "min", legendX - 4 - BitmapFont.width("min", 1), legendY, 1, MUTED);
     BitmapFont.draw(image, "max", legendX + LEGEND_WIDTH + 4, legendY, 1, MUTED);
     String note = "of each channel";
-    BitmapFont.draw(image, note, legendX + (LEGEND_WIDTH - BitmapFont.width(note, 1)) / 2,
-        legendY + LEGEND_HEIGHT + 4, 1, MUTED);
+    BitmapFont.draw(
+        image,
+        note,
+        legendX + (LEGEND_WIDTH - BitmapFont.width(note, 1)) / 2,
+        legendY + LEGEND_HEIGHT + 4,
+        1,
+        MUTED);
   }
 
   /** {min, max} of the finite values of channel c; {NaN, NaN} when there are none. */
@@ -184,8 +200,17 @@ public final class FeatureGrid {
     return min > max ? new float[] {Float.NaN, Float.NaN} : new float[] {min, max};
   }
 
-  private static void drawMap(BufferedImage image, Tensor3 t, int c, Fit fit, float[] range,
-      int[] table, int x, int y, int mapW, int mapH) {
+  private static void drawMap(
+      BufferedImage image,
+      Tensor3 t,
+      int c,
+      Fit fit,
+      float[] range,
+      int[] table,
+      int x,
+      int y,
+      int mapW,
+      int mapH) {
     int plane = t.height() * t.width();
     float min = range[0];
     double span = range[1] - range[0];
@@ -220,18 +245,26 @@ public final class FeatureGrid {
     return n == 0 ? 0 : sum / n;
   }
 
-  private static void drawLabel(BufferedImage image, int c, float[] range, int x, int labelY,
-      int width) {
+  private static void drawLabel(
+      BufferedImage image, int c, float[] range, int x, int labelY, int width) {
     String index = Integer.toString(c);
     int textY = labelY + LABEL_BAND - BitmapFont.height(2) - 3;
     BitmapFont.draw(image, index, x, textY, 2, INK);
-    String span = Float.isNaN(range[0]) ? "no finite values"
-        : range[0] == range[1] ? "constant " + Numbers.compact(range[0])
-        : Numbers.compact(range[0]) + " .. " + Numbers.compact(range[1]);
+    String span =
+        Float.isNaN(range[0])
+            ? "no finite values"
+            : range[0] == range[1]
+                ? "constant " + Numbers.compact(range[0])
+                : Numbers.compact(range[0]) + " .. " + Numbers.compact(range[1]);
     int room = width - BitmapFont.width(index, 2) - 8;
     if (BitmapFont.width(span, 1) <= room) {
-      BitmapFont.draw(image, span, x + width - BitmapFont.width(span, 1),
-          textY + BitmapFont.height(2) - BitmapFont.height(1), 1, MUTED);
+      BitmapFont.draw(
+          image,
+          span,
+          x + width - BitmapFont.width(span, 1),
+          textY + BitmapFont.height(2) - BitmapFont.height(1),
+          1,
+          MUTED);
     }
   }
 }

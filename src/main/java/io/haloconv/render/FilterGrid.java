@@ -47,12 +47,15 @@ public final class FilterGrid {
     int headerH = BitmapFont.height(1) + 6;
     int titleH = BitmapFont.height(2) + 4 + BitmapFont.height(1) + 14;
     int legendH = LEGEND_HEIGHT + BitmapFont.height(1) + 20;
-    String subtitle = bank.shapeString() + " = (filters K, channels C, Fh, Fw): a row per filter,"
-        + " a column per input channel";
-    int textNeed = Math.min(900,
-        Math.max(BitmapFont.width(title, 2), BitmapFont.width(subtitle, 1)) + 2 * margin);
-    int minWidth = Math.max(textNeed,
-        2 * margin + 40 + LEGEND_WIDTH + 12 + BitmapFont.width(LEGEND_NOTE, 1));
+    String subtitle =
+        bank.shapeString()
+            + " = (filters K, channels C, Fh, Fw): a row per filter,"
+            + " a column per input channel";
+    int textNeed =
+        Math.min(
+            900, Math.max(BitmapFont.width(title, 2), BitmapFont.width(subtitle, 1)) + 2 * margin);
+    int minWidth =
+        Math.max(textNeed, 2 * margin + 40 + LEGEND_WIDTH + 12 + BitmapFont.width(LEGEND_NOTE, 1));
 
     // Taps as large as 24 pixels, at least 48 pixels a cell where that fits; then as many blocks
     // of rows as bring the picture nearest 4:3.
@@ -71,10 +74,15 @@ public final class FilterGrid {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     BitmapFont.fill(image, 0, 0, width, height, FeatureGrid.BACKGROUND);
     int textW = width - 2 * margin;
-    BitmapFont.draw(image, BitmapFont.fitStart(title, textW, 2), margin, margin, 2,
-        FeatureGrid.INK);
-    BitmapFont.draw(image, BitmapFont.fitStart(subtitle, textW, 1), margin,
-        margin + BitmapFont.height(2) + 4, 1, FeatureGrid.MUTED);
+    BitmapFont.draw(
+        image, BitmapFont.fitStart(title, textW, 2), margin, margin, 2, FeatureGrid.INK);
+    BitmapFont.draw(
+        image,
+        BitmapFont.fitStart(subtitle, textW, 1),
+        margin,
+        margin + BitmapFont.height(2) + 4,
+        1,
+        FeatureGrid.MUTED);
 
     int[] table = Colormap.DIVERGING.table();
     List<Panel> panels = new ArrayList<>();
@@ -85,29 +93,42 @@ public final class FilterGrid {
       // Column headers: channel indices, every one that fits.
       int every = Math.max(1, (BitmapFont.width("c" + (c - 1), 1) + 4) / (cellW + GAP_X) + 1);
       for (int ch = 0; ch < c; ch += every) {
-        BitmapFont.draw(image, "c" + ch, gridX + ch * (cellW + GAP_X), gridY - headerH, 1,
-            FeatureGrid.MUTED);
+        BitmapFont.draw(
+            image, "c" + ch, gridX + ch * (cellW + GAP_X), gridY - headerH, 1, FeatureGrid.MUTED);
       }
       int first = block * layout.rowsPerBlock;
       for (int f = first; f < Math.min(k, first + layout.rowsPerBlock); f++) {
         int y = gridY + (f - first) * (cellH + GAP_Y);
-        BitmapFont.draw(image, Integer.toString(f), blockX,
-            y + Math.max(0, (cellH - BitmapFont.height(labelScale)) / 2), labelScale,
+        BitmapFont.draw(
+            image,
+            Integer.toString(f),
+            blockX,
+            y + Math.max(0, (cellH - BitmapFont.height(labelScale)) / 2),
+            labelScale,
             FeatureGrid.INK);
         for (int ch = 0; ch < c; ch++) {
           int x = gridX + ch * (cellW + GAP_X);
           for (int ty = 0; ty < fh; ty++) {
             for (int tx = 0; tx < fw; tx++) {
               double t = maxAbs > 0 ? 0.5 + bank.weight(f, ch, ty, tx) / (2 * maxAbs) : 0.5;
-              BitmapFont.fill(image, x + tx * tap, y + ty * tap, tap, tap,
+              BitmapFont.fill(
+                  image,
+                  x + tx * tap,
+                  y + ty * tap,
+                  tap,
+                  tap,
                   table[(int) Math.round(Math.max(0, Math.min(1, t)) * 255)]);
             }
           }
           panels.add(new Panel(f + "," + ch, x, y, cellW, cellH, -1, 0));
         }
-        BitmapFont.draw(image, "b=" + Numbers.compact(bank.bias()[f]),
-            gridX + c * (cellW + GAP_X) + 4, y + Math.max(0, (cellH - BitmapFont.height(1)) / 2),
-            1, FeatureGrid.MUTED);
+        BitmapFont.draw(
+            image,
+            "b=" + Numbers.compact(bank.bias()[f]),
+            gridX + c * (cellW + GAP_X) + 4,
+            y + Math.max(0, (cellH - BitmapFont.height(1)) / 2),
+            1,
+            FeatureGrid.MUTED);
       }
     }
 
@@ -115,27 +136,27 @@ public final class FilterGrid {
     int legendX = margin + 40;
     int legendY = height - margin - LEGEND_HEIGHT - BitmapFont.height(1) - 6;
     for (int i = 0; i < LEGEND_WIDTH; i++) {
-      BitmapFont.fill(image, legendX + i, legendY, 1, LEGEND_HEIGHT,
-          table[i * 255 / (LEGEND_WIDTH - 1)]);
+      BitmapFont.fill(
+          image, legendX + i, legendY, 1, LEGEND_HEIGHT, table[i * 255 / (LEGEND_WIDTH - 1)]);
     }
     BitmapFont.draw(image, "weight", margin, legendY + 2, 1, FeatureGrid.MUTED);
-    BitmapFont.draw(image, LEGEND_NOTE, legendX + LEGEND_WIDTH + 12, legendY + 2, 1,
-        FeatureGrid.MUTED);
+    BitmapFont.draw(
+        image, LEGEND_NOTE, legendX + LEGEND_WIDTH + 12, legendY + 2, 1, FeatureGrid.MUTED);
     int textY = legendY + LEGEND_HEIGHT + 4;
     String lo = Numbers.compact(-maxAbs);
     String hi = "+" + Numbers.compact(maxAbs);
     BitmapFont.draw(image, lo, legendX, textY, 1, FeatureGrid.MUTED);
     BitmapFont.draw(image, "0", legendX + LEGEND_WIDTH / 2 - 2, textY, 1, FeatureGrid.MUTED);
-    BitmapFont.draw(image, hi, legendX + LEGEND_WIDTH - BitmapFont.width(hi, 1), textY, 1,
-        FeatureGrid.MUTED);
+    BitmapFont.draw(
+        image, hi, legendX + LEGEND_WIDTH - BitmapFont.width(hi, 1), textY, 1, FeatureGrid.MUTED);
     return new Rendering(image, panels);
   }
 
   /** How the rows of filters are arranged: blocks side by side, and the picture's size. */
-  private record Layout(int blocks, int rowsPerBlock, int rowLabelWidth, int blockWidth,
-      int width, int height) {
-    static Layout best(int k, int c, int fh, int fw, int tap, int biasW, int minWidth,
-        int chromeHeight) {
+  private record Layout(
+      int blocks, int rowsPerBlock, int rowLabelWidth, int blockWidth, int width, int height) {
+    static Layout best(
+        int k, int c, int fh, int fw, int tap, int biasW, int minWidth, int chromeHeight) {
       int margin = FeatureGrid.MARGIN;
       int labelScale = fh * tap >= BitmapFont.height(2) ? 2 : 1;
       int rowLabelWidth = BitmapFont.width(Integer.toString(k - 1), labelScale) + 10;

@@ -53,8 +53,7 @@ record Fit(int up, int down) {
    * Like {@link #sample}, but a reduced block shows its finite value farthest from {@code
    * reference} (NaN when none).
    */
-  float extreme(float[] data, int offset, int height, int width, int dy, int dx,
-      double reference) {
+  float extreme(float[] data, int offset, int height, int width, int dy, int dx, double reference) {
     if (down == 1) {
       return data[offset + (dy / up) * width + dx / up];
     }

@@ -18,7 +18,9 @@ final class Numbers {
     }
     double a = Math.abs(v);
     if (a >= 1e4 || a < 1e-3) {
-      return String.format(Locale.ROOT, "%.2e", v).replace("e+0", "e").replace("e-0", "e-")
+      return String.format(Locale.ROOT, "%.2e", v)
+          .replace("e+0", "e")
+          .replace("e-0", "e-")
           .replace("e+", "e");
     }
     String s = String.format(Locale.ROOT, "%.4g", v);

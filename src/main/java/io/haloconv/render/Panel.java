@@ -9,8 +9,8 @@ package io.haloconv.render;
  * @param y top row of the picture
  * @param width columns of the picture
  * @param height rows of the picture
- * @param labelY top row of the label band above the picture (its columns are the picture's), or
- *     -1 when the panel has no label band of its own
+ * @param labelY top row of the label band above the picture (its columns are the picture's), or -1
+ *     when the panel has no label band of its own
  * @param labelHeight rows of that band, 0 when there is none
  */
 public record Panel(String name, int x, int y, int width, int height, int labelY, int labelHeight) {

@@ -5,9 +5,9 @@ import java.awt.image.BufferedImage;
 
 /**
  * Draws a decoded input image (C × h × w floats) as a person would see it: 1 channel gray, 2 gray
- * and alpha, 3 RGB, 4 RGBA, alpha composited over a grey checkerboard. More channels show the
- * first as gray. Values already in [0, 1] (the {@code unit} scale) are shown as they are; other
- * ranges are stretched from their minimum to their maximum.
+ * and alpha, 3 RGB, 4 RGBA, alpha composited over a grey checkerboard. More channels show the first
+ * as gray. Values already in [0, 1] (the {@code unit} scale) are shown as they are; other ranges
+ * are stretched from their minimum to their maximum.
  */
 final class SourceImage {
   private static final int CHECK = 8;
@@ -51,15 +51,17 @@ final class SourceImage {
           r = g = b = unit(fit.sample(source.data(), 0, h, w, dy, dx), lo, span);
         }
         if (alpha) {
-          double a = Math.max(0, Math.min(1, fit.sample(source.data(), (c - 1) * plane, h, w, dy,
-              dx)));
+          double a =
+              Math.max(0, Math.min(1, fit.sample(source.data(), (c - 1) * plane, h, w, dy, dx)));
           double back = ((dx / CHECK + dy / CHECK) % 2 == 0) ? 0.8 : 1.0;
           r = r * a + back * (1 - a);
           g = g * a + back * (1 - a);
           b = b * a + back * (1 - a);
         }
-        row[dx] = (int) Math.round(r * 255) << 16 | (int) Math.round(g * 255) << 8
-            | (int) Math.round(b * 255);
+        row[dx] =
+            (int) Math.round(r * 255) << 16
+                | (int) Math.round(g * 255) << 8
+                | (int) Math.round(b * 255);
       }
       image.setRGB(x, y + dy, outW, 1, row, 0, outW);
     }

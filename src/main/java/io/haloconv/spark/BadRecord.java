@@ -16,12 +16,16 @@ public record BadRecord(String path, String stage, String error, String message)
     implements Serializable {
   /** Listing the input: a directory that cannot be listed. */
   public static final String LIST = "list";
+
   /** Reading the header on the driver's probe pass. */
   public static final String PROBE = "probe";
+
   /** Reading pixels in a task. */
   public static final String DECODE = "decode";
+
   /** Fitting the image to the filters, or convolving it. */
   public static final String CONVOLVE = "convolve";
+
   /** Encoding a tile's features for Parquet. */
   public static final String WRITE = "write";
 

@@ -1,8 +1,8 @@
 package io.haloconv.spark;
 
 /**
- * Thrown by a task in failfast mode to stop the job on its first bad record. Its message carries the
- * record so the driver can name the file even when only the message survives the trip back.
+ * Thrown by a task in failfast mode to stop the job on its first bad record. Its message carries
+ * the record so the driver can name the file even when only the message survives the trip back.
  */
 final class BadRecordException extends RuntimeException {
   static final String MARKER = "haloconv bad record: ";

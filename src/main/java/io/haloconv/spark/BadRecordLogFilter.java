@@ -21,14 +21,17 @@ import org.apache.logging.log4j.core.filter.AbstractFilter;
  * report without naming the record ("failed 1 times; aborting job", "Task attempt ... aborted",
  * "Could not delete" a killed attempt's files, interrupted writes). For {@link #TEARDOWN_NANOS}
  * after a bad record's report, this filter drops those too: warnings and errors of Spark's and
- * Hadoop's loggers that carry no exception or only an interruption. A different exception in
- * that time is still logged, and so is everything outside it.
+ * Hadoop's loggers that carry no exception or only an interruption. A different exception in that
+ * time is still logged, and so is everything outside it.
  *
- * <p>{@code conf/log4j2.properties} puts it on the console:
- * {@code appender.console.filter.badrecord.type = HaloconvBadRecordFilter}.
+ * <p>{@code conf/log4j2.properties} puts it on the console: {@code
+ * appender.console.filter.badrecord.type = HaloconvBadRecordFilter}.
  */
-@Plugin(name = "HaloconvBadRecordFilter", category = Node.CATEGORY,
-    elementType = Filter.ELEMENT_TYPE, printObject = true)
+@Plugin(
+    name = "HaloconvBadRecordFilter",
+    category = Node.CATEGORY,
+    elementType = Filter.ELEMENT_TYPE,
+    printObject = true)
 public final class BadRecordLogFilter extends AbstractFilter {
   /** How long after a bad record's report the job's teardown is expected to be logged. */
   static final long TEARDOWN_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -42,10 +45,11 @@ public final class BadRecordLogFilter extends AbstractFilter {
 
   /** Denies a bad record's reports and lets the rest through, unless configured otherwise. */
   @PluginFactory
-  public static BadRecordLogFilter create(@PluginAttribute("onMatch") Result onMatch,
+  public static BadRecordLogFilter create(
+      @PluginAttribute("onMatch") Result onMatch,
       @PluginAttribute("onMismatch") Result onMismatch) {
-    return new BadRecordLogFilter(onMatch == null ? Result.DENY : onMatch,
-        onMismatch == null ? Result.NEUTRAL : onMismatch);
+    return new BadRecordLogFilter(
+        onMatch == null ? Result.DENY : onMatch, onMismatch == null ? Result.NEUTRAL : onMismatch);
   }
 
   @Override
@@ -68,15 +72,16 @@ public final class BadRecordLogFilter extends AbstractFilter {
   /** A Spark or Hadoop warning or error with no exception, or only an interruption. */
   static boolean partOfTheTeardown(LogEvent event) {
     String logger = event.getLoggerName();
-    if (logger == null || !(logger.startsWith("org.apache.spark.")
-        || logger.startsWith("org.apache.hadoop."))) {
+    if (logger == null
+        || !(logger.startsWith("org.apache.spark.") || logger.startsWith("org.apache.hadoop."))) {
       return false;
     }
     if (!event.getLevel().isMoreSpecificThan(Level.WARN)) {
       return false;
     }
     for (Throwable t = event.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof InterruptedException || t instanceof InterruptedIOException
+      if (t instanceof InterruptedException
+          || t instanceof InterruptedIOException
           || t instanceof ClosedByInterruptException
           || t.getClass().getName().equals("org.apache.spark.TaskKilledException")) {
         return true;
@@ -86,8 +91,7 @@ public final class BadRecordLogFilter extends AbstractFilter {
   }
 
   static boolean aboutABadRecord(LogEvent event) {
-    String message = event.getMessage() == null ? null
-        : event.getMessage().getFormattedMessage();
+    String message = event.getMessage() == null ? null : event.getMessage().getFormattedMessage();
     if (message != null && message.contains(BadRecordException.MARKER)) {
       return true;
     }

@@ -17,17 +17,27 @@ final class BadRecords {
       return new BadRecord(path, e.stage().label(), e.kind(), message);
     }
     if (failure instanceof FileNotFoundException) {
-      return new BadRecord(path, stage, ErrorKind.FILE_NOT_FOUND,
+      return new BadRecord(
+          path,
+          stage,
+          ErrorKind.FILE_NOT_FOUND,
           "file not found: it was listed, then deleted or moved before it could be read ("
-              + oneLine(failure.getMessage()) + ")");
+              + oneLine(failure.getMessage())
+              + ")");
     }
     if (failure instanceof OutOfMemoryError) {
-      return new BadRecord(path, stage, ErrorKind.OUT_OF_MEMORY,
+      return new BadRecord(
+          path,
+          stage,
+          ErrorKind.OUT_OF_MEMORY,
           "not enough memory (" + oneLine(failure.getMessage()) + ")");
     }
     // Anything else escaped the readers' own error handling: a bug, but still this file's record.
     String message = failure.getMessage() == null ? "" : ": " + oneLine(failure.getMessage());
-    return new BadRecord(path, stage, ErrorKind.INTERNAL_ERROR,
+    return new BadRecord(
+        path,
+        stage,
+        ErrorKind.INTERNAL_ERROR,
         "unexpected " + failure.getClass().getSimpleName() + message);
   }
 

@@ -44,12 +44,15 @@ final class DistributedListing {
    * What the driver found: files it listed itself (sorted), directories it could not list, and
    * directories left to tasks, each with the real paths of its local ancestors (sorted).
    */
-  record Plan(List<String> files, List<BadRecord> failures, List<List<String>> directories,
+  record Plan(
+      List<String> files,
+      List<BadRecord> failures,
+      List<List<String>> directories,
       String pattern) {
     String describe() {
-      return directories.isEmpty() ? files.size() + " files"
-          : files.size() + " files, and " + directories.size()
-              + " directories listed in parallel";
+      return directories.isEmpty()
+          ? files.size() + " files"
+          : files.size() + " files, and " + directories.size() + " directories listed in parallel";
     }
   }
 
@@ -65,8 +68,8 @@ final class DistributedListing {
    * @param wantDirectories stop descending once this many directories wait to be listed
    * @param driverFiles the most files the driver lists itself
    */
-  static Plan plan(Configuration conf, String input, String pattern, int wantDirectories,
-      int driverFiles) {
+  static Plan plan(
+      Configuration conf, String input, String pattern, int wantDirectories, int driverFiles) {
     Path glob = new Path(input);
     GlobFilter filter = InputListing.patternFilter(pattern);
     try {
@@ -125,9 +128,13 @@ final class DistributedListing {
           if (dir.isRoot()) {
             throw e;
           }
-          failures.add(new BadRecord(dir.path().toString(), BadRecord.LIST, ErrorKind.UNREADABLE,
-              "cannot list this directory, so its files were not read: "
-                  + BadRecords.oneLine(e.getMessage())));
+          failures.add(
+              new BadRecord(
+                  dir.path().toString(),
+                  BadRecord.LIST,
+                  ErrorKind.UNREADABLE,
+                  "cannot list this directory, so its files were not read: "
+                      + BadRecords.oneLine(e.getMessage())));
           continue;
         }
         if (full) {
@@ -139,8 +146,11 @@ final class DistributedListing {
       }
       directories.sort((a, b) -> a.get(0).compareTo(b.get(0)));
       if (files.isEmpty() && failures.isEmpty() && directories.isEmpty()) {
-        throw JobException.badInput("input " + input + " holds no files"
-            + (pattern == null ? "" : " matching --pattern " + pattern));
+        throw JobException.badInput(
+            "input "
+                + input
+                + " holds no files"
+                + (pattern == null ? "" : " matching --pattern " + pattern));
       }
       return new Plan(List.copyOf(files), failures, directories, pattern);
     } catch (FileNotFoundException e) {
@@ -186,8 +196,8 @@ final class DistributedListing {
    * failures, and what tasks find in the directories left to them, redistributed evenly for
    * probing.
    */
-  static JavaRDD<Listed> entries(JavaSparkContext jsc, Plan plan, HadoopConf hadoop,
-      int partitions) {
+  static JavaRDD<Listed> entries(
+      JavaSparkContext jsc, Plan plan, HadoopConf hadoop, int partitions) {
     List<Listed> direct = new ArrayList<>(plan.files().size() + plan.failures().size());
     plan.files().forEach(f -> direct.add(new Listed(f, null)));
     plan.failures().forEach(f -> direct.add(new Listed(null, f)));
@@ -200,8 +210,9 @@ final class DistributedListing {
     List<String> dirs = new ArrayList<>();
     plan.directories().forEach(d -> dirs.add(String.join("\0", d)));
     String pattern = plan.pattern();
-    JavaRDD<Listed> listed = jsc.parallelize(dirs, Math.min(dirs.size(), partitions))
-        .flatMap(d -> listBelow(hadoop.get(), d, pattern).iterator());
+    JavaRDD<Listed> listed =
+        jsc.parallelize(dirs, Math.min(dirs.size(), partitions))
+            .flatMap(d -> listBelow(hadoop.get(), d, pattern).iterator());
     // One huge directory is listed by one task: spread its files before probing them.
     return driver.union(listed).repartition(partitions);
   }

@@ -31,9 +31,9 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The featurize job: list → probe headers in parallel → plan tiles on the driver → split them into
- * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} → Parquet,
- * then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging directory
- * that replaces the output only when complete.
+ * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} →
+ * Parquet, then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging
+ * directory that replaces the output only when complete.
  *
  * <p>{@link #run} is what the CLI and tests call; it leaves the SparkSession open.
  */
@@ -75,16 +75,21 @@ public final class FeaturizeJob {
     int cores = jsc.defaultParallelism();
     JavaRDD<ProbeOutcome> probes = null;
     Path scratchDir = null;
-    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode(),
-        () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
+    try (OutputCommit commit =
+            OutputCommit.begin(
+                outFs,
+                output,
+                config.writeMode(),
+                () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       DistributedListing.Plan listing =
           DistributedListing.plan(hadoopConf, config.input(), config.pattern(), 4 * cores);
       double listSeconds = seconds(start);
       progress.phase("probe", listing.describe());
       long probeStart = System.nanoTime();
-      probes = probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      probes =
+          probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
+              .persist(StorageLevel.MEMORY_AND_DISK_SER());
       ImagePlanner planner = new ImagePlanner(config);
       jsc.setJobDescription("haloconv probe");
       WorkPlan plan;
@@ -95,8 +100,11 @@ public final class FeaturizeJob {
       }
       double probeSeconds = seconds(probeStart);
       if (plan.files == 0) {
-        throw JobException.badInput("input " + config.input() + " holds no files"
-            + (config.pattern() == null ? "" : " matching --pattern " + config.pattern()));
+        throw JobException.badInput(
+            "input "
+                + config.input()
+                + " holds no files"
+                + (config.pattern() == null ? "" : " matching --pattern " + config.pattern()));
       }
 
       Map<String, BadRecord> bad = new LinkedHashMap<>();
@@ -109,8 +117,10 @@ public final class FeaturizeJob {
       scratchDir = new Path(commit.staging().getParent(), commit.staging().getName() + "-scratch");
       ScratchStage.Outcome scratch = ScratchStage.Outcome.NONE;
       if (!plan.scratch.isEmpty()) {
-        progress.phase("scratch", plan.scratch.size()
-            + " image(s) too large to decode whole, streamed once into scratch rasters");
+        progress.phase(
+            "scratch",
+            plan.scratch.size()
+                + " image(s) too large to decode whole, streamed once into scratch rasters");
         scratch = ScratchStage.run(jsc, plan.scratch, scratchDir, hadoop);
         scratch.failures().forEach(record -> bad.put(record.path(), record));
         failFastOn(bad);
@@ -122,8 +132,16 @@ public final class FeaturizeJob {
       TaskMetrics metrics = new TaskMetrics(sc);
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
       if (plan.tiles > sum(skippedTiles, 0)) {
-        writeFeatures(plan, probes, skipped, scratch.scratch(), planner, commit.staging(),
-            taskErrors, metrics, progress);
+        writeFeatures(
+            plan,
+            probes,
+            skipped,
+            scratch.scratch(),
+            planner,
+            commit.staging(),
+            taskErrors,
+            metrics,
+            progress);
       }
       Set<String> failedInTasks = new TreeSet<>();
       for (BadRecord record : taskErrors.value()) {
@@ -147,22 +165,29 @@ public final class FeaturizeJob {
         tilesPerLayer[l] -= sum(skippedTiles, l + 1) + sum(failedTiles, l + 1);
       }
       long outputBytes = LayerLayout.parquetBytes(outFs, commit.staging());
-      JobResult result = new JobResult(
-          plan.files,
-          plan.images - skipped.size() - failedInTasks.size(),
-          bad.size(),
-          tiles,
-          outputBytes,
-          metrics.outputValues.value(),
-          metrics.inputPixels.value(),
-          seconds(start),
-          new JobResult.StageTimes(listSeconds, probeSeconds, writeSeconds, progress.taskSeconds(),
-              metrics.readNanos.value() / 1e9, metrics.convolveNanos.value() / 1e9,
-              metrics.encodeNanos.value() / 1e9));
+      JobResult result =
+          new JobResult(
+              plan.files,
+              plan.images - skipped.size() - failedInTasks.size(),
+              bad.size(),
+              tiles,
+              outputBytes,
+              metrics.outputValues.value(),
+              metrics.inputPixels.value(),
+              seconds(start),
+              new JobResult.StageTimes(
+                  listSeconds,
+                  probeSeconds,
+                  writeSeconds,
+                  progress.taskSeconds(),
+                  metrics.readNanos.value() / 1e9,
+                  metrics.convolveNanos.value() / 1e9,
+                  metrics.encodeNanos.value() / 1e9));
       if (result.imagesWritten() + result.imagesFailed() != result.filesListed()) {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }
-      commit.writeFile("_manifest.json",
+      commit.writeFile(
+          "_manifest.json",
           Manifest.json(config, result, sc.version(), tilesPerLayer)
               .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
@@ -196,13 +221,13 @@ public final class FeaturizeJob {
 
   /** {@link ScratchStage#MIN_BYTES_KEY}, from the session's settings. */
   private long scratchMinBytes() {
-    String value = spark.conf().get(ScratchStage.MIN_BYTES_KEY,
-        Long.toString(ScratchStage.DEFAULT_MIN_BYTES));
+    String value =
+        spark.conf().get(ScratchStage.MIN_BYTES_KEY, Long.toString(ScratchStage.DEFAULT_MIN_BYTES));
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw JobException.badInput(ScratchStage.MIN_BYTES_KEY + " must be a number of bytes, got '"
-          + value + "'");
+      throw JobException.badInput(
+          ScratchStage.MIN_BYTES_KEY + " must be a number of bytes, got '" + value + "'");
     }
   }
 
@@ -218,11 +243,14 @@ public final class FeaturizeJob {
   }
 
   /** Probes every listed file, in the listing's partitions: no file is probed on the driver. */
-  private JavaRDD<ProbeOutcome> probe(JavaRDD<DistributedListing.Listed> entries,
-      HadoopConf hadoop) {
+  private JavaRDD<ProbeOutcome> probe(
+      JavaRDD<DistributedListing.Listed> entries, HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
-    return entries.map(entry -> entry.failure() != null ? ProbeOutcome.failed(entry.failure())
-        : probeOne(entry.file(), hadoop, maxPixels));
+    return entries.map(
+        entry ->
+            entry.failure() != null
+                ? ProbeOutcome.failed(entry.failure())
+                : probeOne(entry.file(), hadoop, maxPixels));
   }
 
   private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
@@ -248,10 +276,17 @@ public final class FeaturizeJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
     Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
-    DecodeSettings settings = new DecodeSettings(
-        config.channels(), config.normalization(), config.precision(), config.mode());
-    TileProcessor processor = new TileProcessor(stack, settings,
-        new HadoopConf(spark.sparkContext().hadoopConfiguration()), errors, metrics, scratch);
+    DecodeSettings settings =
+        new DecodeSettings(
+            config.channels(), config.normalization(), config.precision(), config.mode());
+    TileProcessor processor =
+        new TileProcessor(
+            stack,
+            settings,
+            new HadoopConf(spark.sparkContext().hadoopConfiguration()),
+            errors,
+            metrics,
+            scratch);
     JavaRDD<Row> rows = plan.tiles(probes, skipped).mapPartitions(new TileBatches(processor));
     long tiles = 0;
     for (long t : sizes[0]) {
@@ -261,8 +296,11 @@ public final class FeaturizeJob {
     progress.trackTiles(sizes[0], sizes[1]);
     jsc.setJobDescription("haloconv convolve");
     try {
-      LayerLayout.write(spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
-          config.stack(), staging, writeOptions(planner));
+      LayerLayout.write(
+          spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
+          config.stack(),
+          staging,
+          writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
       stack.destroy();
@@ -271,8 +309,8 @@ public final class FeaturizeJob {
 
   /** The Parquet writer's settings ({@link ParquetLayout}) for this job's largest row. */
   private Map<String, String> writeOptions(ImagePlanner planner) {
-    return ParquetLayout.writeOptions(spark.sparkContext(), config.compression(),
-        planner.maxRowBytes());
+    return ParquetLayout.writeOptions(
+        spark.sparkContext(), config.compression(), planner.maxRowBytes());
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
@@ -286,24 +324,28 @@ public final class FeaturizeJob {
   }
 
   /**
-   * Removes the tiles of images that failed part-way: a multi-tile image whose later tile failed
-   * in one task may have earlier tiles written by another. Rare, so the fix rewrites the dataset.
+   * Removes the tiles of images that failed part-way: a multi-tile image whose later tile failed in
+   * one task may have earlier tiles written by another. Rare, so the fix rewrites the dataset.
    */
   private void removePartialImages(Map<String, long[]> failedTiles, Path staging)
       throws IOException {
     Set<String> partial = new TreeSet<>();
-    failedTiles.forEach((path, counts) -> {
-      if (counts[0] > 1) {
-        partial.add(path);
-      }
-    });
+    failedTiles.forEach(
+        (path, counts) -> {
+          if (counts[0] > 1) {
+            partial.add(path);
+          }
+        });
     if (partial.isEmpty()) {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
     Dataset<Row> all = LayerLayout.read(spark, config.stack(), staging);
-    LayerLayout.write(all.filter(not(col("path").isin(partial.toArray()))), config.stack(),
-        cleaned, ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
+    LayerLayout.write(
+        all.filter(not(col("path").isin(partial.toArray()))),
+        config.stack(),
+        cleaned,
+        ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {
@@ -318,6 +360,4 @@ public final class FeaturizeJob {
     }
     spark.createDataFrame(rows, Schemas.ERRORS).coalesce(1).write().parquet(dir.toString());
   }
-
-
 }

@@ -9,8 +9,9 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * What {@link Featurizer}'s tasks need, captured in their closures. The layer stack (banks and
- * specs) travels as a broadcast byte array holding its Java serialisation: a byte array is the one value every Spark
- * serializer handles, with or without Kryo and its registration, so the API runs in any session.
+ * specs) travels as a broadcast byte array holding its Java serialisation: a byte array is the one
+ * value every Spark serializer handles, with or without Kryo and its registration, so the API runs
+ * in any session.
  */
 record FeaturizeSettings(
     Broadcast<byte[]> bank,

@@ -71,11 +71,13 @@ public final class Featurizer {
   static final long MAX_BUFFERED_BYTES = 256L << 20;
 
   /** The {@code error} struct of {@code PERMISSIVE} mode. */
-  public static final StructType ERROR = new StructType(new StructField[] {
-      DataTypes.createStructField("stage", DataTypes.StringType, false),
-      DataTypes.createStructField("error", DataTypes.StringType, false),
-      DataTypes.createStructField("message", DataTypes.StringType, false),
-  });
+  public static final StructType ERROR =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("stage", DataTypes.StringType, false),
+            DataTypes.createStructField("error", DataTypes.StringType, false),
+            DataTypes.createStructField("message", DataTypes.StringType, false),
+          });
 
   private final LayerStack stack;
   private final int tileHeight;
@@ -201,10 +203,15 @@ public final class Featurizer {
       }
       if (layers.inputChannels().isPresent()) {
         int need = layers.inputChannels().getAsInt();
-        if (channels.fixedChannels().isPresent()
-            && channels.fixedChannels().getAsInt() != need) {
-          throw new IllegalArgumentException("filters expect " + need + " input channels, "
-              + "channels " + channels.cliName() + " gives " + channels.fixedChannels().getAsInt());
+        if (channels.fixedChannels().isPresent() && channels.fixedChannels().getAsInt() != need) {
+          throw new IllegalArgumentException(
+              "filters expect "
+                  + need
+                  + " input channels, "
+                  + "channels "
+                  + channels.cliName()
+                  + " gives "
+                  + channels.fixedChannels().getAsInt());
         }
         normalization.requireChannels(need);
       }
@@ -235,11 +242,15 @@ public final class Featurizer {
    */
   public Dataset<Row> featurizePaths(Dataset<?> paths) {
     Dataset<Row> frame = paths.toDF();
-    String column = frame.columns().length == 1 ? frame.columns()[0]
-        : hasColumn(frame, "path") ? "path" : hasColumn(frame, "value") ? "value" : null;
+    String column =
+        frame.columns().length == 1
+            ? frame.columns()[0]
+            : hasColumn(frame, "path") ? "path" : hasColumn(frame, "value") ? "value" : null;
     if (column == null) {
-      throw new IllegalArgumentException("cannot tell which column holds the paths: give it, "
-          + "featurizePaths(frame, column); columns: " + String.join(", ", frame.columns()));
+      throw new IllegalArgumentException(
+          "cannot tell which column holds the paths: give it, "
+              + "featurizePaths(frame, column); columns: "
+              + String.join(", ", frame.columns()));
     }
     return featurizePaths(frame, column);
   }
@@ -255,8 +266,8 @@ public final class Featurizer {
    * Featurizes rows of Spark's image data source, {@code spark.read().format("image").load(...)},
    * whose column {@code image} is the struct {@code (origin, height, width, nChannels, mode,
    * data)}. {@code path} in the output is {@code origin}. Spark stores 3- and 4-channel pixels as
-   * B, G, R(, A); they become R, G, B(, A) as DESIGN §2 wants. Rows Spark could not decode
-   * (height −1) are bad records.
+   * B, G, R(, A); they become R, G, B(, A) as DESIGN §2 wants. Rows Spark could not decode (height
+   * −1) are bad records.
    */
   public Dataset<Row> featurizeImages(Dataset<Row> images) {
     return featurizeImages(images, "image");
@@ -264,31 +275,48 @@ public final class Featurizer {
 
   /** {@link #featurizeImages(Dataset)} with the image struct in column {@code imageColumn}. */
   public Dataset<Row> featurizeImages(Dataset<Row> images, String imageColumn) {
-    requireType(images, imageColumn, "Spark's image struct (origin, height, width, nChannels, "
-        + "mode, data)", t -> t instanceof StructType s && hasFields(s, "origin", "height",
-            "width", "nChannels", "mode", "data"));
-    Dataset<Row> fields = images.select(col(imageColumn + ".origin"),
-        col(imageColumn + ".height"), col(imageColumn + ".width"),
-        col(imageColumn + ".nChannels"), col(imageColumn + ".mode"), col(imageColumn + ".data"));
+    requireType(
+        images,
+        imageColumn,
+        "Spark's image struct (origin, height, width, nChannels, " + "mode, data)",
+        t ->
+            t instanceof StructType s
+                && hasFields(s, "origin", "height", "width", "nChannels", "mode", "data"));
+    Dataset<Row> fields =
+        images.select(
+            col(imageColumn + ".origin"),
+            col(imageColumn + ".height"),
+            col(imageColumn + ".width"),
+            col(imageColumn + ".nChannels"),
+            col(imageColumn + ".mode"),
+            col(imageColumn + ".data"));
     return run(fields, new FromSparkImages(maxPixels));
   }
 
   /**
-   * Featurizes encoded images (PNG, JPEG, TIFF, ..., or .npy bytes) held in {@code
-   * contentColumn}: a binary column, or a struct with a binary {@code bytes} field (Hugging Face
-   * datasets' image feature). {@code path} in the output is {@code idColumn}'s value as a string;
-   * with {@code idColumn} null it is {@code row-N}, N from {@code monotonically_increasing_id()}:
-   * unique within the result, but not stable across differently partitioned inputs, so give an
-   * id column when the rows must be traced back.
+   * Featurizes encoded images (PNG, JPEG, TIFF, ..., or .npy bytes) held in {@code contentColumn}:
+   * a binary column, or a struct with a binary {@code bytes} field (Hugging Face datasets' image
+   * feature). {@code path} in the output is {@code idColumn}'s value as a string; with {@code
+   * idColumn} null it is {@code row-N}, N from {@code monotonically_increasing_id()}: unique within
+   * the result, but not stable across differently partitioned inputs, so give an id column when the
+   * rows must be traced back.
    */
   public Dataset<Row> featurizeBinary(Dataset<Row> frame, String contentColumn, String idColumn) {
-    DataType type = requireType(frame, contentColumn, "a binary column, or a struct with a "
-        + "binary 'bytes' field", t -> t instanceof BinaryType || t instanceof StructType s
-            && hasFields(s, "bytes") && s.apply("bytes").dataType() instanceof BinaryType);
+    DataType type =
+        requireType(
+            frame,
+            contentColumn,
+            "a binary column, or a struct with a " + "binary 'bytes' field",
+            t ->
+                t instanceof BinaryType
+                    || t instanceof StructType s
+                        && hasFields(s, "bytes")
+                        && s.apply("bytes").dataType() instanceof BinaryType);
     String bytes = type instanceof StructType ? contentColumn + ".bytes" : contentColumn;
-    org.apache.spark.sql.Column id = idColumn == null
-        ? concat(lit("row-"), monotonically_increasing_id().cast("string"))
-        : col(idColumn).cast("string");
+    org.apache.spark.sql.Column id =
+        idColumn == null
+            ? concat(lit("row-"), monotonically_increasing_id().cast("string"))
+            : col(idColumn).cast("string");
     if (idColumn != null) {
       requireType(frame, idColumn, "an id column", t -> true);
     }
@@ -298,11 +326,12 @@ public final class Featurizer {
   private Dataset<Row> run(Dataset<Row> input, Preparer preparer) {
     SparkSession spark = input.sparkSession();
     FeaturizeSettings settings = settings(spark);
-    BadRecordSink sink = switch (mode) {
-      case FAILFAST -> BadRecordSink.failFast();
-      case DROPMALFORMED -> BadRecordSink.drop();
-      case PERMISSIVE -> BadRecordSink.rows(LayerLayout.schema(stack).size());
-    };
+    BadRecordSink sink =
+        switch (mode) {
+          case FAILFAST -> BadRecordSink.failFast();
+          case DROPMALFORMED -> BadRecordSink.drop();
+          case PERMISSIVE -> BadRecordSink.rows(LayerLayout.schema(stack).size());
+        };
     return input.mapPartitions(new Task(preparer, settings, sink, null), Encoders.row(schema()));
   }
 
@@ -314,10 +343,17 @@ public final class Featurizer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialise the filter bank", e);
     }
-    Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(bytes.toByteArray());
-    return new FeaturizeSettings(broadcast, tileHeight, tileWidth, channels, normalization,
-        precision, maxPixels, MAX_BUFFERED_BYTES);
+    Broadcast<byte[]> broadcast =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes.toByteArray());
+    return new FeaturizeSettings(
+        broadcast,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        maxPixels,
+        MAX_BUFFERED_BYTES);
   }
 
   LayerStack stack() {
@@ -354,18 +390,18 @@ public final class Featurizer {
     boolean accepts(DataType type);
   }
 
-  private static DataType requireType(Dataset<Row> frame, String column, String what,
-      TypeCheck check) {
+  private static DataType requireType(
+      Dataset<Row> frame, String column, String what, TypeCheck check) {
     requireNonNull(column, "column is null");
     StructType schema = frame.schema();
     if (!hasFields(schema, column)) {
-      throw new IllegalArgumentException("no column '" + column + "'; columns: "
-          + String.join(", ", schema.fieldNames()));
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns: " + String.join(", ", schema.fieldNames()));
     }
     DataType type = schema.apply(column).dataType();
     if (!check.accepts(type)) {
-      throw new IllegalArgumentException("column '" + column + "' must be " + what + ", it is "
-          + type.simpleString());
+      throw new IllegalArgumentException(
+          "column '" + column + "' must be " + what + ", it is " + type.simpleString());
     }
     return type;
   }
@@ -392,17 +428,18 @@ public final class Featurizer {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      Iterator<ImageFeatures.Prepared> images = new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
+      Iterator<ImageFeatures.Prepared> images =
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return rows.hasNext();
+            }
 
-        @Override
-        public ImageFeatures.Prepared next() {
-          return preparer.prepare(rows.next(), settings);
-        }
-      };
+            @Override
+            public ImageFeatures.Prepared next() {
+              return preparer.prepare(rows.next(), settings);
+            }
+          };
       return new ImageFeatures(images, settings, sink, metrics);
     }
   }
@@ -422,8 +459,8 @@ public final class Featurizer {
     public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord("(none)", BadRecord.LIST, ErrorKind.MISSING_IMAGE,
-                "the path is null or empty"));
+            new BadRecord(
+                "(none)", BadRecord.LIST, ErrorKind.MISSING_IMAGE, "the path is null or empty"));
       }
       String path = row.getString(0);
       String stage = "probe";
@@ -432,8 +469,8 @@ public final class Featurizer {
         FileSystem fs = file.getFileSystem(hadoop.get());
         ImageInfo info = ImageProbe.probe(fs, file, maxPixels);
         stage = "decode";
-        return ImageFeatures.Prepared.ok(path,
-            ImageSource.open(fs, info, settings.channels(), settings.normalization()));
+        return ImageFeatures.Prepared.ok(
+            path, ImageSource.open(fs, info, settings.channels(), settings.normalization()));
       } catch (Exception e) {
         return ImageFeatures.Prepared.bad(BadRecords.of(path, stage, e));
       }
@@ -451,26 +488,46 @@ public final class Featurizer {
 
     @Override
     public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
-      String origin = row.isNullAt(0) || row.getString(0).isEmpty() ? "(no origin)"
-          : row.getString(0);
+      String origin =
+          row.isNullAt(0) || row.getString(0).isEmpty() ? "(no origin)" : row.getString(0);
       int height = row.isNullAt(1) ? -1 : row.getInt(1);
       int width = row.isNullAt(2) ? -1 : row.getInt(2);
       int channels = row.isNullAt(3) ? -1 : row.getInt(3);
       byte[] data = row.isNullAt(5) ? null : (byte[]) row.get(5);
       if (height < 1 || width < 1 || channels < 1 || data == null || data.length == 0) {
-        return ImageFeatures.Prepared.bad(new BadRecord(origin, BadRecord.DECODE,
-            ErrorKind.NOT_AN_IMAGE,
-            "Spark's image data source could not decode it (height " + height + ", width "
-                + width + ", nChannels " + channels + ")"));
+        return ImageFeatures.Prepared.bad(
+            new BadRecord(
+                origin,
+                BadRecord.DECODE,
+                ErrorKind.NOT_AN_IMAGE,
+                "Spark's image data source could not decode it (height "
+                    + height
+                    + ", width "
+                    + width
+                    + ", nChannels "
+                    + channels
+                    + ")"));
       }
       if ((long) height * width > maxPixels) {
-        return ImageFeatures.Prepared.bad(new BadRecord(origin, BadRecord.PROBE, ErrorKind.TOO_LARGE,
-            "image is " + width + "x" + height + " pixels, max pixels is " + maxPixels));
+        return ImageFeatures.Prepared.bad(
+            new BadRecord(
+                origin,
+                BadRecord.PROBE,
+                ErrorKind.TOO_LARGE,
+                "image is " + width + "x" + height + " pixels, max pixels is " + maxPixels));
       }
       try {
-        return ImageFeatures.Prepared.ok(origin, ImageBytes.ofInterleaved(origin, data, height,
-            width, channels, ImageBytes.ChannelOrder.BGR, settings.channels(),
-            settings.normalization()));
+        return ImageFeatures.Prepared.ok(
+            origin,
+            ImageBytes.ofInterleaved(
+                origin,
+                data,
+                height,
+                width,
+                channels,
+                ImageBytes.ChannelOrder.BGR,
+                settings.channels(),
+                settings.normalization()));
       } catch (Exception e) {
         return ImageFeatures.Prepared.bad(BadRecords.of(origin, "decode", e));
       }
@@ -491,21 +548,27 @@ public final class Featurizer {
       String id = row.isNullAt(0) || row.getString(0).isEmpty() ? null : row.getString(0);
       if (id == null) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord("(no id)", BadRecord.LIST, ErrorKind.MISSING_ID,
-                "the row's id is null or empty"));
+            new BadRecord(
+                "(no id)", BadRecord.LIST, ErrorKind.MISSING_ID, "the row's id is null or empty"));
       }
       if (row.isNullAt(1)) {
         return ImageFeatures.Prepared.bad(
-            new BadRecord(id, BadRecord.PROBE, ErrorKind.MISSING_IMAGE,
-                "the row's image bytes are null"));
+            new BadRecord(
+                id, BadRecord.PROBE, ErrorKind.MISSING_IMAGE, "the row's image bytes are null"));
       }
       byte[] bytes = (byte[]) row.get(1);
       String stage = "probe";
       try {
         ImageInfo info = ImageBytes.probe(bytes, maxPixels);
         stage = "decode";
-        return ImageFeatures.Prepared.ok(id, ImageBytes.open(bytes, info, settings.channels(),
-            settings.normalization(), ImageSource.DEFAULT_DECODE_TIMEOUT));
+        return ImageFeatures.Prepared.ok(
+            id,
+            ImageBytes.open(
+                bytes,
+                info,
+                settings.channels(),
+                settings.normalization(),
+                ImageSource.DEFAULT_DECODE_TIMEOUT));
       } catch (Exception e) {
         return ImageFeatures.Prepared.bad(BadRecords.of(id, stage, e));
       }

@@ -50,7 +50,8 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
       try {
         kryo.register(Class.forName(name, false, HaloconvKryoRegistrator.class.getClassLoader()));
       } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("Spark class " + name + " is missing; Spark version mismatch?", e);
+        throw new IllegalStateException(
+            "Spark class " + name + " is missing; Spark version mismatch?", e);
       }
     }
   }

@@ -3,12 +3,12 @@ package io.haloconv.spark;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
-import io.haloconv.tensor.Tensor3;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.stack.StackGrid;
 import io.haloconv.stack.TilePlan;
+import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.Tile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,9 +27,9 @@ import org.apache.spark.sql.Row;
  * and encoded exactly as the featurize job does, so the values are bitwise the same.
  *
  * <p>An image's rows are held back until its last tile succeeded (up to {@link
- * FeaturizeSettings#maxBufferedBytes}), so a bad image yields no rows at all, never part of its map.
- * An image whose features exceed that bound streams its tiles; if it then fails part-way, the task
- * fails whatever the mode, since rows already passed on cannot be taken back.
+ * FeaturizeSettings#maxBufferedBytes}), so a bad image yields no rows at all, never part of its
+ * map. An image whose features exceed that bound streams its tiles; if it then fails part-way, the
+ * task fails whatever the mode, since rows already passed on cannot be taken back.
  */
 final class ImageFeatures implements Iterator<Row> {
   /** One input row made ready: an opened image, or why there is none. */
@@ -50,7 +50,10 @@ final class ImageFeatures implements Iterator<Row> {
   private final Deque<Row> ready = new ArrayDeque<>();
   private StackEvaluator evaluator;
 
-  ImageFeatures(Iterator<Prepared> images, FeaturizeSettings settings, BadRecordSink sink,
+  ImageFeatures(
+      Iterator<Prepared> images,
+      FeaturizeSettings settings,
+      BadRecordSink sink,
       TaskMetrics metrics) {
     this.images = images;
     this.settings = settings;
@@ -92,8 +95,12 @@ final class ImageFeatures implements Iterator<Row> {
     ImageInfo info = source.info();
     OptionalInt need = stack.inputChannels();
     if (need.isPresent() && source.channels() != need.getAsInt()) {
-      sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.CHANNEL_MISMATCH,
-          "filters expect " + need.getAsInt() + " channels, image has " + source.channels()),
+      sink.accept(
+          new BadRecord(
+              id,
+              BadRecord.CONVOLVE,
+              ErrorKind.CHANNEL_MISMATCH,
+              "filters expect " + need.getAsInt() + " channels, image has " + source.channels()),
           ready);
       return;
     }
@@ -101,16 +108,24 @@ final class ImageFeatures implements Iterator<Row> {
     try {
       geometry = stack.geometry(source.channels(), info.height(), info.width());
     } catch (IllegalArgumentException e) {
-      sink.accept(new BadRecord(id, BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
-          "image is " + info.width() + "x" + info.height() + ": " + e.getMessage()), ready);
+      sink.accept(
+          new BadRecord(
+              id,
+              BadRecord.CONVOLVE,
+              ErrorKind.TOO_SMALL,
+              "image is " + info.width() + "x" + info.height() + ": " + e.getMessage()),
+          ready);
       return;
     }
     StackGrid grid = geometry.grid(settings.tileHeight(), settings.tileWidth());
     long featureBytes = 0;
     for (int index : stack.writtenLayers()) {
       int level = index + 1;
-      featureBytes += (long) geometry.channels(level) * geometry.height(level)
-          * geometry.width(level) * settings.precision().bytesPerValue();
+      featureBytes +=
+          (long) geometry.channels(level)
+              * geometry.height(level)
+              * geometry.width(level)
+              * settings.precision().bytesPerValue();
     }
     boolean stream = featureBytes > settings.maxBufferedBytes();
     Deque<Row> rows = stream ? ready : new ArrayDeque<>();
@@ -123,28 +138,39 @@ final class ImageFeatures implements Iterator<Row> {
       TilePlan plan;
       try {
         plan = geometry.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
-        evaluator.evaluate(geometry, plan, (y0, x0, height, width) -> {
-          long r0 = System.nanoTime();
-          reading[0] = true;
-          Tensor3 region = source.read(y0, x0, height, width);
-          reading[0] = false;
-          nanos[0] += System.nanoTime() - r0;
-          return region;
-        }, region -> {
-          long e0 = System.nanoTime();
-          rows.add(sink.featureRow(
-              LayerLayout.row(id, geometry, region, settings.precision())));
-          values[0] += region.size();
-          nanos[1] += System.nanoTime() - e0;
-        });
+        evaluator.evaluate(
+            geometry,
+            plan,
+            (y0, x0, height, width) -> {
+              long r0 = System.nanoTime();
+              reading[0] = true;
+              Tensor3 region = source.read(y0, x0, height, width);
+              reading[0] = false;
+              nanos[0] += System.nanoTime() - r0;
+              return region;
+            },
+            region -> {
+              long e0 = System.nanoTime();
+              rows.add(
+                  sink.featureRow(LayerLayout.row(id, geometry, region, settings.precision())));
+              values[0] += region.size();
+              nanos[1] += System.nanoTime() - e0;
+            });
       } catch (IOException | RuntimeException e) {
-        BadRecord record = BadRecords.of(id, reading[0] ? BadRecord.DECODE : BadRecord.CONVOLVE,
-            e);
+        BadRecord record = BadRecords.of(id, reading[0] ? BadRecord.DECODE : BadRecord.CONVOLVE, e);
         reading[0] = false;
         if (stream && i > 0) {
-          throw new BadRecordException(new BadRecord(id, record.stage(), record.error(),
-              record.message() + " (after " + i + " of its " + grid.count()
-                  + " tiles were passed on)"));
+          throw new BadRecordException(
+              new BadRecord(
+                  id,
+                  record.stage(),
+                  record.error(),
+                  record.message()
+                      + " (after "
+                      + i
+                      + " of its "
+                      + grid.count()
+                      + " tiles were passed on)"));
         }
         sink.accept(record, ready);
         return;

@@ -11,10 +11,10 @@ import java.io.Serializable;
 import java.util.OptionalInt;
 
 /**
- * Plans one probed image: checks that it fits the layer stack, cuts its last feature map into
- * tiles and weighs each tile's work. Spark-free and serializable: the driver builds it from the
- * {@link JobConfig}, and executors plan the images of their own probe partitions with it, so the
- * driver never holds a plan per image.
+ * Plans one probed image: checks that it fits the layer stack, cuts its last feature map into tiles
+ * and weighs each tile's work. Spark-free and serializable: the driver builds it from the {@link
+ * JobConfig}, and executors plan the images of their own probe partitions with it, so the driver
+ * never holds a plan per image.
  *
  * <p>Work is pixel work: every layer's multiply-adds over the values a tile's plan computes (for a
  * convolution, output pixels · K · C/G · Fh · Fw), plus the pixels it decodes (weighted as {@link
@@ -27,13 +27,16 @@ final class ImagePlanner implements Serializable {
 
   /** Work of one decoded value, in multiply-adds: about what decoding and padding cost. */
   static final long DECODE_WEIGHT = 8;
+
   /** Fixed work per image, in multiply-adds: opening a file costs about a 64x64 tile's kernel. */
   static final long IMAGE_WORK = 1L << 20;
 
   private final LayerStack stack;
   private final ChannelMode channels;
+
   /** The channels the first layer takes, or -1 for any (OptionalInt is not serializable). */
   private final int needChannels;
+
   private final int tileHeight;
   private final int tileWidth;
   private final int bytesPerValue;
@@ -58,15 +61,16 @@ final class ImagePlanner implements Serializable {
   }
 
   Plan plan(ImageInfo image) {
-    BadRecord misfit = PlanChecks.channels(image, channels,
-        needChannels < 0 ? OptionalInt.empty() : OptionalInt.of(needChannels));
+    BadRecord misfit =
+        PlanChecks.channels(
+            image, channels, needChannels < 0 ? OptionalInt.empty() : OptionalInt.of(needChannels));
     if (misfit != null) {
       return new Plan(image, null, null, misfit);
     }
     StackGeometry geometry;
     try {
-      geometry = stack.geometry(channels.outputChannels(image.channels()), image.height(),
-          image.width());
+      geometry =
+          stack.geometry(channels.outputChannels(image.channels()), image.height(), image.width());
     } catch (IllegalArgumentException e) {
       return new Plan(image, null, null, PlanChecks.tooSmall(image, e));
     }
@@ -101,8 +105,8 @@ final class ImagePlanner implements Serializable {
   }
 
   /**
-   * The largest row a tile can produce: tile size · the last layer's channels · bytes per value
-   * (an upper bound for the emitted layers too, which the default tile size accounts for).
+   * The largest row a tile can produce: tile size · the last layer's channels · bytes per value (an
+   * upper bound for the emitted layers too, which the default tile size accounts for).
    */
   long maxRowBytes() {
     int channelsOut = stack.outputChannels(stack.size() - 1, needChannels < 0 ? 3 : needChannels);

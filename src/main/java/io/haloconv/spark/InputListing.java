@@ -21,14 +21,14 @@ import org.apache.hadoop.fs.Path;
  *
  * <ul>
  *   <li>Below the input, names Spark's file sources skip are skipped: those starting with {@code
- *       .}, or with {@code _} unless they contain {@code =}, and those ending in {@code
- *       ._COPYING_} (a copy in progress). Files the input names directly are always read.
+ *       .}, or with {@code _} unless they contain {@code =}, and those ending in {@code ._COPYING_}
+ *       (a copy in progress). Files the input names directly are always read.
  *   <li>{@code --pattern} keeps only files whose name matches a Hadoop glob, as Spark's {@code
  *       pathGlobFilter} does.
  *   <li>Symbolic links to directories are followed, except one leading back to a directory being
  *       listed (a loop), whose files are listed once, through the real path.
- *   <li>A directory below the input that cannot be listed is a bad record of stage {@code list},
- *       so its files are accounted for; the input itself not being listable is an error (exit 2).
+ *   <li>A directory below the input that cannot be listed is a bad record of stage {@code list}, so
+ *       its files are accounted for; the input itself not being listable is an error (exit 2).
  * </ul>
  *
  * <p>Each file is listed once, however many glob matches reach it, and the result is sorted, so a
@@ -48,6 +48,7 @@ final class InputListing {
   private final boolean local;
   private final TreeSet<String> files = new TreeSet<>();
   private final List<BadRecord> failures = new ArrayList<>();
+
   /** Real paths of the local directories being listed, innermost last: to spot symlink loops. */
   private final Deque<java.nio.file.Path> listing = new ArrayDeque<>();
 
@@ -82,8 +83,11 @@ final class InputListing {
         }
       }
       if (listing.files.isEmpty() && listing.failures.isEmpty()) {
-        throw JobException.badInput("input " + input + " holds no files"
-            + (pattern == null ? "" : " matching --pattern " + pattern));
+        throw JobException.badInput(
+            "input "
+                + input
+                + " holds no files"
+                + (pattern == null ? "" : " matching --pattern " + pattern));
       }
       return new Listing(List.copyOf(listing.files), List.copyOf(listing.failures));
     } catch (FileNotFoundException e) {
@@ -106,24 +110,23 @@ final class InputListing {
     try {
       return new GlobFilter(pattern);
     } catch (IOException | IllegalArgumentException e) {
-      throw JobException.badInput("--pattern " + pattern + " is not a valid glob: "
-          + BadRecords.oneLine(e.getMessage()));
+      throw JobException.badInput(
+          "--pattern " + pattern + " is not a valid glob: " + BadRecords.oneLine(e.getMessage()));
     }
   }
 
   /**
-   * Lists {@code dir}, a directory below the input, as the walk of the whole input would list it:
-   * a directory that cannot be listed is a bad record, a vanished one holds nothing, and an empty
-   * one is no error. For tasks that list parts of a large input ({@link DistributedListing}).
+   * Lists {@code dir}, a directory below the input, as the walk of the whole input would list it: a
+   * directory that cannot be listed is a bad record, a vanished one holds nothing, and an empty one
+   * is no error. For tasks that list parts of a large input ({@link DistributedListing}).
    *
-   * @param ancestors real paths of the local directories above {@code dir} up to the input, to
-   *     spot symlink loops that lead out of {@code dir}
+   * @param ancestors real paths of the local directories above {@code dir} up to the input, to spot
+   *     symlink loops that lead out of {@code dir}
    */
   static Listing listBelow(Configuration conf, String dir, String pattern, List<String> ancestors)
       throws IOException {
     Path path = new Path(dir);
-    InputListing listing =
-        new InputListing(path.getFileSystem(conf), patternFilter(pattern));
+    InputListing listing = new InputListing(path.getFileSystem(conf), patternFilter(pattern));
     for (String ancestor : ancestors) {
       listing.listing.addLast(Paths.get(ancestor));
     }
@@ -160,9 +163,13 @@ final class InputListing {
       if (root) {
         throw e;
       }
-      failures.add(new BadRecord(dir.toString(), BadRecord.LIST, ErrorKind.UNREADABLE,
-          "cannot list this directory, so its files were not read: "
-              + BadRecords.oneLine(e.getMessage())));
+      failures.add(
+          new BadRecord(
+              dir.toString(),
+              BadRecord.LIST,
+              ErrorKind.UNREADABLE,
+              "cannot list this directory, so its files were not read: "
+                  + BadRecords.oneLine(e.getMessage())));
       return;
     }
     if (real != null) {
@@ -200,7 +207,8 @@ final class InputListing {
 
   /** Names Spark's file index skips (its {@code shouldFilterOutPathName}). */
   static boolean skipped(String name) {
-    return (name.startsWith("_") && !name.contains("=")) || name.startsWith(".")
+    return (name.startsWith("_") && !name.contains("="))
+        || name.startsWith(".")
         || name.endsWith("._COPYING_");
   }
 }

@@ -50,20 +50,70 @@ public record JobConfig(
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
 
   /** A config reading every listed file. */
-  public JobConfig(String input, String output, String layersFile, LayerStack stack,
-      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
-      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions) {
-    this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
-        precision, mode, writeMode, maxPixels, partitions, null, Compression.ZSTD);
+  public JobConfig(
+      String input,
+      String output,
+      String layersFile,
+      LayerStack stack,
+      int tileHeight,
+      int tileWidth,
+      ChannelMode channels,
+      Normalization normalization,
+      Precision precision,
+      FailureMode mode,
+      WriteMode writeMode,
+      long maxPixels,
+      int partitions) {
+    this(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        null,
+        Compression.ZSTD);
   }
 
   /** A config writing zstd, the default. */
-  public JobConfig(String input, String output, String layersFile, LayerStack stack,
-      int tileHeight, int tileWidth, ChannelMode channels, Normalization normalization,
-      Precision precision, FailureMode mode, WriteMode writeMode, long maxPixels, int partitions,
+  public JobConfig(
+      String input,
+      String output,
+      String layersFile,
+      LayerStack stack,
+      int tileHeight,
+      int tileWidth,
+      ChannelMode channels,
+      Normalization normalization,
+      Precision precision,
+      FailureMode mode,
+      WriteMode writeMode,
+      long maxPixels,
+      int partitions,
       String pattern) {
-    this(input, output, layersFile, stack, tileHeight, tileWidth, channels, normalization,
-        precision, mode, writeMode, maxPixels, partitions, pattern, Compression.ZSTD);
+    this(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        Compression.ZSTD);
   }
 
   public JobConfig {
@@ -92,9 +142,14 @@ public record JobConfig(
     if (pattern != null && pattern.isEmpty()) {
       throw new IllegalArgumentException("pattern must not be empty");
     }
-    if (channels == null || normalization == null || precision == null || mode == null
-        || writeMode == null || compression == null) {
-      throw new IllegalArgumentException("channels, normalization, precision and modes are required");
+    if (channels == null
+        || normalization == null
+        || precision == null
+        || mode == null
+        || writeMode == null
+        || compression == null) {
+      throw new IllegalArgumentException(
+          "channels, normalization, precision and modes are required");
     }
   }
 
@@ -104,47 +159,158 @@ public record JobConfig(
     return defaults(input, output, "", LayerStack.of(bank, spec, bankSource));
   }
 
-  /** A config running {@code stack}, read from {@code layersFile}, with the defaults of DESIGN §4. */
+  /**
+   * A config running {@code stack}, read from {@code layersFile}, with the defaults of DESIGN §4.
+   */
   public static JobConfig defaults(
       String input, String output, String layersFile, LayerStack stack) {
-    return new JobConfig(input, output, layersFile, stack, 0, 0, ChannelMode.KEEP,
-        Normalization.UNIT, Precision.FLOAT32, FailureMode.PERMISSIVE, WriteMode.ERROR_IF_EXISTS,
-        DEFAULT_MAX_PIXELS, 0);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        0,
+        0,
+        ChannelMode.KEEP,
+        Normalization.UNIT,
+        Precision.FLOAT32,
+        FailureMode.PERMISSIVE,
+        WriteMode.ERROR_IF_EXISTS,
+        DEFAULT_MAX_PIXELS,
+        0);
   }
 
   public JobConfig withTile(int height, int width) {
-    return new JobConfig(input, output, layersFile, stack, height, width, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions, pattern, compression);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        height,
+        width,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression);
   }
 
   public JobConfig withPartitions(int count) {
-    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, count, pattern, compression);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        count,
+        pattern,
+        compression);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
-    return new JobConfig(input, dir, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, write, maxPixels, partitions, pattern, compression);
+    return new JobConfig(
+        input,
+        dir,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        write,
+        maxPixels,
+        partitions,
+        pattern,
+        compression);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
-    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, failureMode, writeMode, maxPixels, partitions, pattern, compression);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        failureMode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression);
   }
 
   /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
   public JobConfig withPattern(String glob) {
-    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions, glob, compression);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        glob,
+        compression);
   }
 
   public JobConfig withCompression(Compression codec) {
-    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channels,
-        normalization, precision, mode, writeMode, maxPixels, partitions, pattern, codec);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        codec);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
-    return new JobConfig(input, output, layersFile, stack, tileHeight, tileWidth, channelMode,
-        norm, prec, mode, writeMode, maxPixels, partitions, pattern, compression);
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channelMode,
+        norm,
+        prec,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression);
   }
 }

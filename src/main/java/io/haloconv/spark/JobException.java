@@ -1,8 +1,9 @@
 package io.haloconv.spark;
 
 /**
- * A job that could not run or did not finish, with a one-line message for the user and the exit code
- * the CLI returns: 2 for bad input found before any task ran (DESIGN §4), 1 for a job that failed.
+ * A job that could not run or did not finish, with a one-line message for the user and the exit
+ * code the CLI returns: 2 for bad input found before any task ran (DESIGN §4), 1 for a job that
+ * failed.
  */
 public final class JobException extends RuntimeException {
   public static final int BAD_INPUT = 2;
@@ -49,7 +50,8 @@ public final class JobException extends RuntimeException {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.toString()
+    return t.getMessage() == null
+        ? t.toString()
         : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 

@@ -17,8 +17,13 @@ public record JobResult(
 
   /** Seconds spent in each stage, summed over tasks, and wall-clock time of the job's phases. */
   public record StageTimes(
-      double listSeconds, double probeSeconds, double writeWallSeconds, double taskSeconds,
-      double readTaskSeconds, double convolveTaskSeconds, double encodeTaskSeconds) {
+      double listSeconds,
+      double probeSeconds,
+      double writeWallSeconds,
+      double taskSeconds,
+      double readTaskSeconds,
+      double convolveTaskSeconds,
+      double encodeTaskSeconds) {
 
     /** Task time outside read, convolve and encode: Parquet writing and Spark's own work. */
     public double otherTaskSeconds() {

@@ -26,6 +26,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class LayerLayout {
   static final String COLUMN = "layer";
+
   /** The features schema plus the layer name, for rows of a stack with emitted layers. */
   static final StructType LAYERED_FEATURES =
       Schemas.FEATURES.add(DataTypes.createStructField(COLUMN, DataTypes.StringType, false));
@@ -58,12 +59,30 @@ final class LayerLayout {
     int level = region.layer() + 1;
     LayerStack stack = g.stack();
     if (layered(stack)) {
-      return RowFactory.create(path, region.y0(), region.x0(), region.height(), region.width(),
-          region.channels(), g.height(level), g.width(level), precision.dtype(), bytes,
+      return RowFactory.create(
+          path,
+          region.y0(),
+          region.x0(),
+          region.height(),
+          region.width(),
+          region.channels(),
+          g.height(level),
+          g.width(level),
+          precision.dtype(),
+          bytes,
           stack.layer(region.layer()).name());
     }
-    return RowFactory.create(path, region.y0(), region.x0(), region.height(), region.width(),
-        region.channels(), g.height(level), g.width(level), precision.dtype(), bytes);
+    return RowFactory.create(
+        path,
+        region.y0(),
+        region.x0(),
+        region.height(),
+        region.width(),
+        region.channels(),
+        g.height(level),
+        g.width(level),
+        precision.dtype(),
+        bytes);
   }
 
   /** The directory, relative to the output, holding layer {@code index}'s rows. */
@@ -84,8 +103,9 @@ final class LayerLayout {
    * Gives every written layer a readable dataset even when no row of it was written (every image
    * failed): an empty Parquet file with the features schema.
    */
-  static void writeMissing(SparkSession spark, LayerStack stack, Path dir,
-      Map<String, String> options) throws IOException {
+  static void writeMissing(
+      SparkSession spark, LayerStack stack, Path dir, Map<String, String> options)
+      throws IOException {
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!layered(stack)) {
       if (!fs.exists(dir)) {
@@ -114,7 +134,10 @@ final class LayerLayout {
     // warns "All paths were ignored", then reads it all the same. Naming its entries instead
     // (the base path keeps layer=NAME a column; _errors and _SUCCESS are skipped as ever) does
     // not warn.
-    return spark.read().schema(schema(stack)).option("basePath", dir.toString())
+    return spark
+        .read()
+        .schema(schema(stack))
+        .option("basePath", dir.toString())
         .parquet(new Path(dir, "*").toString());
   }
 

@@ -16,11 +16,11 @@ import io.haloconv.stack.PoolSpec;
 import java.time.Instant;
 
 /**
- * {@code _manifest.json}: the job's spec, the bank's shape and SHA-256, the software version and the
- * counts (DESIGN §3). Every layer of the stack is described under {@code layers}, with its bank's
- * shape and SHA-256, where its rows are and how many tiles it has; a stack of one conv layer also
- * keeps the single-layer {@code spec} keys and {@code bank}. Written last but one (before {@code _SUCCESS}), so an output with a manifest
- * is complete.
+ * {@code _manifest.json}: the job's spec, the bank's shape and SHA-256, the software version and
+ * the counts (DESIGN §3). Every layer of the stack is described under {@code layers}, with its
+ * bank's shape and SHA-256, where its rows are and how many tiles it has; a stack of one conv layer
+ * also keeps the single-layer {@code spec} keys and {@code bank}. Written last but one (before
+ * {@code _SUCCESS}), so an output with a manifest is complete.
  */
 final class Manifest {
   private static final ObjectMapper JSON =
@@ -135,7 +135,10 @@ final class Manifest {
     FilterBank bank = layer.bank();
     b.put("source", layer.source());
     ArrayNode shape = b.putArray("shape");
-    shape.add(bank.filters()).add(bank.channelsPerGroup()).add(bank.kernelHeight())
+    shape
+        .add(bank.filters())
+        .add(bank.channelsPerGroup())
+        .add(bank.kernelHeight())
         .add(bank.kernelWidth());
     b.put("sha256", bank.sha256());
   }

@@ -17,8 +17,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Makes a job's output appear whole or not at all. The job writes into a hidden staging directory
  * beside the output; {@link #publish} renames it into place, moving an old output aside first and
- * deleting it only after the swap. A lock file beside the output refuses a second job writing to the
- * same place; a lock whose owner process is gone (same host, dead pid) is taken over.
+ * deleting it only after the swap. A lock file beside the output refuses a second job writing to
+ * the same place; a lock whose owner process is gone (same host, dead pid) is taken over.
  *
  * <p>Spark's own overwrite deletes first, so a failed run would lose the previous good output; this
  * never does.
@@ -44,8 +44,8 @@ final class OutputCommit implements AutoCloseable {
   }
 
   /**
-   * @param beforeAbort runs before a failed job's staging directory is deleted: waits for the
-   *     job's tasks still being killed, whose writes would otherwise create it again
+   * @param beforeAbort runs before a failed job's staging directory is deleted: waits for the job's
+   *     tasks still being killed, whose writes would otherwise create it again
    */
   static OutputCommit begin(FileSystem fs, Path output, WriteMode mode, Runnable beforeAbort) {
     try {
@@ -88,8 +88,12 @@ final class OutputCommit implements AutoCloseable {
         String holder = read(fs, lock);
         if (attempt > 0 || !ownerIsDead(holder)) {
           throw JobException.badInput(
-              "output " + output + " is being written by another haloconv job (" + holder.trim()
-                  + "); if that job is gone, delete " + lock);
+              "output "
+                  + output
+                  + " is being written by another haloconv job ("
+                  + holder.trim()
+                  + "); if that job is gone, delete "
+                  + lock);
         }
         fs.delete(lock, false);
         deleteStaleStaging(fs, output);
@@ -122,7 +126,8 @@ final class OutputCommit implements AutoCloseable {
     }
     try {
       long pid = Long.parseLong(parts[0]);
-      return parts[1].equals(hostname()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+      return parts[1].equals(hostname())
+          && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     } catch (NumberFormatException e) {
       return false;
     }

@@ -34,8 +34,18 @@ public final class OutputReader {
   /** Outputs up to this size are read in one job by {@link #featureMaps}; larger ones stream. */
   static final long COLLECT_BYTES = 256L << 20;
 
-  private static final String[] REQUIRED = {"path", "y0", "x0", "height", "width", "channels",
-      "out_height", "out_width", "dtype", "features"};
+  private static final String[] REQUIRED = {
+    "path",
+    "y0",
+    "x0",
+    "height",
+    "width",
+    "channels",
+    "out_height",
+    "out_width",
+    "dtype",
+    "features"
+  };
 
   private final SparkSession spark;
   private final String dir;
@@ -43,8 +53,8 @@ public final class OutputReader {
   private final Path root;
   private final Dataset<Row> features;
 
-  private OutputReader(SparkSession spark, String dir, FileSystem fs, Path root,
-      Dataset<Row> features) {
+  private OutputReader(
+      SparkSession spark, String dir, FileSystem fs, Path root, Dataset<Row> features) {
     this.spark = spark;
     this.dir = dir;
     this.fs = fs;
@@ -75,14 +85,19 @@ public final class OutputReader {
     try {
       features = spark.read().parquet(path.toString());
     } catch (RuntimeException e) {
-      throw JobException.badInput(dir + " holds no readable Parquet features: "
-          + BadRecords.oneLine(e.getMessage()));
+      throw JobException.badInput(
+          dir + " holds no readable Parquet features: " + BadRecords.oneLine(e.getMessage()));
     }
     List<String> columns = List.of(features.columns());
     for (String required : REQUIRED) {
       if (!columns.contains(required)) {
-        throw JobException.badInput(dir + " is not a haloconv output: it has no '" + required
-            + "' column (columns: " + String.join(", ", columns) + ")");
+        throw JobException.badInput(
+            dir
+                + " is not a haloconv output: it has no '"
+                + required
+                + "' column (columns: "
+                + String.join(", ", columns)
+                + ")");
       }
     }
     return new OutputReader(spark, dir, fs, path, features);
@@ -157,8 +172,8 @@ public final class OutputReader {
   }
 
   /**
-   * The layer to read when the caller named {@code requested} (or nothing): null for a
-   * single-layer output, the only layer, or the named one.
+   * The layer to read when the caller named {@code requested} (or nothing): null for a single-layer
+   * output, the only layer, or the named one.
    *
    * @throws JobException (bad input) when a layer is needed but not named, or does not exist
    */
@@ -174,12 +189,12 @@ public final class OutputReader {
       if (layers.size() == 1) {
         return layers.get(0);
       }
-      throw JobException.badInput(dir + " holds layers " + String.join(", ", layers)
-          + "; choose one with --layer NAME");
+      throw JobException.badInput(
+          dir + " holds layers " + String.join(", ", layers) + "; choose one with --layer NAME");
     }
     if (!layers.contains(requested)) {
-      throw JobException.badInput("no layer '" + requested + "' in " + dir + "; it holds "
-          + String.join(", ", layers));
+      throw JobException.badInput(
+          "no layer '" + requested + "' in " + dir + "; it holds " + String.join(", ", layers));
     }
     return requested;
   }
@@ -255,9 +270,9 @@ public final class OutputReader {
   }
 
   /**
-   * The {@code path} value that {@code given} names: itself, its fully qualified form (so
-   * {@code data/x.png} finds {@code file:/work/data/x.png}), or the one path that ends with
-   * {@code /given}.
+   * The {@code path} value that {@code given} names: itself, its fully qualified form (so {@code
+   * data/x.png} finds {@code file:/work/data/x.png}), or the one path that ends with {@code
+   * /given}.
    *
    * @throws JobException (bad input) when nothing or more than one image matches
    */
@@ -268,17 +283,27 @@ public final class OutputReader {
     String qualified = given;
     try {
       Path path = new Path(given);
-      qualified = path.getFileSystem(spark.sparkContext().hadoopConfiguration())
-          .makeQualified(path).toString();
+      qualified =
+          path.getFileSystem(spark.sparkContext().hadoopConfiguration())
+              .makeQualified(path)
+              .toString();
     } catch (IOException | IllegalArgumentException e) {
       // not a path: only the exact and suffix matches apply
     }
     String suffix = "/" + (given.startsWith("./") ? given.substring(2) : given);
     // One query for all three kinds of match.
     List<String> found = new ArrayList<>();
-    for (Row r : features.select("path").filter(col("path").equalTo(given)
-        .or(col("path").equalTo(qualified)).or(col("path").endsWith(suffix))).distinct()
-        .limit(6).collectAsList()) {
+    for (Row r :
+        features
+            .select("path")
+            .filter(
+                col("path")
+                    .equalTo(given)
+                    .or(col("path").equalTo(qualified))
+                    .or(col("path").endsWith(suffix)))
+            .distinct()
+            .limit(6)
+            .collectAsList()) {
       found.add(r.getString(0));
     }
     if (found.contains(given)) {
@@ -292,28 +317,36 @@ public final class OutputReader {
     }
     if (found.size() > 1) {
       found.sort(null);
-      throw JobException.badInput("--image " + given + " matches several images: "
-          + String.join(", ", found.subList(0, Math.min(5, found.size())))
-          + (found.size() > 5 ? ", ..." : "") + "; give more of the path");
+      throw JobException.badInput(
+          "--image "
+              + given
+              + " matches several images: "
+              + String.join(", ", found.subList(0, Math.min(5, found.size())))
+              + (found.size() > 5 ? ", ..." : "")
+              + "; give more of the path");
     }
     List<String> some = new ArrayList<>();
     for (Row r : features.select("path").distinct().orderBy("path").limit(3).collectAsList()) {
       some.add(r.getString(0));
     }
-    throw JobException.badInput("no image " + given + " in " + dir
-        + (some.isEmpty() ? ", which holds no features" : "; it holds e.g. " + String.join(", ",
-            some)));
+    throw JobException.badInput(
+        "no image "
+            + given
+            + " in "
+            + dir
+            + (some.isEmpty()
+                ? ", which holds no features"
+                : "; it holds e.g. " + String.join(", ", some)));
   }
 
-
   /**
-   * The whole feature map of one image, reassembled from its tiles and decoded to float32, with
-   * the dtype it was stored in.
+   * The whole feature map of one image, reassembled from its tiles and decoded to float32, with the
+   * dtype it was stored in.
    *
    * @param path a {@code path} value, e.g. from {@link #resolvePath}
    * @param layer the layer, or null for a single-layer output
-   * @throws JobException (bad input) when the image has no tiles, or its tiles do not cover its
-   *     map exactly once
+   * @throws JobException (bad input) when the image has no tiles, or its tiles do not cover its map
+   *     exactly once
    */
   public FeatureMap featureMap(String path, String layer) {
     List<Row> rows = layer(layer).filter(col("path").equalTo(path)).collectAsList();
@@ -343,15 +376,18 @@ public final class OutputReader {
     if (parquetBytes() <= COLLECT_BYTES) {
       // A small output: one job brings every tile to the driver, sorted there.
       List<Row> all = new ArrayList<>(rows.collectAsList());
-      all.sort(java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex("path")))
-          .thenComparingInt(r -> r.getInt(r.fieldIndex("y0")))
-          .thenComparingInt(r -> r.getInt(r.fieldIndex("x0"))));
+      all.sort(
+          java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex("path")))
+              .thenComparingInt(r -> r.getInt(r.fieldIndex("y0")))
+              .thenComparingInt(r -> r.getInt(r.fieldIndex("x0"))));
       return assembleInOrder(all.iterator());
     }
     int partitions = Math.max(1, features.rdd().getNumPartitions());
     // Range partitions by path, sorted within: every image's tiles arrive together, in path order.
-    Iterator<Row> sorted = rows.repartitionByRange(partitions, col("path"))
-        .sortWithinPartitions("path", "y0", "x0").toLocalIterator();
+    Iterator<Row> sorted =
+        rows.repartitionByRange(partitions, col("path"))
+            .sortWithinPartitions("path", "y0", "x0")
+            .toLocalIterator();
     return assembleInOrder(sorted);
   }
 
@@ -396,8 +432,12 @@ public final class OutputReader {
       try {
         this.map = Tensor3.zeros(channels, height, width);
       } catch (IllegalArgumentException e) {
-        throw JobException.badInput("the feature map of " + path + " is too large to hold in "
-            + "memory: " + e.getMessage());
+        throw JobException.badInput(
+            "the feature map of "
+                + path
+                + " is too large to hold in "
+                + "memory: "
+                + e.getMessage());
       }
     }
 
@@ -407,25 +447,35 @@ public final class OutputReader {
       int h = r.getInt(r.fieldIndex("height"));
       int w = r.getInt(r.fieldIndex("width"));
       int k = r.getInt(r.fieldIndex("channels"));
-      if (k != map.channels() || r.getInt(r.fieldIndex("out_height")) != map.height()
-          || r.getInt(r.fieldIndex("out_width")) != map.width() || y0 < 0 || x0 < 0
-          || y0 + h > map.height() || x0 + w > map.width()) {
-        throw JobException.badInput("tiles of " + path + " in " + dir + " disagree about its "
-            + "feature map's shape");
+      if (k != map.channels()
+          || r.getInt(r.fieldIndex("out_height")) != map.height()
+          || r.getInt(r.fieldIndex("out_width")) != map.width()
+          || y0 < 0
+          || x0 < 0
+          || y0 + h > map.height()
+          || x0 + w > map.width()) {
+        throw JobException.badInput(
+            "tiles of " + path + " in " + dir + " disagree about its " + "feature map's shape");
       }
       dtype = r.getString(r.fieldIndex("dtype"));
       Precision precision = Precision.parse(dtype);
       byte[] bytes = (byte[]) r.get(r.fieldIndex("features"));
       if (bytes.length != k * h * w * precision.bytesPerValue()) {
-        throw JobException.badInput("a tile of " + path + " has " + bytes.length + " feature "
-            + "bytes, its shape needs " + k * h * w * precision.bytesPerValue());
+        throw JobException.badInput(
+            "a tile of "
+                + path
+                + " has "
+                + bytes.length
+                + " feature "
+                + "bytes, its shape needs "
+                + k * h * w * precision.bytesPerValue());
       }
       float[] values = precision.decode(bytes, 0, k * h * w);
       float[] out = map.data();
       for (int c = 0; c < k; c++) {
         for (int y = 0; y < h; y++) {
-          System.arraycopy(values, (c * h + y) * w, out, (c * map.height() + y0 + y) * map.width()
-              + x0, w);
+          System.arraycopy(
+              values, (c * h + y) * w, out, (c * map.height() + y0 + y) * map.width() + x0, w);
         }
       }
       covered += (long) h * w;
@@ -434,8 +484,16 @@ public final class OutputReader {
     Tensor3 finish() {
       long pixels = (long) map.height() * map.width();
       if (covered != pixels) {
-        throw JobException.badInput("tiles of " + path + " in " + dir + " cover " + covered
-            + " of its " + pixels + " feature-map pixels; is the output complete?");
+        throw JobException.badInput(
+            "tiles of "
+                + path
+                + " in "
+                + dir
+                + " cover "
+                + covered
+                + " of its "
+                + pixels
+                + " feature-map pixels; is the output complete?");
       }
       return map;
     }

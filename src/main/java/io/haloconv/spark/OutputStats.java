@@ -44,8 +44,17 @@ public final class OutputStats {
    * @param values feature values, summed over tiles
    * @param minHeight smallest feature-map height; with the others, the range of map sizes
    */
-  public record LayerCounts(String layer, long images, long tiles, List<Integer> channels,
-      List<String> dtypes, long values, int minHeight, int maxHeight, int minWidth, int maxWidth) {}
+  public record LayerCounts(
+      String layer,
+      long images,
+      long tiles,
+      List<Integer> channels,
+      List<String> dtypes,
+      long values,
+      int minHeight,
+      int maxHeight,
+      int minWidth,
+      int maxWidth) {}
 
   /**
    * Statistics of one channel's finite values over every image, as decoded to float32 (float16 and
@@ -55,21 +64,38 @@ public final class OutputStats {
    * @param nonFinite NaN and infinite values, left out of the others
    * @param std the population standard deviation
    */
-  public record ChannelStats(String layer, int channel, long count, long nonFinite, double min,
-      double max, double mean, double std) {}
+  public record ChannelStats(
+      String layer,
+      int channel,
+      long count,
+      long nonFinite,
+      double min,
+      double max,
+      double mean,
+      double std) {}
 
   /** Bad records of one kind, with one example. */
-  public record ErrorGroup(String stage, String error, long count, String examplePath,
-      String exampleMessage) {}
+  public record ErrorGroup(
+      String stage, String error, long count, String examplePath, String exampleMessage) {}
 
   public static List<LayerCounts> counts(Dataset<Row> features, boolean layered) {
-    Dataset<Row> grouped = (layered ? features.groupBy(col(OutputReader.LAYER))
-        : features.withColumn(OutputReader.LAYER, lit(null).cast("string"))
-            .groupBy(col(OutputReader.LAYER)))
-        .agg(countDistinct("path"), count(lit(1)), collect_set("channels"), collect_set("dtype"),
-            sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))),
-            min("out_height"), max("out_height"), min("out_width"), max("out_width"))
-        .orderBy(OutputReader.LAYER);
+    Dataset<Row> grouped =
+        (layered
+                ? features.groupBy(col(OutputReader.LAYER))
+                : features
+                    .withColumn(OutputReader.LAYER, lit(null).cast("string"))
+                    .groupBy(col(OutputReader.LAYER)))
+            .agg(
+                countDistinct("path"),
+                count(lit(1)),
+                collect_set("channels"),
+                collect_set("dtype"),
+                sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))),
+                min("out_height"),
+                max("out_height"),
+                min("out_width"),
+                max("out_width"))
+            .orderBy(OutputReader.LAYER);
     List<LayerCounts> out = new ArrayList<>();
     for (Row r : grouped.collectAsList()) {
       if (r.getLong(2) == 0) {
@@ -79,22 +105,34 @@ public final class OutputStats {
       channels.sort(null);
       List<String> dtypes = new ArrayList<>(r.<String>getList(4));
       dtypes.sort(null);
-      out.add(new LayerCounts(r.getString(0), r.getLong(1), r.getLong(2), channels, dtypes,
-          r.isNullAt(5) ? 0 : r.getLong(5), r.getInt(6), r.getInt(7), r.getInt(8), r.getInt(9)));
+      out.add(
+          new LayerCounts(
+              r.getString(0),
+              r.getLong(1),
+              r.getLong(2),
+              channels,
+              dtypes,
+              r.isNullAt(5) ? 0 : r.getLong(5),
+              r.getInt(6),
+              r.getInt(7),
+              r.getInt(8),
+              r.getInt(9)));
     }
     return out;
   }
 
-  private static final StructType PARTIAL = new StructType(new StructField[] {
-      DataTypes.createStructField("layer", DataTypes.StringType, true),
-      DataTypes.createStructField("channel", DataTypes.IntegerType, false),
-      DataTypes.createStructField("count", DataTypes.LongType, false),
-      DataTypes.createStructField("non_finite", DataTypes.LongType, false),
-      DataTypes.createStructField("min", DataTypes.DoubleType, false),
-      DataTypes.createStructField("max", DataTypes.DoubleType, false),
-      DataTypes.createStructField("mean", DataTypes.DoubleType, false),
-      DataTypes.createStructField("m2", DataTypes.DoubleType, false),
-  });
+  private static final StructType PARTIAL =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("layer", DataTypes.StringType, true),
+            DataTypes.createStructField("channel", DataTypes.IntegerType, false),
+            DataTypes.createStructField("count", DataTypes.LongType, false),
+            DataTypes.createStructField("non_finite", DataTypes.LongType, false),
+            DataTypes.createStructField("min", DataTypes.DoubleType, false),
+            DataTypes.createStructField("max", DataTypes.DoubleType, false),
+            DataTypes.createStructField("mean", DataTypes.DoubleType, false),
+            DataTypes.createStructField("m2", DataTypes.DoubleType, false),
+          });
 
   /**
    * Per-channel statistics: each task decodes its tiles and keeps, per layer and channel, a count,
@@ -102,18 +140,29 @@ public final class OutputStats {
    * et al.'s pairwise formula, which stays accurate where a sum of squares would cancel.
    */
   public static List<ChannelStats> channels(Dataset<Row> features, boolean layered) {
-    Dataset<Row> input = features.select(
-        layered ? col(OutputReader.LAYER) : lit(null).cast("string").as(OutputReader.LAYER),
-        col("channels"), col("height"), col("width"), col("dtype"), col("features"));
-    List<Row> partials = input.mapPartitions(new PartialMoments(), Encoders.row(PARTIAL))
-        .collectAsList();
+    Dataset<Row> input =
+        features.select(
+            layered ? col(OutputReader.LAYER) : lit(null).cast("string").as(OutputReader.LAYER),
+            col("channels"),
+            col("height"),
+            col("width"),
+            col("dtype"),
+            col("features"));
+    List<Row> partials =
+        input.mapPartitions(new PartialMoments(), Encoders.row(PARTIAL)).collectAsList();
     Map<String, Moments> merged = new TreeMap<>();
     for (Row r : partials) {
-      String key = (r.isNullAt(0) ? "" : r.getString(0)) + "\u0000"
-          + String.format("%09d", r.getInt(1));
-      Moments m = merged.computeIfAbsent(key, k -> new Moments(r.isNullAt(0) ? null
-          : r.getString(0), r.getInt(1)));
-      m.merge(r.getLong(2), r.getLong(3), r.getDouble(4), r.getDouble(5), r.getDouble(6),
+      String key =
+          (r.isNullAt(0) ? "" : r.getString(0)) + "\u0000" + String.format("%09d", r.getInt(1));
+      Moments m =
+          merged.computeIfAbsent(
+              key, k -> new Moments(r.isNullAt(0) ? null : r.getString(0), r.getInt(1)));
+      m.merge(
+          r.getLong(2),
+          r.getLong(3),
+          r.getDouble(4),
+          r.getDouble(5),
+          r.getDouble(6),
           r.getDouble(7));
     }
     List<ChannelStats> out = new ArrayList<>();
@@ -125,11 +174,15 @@ public final class OutputStats {
 
   public static List<ErrorGroup> errorGroups(Dataset<Row> errors) {
     List<ErrorGroup> out = new ArrayList<>();
-    for (Row r : errors.groupBy("stage", "error")
-        .agg(count(lit(1)).as("n"), first("path"), first("message"))
-        .orderBy(desc("n"), col("stage"), col("error")).collectAsList()) {
-      out.add(new ErrorGroup(r.getString(0), r.getString(1), r.getLong(2), r.getString(3),
-          r.getString(4)));
+    for (Row r :
+        errors
+            .groupBy("stage", "error")
+            .agg(count(lit(1)).as("n"), first("path"), first("message"))
+            .orderBy(desc("n"), col("stage"), col("error"))
+            .collectAsList()) {
+      out.add(
+          new ErrorGroup(
+              r.getString(0), r.getString(1), r.getLong(2), r.getString(3), r.getString(4)));
     }
     return out;
   }
@@ -166,8 +219,14 @@ public final class OutputStats {
 
     ChannelStats stats() {
       boolean any = count > 0;
-      return new ChannelStats(layer, channel, count, nonFinite, any ? min : Double.NaN,
-          any ? max : Double.NaN, any ? mean : Double.NaN,
+      return new ChannelStats(
+          layer,
+          channel,
+          count,
+          nonFinite,
+          any ? min : Double.NaN,
+          any ? max : Double.NaN,
+          any ? mean : Double.NaN,
           any ? Math.sqrt(m2 / count) : Double.NaN);
     }
   }
@@ -186,12 +245,16 @@ public final class OutputStats {
         int plane = r.getInt(2) * r.getInt(3);
         Precision precision = Precision.parse(r.getString(4));
         byte[] bytes = (byte[]) r.get(5);
-        float[] values = precision.decode(bytes, 0, Math.min(k * plane,
-            bytes.length / precision.bytesPerValue()));
+        float[] values =
+            precision.decode(
+                bytes, 0, Math.min(k * plane, bytes.length / precision.bytesPerValue()));
         for (int c = 0; c < k; c++) {
-          Moments m = moments.computeIfAbsent((layer == null ? "" : layer) + "\u0000" + c,
-              key -> new Moments(layer, Integer.parseInt(key.substring(key.indexOf('\u0000')
-                  + 1))));
+          Moments m =
+              moments.computeIfAbsent(
+                  (layer == null ? "" : layer) + "\u0000" + c,
+                  key ->
+                      new Moments(
+                          layer, Integer.parseInt(key.substring(key.indexOf('\u0000') + 1))));
           // Two passes over the plane: its own mean, then squared deviations from it.
           long n = 0;
           long bad = 0;
@@ -225,8 +288,16 @@ public final class OutputStats {
       }
       List<Row> out = new ArrayList<>();
       for (Moments m : moments.values()) {
-        out.add(RowFactory.create(m.layer, m.channel, m.count, m.nonFinite,
-            m.count == 0 ? 0.0 : m.min, m.count == 0 ? 0.0 : m.max, m.mean, m.m2));
+        out.add(
+            RowFactory.create(
+                m.layer,
+                m.channel,
+                m.count,
+                m.nonFinite,
+                m.count == 0 ? 0.0 : m.min,
+                m.count == 0 ? 0.0 : m.max,
+                m.mean,
+                m.m2));
       }
       return out.iterator();
     }

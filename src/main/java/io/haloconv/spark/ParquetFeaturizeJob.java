@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
-import io.haloconv.stack.LayerStack;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
+import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +42,9 @@ import org.apache.spark.util.CollectionAccumulator;
  * {@code _SUCCESS}, published whole through a staging directory. Each row's image is featurized in
  * the task that reads the row (images in rows are small enough for one task each).
  *
- * <p>Bad rows are bad records: a null image, bytes that do not decode, a channel count that does not
- * fit, an image over {@code --max-pixels}, a null id, and an id shared by several rows (all of them:
- * their tiles could not be told apart in the output).
+ * <p>Bad rows are bad records: a null image, bytes that do not decode, a channel count that does
+ * not fit, an image over {@code --max-pixels}, a null id, and an id shared by several rows (all of
+ * them: their tiles could not be told apart in the output).
  */
 public final class ParquetFeaturizeJob {
   private static final ObjectMapper JSON =
@@ -52,8 +52,8 @@ public final class ParquetFeaturizeJob {
 
   private ParquetFeaturizeJob() {}
 
-  public static JobResult run(SparkSession spark, JobConfig config, ParquetInput input,
-      PrintStream log) {
+  public static JobResult run(
+      SparkSession spark, JobConfig config, ParquetInput input, PrintStream log) {
     long start = System.nanoTime();
     SparkContext sc = spark.sparkContext();
     Path output = new Path(config.output());
@@ -65,13 +65,24 @@ public final class ParquetFeaturizeJob {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
     LayerStack stack = config.stack();
-    Featurizer featurizer = Featurizer.builder(stack)
-        .tile(tileOrDefault(config.tileHeight(), config), tileOrDefault(config.tileWidth(), config))
-        .channels(config.channels()).normalization(config.normalization())
-        .precision(config.precision()).maxPixels(config.maxPixels()).mode(config.mode()).build();
+    Featurizer featurizer =
+        Featurizer.builder(stack)
+            .tile(
+                tileOrDefault(config.tileHeight(), config),
+                tileOrDefault(config.tileWidth(), config))
+            .channels(config.channels())
+            .normalization(config.normalization())
+            .precision(config.precision())
+            .maxPixels(config.maxPixels())
+            .mode(config.mode())
+            .build();
     Dataset<Row> rows = rows(spark, config.input(), input);
-    try (OutputCommit commit = OutputCommit.begin(outFs, output, config.writeMode(),
-        () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
+    try (OutputCommit commit =
+            OutputCommit.begin(
+                outFs,
+                output,
+                config.writeMode(),
+                () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       long total = rows.count();
       double listSeconds = seconds(start);
@@ -90,14 +101,16 @@ public final class ParquetFeaturizeJob {
       long writeStart = System.nanoTime();
       TaskMetrics metrics = new TaskMetrics(sc);
       CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
-      BadRecordSink sink = switch (config.mode()) {
-        case FAILFAST -> BadRecordSink.failFast();
-        case DROPMALFORMED, PERMISSIVE -> BadRecordSink.accumulate(taskErrors);
-      };
-      Dataset<Row> features = rows.mapPartitions(
-          new Featurizer.Task(new FromRows(config.maxPixels()), featurizer.settings(spark), sink,
-              metrics),
-          Encoders.row(LayerLayout.schema(stack)));
+      BadRecordSink sink =
+          switch (config.mode()) {
+            case FAILFAST -> BadRecordSink.failFast();
+            case DROPMALFORMED, PERMISSIVE -> BadRecordSink.accumulate(taskErrors);
+          };
+      Dataset<Row> features =
+          rows.mapPartitions(
+              new Featurizer.Task(
+                  new FromRows(config.maxPixels()), featurizer.settings(spark), sink, metrics),
+              Encoders.row(LayerLayout.schema(stack)));
       long[] perPartition = rowsPerPartition(rows);
       // The rows left once those with a shared id are set aside, as progress will count them.
       long images = java.util.Arrays.stream(perPartition).sum();
@@ -121,7 +134,10 @@ public final class ParquetFeaturizeJob {
         for (BadRecord r : bad.values()) {
           errorRows.add(RowFactory.create(r.path(), r.stage(), r.error(), r.message()));
         }
-        spark.createDataFrame(errorRows, Schemas.ERRORS).coalesce(1).write()
+        spark
+            .createDataFrame(errorRows, Schemas.ERRORS)
+            .coalesce(1)
+            .write()
             .parquet(new Path(commit.staging(), "_errors").toString());
       }
       Dataset<Row> written = LayerLayout.read(spark, stack, commit.staging());
@@ -129,9 +145,13 @@ public final class ParquetFeaturizeJob {
       Map<String, Long> tilesPerLayer = new LinkedHashMap<>();
       long tiles = 0;
       long values = 0;
-      for (Row r : written.groupBy(layer.as("layer")).agg(count(lit(1)),
-          sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))))
-          .collectAsList()) {
+      for (Row r :
+          written
+              .groupBy(layer.as("layer"))
+              .agg(
+                  count(lit(1)),
+                  sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))))
+              .collectAsList()) {
         tilesPerLayer.put(r.getString(0), r.getLong(1));
         tiles += r.getLong(1);
         values += r.isNullAt(2) ? 0 : r.getLong(2);
@@ -139,17 +159,34 @@ public final class ParquetFeaturizeJob {
       int[] writtenLayers = stack.writtenLayers();
       long[] layerTiles = new long[writtenLayers.length];
       for (int i = 0; i < writtenLayers.length; i++) {
-        layerTiles[i] = LayerLayout.layered(stack)
-            ? tilesPerLayer.getOrDefault(stack.layer(writtenLayers[i]).name(), 0L) : tiles;
+        layerTiles[i] =
+            LayerLayout.layered(stack)
+                ? tilesPerLayer.getOrDefault(stack.layer(writtenLayers[i]).name(), 0L)
+                : tiles;
       }
       long failed = bad.size();
-      JobResult result = new JobResult(total, total - failed, failed, tiles,
-          LayerLayout.parquetBytes(outFs, commit.staging()), values, metrics.inputPixels.value(),
-          seconds(start), new JobResult.StageTimes(listSeconds, checkSeconds, writeSeconds,
-              progress.taskSeconds(), metrics.readNanos.value() / 1e9,
-              metrics.convolveNanos.value() / 1e9, metrics.encodeNanos.value() / 1e9));
-      commit.writeFile("_manifest.json", manifest(config, input, result, sc.version(), layerTiles)
-          .getBytes(StandardCharsets.UTF_8));
+      JobResult result =
+          new JobResult(
+              total,
+              total - failed,
+              failed,
+              tiles,
+              LayerLayout.parquetBytes(outFs, commit.staging()),
+              values,
+              metrics.inputPixels.value(),
+              seconds(start),
+              new JobResult.StageTimes(
+                  listSeconds,
+                  checkSeconds,
+                  writeSeconds,
+                  progress.taskSeconds(),
+                  metrics.readNanos.value() / 1e9,
+                  metrics.convolveNanos.value() / 1e9,
+                  metrics.encodeNanos.value() / 1e9));
+      commit.writeFile(
+          "_manifest.json",
+          manifest(config, input, result, sc.version(), layerTiles)
+              .getBytes(StandardCharsets.UTF_8));
       commit.writeFile("_SUCCESS", new byte[0]);
       commit.publish();
       return result;
@@ -173,31 +210,41 @@ public final class ParquetFeaturizeJob {
     try {
       frame = spark.read().parquet(path);
     } catch (RuntimeException e) {
-      throw JobException.badInput("cannot read --input " + path + " as Parquet: "
-          + BadRecords.oneLine(e.getMessage()));
+      throw JobException.badInput(
+          "cannot read --input " + path + " as Parquet: " + BadRecords.oneLine(e.getMessage()));
     }
     StructType schema = frame.schema();
     DataType image = column(schema, input.imageColumn(), "--image-column");
     String bytes;
     if (image instanceof BinaryType) {
       bytes = input.imageColumn();
-    } else if (image instanceof StructType struct && List.of(struct.fieldNames()).contains("bytes")
+    } else if (image instanceof StructType struct
+        && List.of(struct.fieldNames()).contains("bytes")
         && struct.apply("bytes").dataType() instanceof BinaryType) {
       bytes = input.imageColumn() + ".bytes";
     } else {
-      throw JobException.badInput("--image-column " + input.imageColumn() + " must be binary or "
-          + "a struct with a binary 'bytes' field, it is " + image.simpleString());
+      throw JobException.badInput(
+          "--image-column "
+              + input.imageColumn()
+              + " must be binary or "
+              + "a struct with a binary 'bytes' field, it is "
+              + image.simpleString());
     }
-    Column location = concat(col("_metadata.file_path"), lit("#"),
-        col("_metadata.row_index").cast("string"));
+    Column location =
+        concat(col("_metadata.file_path"), lit("#"), col("_metadata.row_index").cast("string"));
     Column id;
     if (input.idColumn() != null) {
       DataType type = column(schema, input.idColumn(), "--id-column");
-      if (type instanceof StructType || type instanceof BinaryType
+      if (type instanceof StructType
+          || type instanceof BinaryType
           || type instanceof org.apache.spark.sql.types.ArrayType
           || type instanceof org.apache.spark.sql.types.MapType) {
-        throw JobException.badInput("--id-column " + input.idColumn() + " must be a string or "
-            + "number, it is " + type.simpleString());
+        throw JobException.badInput(
+            "--id-column "
+                + input.idColumn()
+                + " must be a string or "
+                + "number, it is "
+                + type.simpleString());
       }
       id = col(input.idColumn()).cast("string");
     } else {
@@ -212,42 +259,64 @@ public final class ParquetFeaturizeJob {
         return f.dataType();
       }
     }
-    throw JobException.badInput(flag + " " + name + " is not a column of the input; its columns: "
-        + String.join(", ", schema.fieldNames()));
+    throw JobException.badInput(
+        flag
+            + " "
+            + name
+            + " is not a column of the input; its columns: "
+            + String.join(", ", schema.fieldNames()));
   }
 
   /** Marks every row of an id that more than one row has as a bad record, and drops them. */
-  private static Dataset<Row> withoutDuplicateIds(Dataset<Row> rows, String idColumn,
-      Map<String, BadRecord> bad) {
-    Dataset<Row> counts = rows.filter(col("id").isNotNull()).groupBy("id").count()
-        .filter(col("count").gt(1));
-    List<Row> duplicates = rows.join(counts, "id").select("id", "location", "count")
-        .orderBy("id", "location").collectAsList();
+  private static Dataset<Row> withoutDuplicateIds(
+      Dataset<Row> rows, String idColumn, Map<String, BadRecord> bad) {
+    Dataset<Row> counts =
+        rows.filter(col("id").isNotNull()).groupBy("id").count().filter(col("count").gt(1));
+    List<Row> duplicates =
+        rows.join(counts, "id")
+            .select("id", "location", "count")
+            .orderBy("id", "location")
+            .collectAsList();
     if (duplicates.isEmpty()) {
       return rows;
     }
     for (Row r : duplicates) {
-      BadRecord record = new BadRecord(r.getString(0), BadRecord.LIST, ErrorKind.DUPLICATE_ID,
-          "--id-column " + idColumn + " value is shared by " + r.getLong(2) + " rows; this one is "
-              + r.getString(1));
+      BadRecord record =
+          new BadRecord(
+              r.getString(0),
+              BadRecord.LIST,
+              ErrorKind.DUPLICATE_ID,
+              "--id-column "
+                  + idColumn
+                  + " value is shared by "
+                  + r.getLong(2)
+                  + " rows; this one is "
+                  + r.getString(1));
       bad.put(record.path() + "\u0000" + record.message(), record);
     }
     // A join on the column's name: counts derives from rows, and comparing their id columns as
     // expressions reads to Spark as the trivially true 'id == id' (which it warns about).
-    return rows.join(org.apache.spark.sql.functions.broadcast(counts.select("id")),
-        new String[] {"id"}, "left_anti");
+    return rows.join(
+        org.apache.spark.sql.functions.broadcast(counts.select("id")),
+        new String[] {"id"},
+        "left_anti");
   }
 
   /** Rows in each partition of {@code rows}, for progress: one cheap pass over no columns. */
   private static long[] rowsPerPartition(Dataset<Row> rows) {
-    List<Long> counts = rows.select(lit(1)).javaRDD().mapPartitions(it -> {
-      long n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-      return List.of(n).iterator();
-    }).collect();
+    List<Long> counts =
+        rows.select(lit(1))
+            .javaRDD()
+            .mapPartitions(
+                it -> {
+                  long n = 0;
+                  while (it.hasNext()) {
+                    it.next();
+                    n++;
+                  }
+                  return List.of(n).iterator();
+                })
+            .collect();
     long[] out = new long[counts.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = counts.get(i);
@@ -255,23 +324,30 @@ public final class ParquetFeaturizeJob {
     return out;
   }
 
-  private static String manifest(JobConfig config, ParquetInput input, JobResult result,
-      String sparkVersion, long[] layerTiles) throws IOException {
-    ObjectNode root = (ObjectNode) JSON.readTree(
-        Manifest.json(config, result, sparkVersion, layerTiles));
+  private static String manifest(
+      JobConfig config,
+      ParquetInput input,
+      JobResult result,
+      String sparkVersion,
+      long[] layerTiles)
+      throws IOException {
+    ObjectNode root =
+        (ObjectNode) JSON.readTree(Manifest.json(config, result, sparkVersion, layerTiles));
     ObjectNode ordered = JSON.createObjectNode();
-    root.fields().forEachRemaining(e -> {
-      ordered.set(e.getKey(), e.getValue());
-      if (e.getKey().equals("input")) {
-        ordered.put("input_format", "parquet");
-        ordered.put("image_column", input.imageColumn());
-        if (input.idColumn() == null) {
-          ordered.putNull("id_column");
-        } else {
-          ordered.put("id_column", input.idColumn());
-        }
-      }
-    });
+    root.fields()
+        .forEachRemaining(
+            e -> {
+              ordered.set(e.getKey(), e.getValue());
+              if (e.getKey().equals("input")) {
+                ordered.put("input_format", "parquet");
+                ordered.put("image_column", input.imageColumn());
+                if (input.idColumn() == null) {
+                  ordered.putNull("id_column");
+                } else {
+                  ordered.put("id_column", input.idColumn());
+                }
+              }
+            });
     ObjectNode counts = (ObjectNode) ordered.get("counts");
     if (counts != null) {
       // "files_listed" means rows here: say so under the name a reader of this output expects.
@@ -297,33 +373,44 @@ public final class ParquetFeaturizeJob {
     public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
       String location = row.getString(1);
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
-        return ImageFeatures.Prepared.bad(new BadRecord(location, BadRecord.LIST,
-            ErrorKind.MISSING_ID,
-            "the id column is null or empty in this row"));
+        return ImageFeatures.Prepared.bad(
+            new BadRecord(
+                location,
+                BadRecord.LIST,
+                ErrorKind.MISSING_ID,
+                "the id column is null or empty in this row"));
       }
       String id = row.getString(0);
       if (row.isNullAt(2)) {
-        return ImageFeatures.Prepared.bad(new BadRecord(id, BadRecord.PROBE,
-            ErrorKind.MISSING_IMAGE,
-            "the image column is null in row " + location));
+        return ImageFeatures.Prepared.bad(
+            new BadRecord(
+                id,
+                BadRecord.PROBE,
+                ErrorKind.MISSING_IMAGE,
+                "the image column is null in row " + location));
       }
       byte[] bytes = (byte[]) row.get(2);
       String stage = "probe";
       try {
         ImageInfo info = ImageBytes.probe(bytes, maxPixels);
         stage = "decode";
-        return ImageFeatures.Prepared.ok(id, ImageBytes.open(bytes, info, settings.channels(),
-            settings.normalization(), ImageSource.DEFAULT_DECODE_TIMEOUT));
+        return ImageFeatures.Prepared.ok(
+            id,
+            ImageBytes.open(
+                bytes,
+                info,
+                settings.channels(),
+                settings.normalization(),
+                ImageSource.DEFAULT_DECODE_TIMEOUT));
       } catch (Exception e) {
         return ImageFeatures.Prepared.bad(BadRecords.of(id, stage, e));
       }
     }
   }
 
-
   /** The job's Parquet settings ({@link ParquetLayout}), rows sized by the default tile. */
   private static Map<String, String> writeOptions(SparkSession spark, JobConfig config) {
-    return ParquetLayout.writeOptions(spark.sparkContext(), config.compression(),
-        new ImagePlanner(config).maxRowBytes());
+    return ParquetLayout.writeOptions(
+        spark.sparkContext(), config.compression(), new ImagePlanner(config).maxRowBytes());
   }
 }

@@ -14,20 +14,22 @@ import org.apache.spark.SparkContext;
  *       share), so writers never hold more than the heap can spare.
  *   <li>Size checks after every row ({@code parquet.page.size.row.check.min} = 1): by default
  *       Parquet first measures its buffers after 100 rows, which is 1.6 GB of 16 MB tiles.
- *   <li>No dictionary and no min/max statistics for {@code features}: every value is distinct,
- *       and hashing or comparing megabytes per row buys nothing.
+ *   <li>No dictionary and no min/max statistics for {@code features}: every value is distinct, and
+ *       hashing or comparing megabytes per row buys nothing.
  *   <li>zstd at level 1, its fastest: features are dense floats, where higher levels gain little.
  *   <li>BYTE_STREAM_SPLIT does not apply: Parquet defines it for FLOAT, DOUBLE, INT32, INT64 and
- *       FIXED_LEN_BYTE_ARRAY columns, and {@code features} is a BINARY column (DESIGN §3). Splitting
- *       the bytes of bfloat16 ReLU features before zstd level 1 would shrink them by a further 13 %
- *       (ratio 3.66 against 3.19), were the column's layout free to change.
+ *       FIXED_LEN_BYTE_ARRAY columns, and {@code features} is a BINARY column (DESIGN §3).
+ *       Splitting the bytes of bfloat16 ReLU features before zstd level 1 would shrink them by a
+ *       further 13 % (ratio 3.66 against 3.19), were the column's layout free to change.
  * </ul>
  */
 final class ParquetLayout {
   /** The most a reader should hold for one row group. */
   static final long READER_BYTES = 128L << 20;
+
   /** zstd's level for features: its fastest, see {@link #options}. */
   static final int ZSTD_LEVEL = 1;
+
   /** Row groups never smaller than this, unless one row is larger. */
   static final long MIN_ROW_GROUP_BYTES = 4L << 20;
 
@@ -40,8 +42,7 @@ final class ParquetLayout {
   static long rowGroupBytes(long rowBytes, long heapBytes, int tasks) {
     long forReaders = READER_BYTES - rowBytes;
     long forWriters = heapBytes / (4L * Math.max(1, tasks));
-    return Math.max(Math.max(MIN_ROW_GROUP_BYTES, rowBytes),
-        Math.min(forReaders, forWriters));
+    return Math.max(Math.max(MIN_ROW_GROUP_BYTES, rowBytes), Math.min(forReaders, forWriters));
   }
 
   /** Options for Spark's Parquet writer ({@code DataFrameWriter.option}), which reach Parquet. */
@@ -67,10 +68,10 @@ final class ParquetLayout {
    *
    * @param maxRowBytes the largest row the job writes
    */
-  static Map<String, String> writeOptions(SparkContext sc, Compression compression,
-      long maxRowBytes) {
-    return options(compression,
-        rowGroupBytes(maxRowBytes, executorHeapBytes(sc), executorTasks(sc)));
+  static Map<String, String> writeOptions(
+      SparkContext sc, Compression compression, long maxRowBytes) {
+    return options(
+        compression, rowGroupBytes(maxRowBytes, executorHeapBytes(sc), executorTasks(sc)));
   }
 
   /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */

@@ -23,22 +23,33 @@ final class PlanChecks {
     try {
       channels = mode.outputChannels(image.channels());
     } catch (IllegalArgumentException e) {
-      return new BadRecord(image.path(), BadRecord.CONVOLVE, ErrorKind.CHANNEL_MISMATCH,
+      return new BadRecord(
+          image.path(),
+          BadRecord.CONVOLVE,
+          ErrorKind.CHANNEL_MISMATCH,
           e.getMessage() + (need.isPresent() ? "; the filters expect " + need.getAsInt() : ""));
     }
     if (need.isEmpty() || channels == need.getAsInt()) {
       return null;
     }
     int needChannels = need.getAsInt();
-    String converted = mode == ChannelMode.KEEP ? ""
-        : " after --channels " + mode.cliName() + " (" + image.channels() + " before)";
-    return new BadRecord(image.path(), BadRecord.CONVOLVE, ErrorKind.CHANNEL_MISMATCH,
+    String converted =
+        mode == ChannelMode.KEEP
+            ? ""
+            : " after --channels " + mode.cliName() + " (" + image.channels() + " before)";
+    return new BadRecord(
+        image.path(),
+        BadRecord.CONVOLVE,
+        ErrorKind.CHANNEL_MISMATCH,
         "filters expect " + needChannels + " channels, image has " + channels + converted);
   }
 
   /** The bad record of an image whose geometry the stack refused (empty output, padding limits). */
   static BadRecord tooSmall(ImageInfo image, IllegalArgumentException refusal) {
-    return new BadRecord(image.path(), BadRecord.CONVOLVE, ErrorKind.TOO_SMALL,
+    return new BadRecord(
+        image.path(),
+        BadRecord.CONVOLVE,
+        ErrorKind.TOO_SMALL,
         "image is " + image.width() + "x" + image.height() + ": " + refusal.getMessage());
   }
 }

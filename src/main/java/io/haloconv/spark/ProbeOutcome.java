@@ -6,7 +6,8 @@ import io.haloconv.io.ImageInfo;
 public record ProbeOutcome(String path, ImageInfo info, BadRecord error) {
   public ProbeOutcome {
     if (path == null || (info == null) == (error == null)) {
-      throw new IllegalArgumentException("a probe outcome has a path and exactly one of info, error");
+      throw new IllegalArgumentException(
+          "a probe outcome has a path and exactly one of info, error");
     }
   }
 

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,9 +46,12 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   private long lastPrint;
   private boolean lineOpen;
   private String unit = "tiles";
+
   /** Input pixels read so far, when they are only known as tasks run (Parquet inputs). */
   private LongAccumulator pixelCounter;
+
   private ScheduledExecutorService ticker;
+
   /** Tiles done so far by tasks still running, by task id, from executor heartbeats. */
   private final Map<Long, Long> runningTiles = new HashMap<>();
 
@@ -107,8 +110,10 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
-    String description = jobStart.properties() == null ? null
-        : jobStart.properties().getProperty("spark.job.description");
+    String description =
+        jobStart.properties() == null
+            ? null
+            : jobStart.properties().getProperty("spark.job.description");
     if ("haloconv convolve".equals(description)) {
       // Only the result stage runs tiles; a shuffle stage before it (grouping tile descriptors)
       // has partitions of its own. Parent stages are created first, so the result stage's id is
@@ -123,17 +128,18 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
   }
 
   /**
-   * Executors report running tasks' accumulators with their heartbeats (every
-   * {@code spark.executor.heartbeatInterval}, 10 s by default): the tiles a long task has done so
-   * far, so progress moves before the task ends.
+   * Executors report running tasks' accumulators with their heartbeats (every {@code
+   * spark.executor.heartbeatInterval}, 10 s by default): the tiles a long task has done so far, so
+   * progress moves before the task ends.
    */
   @Override
   public synchronized void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
     if (!unit.equals("tiles")) {
       return;
     }
-    scala.collection.Iterator<scala.Tuple4<Object, Object, Object,
-        scala.collection.immutable.Seq<AccumulableInfo>>> tasks = update.accumUpdates().iterator();
+    scala.collection.Iterator<
+            scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>>>
+        tasks = update.accumUpdates().iterator();
     while (tasks.hasNext()) {
       scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> task =
           tasks.next();
@@ -143,8 +149,10 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
       scala.collection.Iterator<AccumulableInfo> infos = task._4().iterator();
       while (infos.hasNext()) {
         AccumulableInfo info = infos.next();
-        if (info.name().isDefined() && TaskMetrics.TILES.equals(info.name().get())
-            && info.update().isDefined() && info.update().get() instanceof Long done) {
+        if (info.name().isDefined()
+            && TaskMetrics.TILES.equals(info.name().get())
+            && info.update().isDefined()
+            && info.update().get() instanceof Long done) {
           runningTiles.put((Long) task._1(), done);
         }
       }
@@ -193,16 +201,20 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     }
   }
 
-  /** Refreshes the line while tasks run, so elapsed time moves and a quiet job shows it is alive. */
+  /**
+   * Refreshes the line while tasks run, so elapsed time moves and a quiet job shows it is alive.
+   */
   private void startTicker() {
     if (ticker != null) {
       return;
     }
-    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "haloconv-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "haloconv-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long period = terminal ? 500 : 1000;
     ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
   }
@@ -226,16 +238,26 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     }
     long shown = Math.min(totalTiles, tilesDone + running);
     // Tiles of running tasks count with the average pixels of a tile.
-    long pixels = pixelCounter != null ? pixelCounter.value()
-        : pixelsDone + (totalTiles == 0 ? 0 : running * totalPixels / totalTiles);
+    long pixels =
+        pixelCounter != null
+            ? pixelCounter.value()
+            : pixelsDone + (totalTiles == 0 ? 0 : running * totalPixels / totalTiles);
     double mps = pixels / 1e6 / seconds;
     double fraction = totalTiles == 0 ? 1 : (double) shown / totalTiles;
     // Before a task has finished or 5% is done, the rate mostly measures start-up: no ETA yet.
-    String eta = tilesDone == 0 && fraction < 0.05 ? "?"
-        : formatSeconds(seconds / fraction - seconds);
-    String line = String.format(Locale.ROOT,
-        "haloconv: convolve: %d/%d %s (%.0f%%), %.1f MP/s, %s elapsed, ETA %s",
-        shown, totalTiles, unit, 100 * fraction, mps, formatSeconds(seconds), eta);
+    String eta =
+        tilesDone == 0 && fraction < 0.05 ? "?" : formatSeconds(seconds / fraction - seconds);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "haloconv: convolve: %d/%d %s (%.0f%%), %.1f MP/s, %s elapsed, ETA %s",
+            shown,
+            totalTiles,
+            unit,
+            100 * fraction,
+            mps,
+            formatSeconds(seconds),
+            eta);
     if (terminal) {
       out.print("\r" + line + "\u001b[K");
       lineOpen = true;
@@ -247,7 +269,8 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
 
   private static String formatSeconds(double s) {
     long total = Math.round(s);
-    return total >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+    return total >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
         : String.format(Locale.ROOT, "%d:%02d", total / 60, total % 60);
   }
 

@@ -32,7 +32,8 @@ final class RecordSerializer<T extends Record> extends Serializer<T> {
       constructor = type.getDeclaredConstructor(types);
       constructor.setAccessible(true);
     } catch (NoSuchMethodException e) {
-      throw new IllegalStateException("record " + type.getName() + " has no canonical constructor", e);
+      throw new IllegalStateException(
+          "record " + type.getName() + " has no canonical constructor", e);
     }
     setImmutable(true);
   }
@@ -59,8 +60,8 @@ final class RecordSerializer<T extends Record> extends Serializer<T> {
     } catch (InstantiationException | IllegalAccessException e) {
       throw new IllegalStateException("cannot build " + type.getName(), e);
     } catch (InvocationTargetException e) {
-      throw new IllegalStateException("cannot build " + type.getName() + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot build " + type.getName() + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

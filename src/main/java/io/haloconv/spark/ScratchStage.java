@@ -22,6 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class ScratchStage {
   /** Setting for the decoded size from which images are streamed into scratch rasters. */
   static final String MIN_BYTES_KEY = "spark.haloconv.scratch.minBytes";
+
   /** 128 MB of decoded samples: a 45-megapixel RGB image. */
   static final long DEFAULT_MIN_BYTES = 128L << 20;
 
@@ -36,8 +37,8 @@ final class ScratchStage {
 
   private ScratchStage() {}
 
-  static Outcome run(JavaSparkContext jsc, List<ImageInfo> images, Path directory,
-      HadoopConf hadoop) {
+  static Outcome run(
+      JavaSparkContext jsc, List<ImageInfo> images, Path directory, HadoopConf hadoop) {
     if (images.isEmpty()) {
       return Outcome.NONE;
     }
@@ -50,9 +51,10 @@ final class ScratchStage {
     List<ImageInfo> all = List.copyOf(images);
     jsc.setJobDescription("haloconv scratch");
     try {
-      results.addAll(jsc.parallelize(indexes, indexes.size())
-          .map(i -> write(all.get(i), new Path(dir, "image-" + i + ".tif"), hadoop))
-          .collect());
+      results.addAll(
+          jsc.parallelize(indexes, indexes.size())
+              .map(i -> write(all.get(i), new Path(dir, "image-" + i + ".tif"), hadoop))
+              .collect());
     } finally {
       jsc.setJobDescription(null);
     }

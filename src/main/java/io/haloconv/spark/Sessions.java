@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * haloconv's defaults.
  */
 public final class Sessions {
-  /** Hadoop settings of the command's JVM: {@code src/main/resources/haloconv-hadoop-defaults.xml}. */
+  /**
+   * Hadoop settings of the command's JVM: {@code src/main/resources/haloconv-hadoop-defaults.xml}.
+   */
   static final String HADOOP_DEFAULTS = "haloconv-hadoop-defaults.xml";
 
   private Sessions() {}
@@ -26,8 +28,8 @@ public final class Sessions {
    * Adds haloconv's Hadoop defaults to every Hadoop {@code Configuration} of this JVM. For the
    * command's own process only (its {@code main}, before any file is opened): Hadoop reads some
    * keys once per JVM, from a configuration of its own, where {@code spark.hadoop.*} settings never
-   * reach. Library users' JVMs are left as they are, and so are a cluster's executors, whose
-   * {@code core-site.xml} decides.
+   * reach. Library users' JVMs are left as they are, and so are a cluster's executors, whose {@code
+   * core-site.xml} decides.
    */
   public static void installHadoopDefaults() {
     org.apache.hadoop.conf.Configuration.addDefaultResource(HADOOP_DEFAULTS);

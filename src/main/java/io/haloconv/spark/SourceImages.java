@@ -60,22 +60,33 @@ public final class SourceImages {
     String input = manifest.path("input").asText();
     JsonNode idColumn = manifest.path("id_column");
     try {
-      ParquetInput columns = new ParquetInput(manifest.path("image_column").asText(
-          ParquetInput.DEFAULT_IMAGE_COLUMN), idColumn.isTextual() ? idColumn.asText() : null);
-      List<Row> rows = ParquetFeaturizeJob.rows(spark, input, columns)
-          .filter(col("id").equalTo(id)).select("bytes").limit(1).collectAsList();
+      ParquetInput columns =
+          new ParquetInput(
+              manifest.path("image_column").asText(ParquetInput.DEFAULT_IMAGE_COLUMN),
+              idColumn.isTextual() ? idColumn.asText() : null);
+      List<Row> rows =
+          ParquetFeaturizeJob.rows(spark, input, columns)
+              .filter(col("id").equalTo(id))
+              .select("bytes")
+              .limit(1)
+              .collectAsList();
       if (rows.isEmpty() || rows.get(0).isNullAt(0)) {
         return new Source(null, "no row with id " + id + " in the input " + input);
       }
       byte[] bytes = (byte[]) rows.get(0).get(0);
       ImageInfo info = ImageBytes.probe(bytes, MAX_PIXELS);
-      try (ImageSource source = ImageBytes.open(bytes, info, ChannelMode.KEEP, Normalization.UNIT,
-          ImageSource.DEFAULT_DECODE_TIMEOUT)) {
+      try (ImageSource source =
+          ImageBytes.open(
+              bytes,
+              info,
+              ChannelMode.KEEP,
+              Normalization.UNIT,
+              ImageSource.DEFAULT_DECODE_TIMEOUT)) {
         return new Source(source.readAll(), null);
       }
     } catch (Exception e) {
-      return new Source(null, "reading row " + id + " of " + input + ": "
-          + BadRecords.oneLine(e.getMessage()));
+      return new Source(
+          null, "reading row " + id + " of " + input + ": " + BadRecords.oneLine(e.getMessage()));
     }
   }
 

@@ -19,8 +19,8 @@ import org.apache.spark.sql.Row;
 /**
  * A test-only hook in the convolve stage, for the cluster fault tests. Off by default: with neither
  * setting present, {@link #wrap} returns the task's rows untouched and costs two configuration
- * lookups per task. Each setting is read from the job's local properties
- * ({@code SparkContext.setLocalProperty}, for tests in one JVM), else from the application's Spark
+ * lookups per task. Each setting is read from the job's local properties ({@code
+ * SparkContext.setLocalProperty}, for tests in one JVM), else from the application's Spark
  * configuration ({@code --conf}, which reaches every executor).
  *
  * <ul>
@@ -34,9 +34,9 @@ import org.apache.spark.sql.Row;
  *         <li>{@code hold:P:MS} waits MS milliseconds after partition P's last tile, before the
  *             task can finish (a straggler for speculative execution).
  *       </ul>
- *   <li>{@value #ATTEMPT_LOG}: a local directory; every attempt writes one properties file there
- *       as it starts (partition, attempt, executor, host, pid, JVM command, kernel), so a test can
- *       see which process ran what.
+ *   <li>{@value #ATTEMPT_LOG}: a local directory; every attempt writes one properties file there as
+ *       it starts (partition, attempt, executor, host, pid, JVM command, kernel), so a test can see
+ *       which process ran what.
  * </ul>
  */
 final class TaskFaults {
@@ -72,8 +72,13 @@ final class TaskFaults {
       switch (rule.kind) {
         case "delay" -> delay += rule.millis;
         case "hold" -> hold += rule.millis;
-        case "fail" -> throw new IllegalStateException("haloconv test fault (" + FAULTS
-            + "): first attempt of partition " + task.partitionId() + " fails");
+        case "fail" ->
+            throw new IllegalStateException(
+                "haloconv test fault ("
+                    + FAULTS
+                    + "): first attempt of partition "
+                    + task.partitionId()
+                    + " fails");
         default -> throw new IllegalStateException("unreachable: " + rule.kind);
       }
     }
@@ -107,8 +112,8 @@ final class TaskFaults {
             default -> throw new IllegalArgumentException("unknown rule");
           }
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException(FAULTS
-              + " rule must be delay:MS, fail:P or hold:P:MS, got '" + item.trim() + "'");
+          throw new IllegalArgumentException(
+              FAULTS + " rule must be delay:MS, fail:P or hold:P:MS, got '" + item.trim() + "'");
         }
       }
       return rules;
@@ -169,8 +174,14 @@ final class TaskFaults {
     p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
     p.setProperty("command", System.getProperty("sun.java.command", ""));
     p.setProperty("kernel", ConvKernels.implementation());
-    String name = "p" + task.partitionId() + "-a" + task.attemptNumber() + "-t"
-        + task.taskAttemptId() + ".properties";
+    String name =
+        "p"
+            + task.partitionId()
+            + "-a"
+            + task.attemptNumber()
+            + "-t"
+            + task.taskAttemptId()
+            + ".properties";
     try {
       Files.createDirectories(dir);
       StringWriter text = new StringWriter();

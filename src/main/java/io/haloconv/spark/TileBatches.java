@@ -23,23 +23,24 @@ final class TileBatches implements FlatMapFunction<Iterator<TileTask>, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<TileTask> tiles) {
-    return processor.call(new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return tiles.hasNext();
-      }
+    return processor.call(
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return tiles.hasNext();
+          }
 
-      @Override
-      public TileTask[] next() {
-        if (!tiles.hasNext()) {
-          throw new NoSuchElementException();
-        }
-        List<TileTask> batch = new ArrayList<>(BATCH);
-        while (tiles.hasNext() && batch.size() < BATCH) {
-          batch.add(tiles.next());
-        }
-        return batch.toArray(new TileTask[0]);
-      }
-    });
+          @Override
+          public TileTask[] next() {
+            if (!tiles.hasNext()) {
+              throw new NoSuchElementException();
+            }
+            List<TileTask> batch = new ArrayList<>(BATCH);
+            while (tiles.hasNext() && batch.size() < BATCH) {
+              batch.add(tiles.next());
+            }
+            return batch.toArray(new TileTask[0]);
+          }
+        });
   }
 }

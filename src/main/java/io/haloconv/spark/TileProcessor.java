@@ -26,11 +26,11 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The executor side of a featurize job: for each tile of its partition, evaluate the layer stack
- * (reading the image spans the tile's plan needs; padding at every layer's edge is the evaluator's),
- * encode, and emit one row per written layer the tile contributes to. Rows are produced lazily, one
- * tile at a time, so a task holds one tile's maps in its evaluator's reused buffers, plus the
- * decoded image for formats that cannot read regions (unless the image was streamed into a scratch
- * raster first, which it reads by window).
+ * (reading the image spans the tile's plan needs; padding at every layer's edge is the
+ * evaluator's), encode, and emit one row per written layer the tile contributes to. Rows are
+ * produced lazily, one tile at a time, so a task holds one tile's maps in its evaluator's reused
+ * buffers, plus the decoded image for formats that cannot read regions (unless the image was
+ * streamed into a scratch raster first, which it reads by window).
  *
  * <p>A tile that fails makes its image a bad record: the task skips the image's remaining tiles,
  * and the driver removes tiles of it written by other tasks.
@@ -41,6 +41,7 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
   private final HadoopConf hadoop;
   private final CollectionAccumulator<BadRecord> errors;
   private final TaskMetrics metrics;
+
   /** Scratch rasters of images streamed into one before the tiles run, by image path. */
   private final Map<String, String> scratch;
 
@@ -135,27 +136,33 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       try {
         StackGeometry g = geometryFor(image);
         plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
-        evaluator.evaluate(g, plan, (y0, x0, height, width) -> {
-          long r0 = System.nanoTime();
-          reading[0] = true;
-          Tensor3 region = sourceFor(image).read(y0, x0, height, width);
-          reading[0] = false;
-          nanos[0] += System.nanoTime() - r0;
-          return region;
-        }, region -> {
-          long e0 = System.nanoTime();
-          encoding[0] = true;
-          pending.add(LayerLayout.row(image.path(), g, region, precision));
-          encoding[0] = false;
-          values[0] += region.size();
-          nanos[1] += System.nanoTime() - e0;
-        });
+        evaluator.evaluate(
+            g,
+            plan,
+            (y0, x0, height, width) -> {
+              long r0 = System.nanoTime();
+              reading[0] = true;
+              Tensor3 region = sourceFor(image).read(y0, x0, height, width);
+              reading[0] = false;
+              nanos[0] += System.nanoTime() - r0;
+              return region;
+            },
+            region -> {
+              long e0 = System.nanoTime();
+              encoding[0] = true;
+              pending.add(LayerLayout.row(image.path(), g, region, precision));
+              encoding[0] = false;
+              values[0] += region.size();
+              nanos[1] += System.nanoTime() - e0;
+            });
       } catch (IOException | RuntimeException e) {
         while (pending.size() > before) {
           pending.pollLast();
         }
-        fail(image, reading[0] ? BadRecord.DECODE
-            : encoding[0] ? BadRecord.WRITE : BadRecord.CONVOLVE, e);
+        fail(
+            image,
+            reading[0] ? BadRecord.DECODE : encoding[0] ? BadRecord.WRITE : BadRecord.CONVOLVE,
+            e);
         return;
       }
       long total = System.nanoTime() - t0;
@@ -167,12 +174,16 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
       metrics.outputValues.add(values[0]);
     }
 
-
     /** The stack's geometry for {@code image}, kept while the task stays on one image. */
     private StackGeometry geometryFor(ImageInfo image) {
       if (!image.path().equals(geometryPath)) {
-        geometry = evaluator.stack().geometry(settings.channels().outputChannels(image.channels()),
-            image.height(), image.width());
+        geometry =
+            evaluator
+                .stack()
+                .geometry(
+                    settings.channels().outputChannels(image.channels()),
+                    image.height(),
+                    image.width());
         geometryPath = image.path();
       }
       return geometry;
@@ -184,9 +195,11 @@ final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> 
         String staged = scratch.get(image.path());
         Path path = new Path(staged != null ? staged : image.path());
         FileSystem fs = path.getFileSystem(hadoop.get());
-        source = staged != null
-            ? ImageSource.openScratch(fs, image, settings.channels(), settings.normalization(), path)
-            : ImageSource.open(fs, image, settings.channels(), settings.normalization());
+        source =
+            staged != null
+                ? ImageSource.openScratch(
+                    fs, image, settings.channels(), settings.normalization(), path)
+                : ImageSource.open(fs, image, settings.channels(), settings.normalization());
         openPath = image.path();
       }
       return source;

@@ -20,7 +20,11 @@ public record TileTask(ImageInfo image, Tile tile, int outHeight, int outWidth, 
     }
     if (outHeight < 1 || outWidth < 1 || tilesOfImage < 1) {
       throw new IllegalArgumentException(
-          "feature map and tile count must be >= 1, got " + outHeight + "x" + outWidth + ", "
+          "feature map and tile count must be >= 1, got "
+              + outHeight
+              + "x"
+              + outWidth
+              + ", "
               + tilesOfImage);
     }
   }

@@ -6,8 +6,8 @@ import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.WorkSplit;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,12 +32,20 @@ import scala.Tuple2;
  */
 final class WorkPlan implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Keys carry the group in the bits above the tile's sequence number. */
   private static final int SEQUENCE_BITS = 40;
 
   /** What one probe partition found. */
-  record PartitionStats(long files, long images, long tiles, long work, long largestTile,
-      long[] tilesPerWrittenLayer, BadRecord[] bad, ImageInfo[] scratch)
+  record PartitionStats(
+      long files,
+      long images,
+      long tiles,
+      long work,
+      long largestTile,
+      long[] tilesPerWrittenLayer,
+      BadRecord[] bad,
+      ImageInfo[] scratch)
       implements Serializable {}
 
   private final ImagePlanner planner;
@@ -49,8 +57,10 @@ final class WorkPlan implements Serializable {
   final long images;
   final long tiles;
   final long largestTile;
+
   /** Tiles writing a part of each written layer, over all planned images. */
   final long[] tilesPerWrittenLayer;
+
   final List<BadRecord> bad;
   final List<ImageInfo> scratch;
 
@@ -101,25 +111,34 @@ final class WorkPlan implements Serializable {
    * @param scratchMinBytes decoded size from which a whole-decode image is streamed into a scratch
    *     raster
    */
-  static WorkPlan of(JavaRDD<ProbeOutcome> probes, ImagePlanner planner, int cores,
-      int partitions, long scratchMinBytes) {
-    List<PartitionStats> stats = probes.mapPartitions(
-        outcomes -> List.of(stats(outcomes, planner, scratchMinBytes)).iterator()).collect();
+  static WorkPlan of(
+      JavaRDD<ProbeOutcome> probes,
+      ImagePlanner planner,
+      int cores,
+      int partitions,
+      long scratchMinBytes) {
+    List<PartitionStats> stats =
+        probes
+            .mapPartitions(
+                outcomes -> List.of(stats(outcomes, planner, scratchMinBytes)).iterator())
+            .collect();
     return fromStats(planner, stats, cores, partitions);
   }
 
   /** The plan for probe partitions whose statistics are {@code stats}, in partition order. */
-  static WorkPlan fromStats(ImagePlanner planner, List<PartitionStats> stats, int cores,
-      int partitions) {
+  static WorkPlan fromStats(
+      ImagePlanner planner, List<PartitionStats> stats, int cores, int partitions) {
     WorkPlan draft = new WorkPlan(planner, stats, 1);
-    int groups = partitions > 0 ? partitions
-        : groupCount(cores, draft.totalWork, draft.tiles, draft.largestTile);
-    return new WorkPlan(planner, stats, (int) Math.max(1, Math.min(groups, Math.max(1,
-        draft.tiles))));
+    int groups =
+        partitions > 0
+            ? partitions
+            : groupCount(cores, draft.totalWork, draft.tiles, draft.largestTile);
+    return new WorkPlan(
+        planner, stats, (int) Math.max(1, Math.min(groups, Math.max(1, draft.tiles))));
   }
 
-  static PartitionStats stats(Iterator<ProbeOutcome> outcomes, ImagePlanner planner,
-      long scratchMinBytes) {
+  static PartitionStats stats(
+      Iterator<ProbeOutcome> outcomes, ImagePlanner planner, long scratchMinBytes) {
     long files = 0;
     long images = 0;
     long tiles = 0;
@@ -156,19 +175,26 @@ final class WorkPlan implements Serializable {
         scratch.add(outcome.info());
       }
     }
-    return new PartitionStats(files, images, tiles, work, largest, perLayer,
-        bad.toArray(new BadRecord[0]), scratch.toArray(new ImageInfo[0]));
+    return new PartitionStats(
+        files,
+        images,
+        tiles,
+        work,
+        largest,
+        perLayer,
+        bad.toArray(new BadRecord[0]),
+        scratch.toArray(new ImageInfo[0]));
   }
 
   /**
-   * Enough groups to keep every core busy with room to balance, and no more than keep the
-   * largest tile under a third of a group's share, so groups differ by less than 2x (a group holds
-   * its share give or take one tile's work); never fewer groups than cores when there are enough
-   * tiles, never more groups than tiles.
+   * Enough groups to keep every core busy with room to balance, and no more than keep the largest
+   * tile under a third of a group's share, so groups differ by less than 2x (a group holds its
+   * share give or take one tile's work); never fewer groups than cores when there are enough tiles,
+   * never more groups than tiles.
    */
   static int groupCount(int cores, long totalWork, long tiles, long largestTile) {
-    long wanted = FeaturizeJob.autoPartitions(cores, totalWork, (int) Math.min(tiles,
-        Integer.MAX_VALUE));
+    long wanted =
+        FeaturizeJob.autoPartitions(cores, totalWork, (int) Math.min(tiles, Integer.MAX_VALUE));
     long balanced = largestTile == 0 ? wanted : totalWork / (3 * largestTile);
     long groups = Math.min(wanted, Math.max(balanced, Math.min(cores, tiles)));
     return (int) Math.max(1, Math.min(groups, tiles));
@@ -179,38 +205,47 @@ final class WorkPlan implements Serializable {
   }
 
   /** The group of each tile of a probe partition, with its sequence key. */
-  Iterator<Tuple2<Long, TileTask>> assign(int partition, Iterator<ProbeOutcome> outcomes,
-      Set<String> skipped) {
+  Iterator<Tuple2<Long, TileTask>> assign(
+      int partition, Iterator<ProbeOutcome> outcomes, Set<String> skipped) {
     return new Assigner(partition, outcomes, skipped);
   }
 
   /**
-   * Every tile, grouped: partition g holds group g's tiles in sequence order (the images of a
-   * group one after another, each one's tiles row-major).
+   * Every tile, grouped: partition g holds group g's tiles in sequence order (the images of a group
+   * one after another, each one's tiles row-major).
    */
   JavaRDD<TileTask> tiles(JavaRDD<ProbeOutcome> probes, Set<String> skipped) {
     WorkPlan plan = this;
-    JavaPairRDD<Long, TileTask> keyed = JavaPairRDD.fromJavaRDD(probes.mapPartitionsWithIndex(
-        (p, outcomes) -> plan.assign(p, outcomes, skipped), true));
+    JavaPairRDD<Long, TileTask> keyed =
+        JavaPairRDD.fromJavaRDD(
+            probes.mapPartitionsWithIndex(
+                (p, outcomes) -> plan.assign(p, outcomes, skipped), true));
     return keyed.repartitionAndSortWithinPartitions(new GroupPartitioner(groups)).values();
   }
 
   /** Tiles and input-window pixels per group, for progress: {tiles[], pixels[]}. */
   long[][] groupSizes(JavaRDD<ProbeOutcome> probes, Set<String> skipped) {
     WorkPlan plan = this;
-    List<long[]> sparse = probes.mapPartitionsWithIndex((p, outcomes) -> {
-      TreeMap<Integer, long[]> sizes = new TreeMap<>();
-      Iterator<Tuple2<Long, TileTask>> it = plan.assign(p, outcomes, skipped);
-      while (it.hasNext()) {
-        Tuple2<Long, TileTask> t = it.next();
-        long[] size = sizes.computeIfAbsent((int) (t._1() >>> SEQUENCE_BITS), g -> new long[2]);
-        size[0]++;
-        size[1] += (long) t._2().tile().input().height() * t._2().tile().input().width();
-      }
-      List<long[]> rows = new ArrayList<>();
-      sizes.forEach((g, s) -> rows.add(new long[] {g, s[0], s[1]}));
-      return rows.iterator();
-    }, true).collect();
+    List<long[]> sparse =
+        probes
+            .mapPartitionsWithIndex(
+                (p, outcomes) -> {
+                  TreeMap<Integer, long[]> sizes = new TreeMap<>();
+                  Iterator<Tuple2<Long, TileTask>> it = plan.assign(p, outcomes, skipped);
+                  while (it.hasNext()) {
+                    Tuple2<Long, TileTask> t = it.next();
+                    long[] size =
+                        sizes.computeIfAbsent((int) (t._1() >>> SEQUENCE_BITS), g -> new long[2]);
+                    size[0]++;
+                    size[1] +=
+                        (long) t._2().tile().input().height() * t._2().tile().input().width();
+                  }
+                  List<long[]> rows = new ArrayList<>();
+                  sizes.forEach((g, s) -> rows.add(new long[] {g, s[0], s[1]}));
+                  return rows.iterator();
+                },
+                true)
+            .collect();
     long[][] sizes = new long[2][groups];
     for (long[] row : sparse) {
       sizes[0][(int) row[0]] += row[1];
@@ -229,10 +264,11 @@ final class WorkPlan implements Serializable {
     }
     ImagePlanner p = planner;
     Map<String, long[]> counts = new HashMap<>();
-    for (Tuple2<String, long[]> t : probes
-        .filter(o -> o.info() != null && paths.contains(o.path()))
-        .map(o -> new Tuple2<>(o.path(), counts(p, o.info())))
-        .collect()) {
+    for (Tuple2<String, long[]> t :
+        probes
+            .filter(o -> o.info() != null && paths.contains(o.path()))
+            .map(o -> new Tuple2<>(o.path(), counts(p, o.info())))
+            .collect()) {
       counts.put(t._1(), t._2());
     }
     return counts;

@@ -13,15 +13,15 @@ import java.util.List;
  * <p>Built backwards from the tile: a run of outputs [a, b) of a layer reads the padded positions
  * [a·S − before, (b−1)·S − before + reach) of its input (the window of {@link AxisGeometry}); each
  * position maps through that layer's padding mode to a real index of the level below, or to none.
- * Positions inside the map are one interval; the few padded ones (at most before + after) are mapped
- * one by one: {@code reflect} and {@code replicate} land near the same edge, {@code circular} on the
- * far edge of the map, which may be far outside the tile's receptive field. The union, as sorted
- * disjoint spans, is what the level below must compute — exactly the values whole-map evaluation
- * would read, so the tile's result is the whole map's.
+ * Positions inside the map are one interval; the few padded ones (at most before + after) are
+ * mapped one by one: {@code reflect} and {@code replicate} land near the same edge, {@code
+ * circular} on the far edge of the map, which may be far outside the tile's receptive field. The
+ * union, as sorted disjoint spans, is what the level below must compute — exactly the values
+ * whole-map evaluation would read, so the tile's result is the whole map's.
  *
- * <p>Spans closer than a small gap are merged (a kernel smaller than its stride leaves gaps): computing
- * a few unneeded values is cheaper than another window. A level's values live in a compact buffer,
- * spans side by side.
+ * <p>Spans closer than a small gap are merged (a kernel smaller than its stride leaves gaps):
+ * computing a few unneeded values is cheaper than another window. A level's values live in a
+ * compact buffer, spans side by side.
  */
 public final class AxisPlan {
   /** Spans closer than this (or than the reading layer's stride) are computed as one. */
@@ -33,7 +33,8 @@ public final class AxisPlan {
   private final int[] emitEnd;
   private final AxisGeometry[] axes;
 
-  private AxisPlan(int[][] spans, int[] totals, int[] emitStart, int[] emitEnd, AxisGeometry[] axes) {
+  private AxisPlan(
+      int[][] spans, int[] totals, int[] emitStart, int[] emitEnd, AxisGeometry[] axes) {
     this.spans = spans;
     this.totals = totals;
     this.emitStart = emitStart;
@@ -48,7 +49,8 @@ public final class AxisPlan {
    * @param start first output of the tile in the last level
    * @param end one past the tile's last output
    */
-  static AxisPlan of(AxisGeometry[] axes, PaddingMode[] modes, boolean[] written, int start, int end) {
+  static AxisPlan of(
+      AxisGeometry[] axes, PaddingMode[] modes, boolean[] written, int start, int end) {
     int n = axes.length;
     int[] sizes = new int[n + 1];
     for (int i = 0; i < n; i++) {
@@ -103,7 +105,9 @@ public final class AxisPlan {
     return new AxisPlan(spans, totals, emitStart, emitEnd, axes);
   }
 
-  /** First index of {@code level} that outputs from {@code out} on read: the composed window start. */
+  /**
+   * First index of {@code level} that outputs from {@code out} on read: the composed window start.
+   */
   private static int project(AxisGeometry[] axes, int level, int out) {
     long v = out;
     for (int i = axes.length - 1; i >= level; i--) {

@@ -49,8 +49,15 @@ public record ConvLayer(String name, String source, FilterBank bank, ConvSpec sp
   public int outputChannels(int channels) {
     int need = spec.inputChannels(bank);
     if (channels != need) {
-      throw new IllegalArgumentException("filters expect " + need + " input channels (groups "
-          + spec.groups() + " x " + bank.channelsPerGroup() + "), input has " + channels);
+      throw new IllegalArgumentException(
+          "filters expect "
+              + need
+              + " input channels (groups "
+              + spec.groups()
+              + " x "
+              + bank.channelsPerGroup()
+              + "), input has "
+              + channels);
     }
     return bank.filters();
   }

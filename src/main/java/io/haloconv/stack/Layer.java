@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * One layer of a {@link LayerStack}: a sliding window over its input map with its own padding,
- * stride and reach, per axis the arithmetic of {@link io.haloconv.conv.AxisGeometry}. A layer pads at
- * its own input's edge: position {@code v} of the padded input reads real index {@code
- * paddingMode().sourceIndex(v, size)}, or {@link #padValue()} where that is {@link PaddingMode#ZERO}.
+ * stride and reach, per axis the arithmetic of {@link io.haloconv.conv.AxisGeometry}. A layer pads
+ * at its own input's edge: position {@code v} of the padded input reads real index {@code
+ * paddingMode().sourceIndex(v, size)}, or {@link #padValue()} where that is {@link
+ * PaddingMode#ZERO}.
  */
 public sealed interface Layer extends Serializable permits ConvLayer, PoolLayer {
   /** Names become directory names ({@code layer=NAME}) and a Spark partition value. */
@@ -52,13 +53,19 @@ public sealed interface Layer extends Serializable permits ConvLayer, PoolLayer 
 
   static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("layer name must be a letter then up to 63 letters, digits,"
-          + " '_' or '-', got '" + name + "'");
+      throw new IllegalArgumentException(
+          "layer name must be a letter then up to 63 letters, digits,"
+              + " '_' or '-', got '"
+              + name
+              + "'");
     }
     String lower = name.toLowerCase(java.util.Locale.ROOT);
     if (lower.equals("true") || lower.equals("false") || lower.equals("null")) {
       throw new IllegalArgumentException(
-          "layer name '" + name + "' would read back as a " + (lower.equals("null") ? "null" : "boolean")
+          "layer name '"
+              + name
+              + "' would read back as a "
+              + (lower.equals("null") ? "null" : "boolean")
               + " partition value; choose another");
     }
     return name;

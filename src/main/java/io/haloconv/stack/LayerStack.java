@@ -26,8 +26,10 @@ import java.util.Set;
  */
 public final class LayerStack implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** An axis this long is valid for every layer whose padding any size allows. */
   private static final int LARGE = 1 << 20;
+
   /** Bytes one intermediate map of one tile may take with the default tile size. */
   static final long INTERMEDIATE_BYTES = 2 * TileSizes.TARGET_TILE_BYTES;
 
@@ -46,17 +48,31 @@ public final class LayerStack implements Serializable {
         throw new IllegalArgumentException("layer is null");
       }
       if (!names.add(layer.name().toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException("layer name '" + layer.name() + "' is used twice"
-            + " (names are compared ignoring case, as directory names may be)");
+        throw new IllegalArgumentException(
+            "layer name '"
+                + layer.name()
+                + "' is used twice"
+                + " (names are compared ignoring case, as directory names may be)");
       }
       OptionalInt need = layer.inputChannels();
       if (need.isPresent()) {
         if (channels >= 0 && channels != need.getAsInt()) {
           ConvLayer conv = (ConvLayer) layer;
-          throw new IllegalArgumentException("layer " + layer.name() + ": filters "
-              + conv.bank().shapeString() + " expect " + need.getAsInt() + " input channels (groups "
-              + conv.spec().groups() + " x " + conv.bank().channelsPerGroup() + "), " + giver
-              + " gives " + channels);
+          throw new IllegalArgumentException(
+              "layer "
+                  + layer.name()
+                  + ": filters "
+                  + conv.bank().shapeString()
+                  + " expect "
+                  + need.getAsInt()
+                  + " input channels (groups "
+                  + conv.spec().groups()
+                  + " x "
+                  + conv.bank().channelsPerGroup()
+                  + "), "
+                  + giver
+                  + " gives "
+                  + channels);
         }
         channels = layer.outputChannels(need.getAsInt());
         giver = "layer " + layer.name();
@@ -64,7 +80,9 @@ public final class LayerStack implements Serializable {
     }
   }
 
-  /** The stack of one convolution, named {@code conv}: what {@code --filters} and flags describe. */
+  /**
+   * The stack of one convolution, named {@code conv}: what {@code --filters} and flags describe.
+   */
   public static LayerStack of(FilterBank bank, ConvSpec spec, String source) {
     return new LayerStack(List.of(new ConvLayer("conv", source, bank, spec, false)));
   }
@@ -86,7 +104,9 @@ public final class LayerStack implements Serializable {
     return layers[layers.length - 1];
   }
 
-  /** True when some layer has {@code "emit": true}: every written layer goes to its own directory. */
+  /**
+   * True when some layer has {@code "emit": true}: every written layer goes to its own directory.
+   */
   public boolean emitsLayers() {
     for (Layer layer : layers) {
       if (layer.emit()) {
@@ -170,7 +190,9 @@ public final class LayerStack implements Serializable {
     return g;
   }
 
-  /** Prefixes the layer's name, except for the stack of one layer, whose messages stay as they were. */
+  /**
+   * Prefixes the layer's name, except for the stack of one layer, whose messages stay as they were.
+   */
   private IllegalArgumentException named(int index, IllegalArgumentException e) {
     if (layers.length == 1) {
       return e;

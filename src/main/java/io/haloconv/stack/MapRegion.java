@@ -20,8 +20,18 @@ public final class MapRegion {
   private int rowOffset;
   private int colOffset;
 
-  void set(int layer, int y0, int x0, int height, int width, int channels, float[] data,
-      int planeRows, int planeCols, int rowOffset, int colOffset) {
+  void set(
+      int layer,
+      int y0,
+      int x0,
+      int height,
+      int width,
+      int channels,
+      float[] data,
+      int planeRows,
+      int planeCols,
+      int rowOffset,
+      int colOffset) {
     this.layer = layer;
     this.y0 = y0;
     this.x0 = x0;
@@ -67,7 +77,10 @@ public final class MapRegion {
     return channels * height * width;
   }
 
-  /** The backing array; row {@code y} of channel {@code c} is {@code width} values from {@link #offset}. */
+  /**
+   * The backing array; row {@code y} of channel {@code c} is {@code width} values from {@link
+   * #offset}.
+   */
   public float[] data() {
     return data;
   }

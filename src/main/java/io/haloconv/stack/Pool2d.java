@@ -11,15 +11,30 @@ import java.util.Arrays;
 final class Pool2d {
   private Pool2d() {}
 
-  static void pool(PoolSpec spec, float[] window, int channels, int height, int width,
-      float[] out, int outHeight, int outWidth) {
+  static void pool(
+      PoolSpec spec,
+      float[] window,
+      int channels,
+      int height,
+      int width,
+      float[] out,
+      int outHeight,
+      int outWidth) {
     int kh = spec.sizeHeight();
     int kw = spec.sizeWidth();
     int sh = spec.strideHeight();
     int sw = spec.strideWidth();
     if ((outHeight - 1) * sh + kh > height || (outWidth - 1) * sw + kw > width) {
-      throw new IllegalArgumentException("window " + height + "x" + width + " is too small for "
-          + outHeight + "x" + outWidth + " pool outputs");
+      throw new IllegalArgumentException(
+          "window "
+              + height
+              + "x"
+              + width
+              + " is too small for "
+              + outHeight
+              + "x"
+              + outWidth
+              + " pool outputs");
     }
     boolean max = spec.op() == PoolOp.MAX;
     // The count includes padding (count_include_pad=True) and ceil_mode is off, so it is the same

@@ -7,8 +7,8 @@ import java.io.Serializable;
 
 /**
  * A pool layer's arithmetic (DESIGN §6): window size, stride and padding, PyTorch's {@code
- * max_pool2d}/{@code avg_pool2d} with {@code ceil_mode=False}: output size per axis is
- * floor((in + before + after − size)/stride) + 1.
+ * max_pool2d}/{@code avg_pool2d} with {@code ceil_mode=False}: output size per axis is floor((in +
+ * before + after − size)/stride) + 1.
  *
  * <p>Padding on a side may be at most half the window, PyTorch's limit; it guarantees every window
  * holds at least one real value, so a max pool never outputs its −∞ padding.
@@ -44,8 +44,12 @@ public record PoolSpec(
   private static void checkHalf(String side, int pad, int size) {
     if (pad > size / 2) {
       throw new IllegalArgumentException(
-          "pool padding must be at most half the pool size, got " + side + " " + pad
-              + " for size " + size);
+          "pool padding must be at most half the pool size, got "
+              + side
+              + " "
+              + pad
+              + " for size "
+              + size);
     }
   }
 
@@ -63,8 +67,13 @@ public record PoolSpec(
       if (axis.output() < 1) {
         String name = axis == rows ? "height" : "width";
         throw new IllegalArgumentException(
-            "output would be empty: input " + name + " " + axis.input() + " + padding "
-                + (axis.before() + axis.after()) + " is smaller than the pool size "
+            "output would be empty: input "
+                + name
+                + " "
+                + axis.input()
+                + " + padding "
+                + (axis.before() + axis.after())
+                + " is smaller than the pool size "
                 + axis.kernel());
       }
     }

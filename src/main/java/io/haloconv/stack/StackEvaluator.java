@@ -80,21 +80,33 @@ public final class StackEvaluator {
         for (int cs = 0; cs < cols.spanCount(level); cs++) {
           int[] colMap = windowMap(cols, level, cs, layer.paddingMode(), g.width(i));
           int blockCols = cols.spanEnd(level, cs) - cols.spanStart(level, cs);
-          float[] in = identity(rowMap, inRows) && identity(colMap, inCols)
-              ? current
-              : gather(current, inChannels, inRows, inCols, rowMap, colMap, layer.padValue());
+          float[] in =
+              identity(rowMap, inRows) && identity(colMap, inCols)
+                  ? current
+                  : gather(current, inChannels, inRows, inCols, rowMap, colMap, layer.padValue());
           float[] out = single ? target : blockBuffer((long) outChannels * blockRows * blockCols);
           if (convs[i] != null) {
             convs[i].convolveWindow(in, rowMap.length, colMap.length, out, blockRows, blockCols);
           } else {
-            Pool2d.pool(((PoolLayer) layer).pool(), in, inChannels, rowMap.length, colMap.length,
-                out, blockRows, blockCols);
+            Pool2d.pool(
+                ((PoolLayer) layer).pool(),
+                in,
+                inChannels,
+                rowMap.length,
+                colMap.length,
+                out,
+                blockRows,
+                blockCols);
           }
           if (!single) {
             for (int c = 0; c < outChannels; c++) {
               for (int y = 0; y < blockRows; y++) {
-                System.arraycopy(out, (c * blockRows + y) * blockCols, target,
-                    (c * outRows + rowOffset + y) * outCols + colOffset, blockCols);
+                System.arraycopy(
+                    out,
+                    (c * blockRows + y) * blockCols,
+                    target,
+                    (c * outRows + rowOffset + y) * outCols + colOffset,
+                    blockCols);
               }
             }
           }
@@ -106,8 +118,18 @@ public final class StackEvaluator {
       if (stack.written(i) && plan.writes(level)) {
         int y0 = rows.emitStart(level);
         int x0 = cols.emitStart(level);
-        region.set(i, y0, x0, rows.emitEnd(level) - y0, cols.emitEnd(level) - x0, outChannels,
-            current, outRows, outCols, rows.compactIndex(level, y0), cols.compactIndex(level, x0));
+        region.set(
+            i,
+            y0,
+            x0,
+            rows.emitEnd(level) - y0,
+            cols.emitEnd(level) - x0,
+            outChannels,
+            current,
+            outRows,
+            outCols,
+            rows.compactIndex(level, y0),
+            cols.compactIndex(level, x0));
         sink.accept(region);
       }
     }
@@ -118,8 +140,14 @@ public final class StackEvaluator {
       throws IOException {
     int channels = g.channels(0);
     if (rows.spanCount(0) == 1 && cols.spanCount(0) == 1) {
-      return read(reader, channels, rows.spanStart(0, 0), cols.spanStart(0, 0), rows.total(0),
-          cols.total(0)).data();
+      return read(
+              reader,
+              channels,
+              rows.spanStart(0, 0),
+              cols.spanStart(0, 0),
+              rows.total(0),
+              cols.total(0))
+          .data();
     }
     int totalRows = rows.total(0);
     int totalCols = cols.total(0);
@@ -135,8 +163,12 @@ public final class StackEvaluator {
         float[] part = read(reader, channels, y0, x0, h, w).data();
         for (int c = 0; c < channels; c++) {
           for (int y = 0; y < h; y++) {
-            System.arraycopy(part, (c * h + y) * w,
-                compact, (c * totalRows + rowBase + y) * totalCols + colBase, w);
+            System.arraycopy(
+                part,
+                (c * h + y) * w,
+                compact,
+                (c * totalRows + rowBase + y) * totalCols + colBase,
+                w);
           }
         }
         colBase += w;
@@ -172,8 +204,15 @@ public final class StackEvaluator {
       } else {
         map[p] = axis.compactIndex(level - 1, source);
         if (map[p] < 0) {
-          throw new IllegalStateException("plan misses index " + source + " of level "
-              + (level - 1) + " that the window of span " + span + " reads: " + axis);
+          throw new IllegalStateException(
+              "plan misses index "
+                  + source
+                  + " of level "
+                  + (level - 1)
+                  + " that the window of span "
+                  + span
+                  + " reads: "
+                  + axis);
         }
       }
     }
@@ -193,8 +232,8 @@ public final class StackEvaluator {
   }
 
   /** Builds the padded window in the window buffer, copying runs of consecutive columns. */
-  private float[] gather(float[] src, int channels, int srcRows, int srcCols, int[] rowMap,
-      int[] colMap, float pad) {
+  private float[] gather(
+      float[] src, int channels, int srcRows, int srcCols, int[] rowMap, int[] colMap, float pad) {
     int h = rowMap.length;
     int w = colMap.length;
     long size = (long) channels * h * w;
@@ -256,7 +295,9 @@ public final class StackEvaluator {
   private static int grow(long size) {
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "a tile's map of " + size + " values is more than one Java array holds; use a smaller --tile");
+          "a tile's map of "
+              + size
+              + " values is more than one Java array holds; use a smaller --tile");
     }
     return (int) size;
   }
@@ -270,8 +311,12 @@ public final class StackEvaluator {
     TilePlan plan = g.plan(0, 0, g.outHeight(), g.outWidth());
     Map<String, Tensor3> maps = new LinkedHashMap<>();
     try {
-      new StackEvaluator(stack).evaluate(g, plan, RegionReader.of(image),
-          region -> maps.put(stack.layer(region.layer()).name(), region.toTensor()));
+      new StackEvaluator(stack)
+          .evaluate(
+              g,
+              plan,
+              RegionReader.of(image),
+              region -> maps.put(stack.layer(region.layer()).name(), region.toTensor()));
     } catch (IOException e) {
       throw new AssertionError("in-memory reads do not fail", e);
     }

@@ -23,11 +23,23 @@ import java.util.Set;
  */
 public final class StackFile {
   /** Keys a conv layer takes. */
-  public static final Set<String> CONV_KEYS = Set.of("name", "type", "filters", "stride", "padding",
-      "dilation", "groups", "padding_mode", "activation", "emit");
+  public static final Set<String> CONV_KEYS =
+      Set.of(
+          "name",
+          "type",
+          "filters",
+          "stride",
+          "padding",
+          "dilation",
+          "groups",
+          "padding_mode",
+          "activation",
+          "emit");
+
   /** Keys a pool layer takes. */
   public static final Set<String> POOL_KEYS =
       Set.of("name", "type", "op", "size", "stride", "padding", "emit");
+
   private static final int MAX = 1 << 16;
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -61,7 +73,8 @@ public final class StackFile {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!key.equals("layers")) {
-        throw new IllegalArgumentException("unknown key '" + key + "'; a stack file has only \"layers\"");
+        throw new IllegalArgumentException(
+            "unknown key '" + key + "'; a stack file has only \"layers\"");
       }
     }
     JsonNode list = root.get("layers");
@@ -105,8 +118,13 @@ public final class StackFile {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!keys.contains(key)) {
-        throw new IllegalArgumentException("unknown key '" + key + "'; " + type + " layers take "
-            + String.join(", ", sorted(keys)));
+        throw new IllegalArgumentException(
+            "unknown key '"
+                + key
+                + "'; "
+                + type
+                + " layers take "
+                + String.join(", ", sorted(keys)));
       }
     }
     String name = node.has("name") ? text(node, "name") : "layer" + (index + 1);
@@ -126,30 +144,33 @@ public final class StackFile {
     return list;
   }
 
-  private static ConvLayer conv(JsonNode node, String name, boolean emit, int channels,
-      BankResolver banks) {
+  private static ConvLayer conv(
+      JsonNode node, String name, boolean emit, int channels, BankResolver banks) {
     if (!node.has("filters")) {
-      throw new IllegalArgumentException("a conv layer needs \"filters\" (a bank file, preset:NAME"
-          + " or random:K,C,F[,SEED])");
+      throw new IllegalArgumentException(
+          "a conv layer needs \"filters\" (a bank file, preset:NAME" + " or random:K,C,F[,SEED])");
     }
     String filters = text(node, "filters");
     int[] stride = pair(node, "stride", 1);
     int[] dilation = pair(node, "dilation", 1);
     int groups = node.has("groups") ? integer(node.get("groups"), "groups") : 1;
     Padding padding = padding(node.get("padding"));
-    PaddingMode mode = node.has("padding_mode")
-        ? PaddingMode.parse(text(node, "padding_mode")) : PaddingMode.ZEROS;
-    Activation activation = node.has("activation")
-        ? Activation.parse(text(node, "activation")) : Activation.NONE;
+    PaddingMode mode =
+        node.has("padding_mode")
+            ? PaddingMode.parse(text(node, "padding_mode"))
+            : PaddingMode.ZEROS;
+    Activation activation =
+        node.has("activation") ? Activation.parse(text(node, "activation")) : Activation.NONE;
     FilterBank bank = banks.resolve(filters, channels);
-    ConvSpec spec = ConvSpec.builder(bank)
-        .stride(stride[0], stride[1])
-        .dilation(dilation[0], dilation[1])
-        .groups(groups)
-        .padding(padding)
-        .paddingMode(mode)
-        .activation(activation)
-        .build();
+    ConvSpec spec =
+        ConvSpec.builder(bank)
+            .stride(stride[0], stride[1])
+            .dilation(dilation[0], dilation[1])
+            .groups(groups)
+            .padding(padding)
+            .paddingMode(mode)
+            .activation(activation)
+            .build();
     return new ConvLayer(name, filters, bank, spec, emit);
   }
 
@@ -163,8 +184,10 @@ public final class StackFile {
     }
     int[] size = pair(node, "size", 1);
     int[] stride = node.has("stride") ? pair(node, "stride", 1) : size;
-    return new PoolLayer(name,
-        new PoolSpec(op, size[0], size[1], stride[0], stride[1], padding(node.get("padding"))), emit);
+    return new PoolLayer(
+        name,
+        new PoolSpec(op, size[0], size[1], stride[0], stride[1], padding(node.get("padding"))),
+        emit);
   }
 
   private static String text(JsonNode node, String key) {
@@ -213,8 +236,8 @@ public final class StackFile {
   }
 
   private static int integer(JsonNode v, String what) {
-    String message = what.contains(" must ") ? what
-        : what + " must be an integer in [1, " + MAX + "], got " + v;
+    String message =
+        what.contains(" must ") ? what : what + " must be an integer in [1, " + MAX + "], got " + v;
     if (v.isTextual()) {
       return parseInt(v.asText(), message);
     }
@@ -236,7 +259,10 @@ public final class StackFile {
     }
   }
 
-  /** {@code P}, {@code [PH, PW]}, {@code [T, B, L, R]}, {@code "same"}, {@code "valid"} or a CLI string. */
+  /**
+   * {@code P}, {@code [PH, PW]}, {@code [T, B, L, R]}, {@code "same"}, {@code "valid"} or a CLI
+   * string.
+   */
   private static Padding padding(JsonNode v) {
     if (v == null) {
       return Padding.VALID;

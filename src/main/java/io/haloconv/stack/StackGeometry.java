@@ -8,8 +8,8 @@ import io.haloconv.tiling.Window;
 /**
  * A stack's arithmetic for one image: every level's size and channels (level 0 the image, level i+1
  * layer i's output) and every layer's resolved padding. This is where the stack's halo is computed:
- * {@link #inputWindow} composes the layers' windows for an output tile, and {@link #plan} says which
- * values of every level the tile must compute, edges and wrap-around included.
+ * {@link #inputWindow} composes the layers' windows for an output tile, and {@link #plan} says
+ * which values of every level the tile must compute, edges and wrap-around included.
  */
 public final class StackGeometry {
   private final LayerStack stack;
@@ -43,7 +43,9 @@ public final class StackGeometry {
     return level == 0 ? layers[0].cols().input() : layers[level - 1].outWidth();
   }
 
-  /** Layer {@code index}'s resolved arithmetic (it maps level {@code index} to {@code index + 1}). */
+  /**
+   * Layer {@code index}'s resolved arithmetic (it maps level {@code index} to {@code index + 1}).
+   */
   public ConvGeometry layer(int index) {
     return layers[index];
   }
@@ -62,10 +64,10 @@ public final class StackGeometry {
 
   /**
    * The image window an output tile's receptive field spans, composed through every layer as {@link
-   * AxisGeometry#inputStart}/{@link AxisGeometry#inputEnd} compose for one: may reach past the image
-   * where layers pad. For one layer it is the window {@link io.haloconv.tiling.TileGrid} gives. The
-   * pixels a tile actually reads are {@link #plan}'s level 0; they lie inside this window except
-   * where a {@code circular} layer wraps around an intermediate map.
+   * AxisGeometry#inputStart}/{@link AxisGeometry#inputEnd} compose for one: may reach past the
+   * image where layers pad. For one layer it is the window {@link io.haloconv.tiling.TileGrid}
+   * gives. The pixels a tile actually reads are {@link #plan}'s level 0; they lie inside this
+   * window except where a {@code circular} layer wraps around an intermediate map.
    */
   public Window inputWindow(int outY0, int outX0, int outHeight, int outWidth) {
     long y0 = outY0;
@@ -103,7 +105,11 @@ public final class StackGeometry {
       modes[i] = stack.layer(i).paddingMode();
       written[i] = stack.written(i);
     }
-    return new TilePlan(outY0, outX0, outHeight, outWidth,
+    return new TilePlan(
+        outY0,
+        outX0,
+        outHeight,
+        outWidth,
         AxisPlan.of(rows, modes, written, outY0, outY0 + outHeight),
         AxisPlan.of(cols, modes, written, outX0, outX0 + outWidth));
   }

@@ -39,7 +39,8 @@ public final class StackGrid {
 
   public Tile tile(int index) {
     if (index < 0 || index >= count()) {
-      throw new IllegalArgumentException("tile index must be in [0, " + count() + "), got " + index);
+      throw new IllegalArgumentException(
+          "tile index must be in [0, " + count() + "), got " + index);
     }
     int oy0 = index / tileCols() * tileHeight;
     int ox0 = index % tileCols() * tileWidth;

@@ -26,10 +26,15 @@ import java.util.Map;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  /** numpy itself refuses headers over 10000 bytes by default; allow far more, but not gigabytes. */
+
+  /**
+   * numpy itself refuses headers over 10000 bytes by default; allow far more, but not gigabytes.
+   */
   static final int MAX_HEADER_BYTES = 1 << 20;
+
   /** Data is converted through a buffer of this many bytes at most. */
   private static final int CHUNK_BYTES = 1 << 20;
+
   /** numpy aligns the data start to 64 bytes (since numpy 1.14) so it can be memory-mapped. */
   private static final int ALIGNMENT = 64;
 
@@ -60,8 +65,8 @@ public final class Npy {
     byte[] prefix = in.readNBytes(MAGIC.length + 2);
     if (prefix.length < MAGIC.length + 2 || !startsWithMagic(prefix)) {
       throw new TensorFormatException(
-          "not a .npy file: " + (prefix.length == 0 ? "it is empty" : "it starts with "
-              + quote(prefix)));
+          "not a .npy file: "
+              + (prefix.length == 0 ? "it is empty" : "it starts with " + quote(prefix)));
     }
     int major = prefix[6] & 0xff;
     int minor = prefix[7] & 0xff;
@@ -71,17 +76,18 @@ public final class Npy {
     }
     int lengthBytes = major == 1 ? 2 : 4;
     byte[] lengthField = readExactly(in, lengthBytes, "npy header length");
-    long headerLength = lengthBytes == 2
-        ? ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffffL
-        : ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+    long headerLength =
+        lengthBytes == 2
+            ? ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffffL
+            : ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
     if (headerLength > MAX_HEADER_BYTES) {
       throw new TensorFormatException(
           "npy header is " + headerLength + " bytes, limit is " + MAX_HEADER_BYTES);
     }
     byte[] headerBytes = readExactly(in, (int) headerLength, "npy header");
     // Versions 1 and 2 are latin-1; version 3 exists to allow UTF-8 (structured field names).
-    String text = new String(
-        headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    String text =
+        new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     long dataOffset = MAGIC.length + 2 + lengthBytes + headerLength;
     return parseHeader(text, dataOffset);
   }
@@ -131,9 +137,12 @@ public final class Npy {
       try {
         readValues(in, dtype, order, block, 0, block.length);
       } catch (TensorFormatException e) {
-        throw new TensorFormatException("npy data is truncated: expected "
-            + (long) count * dtype.byteSize() + " bytes after the header, got fewer than "
-            + ((long) done + block.length) * dtype.byteSize(), e);
+        throw new TensorFormatException(
+            "npy data is truncated: expected "
+                + (long) count * dtype.byteSize()
+                + " bytes after the header, got fewer than "
+                + ((long) done + block.length) * dtype.byteSize(),
+            e);
       }
       blocks.add(block);
       done += block.length;
@@ -169,7 +178,9 @@ public final class Npy {
         long expected = (long) count * elementBytes;
         long received = (long) done * elementBytes + got;
         throw new TensorFormatException(
-            "npy data is truncated: expected " + expected + " bytes after the header, got "
+            "npy data is truncated: expected "
+                + expected
+                + " bytes after the header, got "
                 + received);
       }
       buffer.clear();
@@ -217,8 +228,8 @@ public final class Npy {
   }
 
   /**
-   * Parses numpy's header dictionary, e.g. {@code {'descr': '<f4', 'fortran_order': False,
-   * 'shape': (3, 4), }}.
+   * Parses numpy's header dictionary, e.g. {@code {'descr': '<f4', 'fortran_order': False, 'shape':
+   * (3, 4), }}.
    */
   static NpyHeader parseHeader(String text, long dataOffset) throws TensorFormatException {
     Map<String, Object> dictionary = new HeaderParser(text).dictionary();
@@ -227,16 +238,19 @@ public final class Npy {
     Object shape = dictionary.get("shape");
     if (descr == null || fortran == null || shape == null) {
       throw new TensorFormatException(
-          "npy header lacks " + (descr == null ? "'descr'" : fortran == null ? "'fortran_order'"
-              : "'shape'") + ": " + abbreviate(text));
+          "npy header lacks "
+              + (descr == null ? "'descr'" : fortran == null ? "'fortran_order'" : "'shape'")
+              + ": "
+              + abbreviate(text));
     }
     if (!(descr instanceof String descrText)) {
       throw new TensorFormatException(
           "npy structured dtypes are not supported: descr is " + abbreviate(String.valueOf(descr)));
     }
     if (!(fortran instanceof Boolean fortranOrder)) {
-      throw new TensorFormatException("npy header 'fortran_order' must be True or False, got "
-          + abbreviate(String.valueOf(fortran)));
+      throw new TensorFormatException(
+          "npy header 'fortran_order' must be True or False, got "
+              + abbreviate(String.valueOf(fortran)));
     }
     if (!(shape instanceof long[] dimensions)) {
       throw new TensorFormatException(
@@ -257,7 +271,9 @@ public final class Npy {
     }
     if (type == null) {
       throw new TensorFormatException(
-          "npy dtype '" + abbreviate(descr) + "' is not supported, expected one of <f2 <f4 <f8"
+          "npy dtype '"
+              + abbreviate(descr)
+              + "' is not supported, expected one of <f2 <f4 <f8"
               + " |u1 |i1 <u2 <i2 <i4 <i8 (or big-endian >)");
     }
     return type;
@@ -488,7 +504,11 @@ public final class Npy {
 
     private TensorFormatException error(String problem) {
       return new TensorFormatException(
-          "malformed npy header: " + problem + " at character " + position + " of "
+          "malformed npy header: "
+              + problem
+              + " at character "
+              + position
+              + " of "
               + abbreviate(text));
     }
   }

@@ -8,9 +8,9 @@ import java.util.Arrays;
  * An n-dimensional array read from a .npy, .npz or .safetensors file: its source element type, its
  * shape (C order, last axis fastest) and its values converted to float32.
  *
- * <p>The shape is copied; the data array is shared, not copied (arrays can be large), so treat it as
- * read-only. Integer sources keep their {@link #dtype()} so callers can scale them: a uint8 image
- * divides by 255, a uint16 image by 65535; every uint8/uint16 value is exact in float32.
+ * <p>The shape is copied; the data array is shared, not copied (arrays can be large), so treat it
+ * as read-only. Integer sources keep their {@link #dtype()} so callers can scale them: a uint8
+ * image divides by 255, a uint16 image by 65535; every uint8/uint16 value is exact in float32.
  */
 public record NpyArray(DType dtype, int[] shape, float[] data) {
   public NpyArray {
@@ -62,8 +62,9 @@ public record NpyArray(DType dtype, int[] shape, float[] data) {
     return switch (shape.length) {
       case 3 -> Tensor3.wrap(shape[0], shape[1], shape[2], data);
       case 2 -> Tensor3.wrap(1, shape[0], shape[1], data);
-      default -> throw new IllegalArgumentException(
-          "expected a (C, H, W) or (H, W) array, got shape " + Shapes.format(shape));
+      default ->
+          throw new IllegalArgumentException(
+              "expected a (C, H, W) or (H, W) array, got shape " + Shapes.format(shape));
     };
   }
 

@@ -61,8 +61,8 @@ public record NpyHeader(
   }
 
   /**
-   * Refuses a header that declares more than {@code maxValues} values (and never more than one
-   * Java array holds), before anything is allocated.
+   * Refuses a header that declares more than {@code maxValues} values (and never more than one Java
+   * array holds), before anything is allocated.
    *
    * @throws TensorFormatException naming the declared shape and the limit
    */
@@ -71,9 +71,12 @@ public record NpyHeader(
     long count = elementCount();
     if (count > limit) {
       throw new TensorFormatException(
-          "npy header declares shape " + Shapes.format(shape) + " = "
+          "npy header declares shape "
+              + Shapes.format(shape)
+              + " = "
               + Shapes.approximate(count == Long.MAX_VALUE ? product(shape) : count)
-              + " values, limit is " + limit);
+              + " values, limit is "
+              + limit);
     }
   }
 
@@ -102,8 +105,14 @@ public record NpyHeader(
 
   @Override
   public String toString() {
-    return "NpyHeader[" + (byteOrder == ByteOrder.BIG_ENDIAN ? ">" : "<") + dtype.displayName()
-        + " " + Shapes.format(shape) + (fortranOrder ? " fortran" : "") + " data at "
-        + dataOffset + "]";
+    return "NpyHeader["
+        + (byteOrder == ByteOrder.BIG_ENDIAN ? ">" : "<")
+        + dtype.displayName()
+        + " "
+        + Shapes.format(shape)
+        + (fortranOrder ? " fortran" : "")
+        + " data at "
+        + dataOffset
+        + "]";
   }
 }

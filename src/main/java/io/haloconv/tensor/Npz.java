@@ -47,14 +47,22 @@ public final class Npz {
     byte[] signature = buffered.readNBytes(8);
     buffered.reset();
     // ZipInputStream returns "no entries" for any non-zip input; check the signature ourselves.
-    boolean localHeader = signature.length >= 4 && signature[0] == 'P' && signature[1] == 'K'
-        && signature[2] == 3 && signature[3] == 4;
-    boolean emptyArchive = signature.length >= 4 && signature[0] == 'P' && signature[1] == 'K'
-        && signature[2] == 5 && signature[3] == 6;
+    boolean localHeader =
+        signature.length >= 4
+            && signature[0] == 'P'
+            && signature[1] == 'K'
+            && signature[2] == 3
+            && signature[3] == 4;
+    boolean emptyArchive =
+        signature.length >= 4
+            && signature[0] == 'P'
+            && signature[1] == 'K'
+            && signature[2] == 5
+            && signature[3] == 6;
     if (!localHeader && !emptyArchive) {
       throw new TensorFormatException(
-          "not an .npz (zip) archive: " + (signature.length == 0 ? "it is empty"
-              : "it starts with " + Npy.quote(signature)));
+          "not an .npz (zip) archive: "
+              + (signature.length == 0 ? "it is empty" : "it starts with " + Npy.quote(signature)));
     }
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
     try (ZipInputStream zip = new ZipInputStream(buffered)) {
@@ -65,8 +73,7 @@ public final class Npz {
           continue;
         }
         if (!name.endsWith(".npy")) {
-          throw new TensorFormatException(
-              "npz member '" + name + "' is not a .npy array");
+          throw new TensorFormatException("npz member '" + name + "' is not a .npy array");
         }
         String key = name.substring(0, name.length() - ".npy".length());
         if (arrays.containsKey(key)) {

@@ -13,10 +13,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a numpy .npz archive as {@code np.savez} does: a zip of uncompressed (stored) .npy members,
- * one per array, named {@code NAME.npy} so that {@code np.load(f)[NAME]} reads it. Float feature
- * maps barely compress, so storing them costs little space and no time. Arrays are written one at
- * a time; only the one being added is in memory.
+ * Writes a numpy .npz archive as {@code np.savez} does: a zip of uncompressed (stored) .npy
+ * members, one per array, named {@code NAME.npy} so that {@code np.load(f)[NAME]} reads it. Float
+ * feature maps barely compress, so storing them costs little space and no time. Arrays are written
+ * one at a time; only the one being added is in memory.
  */
 public final class NpzWriter implements Closeable {
   private final ZipOutputStream zip;
@@ -31,8 +31,8 @@ public final class NpzWriter implements Closeable {
   /**
    * Adds {@code data} of {@code shape} as float32 under {@code name}.
    *
-   * @throws IllegalArgumentException when the name is empty or already used, or the shape does
-   *     not match the data
+   * @throws IllegalArgumentException when the name is empty or already used, or the shape does not
+   *     match the data
    */
   public void add(String name, int[] shape, float[] data) throws IOException {
     requireNonNull(name, "name is null");

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * How feature values are stored in the {@code features} column: little-endian float32, IEEE half
- * precision, or bfloat16. Narrowing rounds to nearest, ties to even, as PyTorch's {@code .half()} and
- * {@code .bfloat16()} do; NaN stays NaN and overflow becomes infinity.
+ * precision, or bfloat16. Narrowing rounds to nearest, ties to even, as PyTorch's {@code .half()}
+ * and {@code .bfloat16()} do; NaN stays NaN and overflow becomes infinity.
  */
 public enum Precision {
   FLOAT32("float32", 4),
@@ -60,8 +60,10 @@ public enum Precision {
     switch (this) {
       case FLOAT32:
         // A bulk put through a little-endian view is a plain copy on little-endian CPUs.
-        ByteBuffer.wrap(out, outOffset, (to - from) * 4).order(ByteOrder.LITTLE_ENDIAN)
-            .asFloatBuffer().put(values, from, to - from);
+        ByteBuffer.wrap(out, outOffset, (to - from) * 4)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer()
+            .put(values, from, to - from);
         return;
       case FLOAT16:
         for (int i = from; i < to; i++) {
@@ -91,8 +93,12 @@ public enum Precision {
     for (int i = 0; i < count; i++) {
       switch (this) {
         case FLOAT32:
-          out[i] = Float.intBitsToFloat((in[o] & 0xff) | (in[o + 1] & 0xff) << 8
-              | (in[o + 2] & 0xff) << 16 | (in[o + 3] & 0xff) << 24);
+          out[i] =
+              Float.intBitsToFloat(
+                  (in[o] & 0xff)
+                      | (in[o + 1] & 0xff) << 8
+                      | (in[o + 2] & 0xff) << 16
+                      | (in[o + 3] & 0xff) << 24);
           break;
         case FLOAT16:
           out[i] = fromHalf((short) ((in[o] & 0xff) | (in[o + 1] & 0xff) << 8));
@@ -180,10 +186,14 @@ public enum Precision {
             && !"direct".equals(System.getProperty("haloconv.kernel"))) {
           Class<?> type = Class.forName("io.haloconv.tensor.VectorHalfEncoder");
           var lookup = java.lang.invoke.MethodHandles.lookup();
-          var signature = java.lang.invoke.MethodType.methodType(void.class, float[].class,
-              int.class, int.class, byte[].class, int.class);
-          int lanes = (int) lookup.findStatic(type, "lanes",
-              java.lang.invoke.MethodType.methodType(int.class)).invoke();
+          var signature =
+              java.lang.invoke.MethodType.methodType(
+                  void.class, float[].class, int.class, int.class, byte[].class, int.class);
+          int lanes =
+              (int)
+                  lookup
+                      .findStatic(type, "lanes", java.lang.invoke.MethodType.methodType(int.class))
+                      .invoke();
           if (lanes >= 4) {
             half = lookup.findStatic(type, "float16", signature);
             bfloat = lookup.findStatic(type, "bfloat16", signature);
@@ -199,8 +209,8 @@ public enum Precision {
 
     private VectorEncoding() {}
 
-    static void encode(Precision precision, float[] values, int from, int to, byte[] out,
-        int outOffset) {
+    static void encode(
+        Precision precision, float[] values, int from, int to, byte[] out, int outOffset) {
       try {
         if (precision == FLOAT16) {
           HALF.invokeExact(values, from, to, out, outOffset);

@@ -56,19 +56,26 @@ public final class SafeTensors {
     byte[] lengthField = in.readNBytes(8);
     if (lengthField.length < 8) {
       throw new TensorFormatException(
-          "not a .safetensors file: it has " + lengthField.length + " bytes, less than the 8-byte"
+          "not a .safetensors file: it has "
+              + lengthField.length
+              + " bytes, less than the 8-byte"
               + " header length");
     }
     long headerLength = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
       throw new TensorFormatException(
-          "safetensors header length is " + Long.toUnsignedString(headerLength)
-              + " bytes, expected 2 to " + MAX_HEADER_BYTES + " (is this a .safetensors file?)");
+          "safetensors header length is "
+              + Long.toUnsignedString(headerLength)
+              + " bytes, expected 2 to "
+              + MAX_HEADER_BYTES
+              + " (is this a .safetensors file?)");
     }
     byte[] headerBytes = in.readNBytes((int) headerLength);
     if (headerBytes.length < headerLength) {
       throw new TensorFormatException(
-          "safetensors header is truncated: expected " + headerLength + " bytes, got "
+          "safetensors header is truncated: expected "
+              + headerLength
+              + " bytes, got "
               + headerBytes.length);
     }
     List<Entry> entries = parseHeader(headerBytes, maxValuesPerTensor);
@@ -130,7 +137,10 @@ public final class SafeTensors {
       DType dtype = DType.fromSafetensors(dtypeNode.asText());
       if (dtype == null) {
         throw new TensorFormatException(
-            where + " has dtype " + dtypeNode.asText() + ", expected one of F16 BF16 F32 F64 U8"
+            where
+                + " has dtype "
+                + dtypeNode.asText()
+                + ", expected one of F16 BF16 F32 F64 U8"
                 + " I8 U16 I16 I32 I64");
       }
       long[] declared = longs(node.get("shape"), where, "shape", -1);
@@ -142,14 +152,26 @@ public final class SafeTensors {
       long count = Shapes.elementCount(declared);
       if (count > limit) {
         throw new TensorFormatException(
-            where + " declares shape " + Shapes.format(declared) + " = "
-                + Shapes.approximate(product(declared)) + " values, limit is " + limit);
+            where
+                + " declares shape "
+                + Shapes.format(declared)
+                + " = "
+                + Shapes.approximate(product(declared))
+                + " values, limit is "
+                + limit);
       }
       long bytes = count * dtype.byteSize();
       if (offsets[1] - offsets[0] != bytes) {
         throw new TensorFormatException(
-            where + " has shape " + Shapes.format(declared) + " of " + dtype.safetensorsName()
-                + " = " + bytes + " bytes, but its data_offsets span " + (offsets[1] - offsets[0]));
+            where
+                + " has shape "
+                + Shapes.format(declared)
+                + " of "
+                + dtype.safetensorsName()
+                + " = "
+                + bytes
+                + " bytes, but its data_offsets span "
+                + (offsets[1] - offsets[0]));
       }
       int[] shape = new int[declared.length];
       for (int axis = 0; axis < shape.length; axis++) {
@@ -164,7 +186,11 @@ public final class SafeTensors {
       throws TensorFormatException {
     if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
       throw new TensorFormatException(
-          where + " needs \"" + key + "\" as an array of " + (length >= 0 ? length + " " : "")
+          where
+              + " needs \""
+              + key
+              + "\" as an array of "
+              + (length >= 0 ? length + " " : "")
               + "non-negative integers");
     }
     long[] values = new long[node.size()];

@@ -10,8 +10,8 @@ public final class Shapes {
   private Shapes() {}
 
   /**
-   * The number of values of an array of this shape (1 for the scalar shape {@code ()}), or
-   * {@code Long.MAX_VALUE} when the product overflows a long, so that any limit check refuses it.
+   * The number of values of an array of this shape (1 for the scalar shape {@code ()}), or {@code
+   * Long.MAX_VALUE} when the product overflows a long, so that any limit check refuses it.
    */
   public static long elementCount(long... shape) {
     long count = 1;

@@ -31,8 +31,16 @@ public final class Tensor3 {
     long size = checkedSize(channels, height, width);
     if (data.length != size) {
       throw new IllegalArgumentException(
-          "data has " + data.length + " values, shape " + channels + "x" + height + "x" + width
-              + " needs " + size);
+          "data has "
+              + data.length
+              + " values, shape "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " needs "
+              + size);
     }
     return new Tensor3(channels, height, width, data);
   }
@@ -45,8 +53,17 @@ public final class Tensor3 {
     long size = (long) channels * height * width;
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "tensor " + channels + "x" + height + "x" + width + " has " + size
-              + " values, more than one Java array holds (" + (Integer.MAX_VALUE - 8) + ")");
+          "tensor "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " has "
+              + size
+              + " values, more than one Java array holds ("
+              + (Integer.MAX_VALUE - 8)
+              + ")");
     }
     return size;
   }

@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorHalfEncoder {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class,
-      VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
+  private static final VectorSpecies<Short> SHORTS =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
 
   private VectorHalfEncoder() {}
 
@@ -55,20 +55,20 @@ final class VectorHalfEncoder {
       IntVector bits = FloatVector.fromArray(FLOATS, values, i).reinterpretAsInts();
       IntVector sign = bits.lanewise(VectorOperators.LSHR, 16).and(0x8000);
       IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(112);
-      VectorMask<Integer> normal = e.compare(VectorOperators.GE, 1)
-          .and(e.compare(VectorOperators.LE, 30));
+      VectorMask<Integer> normal =
+          e.compare(VectorOperators.GE, 1).and(e.compare(VectorOperators.LE, 30));
       VectorMask<Integer> underflow = e.compare(VectorOperators.LT, -10);
       if (!normal.or(underflow).allTrue()) {
         scalar(Precision.FLOAT16, values, i, i + step, out, o);
         continue;
       }
       IntVector mant = bits.and(0x7fffff);
-      IntVector half = e.lanewise(VectorOperators.LSHL, 10)
-          .or(mant.lanewise(VectorOperators.LSHR, 13));
+      IntVector half =
+          e.lanewise(VectorOperators.LSHL, 10).or(mant.lanewise(VectorOperators.LSHR, 13));
       // Round to nearest even: +1 when the dropped bits exceed half an ulp, or equal it on an odd
       // result; the carry into the exponent is the right rounding (up to infinity).
-      IntVector up = mant.and(0x1fff).add(0xfff).add(half.and(1))
-          .lanewise(VectorOperators.LSHR, 13);
+      IntVector up =
+          mant.and(0x1fff).add(0xfff).add(half.and(1)).lanewise(VectorOperators.LSHR, 13);
       IntVector result = sign.or(half.add(up)).blend(sign, underflow);
       store(result, out, o);
     }
@@ -81,8 +81,8 @@ final class VectorHalfEncoder {
     shorts.intoByteArray(out, offset, ByteOrder.LITTLE_ENDIAN);
   }
 
-  private static void scalar(Precision precision, float[] values, int from, int to, byte[] out,
-      int outOffset) {
+  private static void scalar(
+      Precision precision, float[] values, int from, int to, byte[] out, int outOffset) {
     precision.encodeScalar(values, from, to, out, outOffset);
   }
 }

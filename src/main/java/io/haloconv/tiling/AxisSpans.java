@@ -13,8 +13,10 @@ import java.util.List;
 final class AxisSpans {
   /** Compact-buffer position of each window position, or {@link PaddingMode#ZERO}. */
   final int[] compactIndex;
+
   /** Disjoint sorted image spans [start, end) as pairs. */
   final int[] spans;
+
   /** Total length of the spans: the compact buffer's size on this axis. */
   final int total;
 

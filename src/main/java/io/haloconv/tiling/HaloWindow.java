@@ -22,8 +22,11 @@ public final class HaloWindow {
       RegionReader reader)
       throws IOException {
     if (window.inside(imageHeight, imageWidth)) {
-      return checked(reader.read(window.y0(), window.x0(), window.height(), window.width()),
-          channels, window.height(), window.width());
+      return checked(
+          reader.read(window.y0(), window.x0(), window.height(), window.width()),
+          channels,
+          window.height(),
+          window.width());
     }
     AxisSpans rows = AxisSpans.of(window.y0(), window.height(), imageHeight, mode);
     AxisSpans cols = AxisSpans.of(window.x0(), window.width(), imageWidth, mode);
@@ -44,8 +47,12 @@ public final class HaloWindow {
         float[] region = checked(reader.read(ry0, cx0, rh, cw), channels, rh, cw).data();
         for (int c = 0; c < channels; c++) {
           for (int y = 0; y < rh; y++) {
-            System.arraycopy(region, (c * rh + y) * cw,
-                compact, (c * rows.total + rowBase + y) * cols.total + colBase, cw);
+            System.arraycopy(
+                region,
+                (c * rh + y) * cw,
+                compact,
+                (c * rows.total + rowBase + y) * cols.total + colBase,
+                cw);
           }
         }
         colBase += cw;
@@ -77,7 +84,14 @@ public final class HaloWindow {
   private static Tensor3 checked(Tensor3 region, int channels, int height, int width) {
     if (region.channels() != channels || region.height() != height || region.width() != width) {
       throw new IllegalStateException(
-          "region reader returned " + region + ", expected " + channels + "x" + height + "x" + width);
+          "region reader returned "
+              + region
+              + ", expected "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width);
     }
     return region;
   }

@@ -20,8 +20,11 @@ public interface RegionReader {
       for (int c = 0; c < image.channels(); c++) {
         for (int y = 0; y < height; y++) {
           System.arraycopy(
-              src, (c * image.height() + y0 + y) * image.width() + x0,
-              dst, (c * height + y) * width, width);
+              src,
+              (c * image.height() + y0 + y) * image.width() + x0,
+              dst,
+              (c * height + y) * width,
+              width);
         }
       }
       return out;

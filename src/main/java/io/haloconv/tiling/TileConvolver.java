@@ -8,9 +8,9 @@ import io.haloconv.tensor.Tensor3;
 import java.io.IOException;
 
 /**
- * Convolves tiles of one image: reads each tile's padded window, then runs the kernel over it. Whole
- * image evaluation is the special case of one tile, so tests compare tilings against it through the
- * same code.
+ * Convolves tiles of one image: reads each tile's padded window, then runs the kernel over it.
+ * Whole image evaluation is the special case of one tile, so tests compare tilings against it
+ * through the same code.
  */
 public final class TileConvolver {
   private final Conv2d conv;
@@ -23,11 +23,20 @@ public final class TileConvolver {
     return conv;
   }
 
-  /** The K×outHeight×outWidth outputs of {@code tile} of an {@code imageHeight}×{@code imageWidth} image. */
+  /**
+   * The K×outHeight×outWidth outputs of {@code tile} of an {@code imageHeight}×{@code imageWidth}
+   * image.
+   */
   public Tensor3 convolve(Tile tile, int imageHeight, int imageWidth, RegionReader reader)
       throws IOException {
-    Tensor3 window = HaloWindow.read(tile.input(), conv.inputChannels(), imageHeight, imageWidth,
-        conv.spec().paddingMode(), reader);
+    Tensor3 window =
+        HaloWindow.read(
+            tile.input(),
+            conv.inputChannels(),
+            imageHeight,
+            imageWidth,
+            conv.spec().paddingMode(),
+            reader);
     return conv.convolveWindow(window, tile.outHeight(), tile.outWidth());
   }
 

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts an image's feature map into tiles of at most tileHeight×tileWidth outputs, row-major, and gives
- * each tile the input window that computes it: output rows [oy0, oy1) read input rows
- * [oy0·S − top, (oy1−1)·S − top + D·(F−1) + 1), which {@link AxisGeometry} computes. Tiles cover
- * the feature map exactly once; the last tile of a row or column is the remainder.
+ * Cuts an image's feature map into tiles of at most tileHeight×tileWidth outputs, row-major, and
+ * gives each tile the input window that computes it: output rows [oy0, oy1) read input rows [oy0·S
+ * − top, (oy1−1)·S − top + D·(F−1) + 1), which {@link AxisGeometry} computes. Tiles cover the
+ * feature map exactly once; the last tile of a row or column is the remainder.
  */
-public record TileGrid(ConvGeometry geometry, int tileHeight, int tileWidth) implements Serializable {
+public record TileGrid(ConvGeometry geometry, int tileHeight, int tileWidth)
+    implements Serializable {
   public TileGrid {
     if (geometry == null) {
       throw new IllegalArgumentException("geometry is null");
@@ -57,7 +58,8 @@ public record TileGrid(ConvGeometry geometry, int tileHeight, int tileWidth) imp
     AxisGeometry rows = geometry.rows();
     AxisGeometry cols = geometry.cols();
     Window window =
-        new Window(rows.inputStart(oy0), cols.inputStart(ox0), rows.windowSize(oh), cols.windowSize(ow));
+        new Window(
+            rows.inputStart(oy0), cols.inputStart(ox0), rows.windowSize(oh), cols.windowSize(ow));
     return new Tile(index, oy0, ox0, oh, ow, window);
   }
 

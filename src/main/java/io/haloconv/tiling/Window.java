@@ -22,7 +22,9 @@ public record Window(int y0, int x0, int height, int width) implements Serializa
     return x0 + width;
   }
 
-  /** True when every pixel of the window lies inside a {@code imageHeight}×{@code imageWidth} image. */
+  /**
+   * True when every pixel of the window lies inside a {@code imageHeight}×{@code imageWidth} image.
+   */
   public boolean inside(int imageHeight, int imageWidth) {
     return y0 >= 0 && x0 >= 0 && y1() <= imageHeight && x1() <= imageWidth;
   }

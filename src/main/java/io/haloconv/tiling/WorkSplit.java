@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a sequence of work items into contiguous groups of nearly equal total work. Contiguity keeps
- * the tiles of one image together, so a task that must decode a whole image (PNG, JPEG) decodes it
- * once; the split points follow the running total, so no group exceeds its fair share by more than
- * one item's work.
+ * Splits a sequence of work items into contiguous groups of nearly equal total work. Contiguity
+ * keeps the tiles of one image together, so a task that must decode a whole image (PNG, JPEG)
+ * decodes it once; the split points follow the running total, so no group exceeds its fair share by
+ * more than one item's work.
  */
 public final class WorkSplit {
   private WorkSplit() {}
@@ -26,8 +26,9 @@ public final class WorkSplit {
   }
 
   /**
-   * Returns, for {@code groups} groups, the index of each group's first item, plus {@code work.length}
-   * at the end. Empty groups are dropped, so the result may describe fewer groups than asked.
+   * Returns, for {@code groups} groups, the index of each group's first item, plus {@code
+   * work.length} at the end. Empty groups are dropped, so the result may describe fewer groups than
+   * asked.
    */
   public static int[] contiguous(long[] work, int groups) {
     if (groups < 1) {

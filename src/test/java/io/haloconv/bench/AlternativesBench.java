@@ -26,9 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * jobs/bench-alternatives.sh's Spark side: the same images and bank through (1) haloconv's
- * featurize job, (2) the Featurizer API on Spark's image data source, (3) Spark's image data
- * source with a plain Java UDF convolving each whole image in nested loops, the way one would
- * write it without haloconv. Every variant writes Parquet. Not a test: a main.
+ * featurize job, (2) the Featurizer API on Spark's image data source, (3) Spark's image data source
+ * with a plain Java UDF convolving each whole image in nested loops, the way one would write it
+ * without haloconv. Every variant writes Parquet. Not a test: a main.
  *
  * <p>Arguments: PNG directory, bank .npz, scratch directory, repetitions.
  */
@@ -43,11 +43,14 @@ public final class AlternativesBench {
     }
     Path scratch = Path.of(args[2]).toAbsolutePath();
     int repetitions = Integer.parseInt(args[3]);
-    ConvSpec spec = ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU)
-        .build();
-    SparkSession.Builder builder = SparkSession.builder().master("local[2]")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1");
+    ConvSpec spec =
+        ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build();
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1");
     for (Map.Entry<String, String> e : Sessions.defaults().entrySet()) {
       builder.config(e.getKey(), e.getValue());
     }
@@ -56,35 +59,53 @@ public final class AlternativesBench {
     for (int rep = 0; rep <= repetitions; rep++) {
       String label = rep == 0 ? "warm-up" : "run " + rep;
       long t0 = System.nanoTime();
-      FeaturizeJob.run(spark, JobConfig.defaults(images, scratch.resolve("job" + rep).toString(),
-          "bench", bank, spec));
+      FeaturizeJob.run(
+          spark,
+          JobConfig.defaults(images, scratch.resolve("job" + rep).toString(), "bench", bank, spec));
       long t1 = System.nanoTime();
-      Featurizer featurizer = Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT32)
-          .build();
-      featurizer.featurizeImages(spark.read().format("image").load(images)).write()
+      Featurizer featurizer =
+          Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT32).build();
+      featurizer
+          .featurizeImages(spark.read().format("image").load(images))
+          .write()
           .parquet(scratch.resolve("api" + rep).toString());
       long t2 = System.nanoTime();
-      Dataset<Row> udf = spark.read().format("image").load(images)
-          .selectExpr("image.origin AS path", "naive_conv(image) AS features");
+      Dataset<Row> udf =
+          spark
+              .read()
+              .format("image")
+              .load(images)
+              .selectExpr("image.origin AS path", "naive_conv(image) AS features");
       udf.write().parquet(scratch.resolve("udf" + rep).toString());
       long t3 = System.nanoTime();
-      System.out.printf(Locale.ROOT, "%s haloconv_job=%.2f haloconv_api_image_source=%.2f "
-          + "image_source_naive_udf=%.2f%n", label, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+      System.out.printf(
+          Locale.ROOT,
+          "%s haloconv_job=%.2f haloconv_api_image_source=%.2f " + "image_source_naive_udf=%.2f%n",
+          label,
+          (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9,
           (t3 - t2) / 1e9);
     }
     // The variants compute the same thing: compare one image's maps.
     OutputReader job = OutputReader.open(spark, scratch.resolve("job" + repetitions).toString());
     String path = job.resolvePath("img0000.png");
     float[] want = job.featureMap(path, null).map().data();
-    Row row = spark.read().parquet(scratch.resolve("udf" + repetitions).toString())
-        .filter(org.apache.spark.sql.functions.col("path").endsWith("/img0000.png")).first();
+    Row row =
+        spark
+            .read()
+            .parquet(scratch.resolve("udf" + repetitions).toString())
+            .filter(org.apache.spark.sql.functions.col("path").endsWith("/img0000.png"))
+            .first();
     float[] got = Precision.FLOAT32.decode((byte[]) row.get(1), 0, want.length);
     double worst = 0;
     for (int i = 0; i < want.length; i++) {
       worst = Math.max(worst, Math.abs(got[i] - want[i]));
     }
-    System.out.printf(Locale.ROOT, "check: naive UDF vs haloconv, max |difference| %.3g over %d "
-        + "values%n", worst, want.length);
+    System.out.printf(
+        Locale.ROOT,
+        "check: naive UDF vs haloconv, max |difference| %.3g over %d " + "values%n",
+        worst,
+        want.length);
     spark.stop();
   }
 

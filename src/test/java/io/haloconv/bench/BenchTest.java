@@ -36,10 +36,23 @@ class BenchTest {
   void benchesEveryShapeAndWritesJson() throws Exception {
     Path shapes = Files.writeString(dir.resolve("shapes.json"), TINY);
     Path json = dir.resolve("out.json");
-    Run run = run("--shapes", shapes.toString(), "--threads", "2", "--json", json.toString(),
-        "--repeats", "3", "--warmup", "0");
+    Run run =
+        run(
+            "--shapes",
+            shapes.toString(),
+            "--threads",
+            "2",
+            "--json",
+            json.toString(),
+            "--repeats",
+            "3",
+            "--warmup",
+            "0");
     assertThat(run.code).as(run.err).isZero();
-    assertThat(run.out).contains("tiny_rows").contains("tiny_batch_s2").contains("GFLOP/s")
+    assertThat(run.out)
+        .contains("tiny_rows")
+        .contains("tiny_batch_s2")
+        .contains("GFLOP/s")
         .contains("2 thread(s)");
     JsonNode results = new ObjectMapper().readTree(json.toFile());
     assertThat(results.size()).isEqualTo(2);
@@ -56,7 +69,8 @@ class BenchTest {
     Path shapes = Files.writeString(dir.resolve("shapes.json"), TINY);
     Run zero = run("--shapes", shapes.toString(), "--threads", "0");
     assertThat(zero.code).isEqualTo(2);
-    assertThat(zero.err.trim()).isEqualTo("haloconv bench: --threads must be in [1, 1024], got '0'");
+    assertThat(zero.err.trim())
+        .isEqualTo("haloconv bench: --threads must be in [1, 1024], got '0'");
     Run unknown = run("--fast");
     assertThat(unknown.code).isEqualTo(2);
     assertThat(unknown.err).startsWith("haloconv bench: unknown argument '--fast'");
@@ -66,7 +80,8 @@ class BenchTest {
     Path bad = Files.writeString(dir.resolve("bad.json"), "[{\"name\": \"x\", \"n\": 1}]");
     Run malformed = run("--shapes", bad.toString());
     assertThat(malformed.code).isEqualTo(2);
-    assertThat(malformed.err.trim()).endsWith("every shape needs an integer \"c\", got {\"name\":\"x\",\"n\":1}");
+    assertThat(malformed.err.trim())
+        .endsWith("every shape needs an integer \"c\", got {\"name\":\"x\",\"n\":1}");
     Run only = run("--shapes", shapes.toString(), "--only", "nope");
     assertThat(only.code).isEqualTo(2);
     assertThat(only.err).contains("--only names shapes not in");
@@ -74,9 +89,12 @@ class BenchTest {
 
   @Test
   void flopsAreCountedAsOneDnnCountsThem() throws Exception {
-    List<BenchShape> shapes = BenchShape.readAll(new ByteArrayInputStream(
-        ("[{\"name\": \"rgb1024_3to32_7x7_s2\", \"n\": 1, \"c\": 3, \"h\": 1024, \"w\": 1024,"
-            + " \"k\": 32, \"f\": 7, \"stride\": 2, \"padding\": 3}]").getBytes(StandardCharsets.UTF_8)));
+    List<BenchShape> shapes =
+        BenchShape.readAll(
+            new ByteArrayInputStream(
+                ("[{\"name\": \"rgb1024_3to32_7x7_s2\", \"n\": 1, \"c\": 3, \"h\": 1024, \"w\": 1024,"
+                        + " \"k\": 32, \"f\": 7, \"stride\": 2, \"padding\": 3}]")
+                    .getBytes(StandardCharsets.UTF_8)));
     BenchShape s = shapes.get(0);
     // dnnl_conv.cpp: OH = (H + 2P − F)/S + 1; flops = 2·N·K·OH·OW·C·F·F
     assertThat(s.outHeight()).isEqualTo(512);
@@ -85,7 +103,8 @@ class BenchTest {
 
   @Test
   void everyThreadSplitComputesTheSameFeatureMapsAsOneImageAtATime() throws Exception {
-    for (BenchShape shape : BenchShape.readAll(new ByteArrayInputStream(TINY.getBytes(StandardCharsets.UTF_8)))) {
+    for (BenchShape shape :
+        BenchShape.readAll(new ByteArrayInputStream(TINY.getBytes(StandardCharsets.UTF_8)))) {
       try (ParallelConv one = new ParallelConv(shape, 1, 42, ConvKernels::create);
           ParallelConv two = new ParallelConv(shape, 2, 42, ConvKernels::create);
           ParallelConv three = new ParallelConv(shape, 3, 42, ConvKernels::create)) {
@@ -94,10 +113,14 @@ class BenchTest {
         three.runOnce();
         for (int image = 0; image < shape.n(); image++) {
           float[] want = one.featureMap(image);
-          assertThat(two.featureMap(image)).as(shape.name() + " image " + image + ", 2 threads (" + two.split() + ")")
-              .usingElementComparator(BenchTest::bitwise).containsExactly(boxed(want));
-          assertThat(three.featureMap(image)).as(shape.name() + " image " + image + ", 3 threads (" + three.split() + ")")
-              .usingElementComparator(BenchTest::bitwise).containsExactly(boxed(want));
+          assertThat(two.featureMap(image))
+              .as(shape.name() + " image " + image + ", 2 threads (" + two.split() + ")")
+              .usingElementComparator(BenchTest::bitwise)
+              .containsExactly(boxed(want));
+          assertThat(three.featureMap(image))
+              .as(shape.name() + " image " + image + ", 3 threads (" + three.split() + ")")
+              .usingElementComparator(BenchTest::bitwise)
+              .containsExactly(boxed(want));
         }
       }
     }
@@ -152,8 +175,12 @@ class BenchTest {
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Bench.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Bench.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -42,21 +42,21 @@ class BadArgumentsTest {
   static Stream<Arguments> invalidValues() {
     return Stream.of(
         Arguments.of("--input", "", "--input must not be empty"),
-        Arguments.of("--input", "no/such/dir",
-            "--input no/such/dir does not exist or matches no files"),
+        Arguments.of(
+            "--input", "no/such/dir", "--input no/such/dir does not exist or matches no files"),
         Arguments.of("--input", "data/images/*.gif", "does not exist or matches no files"),
         Arguments.of("--filters", "", "--filters must not be empty"),
-        Arguments.of("--filters", "bank.txt",
-            "--filters must be a .npz, .safetensors or .json file"),
+        Arguments.of(
+            "--filters", "bank.txt", "--filters must be a .npz, .safetensors or .json file"),
         Arguments.of("--filters", "missing.npz", "--filters missing.npz does not exist"),
-        Arguments.of("--filters", "preset:sobel:0",
-            "--filters preset channels must be in [1, 4096], got 0"),
+        Arguments.of(
+            "--filters", "preset:sobel:0", "--filters preset channels must be in [1, 4096], got 0"),
         Arguments.of("--filters", "preset:blur", "unknown preset 'blur'"),
         Arguments.of("--filters", "random:3,3", "random bank must be random:K,C,F[,SEED]"),
         Arguments.of("--filters", "random:a,b,c", "random:a,b,c"),
         Arguments.of("--output", "", "--output must not be empty"),
-        Arguments.of("--output", existing.toString(),
-            "already exists; pass --overwrite to replace it"),
+        Arguments.of(
+            "--output", existing.toString(), "already exists; pass --overwrite to replace it"),
         Arguments.of("--stride", "0", "--stride must be in [1, 65536], got 0"),
         Arguments.of("--stride", "-2", "--stride must be in [1, 65536], got -2"),
         Arguments.of("--stride", "1.5", "--stride must be an integer, got '1.5'"),
@@ -64,63 +64,82 @@ class BadArgumentsTest {
         Arguments.of("--stride", "1,2,3", "--stride must be N or A,B, got '1,2,3'"),
         Arguments.of("--stride", "99999999999999999999", "--stride must be an integer"),
         Arguments.of("--padding", "-1", "--padding: "),
-        Arguments.of("--padding", "1,2,3",
-            "--padding: padding must be P, PH,PW, T,B,L,R, same or valid"),
-        Arguments.of("--padding", "full",
-            "--padding: padding must be P, PH,PW, T,B,L,R, same or valid"),
+        Arguments.of(
+            "--padding", "1,2,3", "--padding: padding must be P, PH,PW, T,B,L,R, same or valid"),
+        Arguments.of(
+            "--padding", "full", "--padding: padding must be P, PH,PW, T,B,L,R, same or valid"),
         Arguments.of("--dilation", "0", "--dilation must be in [1, 65536], got 0"),
         Arguments.of("--dilation", "x", "--dilation must be an integer, got 'x'"),
         Arguments.of("--groups", "0", "--groups must be in [1, 65536], got 0"),
         Arguments.of("--groups", "two", "--groups must be an integer, got 'two'"),
         Arguments.of("--groups", "3", "groups 3 must divide the bank's 4 filters"),
-        Arguments.of("--padding-mode", "mirror",
+        Arguments.of(
+            "--padding-mode",
+            "mirror",
             "--padding-mode: padding mode must be zeros, reflect, replicate or circular, got"
                 + " 'mirror'"),
-        Arguments.of("--activation", "gelu",
+        Arguments.of(
+            "--activation",
+            "gelu",
             "--activation: activation must be none, relu, leaky_relu:ALPHA, sigmoid or tanh, got"
                 + " 'gelu'"),
         Arguments.of("--activation", "leaky_relu:x", "--activation: "),
         Arguments.of("--tile", "0", "--tile must be in [1, 65536], got 0"),
         Arguments.of("--tile", "16,x", "--tile must be an integer, got 'x'"),
         Arguments.of("--tile", "1,2,3", "--tile must be N or A,B, got '1,2,3'"),
-        Arguments.of("--channels", "bgr",
+        Arguments.of(
+            "--channels",
+            "bgr",
             "--channels: --channels must be keep, gray, rgb or rgba, got 'bgr'"),
-        Arguments.of("--channels", "gray",
+        Arguments.of(
+            "--channels",
+            "gray",
             "filters expect 3 input channels (groups 1 x 3), --channels gray gives 1"),
         Arguments.of("--normalize", "zscore", "--normalize must be unit, raw or mean-std"),
         Arguments.of("--normalize", "mean-std:0.5;0", "stds must be finite and != 0"),
         Arguments.of("--normalize", "mean-std:1,2;1,2", "the filters expect 3"),
-        Arguments.of("--precision", "float64",
+        Arguments.of(
+            "--precision",
+            "float64",
             "--precision: precision must be float32, float16 or bfloat16, got 'float64'"),
-        Arguments.of("--compression", "gzip",
+        Arguments.of(
+            "--compression",
+            "gzip",
             "--compression: compression must be zstd, snappy or none, got 'gzip'"),
-        Arguments.of("--mode", "lenient",
+        Arguments.of(
+            "--mode",
+            "lenient",
             "--mode: mode must be permissive, dropmalformed or failfast, got 'lenient'"),
-        Arguments.of("--max-pixels", "0",
-            "--max-pixels must be in [1, 9223372036854775807], got 0"),
-        Arguments.of("--max-pixels", "-5",
-            "--max-pixels must be in [1, 9223372036854775807], got -5"),
+        Arguments.of(
+            "--max-pixels", "0", "--max-pixels must be in [1, 9223372036854775807], got 0"),
+        Arguments.of(
+            "--max-pixels", "-5", "--max-pixels must be in [1, 9223372036854775807], got -5"),
         Arguments.of("--max-pixels", "2^31", "--max-pixels must be an integer, got '2^31'"),
         Arguments.of("--master", "", "--master must not be empty"),
         Arguments.of("--master", " ", "--master must not be empty"),
-        Arguments.of("--driver-memory", "lots",
+        Arguments.of(
+            "--driver-memory",
+            "lots",
             "--driver-memory must be a size such as 512m or 4g, got 'lots'"),
-        Arguments.of("--driver-memory", "0",
-            "--driver-memory must be a size such as 512m or 4g, got '0'"),
-        Arguments.of("--driver-memory", "4gb",
+        Arguments.of(
+            "--driver-memory", "0", "--driver-memory must be a size such as 512m or 4g, got '0'"),
+        Arguments.of(
+            "--driver-memory",
+            "4gb",
             "--driver-memory must be a size such as 512m or 4g, got '4gb'"),
         Arguments.of("--conf", "novalue", "--conf must be KEY=VALUE, got 'novalue'"),
         Arguments.of("--conf", "=x", "--conf must be KEY=VALUE, got '=x'"),
-        Arguments.of("--conf", "executor.memory=4g",
+        Arguments.of(
+            "--conf",
+            "executor.memory=4g",
             "--conf key must start with spark., got 'executor.memory'"),
         Arguments.of("--layers", "", "--layers must not be empty"),
-        Arguments.of("--layers", "data/stacks/small-cnn.json",
-            "--layers cannot be combined with --filters"),
+        Arguments.of(
+            "--layers", "data/stacks/small-cnn.json", "--layers cannot be combined with --filters"),
         Arguments.of("--pattern", "", "--pattern must not be empty"),
         Arguments.of("--pattern", "[a-", "--pattern '[a-' is not a valid glob"),
         Arguments.of("--pattern", "sub/*.png", "--pattern matches file names, not paths"),
-        Arguments.of("--input-format", "csv",
-            "--input-format must be files or parquet, got 'csv'"),
+        Arguments.of("--input-format", "csv", "--input-format must be files or parquet, got 'csv'"),
         Arguments.of("--image-column", "image", "--image-column needs --input-format parquet"),
         Arguments.of("--id-column", "id", "--id-column needs --input-format parquet"));
   }
@@ -131,7 +150,9 @@ class BadArgumentsTest {
     CliRuns.Result r = run(with(flag, value));
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).startsWith("haloconv: error: ").contains(expected).endsWith("\n");
-    assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception")
+    assertThat(r.err().strip())
+        .doesNotContain("\n")
+        .doesNotContain("Exception")
         .doesNotContain("\tat ");
     assertThat(r.out()).isEmpty();
   }
@@ -155,21 +176,26 @@ class BadArgumentsTest {
   void everyFlagMistypedIsSuggested(String flag) {
     String name = flag.substring(2);
     int middle = name.length() / 2;
-    List<String> typos = List.of(
-        "--" + name.substring(0, middle) + name.substring(middle + 1), // a letter dropped
-        "--" + name.substring(0, middle) + "x" + name.substring(middle), // a letter added
-        "--" + name.substring(0, middle - 1) + name.charAt(middle) + name.charAt(middle - 1)
-            + name.substring(middle + 1), // two letters swapped
-        "--" + name.toUpperCase(java.util.Locale.ROOT), // caps lock
-        "-" + name, // one dash
-        "\u2014" + name); // an em dash pasted from a document
+    List<String> typos =
+        List.of(
+            "--" + name.substring(0, middle) + name.substring(middle + 1), // a letter dropped
+            "--" + name.substring(0, middle) + "x" + name.substring(middle), // a letter added
+            "--"
+                + name.substring(0, middle - 1)
+                + name.charAt(middle)
+                + name.charAt(middle - 1)
+                + name.substring(middle + 1), // two letters swapped
+            "--" + name.toUpperCase(java.util.Locale.ROOT), // caps lock
+            "-" + name, // one dash
+            "\u2014" + name); // an em dash pasted from a document
     for (String typo : typos) {
       if (typo.equals(flag)) {
         continue; // swapping the two t's of --pattern changes nothing
       }
       CliRuns.Result r = run("featurize", typo, "1");
       assertThat(r.code()).as(typo).isEqualTo(2);
-      assertThat(r.err().strip()).as(typo)
+      assertThat(r.err().strip())
+          .as(typo)
           .isEqualTo("haloconv: error: unknown option " + typo + "; did you mean " + flag + "?");
     }
   }
@@ -190,7 +216,10 @@ class BadArgumentsTest {
   void theOutputAsAFileIsRefusedEvenWithOverwrite() {
     CliRuns.Result r = run(CliRuns.append(with("--output", file.toString()), "--overwrite"));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("haloconv: error: output " + file
-        + " is a file; --overwrite replaces only directories");
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "haloconv: error: output "
+                + file
+                + " is a file; --overwrite replaces only directories");
   }
 }

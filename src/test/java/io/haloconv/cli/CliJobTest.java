@@ -2,9 +2,9 @@ package io.haloconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.haloconv.testing.FileTrees;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
-import io.haloconv.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The failure behaviour of DESIGN §4 through the command line, end to end, with embedded Spark:
  * failfast exits 1 naming the file and leaves no output, or the previous output as it was; the
- * other modes exit 0 and say how many files failed. {@link Main} runs in the tests' shared
- * session, which it leaves running.
+ * other modes exit 0 and say how many files failed. {@link Main} runs in the tests' shared session,
+ * which it leaves running.
  */
 class CliJobTest {
   @TempDir Path temp;
@@ -50,9 +50,21 @@ class CliJobTest {
   }
 
   private static String[] featurize(Path input, Path output, String... extra) {
-    return CliRuns.append(new String[] {"featurize", "--input", input.toString(), "--filters",
-        "preset:sobel", "--output", output.toString(), "--master", "local[2]",
-        "--conf", "spark.ui.enabled=false"}, extra);
+    return CliRuns.append(
+        new String[] {
+          "featurize",
+          "--input",
+          input.toString(),
+          "--filters",
+          "preset:sobel",
+          "--output",
+          output.toString(),
+          "--master",
+          "local[2]",
+          "--conf",
+          "spark.ui.enabled=false"
+        },
+        extra);
   }
 
   @Test
@@ -61,9 +73,12 @@ class CliJobTest {
     CliRuns.Result r = CliRuns.run(featurize(mixed, out, "--mode", "failfast"));
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     String last = r.err().strip().lines().reduce((a, b) -> b).orElseThrow();
-    assertThat(last).isEqualTo("haloconv: error: file:" + mixed.resolve("cut.png")
-        + ": decode failed: truncated PNG: Error reading PNG image data: Unexpected end of ZLIB"
-        + " input stream");
+    assertThat(last)
+        .isEqualTo(
+            "haloconv: error: file:"
+                + mixed.resolve("cut.png")
+                + ": decode failed: truncated PNG: Error reading PNG image data: Unexpected end of ZLIB"
+                + " input stream");
     assertThat(out).doesNotExist();
     try (Stream<Path> left = Files.list(temp)) {
       assertThat(left.map(p -> p.getFileName().toString()))
@@ -78,12 +93,12 @@ class CliJobTest {
     assertThat(first.code()).as(first.err()).isZero();
     Map<String, String> before = FileTrees.snapshot(out);
 
-    CliRuns.Result failed = CliRuns.run(featurize(mixed, out, "--mode", "failfast",
-        "--overwrite"));
+    CliRuns.Result failed = CliRuns.run(featurize(mixed, out, "--mode", "failfast", "--overwrite"));
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("cut.png: decode failed: truncated PNG");
     assertThat(FileTrees.snapshot(out)).isEqualTo(before);
-    assertThat(Files.readString(out.resolve("_manifest.json"))).contains(good.toString())
+    assertThat(Files.readString(out.resolve("_manifest.json")))
+        .contains(good.toString())
         .doesNotContain(mixed.toString());
   }
 
@@ -95,8 +110,8 @@ class CliJobTest {
         .contains("images   2 files: 1 written, 1 failed (see _errors/ or the manifest)");
     assertThat(temp.resolve("p/_errors")).isDirectory();
 
-    CliRuns.Result drop = CliRuns.run(featurize(mixed, temp.resolve("d"), "--mode",
-        "dropmalformed"));
+    CliRuns.Result drop =
+        CliRuns.run(featurize(mixed, temp.resolve("d"), "--mode", "dropmalformed"));
     assertThat(drop.code()).as(drop.err()).isZero();
     assertThat(drop.out()).contains("images   2 files: 1 written, 1 failed");
     assertThat(temp.resolve("d/_errors")).doesNotExist();

@@ -17,10 +17,13 @@ final class CliRuns {
   static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /**
@@ -29,8 +32,12 @@ final class CliRuns {
    */
   static String[] featurize(Path output, String flag, String value) {
     List<String> args = new ArrayList<>(List.of("featurize"));
-    for (String[] pair : new String[][] {{"--input", "data/images"},
-        {"--filters", "data/banks/edges.npz"}, {"--output", output.toString()}}) {
+    for (String[] pair :
+        new String[][] {
+          {"--input", "data/images"},
+          {"--filters", "data/banks/edges.npz"},
+          {"--output", output.toString()}
+        }) {
       if (!pair[0].equals(flag)) {
         args.add(pair[0]);
         args.add(pair[1]);

@@ -28,22 +28,40 @@ class FailfastConsoleTest {
     Files.write(input.resolve("cut.png"), Arrays.copyOf(png, 3000));
     Path output = temp.resolve("out");
 
-    List<String> command = ForkedMain.command(List.of("-Xmx512m"),
-        List.of("featurize", "--input", input.toString(), "--filters", "data/banks/edges.npz",
-            "--output", output.toString(), "--mode", "failfast", "--master", "local[2]",
-            "--conf", "spark.ui.enabled=false"));
+    List<String> command =
+        ForkedMain.command(
+            List.of("-Xmx512m"),
+            List.of(
+                "featurize",
+                "--input",
+                input.toString(),
+                "--filters",
+                "data/banks/edges.npz",
+                "--output",
+                output.toString(),
+                "--mode",
+                "failfast",
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.ui.enabled=false"));
     Path out = temp.resolve("stdout");
     Path err = temp.resolve("stderr");
-    Process process = ForkedMain.builder(command).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
+    Process process =
+        ForkedMain.builder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("finished in 3 minutes").isTrue();
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
 
     assertThat(process.exitValue()).as(stderr).isEqualTo(1);
-    List<String> lines = stderr.lines()
-        .filter(l -> !l.startsWith("haloconv: probe:") && !l.startsWith("haloconv: convolve:"))
-        .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
-        .toList();
+    List<String> lines =
+        stderr
+            .lines()
+            .filter(l -> !l.startsWith("haloconv: probe:") && !l.startsWith("haloconv: convolve:"))
+            .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+            .toList();
     assertThat(lines).as(stderr).hasSize(1);
     assertThat(lines.get(0)).startsWith("haloconv: error: ").contains("cut.png", "truncated");
     assertThat(output).doesNotExist();

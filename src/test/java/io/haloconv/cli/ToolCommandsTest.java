@@ -11,7 +11,6 @@ import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.Padding;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
-import io.haloconv.render.Colormap;
 import io.haloconv.render.FeatureGrid;
 import io.haloconv.render.FilterGrid;
 import io.haloconv.render.Panel;
@@ -60,10 +59,14 @@ class ToolCommandsTest {
   static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Spark.shared(SparkTests.session()));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Spark.shared(SparkTests.session()));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @BeforeAll
@@ -77,12 +80,14 @@ class ToolCommandsTest {
     try (InputStream in = Files.newInputStream(Path.of("data/banks/edges.npz"))) {
       bank = BankFiles.fromNpz(in);
     }
-    ConvSpec spec = ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU)
-        .build();
+    ConvSpec spec =
+        ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build();
     output = temp.resolve("features");
-    FeaturizeJob.run(SparkTests.session(), JobConfig.defaults(input.toString(), output.toString(),
-        "data/banks/edges.npz", bank, spec).withTile(100, 128)
-        .withDecoding(ChannelMode.KEEP, Normalization.UNIT, Precision.FLOAT16));
+    FeaturizeJob.run(
+        SparkTests.session(),
+        JobConfig.defaults(input.toString(), output.toString(), "data/banks/edges.npz", bank, spec)
+            .withTile(100, 128)
+            .withDecoding(ChannelMode.KEEP, Normalization.UNIT, Precision.FLOAT16));
     maps = FeatureMaps.viaSpark(SparkTests.session(), output.toString());
     // Issue 8's layout: every written layer under layer=NAME/, errors and manifest at the top.
     layered = temp.resolve("layered");
@@ -154,10 +159,10 @@ class ToolCommandsTest {
       assertThat(s.path("count").asLong()).isEqualTo(n);
       assertThat(s.path("min").asDouble()).isEqualTo(min);
       assertThat(s.path("max").asDouble()).isEqualTo(max);
-      assertThat(s.path("mean").asDouble()).isCloseTo(mean, org.assertj.core.data.Offset.offset(
-          1e-9 * Math.max(1, Math.abs(mean))));
-      assertThat(s.path("std").asDouble()).isCloseTo(Math.sqrt(squares / n),
-          org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(s.path("mean").asDouble())
+          .isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(mean))));
+      assertThat(s.path("std").asDouble())
+          .isCloseTo(Math.sqrt(squares / n), org.assertj.core.data.Offset.offset(1e-9));
     }
   }
 
@@ -175,21 +180,26 @@ class ToolCommandsTest {
   @Test
   void renderDrawsTheMapsBesideTheSource() throws IOException {
     Path png = temp.resolve("grid.png");
-    Result r = run("render", output.toString(), "--image", "more/stripes.png", "--out",
-        png.toString());
+    Result r =
+        run("render", output.toString(), "--image", "more/stripes.png", "--out", png.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("haloconv: wrote " + png);
     BufferedImage got = ImageIO.read(png.toFile());
     String path = path("stripes.png");
     Tensor3 map = maps.get(path);
-    Rendering want = FeatureGrid.render(map, SourceImages.load(SparkTests.session(), path)
-        .pixels(), "input", FeatureGrid.Options.defaults(path, "subtitle"));
+    Rendering want =
+        FeatureGrid.render(
+            map,
+            SourceImages.load(SparkTests.session(), path).pixels(),
+            "input",
+            FeatureGrid.Options.defaults(path, "subtitle"));
     assertThat(got.getWidth()).isEqualTo(want.image().getWidth());
     assertThat(got.getHeight()).isEqualTo(want.image().getHeight());
     for (Panel p : want.panels()) {
       for (int y = p.y(); y < p.y() + p.height(); y += 7) {
         for (int x = p.x(); x < p.x() + p.width(); x += 5) {
-          assertThat(got.getRGB(x, y)).as("%s at %d,%d", p.name(), x, y)
+          assertThat(got.getRGB(x, y))
+              .as("%s at %d,%d", p.name(), x, y)
               .isEqualTo(want.image().getRGB(x, y));
         }
       }
@@ -210,15 +220,15 @@ class ToolCommandsTest {
         .isEqualTo(want.getRGB(want.getWidth() / 3, want.getHeight() / 3));
     Result again = run("render-filters", "data/banks/edges.npz", "--out", png.toString());
     assertThat(again.code()).isEqualTo(2);
-    assertThat(again.err()).isEqualTo("haloconv: error: --out " + png
-        + " already exists; pass --overwrite to replace it\n");
+    assertThat(again.err())
+        .isEqualTo(
+            "haloconv: error: --out " + png + " already exists; pass --overwrite to replace it\n");
   }
 
   @Test
   void exportWritesTheWholeMapAsNpyAndManyAsNpz() throws IOException {
     Path npy = temp.resolve("texture.npy");
-    Result r = run("export", output.toString(), "--image", "texture.png", "--out",
-        npy.toString());
+    Result r = run("export", output.toString(), "--image", "texture.png", "--out", npy.toString());
     assertThat(r.code()).as(r.err()).isZero();
     Tensor3 want = maps.get(path("texture.png"));
     NpyArray got;
@@ -238,23 +248,45 @@ class ToolCommandsTest {
     }
     assertThat(new ArrayList<>(arrays.keySet())).isEqualTo(new ArrayList<>(maps.keySet()));
     for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-      assertThat(Arrays.equals(e.getValue().data(), maps.get(e.getKey()).data())).as(e.getKey())
+      assertThat(Arrays.equals(e.getValue().data(), maps.get(e.getKey()).data()))
+          .as(e.getKey())
           .isTrue();
     }
   }
 
   @Test
   void badRequestsExitWithCodeTwoAndOneLine() {
-    List<String[]> cases = List.of(
-        new String[] {"render", output.toString(), "--image", "nothing.png", "--out",
-            temp.resolve("x.png").toString()},
-        new String[] {"render", layered.toString(), "--image", "texture.png", "--out",
-            temp.resolve("x.png").toString()},
-        new String[] {"export", layered.toString(), "--image", "texture.png", "--layer", "conv9",
-            "--out", temp.resolve("x.npy").toString()},
-        new String[] {"export", output.toString(), "--out", temp.resolve("x.npy").toString()},
-        new String[] {"inspect", temp.resolve("missing").toString()},
-        new String[] {"inspect", output.toString(), "--jsn"});
+    List<String[]> cases =
+        List.of(
+            new String[] {
+              "render",
+              output.toString(),
+              "--image",
+              "nothing.png",
+              "--out",
+              temp.resolve("x.png").toString()
+            },
+            new String[] {
+              "render",
+              layered.toString(),
+              "--image",
+              "texture.png",
+              "--out",
+              temp.resolve("x.png").toString()
+            },
+            new String[] {
+              "export",
+              layered.toString(),
+              "--image",
+              "texture.png",
+              "--layer",
+              "conv9",
+              "--out",
+              temp.resolve("x.npy").toString()
+            },
+            new String[] {"export", output.toString(), "--out", temp.resolve("x.npy").toString()},
+            new String[] {"inspect", temp.resolve("missing").toString()},
+            new String[] {"inspect", output.toString(), "--jsn"});
     List<String> messages = new ArrayList<>();
     for (String[] args : cases) {
       Result r = run(args);
@@ -262,45 +294,80 @@ class ToolCommandsTest {
       assertThat(r.err().lines()).hasSize(1);
       messages.add(r.err().strip());
     }
-    assertThat(messages.get(0)).startsWith("haloconv: error: no image nothing.png in "
-        + output + "; it holds e.g. file:");
-    assertThat(messages.get(1)).isEqualTo("haloconv: error: " + layered
-        + " holds layers conv1, conv2; choose one with --layer NAME");
-    assertThat(messages.get(2)).isEqualTo("haloconv: error: no layer 'conv9' in " + layered
-        + "; it holds conv1, conv2");
-    assertThat(messages.get(3)).isEqualTo("haloconv: error: export to .npy needs --image PATH "
-        + "(or --format npz for many images)");
-    assertThat(messages.get(4)).isEqualTo("haloconv: error: " + temp.resolve("missing")
-        + " does not exist");
-    assertThat(messages.get(5)).isEqualTo("haloconv: error: unknown option --jsn; did you mean "
-        + "--json?");
+    assertThat(messages.get(0))
+        .startsWith("haloconv: error: no image nothing.png in " + output + "; it holds e.g. file:");
+    assertThat(messages.get(1))
+        .isEqualTo(
+            "haloconv: error: "
+                + layered
+                + " holds layers conv1, conv2; choose one with --layer NAME");
+    assertThat(messages.get(2))
+        .isEqualTo("haloconv: error: no layer 'conv9' in " + layered + "; it holds conv1, conv2");
+    assertThat(messages.get(3))
+        .isEqualTo(
+            "haloconv: error: export to .npy needs --image PATH "
+                + "(or --format npz for many images)");
+    assertThat(messages.get(4))
+        .isEqualTo("haloconv: error: " + temp.resolve("missing") + " does not exist");
+    assertThat(messages.get(5))
+        .isEqualTo("haloconv: error: unknown option --jsn; did you mean " + "--json?");
   }
 
   @Test
   void layeredRenderAndExportTakeALayer() throws IOException {
     Path npy = temp.resolve("conv2.npy");
-    Result r = run("export", layered.toString(), "--layer", "conv2", "--image", "shapes.png",
-        "--out", npy.toString());
+    Result r =
+        run(
+            "export",
+            layered.toString(),
+            "--layer",
+            "conv2",
+            "--image",
+            "shapes.png",
+            "--out",
+            npy.toString());
     assertThat(r.code()).as(r.err()).isZero();
     try (InputStream in = Files.newInputStream(npy)) {
-      assertThat(Arrays.equals(Npy.read(in).data(), maps.get(path("shapes.png")).data()))
-          .isTrue();
+      assertThat(Arrays.equals(Npy.read(in).data(), maps.get(path("shapes.png")).data())).isTrue();
     }
   }
 
   @Test
   void featurizeReadsParquetColumnsItIsTold() {
-    Result r = run("featurize", "--input", output.toString(), "--input-format", "parquet",
-        "--image-column", "features", "--id-column", "nope", "--filters", "data/banks/edges.npz",
-        "--output", temp.resolve("never").toString());
+    Result r =
+        run(
+            "featurize",
+            "--input",
+            output.toString(),
+            "--input-format",
+            "parquet",
+            "--image-column",
+            "features",
+            "--id-column",
+            "nope",
+            "--filters",
+            "data/banks/edges.npz",
+            "--output",
+            temp.resolve("never").toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("haloconv: error: --id-column nope is not a column of the "
-        + "input; its columns: path, y0, x0, height, width, channels, out_height, out_width, "
-        + "dtype, features\n");
-    Result files = run("featurize", "--input", "data/images", "--id-column", "id", "--filters",
-        "data/banks/edges.npz", "--output", temp.resolve("never").toString());
+    assertThat(r.err())
+        .isEqualTo(
+            "haloconv: error: --id-column nope is not a column of the "
+                + "input; its columns: path, y0, x0, height, width, channels, out_height, out_width, "
+                + "dtype, features\n");
+    Result files =
+        run(
+            "featurize",
+            "--input",
+            "data/images",
+            "--id-column",
+            "id",
+            "--filters",
+            "data/banks/edges.npz",
+            "--output",
+            temp.resolve("never").toString());
     assertThat(files.code()).isEqualTo(2);
-    assertThat(files.err()).isEqualTo("haloconv: error: --id-column needs --input-format "
-        + "parquet\n");
+    assertThat(files.err())
+        .isEqualTo("haloconv: error: --id-column needs --input-format " + "parquet\n");
   }
 }

@@ -24,8 +24,9 @@ class ConvKernelsFallbackTest {
     assertThat(out)
         .contains("implementation=direct")
         .contains("reason=the JVM was started without --add-modules jdk.incubator.vector")
-        .contains("vector=refused: vector kernel unavailable: the JVM was started without "
-            + "--add-modules jdk.incubator.vector")
+        .contains(
+            "vector=refused: vector kernel unavailable: the JVM was started without "
+                + "--add-modules jdk.incubator.vector")
         .contains("checked=60 ok");
   }
 

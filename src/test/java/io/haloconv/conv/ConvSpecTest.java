@@ -30,7 +30,8 @@ class ConvSpecTest {
     assertThat(even.rows().after()).isEqualTo(2);
     assertThat(even.outHeight()).isEqualTo(15);
     // odd F, stride 1: (F-1)/2 each side
-    ConvGeometry odd = ConvSpec.builder(5, 5).dilation(1).padding(Padding.SAME).build().geometry(9, 9);
+    ConvGeometry odd =
+        ConvSpec.builder(5, 5).dilation(1).padding(Padding.SAME).build().geometry(9, 9);
     assertThat(odd.rows().before()).isEqualTo(2);
     assertThat(odd.rows().after()).isEqualTo(2);
   }
@@ -40,7 +41,8 @@ class ConvSpecTest {
     ConvSpec spec = ConvSpec.builder(5, 5).build();
     assertThatThrownBy(() -> spec.geometry(3, 10))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("output would be empty: input height 3 + padding 0 is smaller than the kernel's reach 5");
+        .hasMessage(
+            "output would be empty: input height 3 + padding 0 is smaller than the kernel's reach 5");
   }
 
   @Test
@@ -53,7 +55,8 @@ class ConvSpecTest {
 
   @Test
   void paddingModesMapLikePyTorch() {
-    // F.pad([0,1,2,3], (2,2), mode) -> reflect 2,1,0,1,2,3,2,1; replicate 0,0,0..3,3,3; circular 2,3,0..3,0,1
+    // F.pad([0,1,2,3], (2,2), mode) -> reflect 2,1,0,1,2,3,2,1; replicate 0,0,0..3,3,3; circular
+    // 2,3,0..3,0,1
     int[] reflect = new int[8];
     int[] replicate = new int[8];
     int[] circular = new int[8];

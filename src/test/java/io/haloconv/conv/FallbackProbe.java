@@ -26,8 +26,10 @@ public final class FallbackProbe {
     for (long seed = 0; seed < 60; seed++) {
       RandomSpecs p = RandomSpecs.draw(seed);
       Tensor3 got =
-          WholeImage.convolve(p.image(), p.bank(), p.spec(), ConvKernels.create(p.bank(), p.spec()));
-      NaiveConv.assertClose(got.data(), NaiveConv.convolve(p.image(), p.bank(), p.spec()), "seed " + seed);
+          WholeImage.convolve(
+              p.image(), p.bank(), p.spec(), ConvKernels.create(p.bank(), p.spec()));
+      NaiveConv.assertClose(
+          got.data(), NaiveConv.convolve(p.image(), p.bank(), p.spec()), "seed " + seed);
       checked++;
     }
     System.out.println("checked=" + checked + " ok");

@@ -19,7 +19,9 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every case of ../shared/golden/kernel, whole image and tiled, against PyTorch's float64 result. */
+/**
+ * Every case of ../shared/golden/kernel, whole image and tiled, against PyTorch's float64 result.
+ */
 class GoldenKernelTest {
 
   static List<Golden.Case> cases() {
@@ -64,7 +66,8 @@ class GoldenKernelTest {
           for (int xx = 0; xx < tile.outWidth(); xx++) {
             assertThat(Float.floatToRawIntBits(out.get(k, yy, xx)))
                 .as("%s tile %d (%d,%d,%d)", c.name(), tile.index(), k, yy, xx)
-                .isEqualTo(Float.floatToRawIntBits(whole.get(k, tile.outY0() + yy, tile.outX0() + xx)));
+                .isEqualTo(
+                    Float.floatToRawIntBits(whole.get(k, tile.outY0() + yy, tile.outX0() + xx)));
           }
         }
       }

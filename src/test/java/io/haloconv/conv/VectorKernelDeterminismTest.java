@@ -32,7 +32,8 @@ class VectorKernelDeterminismTest {
       Tensor3 whole = convolveTiles(c, c.geometry.outHeight(), c.geometry.outWidth());
       // 1 up to larger than the map, and widths around one vector
       int th = 1 + r.nextInt(c.geometry.outHeight() + 3);
-      int tw = new int[] {1, 7, 15, 16, 17, 33, 1 + r.nextInt(c.geometry.outWidth() + 3)}[r.nextInt(7)];
+      int tw =
+          new int[] {1, 7, 15, 16, 17, 33, 1 + r.nextInt(c.geometry.outWidth() + 3)}[r.nextInt(7)];
       Tensor3 stitched = convolveTiles(c, th, tw);
       assertThat(stitched.bitwiseEquals(whole)).as("tile " + th + "x" + tw + ", " + c).isTrue();
     }
@@ -58,7 +59,10 @@ class VectorKernelDeterminismTest {
         new TileConvolver(new Conv2d(c.bank, c.spec, ConvKernels.vector(c.bank, c.spec)));
     Tensor3 out = Tensor3.zeros(c.bank.filters(), c.geometry.outHeight(), c.geometry.outWidth());
     for (Tile tile : grid.tiles()) {
-      paste(out, tile, convolver.convolve(tile, c.image.height(), c.image.width(), RegionReader.of(c.image)));
+      paste(
+          out,
+          tile,
+          convolver.convolve(tile, c.image.height(), c.image.width(), RegionReader.of(c.image)));
     }
     return out;
   }
@@ -75,9 +79,13 @@ class VectorKernelDeterminismTest {
     try {
       List<Future<Tensor3>> results = new ArrayList<>();
       for (Tile tile : grid.tiles()) {
-        results.add(pool.submit(() -> new TileConvolver(
-                new Conv2d(c.bank, c.spec, ConvKernels.vector(c.bank, c.spec)))
-            .convolve(tile, c.image.height(), c.image.width(), RegionReader.of(c.image))));
+        results.add(
+            pool.submit(
+                () ->
+                    new TileConvolver(
+                            new Conv2d(c.bank, c.spec, ConvKernels.vector(c.bank, c.spec)))
+                        .convolve(
+                            tile, c.image.height(), c.image.width(), RegionReader.of(c.image))));
       }
       for (int i = 0; i < results.size(); i++) {
         paste(out, grid.tile(i), results.get(i).get());
@@ -91,8 +99,11 @@ class VectorKernelDeterminismTest {
   private static void paste(Tensor3 out, Tile tile, Tensor3 part) {
     for (int k = 0; k < part.channels(); k++) {
       for (int y = 0; y < tile.outHeight(); y++) {
-        System.arraycopy(part.data(), (k * part.height() + y) * part.width(),
-            out.data(), (k * out.height() + tile.outY0() + y) * out.width() + tile.outX0(),
+        System.arraycopy(
+            part.data(),
+            (k * part.height() + y) * part.width(),
+            out.data(),
+            (k * out.height() + tile.outY0() + y) * out.width() + tile.outX0(),
             tile.outWidth());
       }
     }
@@ -104,16 +115,22 @@ class VectorKernelDeterminismTest {
       while (true) {
         int channels = 1 + r.nextInt(6);
         int f = 1 + r.nextInt(6);
-        FilterBank bank = VectorKernelDifferentialTest.randomBank(r, 1 + r.nextInt(10), channels, f, f);
+        FilterBank bank =
+            VectorKernelDifferentialTest.randomBank(r, 1 + r.nextInt(10), channels, f, f);
         ConvSpec spec =
             ConvSpec.builder(bank)
                 .stride(1 + r.nextInt(3))
                 .dilation(1 + r.nextInt(2))
                 .padding(Padding.SAME)
                 .paddingMode(PaddingMode.values()[r.nextInt(4)])
-                .activation(r.nextBoolean() ? Activation.RELU : new Activation(Activation.Kind.LEAKY_RELU, 0.2f))
+                .activation(
+                    r.nextBoolean()
+                        ? Activation.RELU
+                        : new Activation(Activation.Kind.LEAKY_RELU, 0.2f))
                 .build();
-        Tensor3 image = VectorKernelDifferentialTest.randomImage(r, channels, 20 + r.nextInt(90), 10 + r.nextInt(150));
+        Tensor3 image =
+            VectorKernelDifferentialTest.randomImage(
+                r, channels, 20 + r.nextInt(90), 10 + r.nextInt(150));
         try {
           return new Case(image, bank, spec, spec.geometry(image.height(), image.width()));
         } catch (IllegalArgumentException cannotPad) {

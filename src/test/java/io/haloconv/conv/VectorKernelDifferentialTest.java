@@ -13,10 +13,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The Vector API kernel against the portable kernel and the float64 reference, in the manner of
  * Lucene's TestVectorUtilSupport: random problems, then awkward sizes on purpose — 1×1 images,
- * prime widths, widths under one vector, exactly one vector and one more, strides and dilations that
- * leave odd phase planes, filter counts that leave every block remainder, every padding mode and
- * every activation. The fast kernel keeps the portable kernel's summation order, so the two must be
- * bitwise equal, not only close.
+ * prime widths, widths under one vector, exactly one vector and one more, strides and dilations
+ * that leave odd phase planes, filter counts that leave every block remainder, every padding mode
+ * and every activation. The fast kernel keeps the portable kernel's summation order, so the two
+ * must be bitwise equal, not only close.
  */
 class VectorKernelDifferentialTest {
   private static final int[][] SIZES = {
@@ -36,8 +36,12 @@ class VectorKernelDifferentialTest {
   void vectorKernelEqualsDirectKernelBitwiseOnRandomSpecs() {
     for (long seed = 0; seed < 400; seed++) {
       RandomSpecs p = RandomSpecs.draw(seed);
-      Tensor3 direct = WholeImage.convolve(p.image(), p.bank(), p.spec(), ConvKernels.direct(p.bank(), p.spec()));
-      Tensor3 vector = WholeImage.convolve(p.image(), p.bank(), p.spec(), ConvKernels.vector(p.bank(), p.spec()));
+      Tensor3 direct =
+          WholeImage.convolve(
+              p.image(), p.bank(), p.spec(), ConvKernels.direct(p.bank(), p.spec()));
+      Tensor3 vector =
+          WholeImage.convolve(
+              p.image(), p.bank(), p.spec(), ConvKernels.vector(p.bank(), p.spec()));
       String what = "seed " + seed + ": " + p;
       NaiveConv.assertClose(vector.data(), NaiveConv.convolve(p.image(), p.bank(), p.spec()), what);
       assertThat(vector.bitwiseEquals(direct)).as(what).isTrue();
@@ -109,10 +113,13 @@ class VectorKernelDifferentialTest {
   }
 
   private static void assertAgrees(Problem p, boolean withReference) {
-    Tensor3 direct = WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.direct(p.bank, p.spec));
-    Tensor3 vector = WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.vector(p.bank, p.spec));
+    Tensor3 direct =
+        WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.direct(p.bank, p.spec));
+    Tensor3 vector =
+        WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.vector(p.bank, p.spec));
     if (withReference) {
-      NaiveConv.assertClose(vector.data(), NaiveConv.convolve(p.image, p.bank, p.spec), p.toString());
+      NaiveConv.assertClose(
+          vector.data(), NaiveConv.convolve(p.image, p.bank, p.spec), p.toString());
     }
     assertThat(vector.bitwiseEquals(direct)).as(p.toString()).isTrue();
   }
@@ -132,8 +139,11 @@ class VectorKernelDifferentialTest {
               .stride(1 + r.nextInt(variant == 2 ? 4 : 2), 1 + r.nextInt(variant == 2 ? 4 : 2))
               .dilation(variant == 3 ? 2 : 1, variant == 3 ? 3 : 1)
               .groups(groups)
-              .padding(variant == 4 ? Padding.SAME : new Padding.Explicit(
-                  r.nextInt(fh), r.nextInt(fh), r.nextInt(fw), r.nextInt(fw)))
+              .padding(
+                  variant == 4
+                      ? Padding.SAME
+                      : new Padding.Explicit(
+                          r.nextInt(fh), r.nextInt(fh), r.nextInt(fw), r.nextInt(fw)))
               .paddingMode(mode)
               .activation(r.nextBoolean() ? Activation.RELU : Activation.NONE)
               .build();

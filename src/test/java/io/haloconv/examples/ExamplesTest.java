@@ -22,14 +22,24 @@ class ExamplesTest {
   void featurizerExampleRunsOnTheSamples() throws Exception {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     Path classes = temp.resolve("classes");
-    int code = javac.run(null, null, null, "-proc:none", "-d", classes.toString(), "-cp",
-        System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector",
-        "jobs/examples/FeaturizerExample.java");
+    int code =
+        javac.run(
+            null,
+            null,
+            null,
+            "-proc:none",
+            "-d",
+            classes.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "--add-modules",
+            "jdk.incubator.vector",
+            "jobs/examples/FeaturizerExample.java");
     assertThat(code).as("javac exit code").isZero();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-        getClass().getClassLoader())) {
-      Method run = loader.loadClass("FeaturizerExample").getMethod("run", SparkSession.class,
-          Path.class);
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Method run =
+          loader.loadClass("FeaturizerExample").getMethod("run", SparkSession.class, Path.class);
       long[] rows = (long[]) run.invoke(null, SparkTests.session(), temp.resolve("out"));
       // Tiles of 256: shapes.png (320x240) in two, texture.png (256x256) in one.
       assertThat(rows[0]).isEqualTo(rowsOf(256, 240, 320) + rowsOf(256, 256, 256));

@@ -41,12 +41,12 @@ class BadFilesTest {
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
       assertThatThrownBy(() -> source.read(0, 0, 4, 4))
-          .hasMessage("truncated PNG: Error reading PNG image data: Unexpected end of ZLIB input"
-              + " stream")
+          .hasMessage(
+              "truncated PNG: Error reading PNG image data: Unexpected end of ZLIB input"
+                  + " stream")
           .satisfies(BadFilesTest::assertDecodeFailure);
       // The reader's state is unknown after a failure: later windows fail the same way.
-      assertThatThrownBy(() -> source.read(10, 10, 4, 4))
-          .hasMessageStartingWith("truncated PNG: ");
+      assertThatThrownBy(() -> source.read(10, 10, 4, 4)).hasMessageStartingWith("truncated PNG: ");
     }
   }
 
@@ -65,8 +65,16 @@ class BadFilesTest {
 
   @Test
   void unsupportedTiffCompressionIsNamed() throws ImageReadException {
-    byte[] tiff = TiffBytes.tiff(4, 4, 1, 8, TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO,
-        TiffBytes.SAMPLE_UNSIGNED, 34712, new byte[16]);
+    byte[] tiff =
+        TiffBytes.tiff(
+            4,
+            4,
+            1,
+            8,
+            TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO,
+            TiffBytes.SAMPLE_UNSIGNED,
+            34712,
+            new byte[16]);
     ImageInfo info = probe(write(dir.resolve("j2k.tif"), tiff));
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
@@ -80,15 +88,17 @@ class BadFilesTest {
   void aStuckDecodeIsAbortedAfterItsTimeout() throws ImageReadException {
     // A file system that takes 200 ms per read call: decoding the 790 KB PNG would take minutes.
     CountingFileSystem slow = new CountingFileSystem(local());
-    ImageInfo info = ImageProbe.probe(
-        slow, hadoop(golden("images/astronaut.png")), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(
+            slow, hadoop(golden("images/astronaut.png")), ImageProbe.DEFAULT_MAX_PIXELS);
     slow.delayEveryRead(200);
     long start = System.nanoTime();
-    try (ImageSource source = ImageSource.open(
-        slow, info, ChannelMode.KEEP, Normalization.UNIT, Duration.ofMillis(500))) {
+    try (ImageSource source =
+        ImageSource.open(
+            slow, info, ChannelMode.KEEP, Normalization.UNIT, Duration.ofMillis(500))) {
       assertThatThrownBy(source::readAll)
-          .hasMessage("decoding PNG took longer than 500 ms and was aborted; the file may be"
-              + " corrupt")
+          .hasMessage(
+              "decoding PNG took longer than 500 ms and was aborted; the file may be" + " corrupt")
           .satisfies(e -> assertThat(((ImageReadException) e).stage()).isEqualTo(Stage.DECODE));
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -99,20 +109,30 @@ class BadFilesTest {
     AtomicBoolean aborted = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     // A decoder that loops until aborted, as ImageReader implementations poll abortRequested().
-    assertThatThrownBy(() -> Deadline.call(Duration.ofMillis(100), () -> {
-          while (!aborted.get()) {
-            Thread.onSpinWait();
-          }
-          stopped.countDown();
-          return null;
-        }, () -> aborted.set(true)))
+    assertThatThrownBy(
+            () ->
+                Deadline.call(
+                    Duration.ofMillis(100),
+                    () -> {
+                      while (!aborted.get()) {
+                        Thread.onSpinWait();
+                      }
+                      stopped.countDown();
+                      return null;
+                    },
+                    () -> aborted.set(true)))
         .isInstanceOf(Deadline.Expired.class)
         .hasMessage("took longer than 100 ms");
     assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(Deadline.call(Duration.ofSeconds(5), () -> 42, () -> {})).isEqualTo(42);
-    assertThatThrownBy(() -> Deadline.call(Duration.ofSeconds(5), () -> {
-          throw new java.io.IOException("boom");
-        }, () -> {}))
+    assertThatThrownBy(
+            () ->
+                Deadline.call(
+                    Duration.ofSeconds(5),
+                    () -> {
+                      throw new java.io.IOException("boom");
+                    },
+                    () -> {}))
         .isInstanceOf(java.io.IOException.class)
         .hasMessage("boom");
   }

@@ -8,8 +8,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Run by {@link DecompressionBombTest} in a JVM with a small heap: probes (and, if the probe lets
- * it through, decodes) the file named by its first argument with each pixel limit that follows,
- * and prints what happened, a line each prefixed by the limit.
+ * it through, decodes) the file named by its first argument with each pixel limit that follows, and
+ * prints what happened, a line each prefixed by the limit.
  */
 public final class BombProbe {
   private BombProbe() {}
@@ -22,14 +22,21 @@ public final class BombProbe {
       try {
         ImageInfo info = ImageProbe.probe(fs, path, maxPixels);
         System.out.println(maxPixels + ": probed " + info.width() + "x" + info.height());
-        try (ImageSource source = ImageSource.open(fs, info, ChannelMode.KEEP,
-            Normalization.UNIT, Duration.ofSeconds(60))) {
+        try (ImageSource source =
+            ImageSource.open(
+                fs, info, ChannelMode.KEEP, Normalization.UNIT, Duration.ofSeconds(60))) {
           Tensor3 pixels = source.readAll();
           System.out.println(maxPixels + ": decoded " + pixels.width() + "x" + pixels.height());
         }
       } catch (ImageReadException e) {
-        System.out.println(maxPixels + ": refused " + e.stage().label() + " " + e.kind().label()
-            + ": " + e.getMessage());
+        System.out.println(
+            maxPixels
+                + ": refused "
+                + e.stage().label()
+                + " "
+                + e.kind().label()
+                + ": "
+                + e.getMessage());
       }
     }
   }

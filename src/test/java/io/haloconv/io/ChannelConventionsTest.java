@@ -131,24 +131,28 @@ class ChannelConventionsTest {
         image.getRaster().setSample(x, y, 0, (x * y + x) % 3 == 0 ? 1 : 0);
       }
     }
-    Decoded decoded = decode(encode(image, format), "bits." + format, ChannelMode.KEEP,
-        Normalization.UNIT);
+    Decoded decoded =
+        decode(encode(image, format), "bits." + format, ChannelMode.KEEP, Normalization.UNIT);
     // Even in GIF, a palette format, a black-and-white 1-bit palette is binary.
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.BINARY);
     assertThat(decoded.info().channels()).isEqualTo(1);
     assertThat(decoded.info().bitDepth()).isEqualTo(1);
     for (int y = 0; y < 7; y++) {
       for (int x = 0; x < 13; x++) {
-        assertThat(decoded.pixels().get(0, y, x))
-            .isEqualTo(image.getRaster().getSample(x, y, 0));
+        assertThat(decoded.pixels().get(0, y, x)).isEqualTo(image.getRaster().getSample(x, y, 0));
       }
     }
   }
 
   @Test
   void oneBitWithWhiteFirstPaletteStillMapsWhiteToOne() throws IOException {
-    IndexColorModel inverted = new IndexColorModel(1, 2,
-        new byte[] {(byte) 255, 0}, new byte[] {(byte) 255, 0}, new byte[] {(byte) 255, 0});
+    IndexColorModel inverted =
+        new IndexColorModel(
+            1,
+            2,
+            new byte[] {(byte) 255, 0},
+            new byte[] {(byte) 255, 0},
+            new byte[] {(byte) 255, 0});
     BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, inverted);
     // White, black, black, white.
     image.getRaster().setSamples(0, 0, 4, 1, 0, new int[] {0, 1, 1, 0});
@@ -159,8 +163,13 @@ class ChannelConventionsTest {
 
   @Test
   void grayAlphaPngIsTwoChannels() throws IOException {
-    ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY),
-        true, false, Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+    ComponentColorModel model =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_GRAY),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_BYTE);
     WritableRaster raster = model.createCompatibleWritableRaster(5, 3);
     for (int y = 0; y < 3; y++) {
       for (int x = 0; x < 5; x++) {
@@ -187,13 +196,18 @@ class ChannelConventionsTest {
     Decoded raw = decode(encode(gray, "tiff"), "g16.tif");
     assertThat(raw.pixels().data()).containsExactly(0, 1, 255, 256, 65534, 65535);
 
-    ComponentColorModel rgb16 = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB),
-        false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    ComponentColorModel rgb16 =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = rgb16.createCompatibleWritableRaster(2, 1);
     raster.setPixel(0, 0, new int[] {65535, 1000, 0});
     raster.setPixel(1, 0, new int[] {7, 40000, 65535});
-    Decoded colour = decode(encode(new BufferedImage(rgb16, raster, false, null), "png"),
-        "rgb16.png");
+    Decoded colour =
+        decode(encode(new BufferedImage(rgb16, raster, false, null), "png"), "rgb16.png");
     assertThat(colour.info().layout()).isEqualTo(PixelLayout.RGB);
     assertThat(colour.info().bitDepth()).isEqualTo(16);
     assertThat(colour.pixels().data()).containsExactly(65535, 7, 1000, 40000, 0, 65535);
@@ -210,8 +224,8 @@ class ChannelConventionsTest {
     for (int x = 0; x < 16; x++) {
       image.getRaster().setSample(x, 0, 0, x);
     }
-    Decoded decoded = decode(encode(image, "png"), "gray4.png", ChannelMode.KEEP,
-        Normalization.UNIT);
+    Decoded decoded =
+        decode(encode(image, "png"), "gray4.png", ChannelMode.KEEP, Normalization.UNIT);
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.GRAY);
     assertThat(decoded.info().bitDepth()).isEqualTo(4);
     assertThat(decoded.pixels().get(0, 0, 15)).isEqualTo(1f);
@@ -226,10 +240,20 @@ class ChannelConventionsTest {
     Decoded decoded = decode(encode(image, "bmp"), "565.bmp");
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.RGB);
     assertThat(decoded.info().bitDepth()).isEqualTo(8);
-    assertThat(new float[] {decoded.pixels().get(0, 0, 0), decoded.pixels().get(1, 0, 0),
-        decoded.pixels().get(2, 0, 0)}).containsExactly(255, 255, 255);
-    assertThat(new float[] {decoded.pixels().get(0, 0, 1), decoded.pixels().get(1, 0, 1),
-        decoded.pixels().get(2, 0, 1)}).containsExactly(0, 130, 132);
+    assertThat(
+            new float[] {
+              decoded.pixels().get(0, 0, 0),
+              decoded.pixels().get(1, 0, 0),
+              decoded.pixels().get(2, 0, 0)
+            })
+        .containsExactly(255, 255, 255);
+    assertThat(
+            new float[] {
+              decoded.pixels().get(0, 0, 1),
+              decoded.pixels().get(1, 0, 1),
+              decoded.pixels().get(2, 0, 1)
+            })
+        .containsExactly(0, 130, 132);
   }
 
   @Test
@@ -266,8 +290,9 @@ class ChannelConventionsTest {
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i % 5 + 10 * (i / 5));
     }
-    byte[] tiff = TiffBytes.tiff(3, 2, 5, 8, TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO,
-        TiffBytes.SAMPLE_UNSIGNED, 1, data);
+    byte[] tiff =
+        TiffBytes.tiff(
+            3, 2, 5, 8, TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO, TiffBytes.SAMPLE_UNSIGNED, 1, data);
     Decoded decoded = decode(tiff, "bands.tif");
     assertThat(decoded.info().channels()).isEqualTo(5);
     assertThat(decoded.info().layout()).isEqualTo(PixelLayout.MULTIBAND);

@@ -92,23 +92,34 @@ class ConversionTest {
   void meanStdNormalisesUnitValuesPerOutputChannel() throws ImageReadException {
     Normalization perChannel = Normalization.parse("mean-std:0.5,0.25,0;0.5,0.25,2");
     float[] values = read(rgba, ChannelMode.RGB, perChannel);
-    assertThat(values).containsExactly((200f / 255 - 0.5f) / 0.5f, (0 - 0.5f) / 0.5f,
-        (100f / 255 - 0.25f) / 0.25f, (1 - 0.25f) / 0.25f, (50f / 255) / 2, (10f / 255) / 2);
+    assertThat(values)
+        .containsExactly(
+            (200f / 255 - 0.5f) / 0.5f,
+            (0 - 0.5f) / 0.5f,
+            (100f / 255 - 0.25f) / 0.25f,
+            (1 - 0.25f) / 0.25f,
+            (50f / 255) / 2,
+            (10f / 255) / 2);
     float[] single = read(gray, ChannelMode.KEEP, Normalization.parse("mean-std:0.5;0.5"));
     assertThat(single).containsExactly(-1, 1);
   }
 
   @Test
   void conversionsThatDoNotFitTheImageFailAtOpen() {
-    assertThatThrownBy(() -> read(gray, ChannelMode.KEEP,
-            Normalization.parse("mean-std:0.485,0.456,0.406;0.229,0.224,0.225")))
+    assertThatThrownBy(
+            () ->
+                read(
+                    gray,
+                    ChannelMode.KEEP,
+                    Normalization.parse("mean-std:0.485,0.456,0.406;0.229,0.224,0.225")))
         .isInstanceOf(ImageReadException.class)
         .hasMessage("--normalize mean-std has 3 values per channel, image has 1 channel")
         .satisfies(e -> assertThat(((ImageReadException) e).stage()).isEqualTo(Stage.DECODE));
     assertThatThrownBy(() -> ChannelMode.RGB.outputChannels(5))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--channels rgb cannot convert an image of 5 channels: only 1 to 4 channels"
-            + " (gray, gray+alpha, rgb, rgba) convert");
+        .hasMessage(
+            "--channels rgb cannot convert an image of 5 channels: only 1 to 4 channels"
+                + " (gray, gray+alpha, rgb, rgba) convert");
     assertThat(ChannelMode.KEEP.outputChannels(5)).isEqualTo(5);
     assertThat(ChannelMode.GRAY.outputChannels(4)).isEqualTo(1);
   }
@@ -145,15 +156,17 @@ class ConversionTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--normalize must be unit, raw or mean-std:M1,M2,..;S1,S2,.., got 'zscore'");
     assertThatThrownBy(() -> Normalization.parse("mean-std:0.5,0.5"))
-        .hasMessage("--normalize mean-std needs means and stds separated by ';', e.g."
-            + " mean-std:0.485,0.456,0.406;0.229,0.224,0.225, got 'mean-std:0.5,0.5'");
+        .hasMessage(
+            "--normalize mean-std needs means and stds separated by ';', e.g."
+                + " mean-std:0.485,0.456,0.406;0.229,0.224,0.225, got 'mean-std:0.5,0.5'");
     assertThatThrownBy(() -> Normalization.parse("mean-std:0.5,abc;1"))
         .hasMessage("--normalize mean-std: 'abc' is not a number");
     assertThatThrownBy(() -> Normalization.parse("mean-std:0.5,0.4;1,0"))
         .hasMessage("--normalize mean-std: stds must be finite and != 0, got 0 (std 2 of 2)");
     assertThatThrownBy(() -> Normalization.parse("mean-std:1,2,3;1,2"))
-        .hasMessage("--normalize mean-std has 3 means and 2 stds: give one value for all"
-            + " channels, or one per channel");
+        .hasMessage(
+            "--normalize mean-std has 3 means and 2 stds: give one value for all"
+                + " channels, or one per channel");
     assertThatThrownBy(() -> Normalization.parse("mean-std:NaN;1"))
         .hasMessage("--normalize mean-std: means must be finite, got NaN");
     assertThatThrownBy(() -> Normalization.parse("mean-std:;1"))
@@ -178,21 +191,81 @@ class ConversionTest {
 
   @Test
   void imageInfoValidatesItsValues() {
-    assertThatThrownBy(() -> new ImageInfo("x.png", ImageFormat.PNG, 0, 5, 3, 8, PixelLayout.RGB,
-            SampleFormat.UNSIGNED_INTEGER, 1, 1, 10))
+    assertThatThrownBy(
+            () ->
+                new ImageInfo(
+                    "x.png",
+                    ImageFormat.PNG,
+                    0,
+                    5,
+                    3,
+                    8,
+                    PixelLayout.RGB,
+                    SampleFormat.UNSIGNED_INTEGER,
+                    1,
+                    1,
+                    10))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("width and height must be >= 1, got 0x5: x.png");
-    assertThatThrownBy(() -> new ImageInfo("x.png", ImageFormat.PNG, 5, 5, 4, 8, PixelLayout.RGB,
-            SampleFormat.UNSIGNED_INTEGER, 5, 5, 10))
+    assertThatThrownBy(
+            () ->
+                new ImageInfo(
+                    "x.png",
+                    ImageFormat.PNG,
+                    5,
+                    5,
+                    4,
+                    8,
+                    PixelLayout.RGB,
+                    SampleFormat.UNSIGNED_INTEGER,
+                    5,
+                    5,
+                    10))
         .hasMessage("layout RGB has 3 channel(s), got 4: x.png");
-    assertThatThrownBy(() -> new ImageInfo("x.png", ImageFormat.PNG, 5, 5, 1, 1, PixelLayout.GRAY,
-            SampleFormat.UNSIGNED_INTEGER, 5, 5, 10))
+    assertThatThrownBy(
+            () ->
+                new ImageInfo(
+                    "x.png",
+                    ImageFormat.PNG,
+                    5,
+                    5,
+                    1,
+                    1,
+                    PixelLayout.GRAY,
+                    SampleFormat.UNSIGNED_INTEGER,
+                    5,
+                    5,
+                    10))
         .hasMessageStartingWith("a 1-bit single-channel image must have layout BINARY");
-    assertThatThrownBy(() -> new ImageInfo("x.tif", ImageFormat.TIFF, 5, 5, 1, 8,
-            PixelLayout.GRAY, SampleFormat.UNSIGNED_INTEGER, 6, 5, 10))
+    assertThatThrownBy(
+            () ->
+                new ImageInfo(
+                    "x.tif",
+                    ImageFormat.TIFF,
+                    5,
+                    5,
+                    1,
+                    8,
+                    PixelLayout.GRAY,
+                    SampleFormat.UNSIGNED_INTEGER,
+                    6,
+                    5,
+                    10))
         .hasMessage("tile size must be 1x1 to 5x5, got 6x5: x.tif");
-    assertThatThrownBy(() -> new ImageInfo("x.npy", ImageFormat.NPY, 5, 5, 1, 8,
-            PixelLayout.TENSOR, SampleFormat.FLOAT, 5, 5, 10))
+    assertThatThrownBy(
+            () ->
+                new ImageInfo(
+                    "x.npy",
+                    ImageFormat.NPY,
+                    5,
+                    5,
+                    1,
+                    8,
+                    PixelLayout.TENSOR,
+                    SampleFormat.FLOAT,
+                    5,
+                    5,
+                    10))
         .hasMessage("floating-point samples must have 16, 32 or 64 bits, got 8: x.npy");
   }
 }

@@ -34,8 +34,8 @@ class GoldenImagesTest {
   })
   void decodedImagesConvolveToTheGoldenFeatureMaps(
       String image, String name, int stride, int padding, boolean relu) throws IOException {
-    ImageInfo info = ImageProbe.probe(
-        local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
     Tensor3 x;
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
@@ -50,8 +50,7 @@ class GoldenImagesTest {
       expected = Npy.read(in);
     }
     Tensor3 y = conv(x, bank.get("weight"), bank.get("bias").data(), stride, padding, relu);
-    assertThat(new int[] {y.channels(), y.height(), y.width()})
-        .containsExactly(expected.shape());
+    assertThat(new int[] {y.channels(), y.height(), y.width()}).containsExactly(expected.shape());
     float[] want = expected.data();
     float[] got = y.data();
     double worst = 0;
@@ -62,8 +61,8 @@ class GoldenImagesTest {
   }
 
   /** Naive zero-padded cross-correlation in double, for this test only. */
-  private static Tensor3 conv(Tensor3 x, NpyArray weight, float[] bias, int stride, int padding,
-      boolean relu) {
+  private static Tensor3 conv(
+      Tensor3 x, NpyArray weight, float[] bias, int stride, int padding, boolean relu) {
     int k = weight.dimension(0);
     int c = weight.dimension(1);
     int fh = weight.dimension(2);

@@ -33,10 +33,12 @@ class HadoopImageInputStreamTest {
         in.read();
         in.seek(at);
         if (overhang < 4) {
-          assertThat(in.readInt()).as("int, %d bytes buffered", overhang)
+          assertThat(in.readInt())
+              .as("int, %d bytes buffered", overhang)
               .isEqualTo(want.getInt(at));
         } else {
-          assertThat(in.readLong()).as("long, %d bytes buffered", overhang)
+          assertThat(in.readLong())
+              .as("long, %d bytes buffered", overhang)
               .isEqualTo(want.getLong(at));
         }
       }

@@ -11,9 +11,9 @@ import io.haloconv.tensor.Tensor3;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** In-memory images decode to exactly the floats their files give. */
 class ImageBytesTest {
@@ -27,16 +27,27 @@ class ImageBytesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"images/astronaut.png", "images/china.jpg", "images/horse.png",
-      "images/chessboard_GRAY_U16.tif", "images/palette_color.png"})
+  @ValueSource(
+      strings = {
+        "images/astronaut.png",
+        "images/china.jpg",
+        "images/horse.png",
+        "images/chessboard_GRAY_U16.tif",
+        "images/palette_color.png"
+      })
   void encodedBytesDecodeBitwiseLikeTheFile(String name) throws Exception {
     Path file = golden(name);
     byte[] bytes = Files.readAllBytes(file);
     ImageInfo info = ImageBytes.probe(bytes, ImageProbe.DEFAULT_MAX_PIXELS);
     assertThat(info.path()).isEqualTo(ImageBytes.PATH);
     Tensor3 got;
-    try (ImageSource source = ImageBytes.open(bytes, info, ChannelMode.KEEP, Normalization.UNIT,
-        ImageSource.DEFAULT_DECODE_TIMEOUT)) {
+    try (ImageSource source =
+        ImageBytes.open(
+            bytes,
+            info,
+            ChannelMode.KEEP,
+            Normalization.UNIT,
+            ImageSource.DEFAULT_DECODE_TIMEOUT)) {
       got = source.readAll();
       // a window reads the same values as the whole image cropped
       Tensor3 window = source.read(3, 5, 4, 2);
@@ -57,8 +68,13 @@ class ImageBytesTest {
     Path file = TestFiles.write(temp.resolve("x.npy"), bytes);
     ImageInfo info = ImageBytes.probe(bytes, ImageProbe.DEFAULT_MAX_PIXELS);
     assertThat(info.format()).isEqualTo(ImageFormat.NPY);
-    try (ImageSource source = ImageBytes.open(bytes, info, ChannelMode.KEEP, Normalization.UNIT,
-        ImageSource.DEFAULT_DECODE_TIMEOUT)) {
+    try (ImageSource source =
+        ImageBytes.open(
+            bytes,
+            info,
+            ChannelMode.KEEP,
+            Normalization.UNIT,
+            ImageSource.DEFAULT_DECODE_TIMEOUT)) {
       assertThat(source.readAll().bitwiseEquals(fromFile(file, ChannelMode.KEEP))).isTrue();
     }
   }
@@ -66,11 +82,14 @@ class ImageBytesTest {
   @Test
   void garbageAndEmptyBytesFailAtProbe() {
     assertThatThrownBy(() -> ImageBytes.probe(new byte[0], 100))
-        .isInstanceOf(ImageReadException.class).hasMessageContaining("empty file (0 bytes)");
+        .isInstanceOf(ImageReadException.class)
+        .hasMessageContaining("empty file (0 bytes)");
     assertThatThrownBy(() -> ImageBytes.probe("not an image at all".getBytes(), 100))
         .isInstanceOf(ImageReadException.class)
-        .satisfies(e -> assertThat(((ImageReadException) e).stage())
-            .isEqualTo(ImageReadException.Stage.PROBE));
+        .satisfies(
+            e ->
+                assertThat(((ImageReadException) e).stage())
+                    .isEqualTo(ImageReadException.Stage.PROBE));
   }
 
   @Test
@@ -90,13 +109,15 @@ class ImageBytesTest {
         bgr[o + 2] = (byte) (rgb >> 16);
       }
     }
-    try (ImageSource source = ImageBytes.ofInterleaved("astronaut", bgr, h, w, 3,
-        ChannelOrder.BGR, ChannelMode.KEEP, Normalization.UNIT)) {
+    try (ImageSource source =
+        ImageBytes.ofInterleaved(
+            "astronaut", bgr, h, w, 3, ChannelOrder.BGR, ChannelMode.KEEP, Normalization.UNIT)) {
       assertThat(source.info().layout()).isEqualTo(PixelLayout.RGB);
       assertThat(source.readAll().bitwiseEquals(want)).isTrue();
     }
-    try (ImageSource gray = ImageBytes.ofInterleaved("astronaut", bgr, h, w, 3,
-        ChannelOrder.BGR, ChannelMode.GRAY, Normalization.UNIT)) {
+    try (ImageSource gray =
+        ImageBytes.ofInterleaved(
+            "astronaut", bgr, h, w, 3, ChannelOrder.BGR, ChannelMode.GRAY, Normalization.UNIT)) {
       assertThat(gray.readAll().bitwiseEquals(fromFile(file, ChannelMode.GRAY))).isTrue();
     }
   }
@@ -104,8 +125,9 @@ class ImageBytesTest {
   @Test
   void bgraKeepsAlphaLast() throws Exception {
     byte[] bgra = {10, 20, 30, 40, 50, 60, 70, (byte) 255};
-    try (ImageSource source = ImageBytes.ofInterleaved("two pixels", bgra, 1, 2, 4,
-        ChannelOrder.BGR, ChannelMode.KEEP, Normalization.RAW)) {
+    try (ImageSource source =
+        ImageBytes.ofInterleaved(
+            "two pixels", bgra, 1, 2, 4, ChannelOrder.BGR, ChannelMode.KEEP, Normalization.RAW)) {
       Tensor3 t = source.readAll();
       assertThat(new float[] {t.get(0, 0, 0), t.get(1, 0, 0), t.get(2, 0, 0), t.get(3, 0, 0)})
           .containsExactly(30, 20, 10, 40);
@@ -116,8 +138,17 @@ class ImageBytesTest {
 
   @Test
   void interleavedDataOfTheWrongLengthIsRefused() {
-    assertThatThrownBy(() -> ImageBytes.ofInterleaved("x", new byte[5], 2, 2, 1, ChannelOrder.RGB,
-        ChannelMode.KEEP, Normalization.UNIT))
+    assertThatThrownBy(
+            () ->
+                ImageBytes.ofInterleaved(
+                    "x",
+                    new byte[5],
+                    2,
+                    2,
+                    1,
+                    ChannelOrder.RGB,
+                    ChannelMode.KEEP,
+                    Normalization.UNIT))
         .isInstanceOf(ImageReadException.class)
         .hasMessage("decoded image of 2x2x1 needs 4 bytes, got 5");
   }

@@ -44,8 +44,10 @@ class ImageFuzzTest {
   static final int DEFAULT_MUTATIONS = 3000;
   static final int MUTATIONS = Integer.getInteger("haloconv.fuzz.mutations", DEFAULT_MUTATIONS);
   static final long SEED = Long.getLong("haloconv.fuzz.seed", 6L);
+
   /** The pixel limit of the run: 4 Mpx, above every seed, far below what a mutant may claim. */
   static final long MAX_PIXELS = 1L << 22;
+
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir Path dir;
@@ -65,8 +67,12 @@ class ImageFuzzTest {
     for (int i = 0; i < 16; i++) {
       ramp[i] = (byte) (i * 17);
     }
-    BufferedImage palette = new BufferedImage(15, 14, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(4, 16, ramp, ramp.clone(), new byte[16]));
+    BufferedImage palette =
+        new BufferedImage(
+            15,
+            14,
+            BufferedImage.TYPE_BYTE_INDEXED,
+            new IndexColorModel(4, 16, ramp, ramp.clone(), new byte[16]));
     palette.getRaster().setSample(2, 2, 0, 9);
     seeds.add(new Seed("rgb.png", TestImages.encode(rgb, "png", null), 4));
     seeds.add(new Seed("rgba.png", TestImages.encode(argb, "png", null), 4));
@@ -87,10 +93,13 @@ class ImageFuzzTest {
     seeds.add(new Seed("lzw-tiled.tif", tiff(argb, "LZW", true), 4));
     seeds.add(new Seed("packbits.tif", tiff(gray, "PackBits", false), 3));
     seeds.add(new Seed("jpeg.tif", tiff(rgb, "JPEG", false), 3));
-    seeds.add(new Seed("strips.tif", TestImages.tiffStrips(16, 12, 3, 3, 1,
-        TestImages.randomBytes(16 * 12 * 3, 1)), 3));
-    seeds.add(new Seed("bands.npy", TestImages.npyFloats(new long[] {2, 5, 7},
-        new float[2 * 5 * 7]), 2));
+    seeds.add(
+        new Seed(
+            "strips.tif",
+            TestImages.tiffStrips(16, 12, 3, 3, 1, TestImages.randomBytes(16 * 12 * 3, 1)),
+            3));
+    seeds.add(
+        new Seed("bands.npy", TestImages.npyFloats(new long[] {2, 5, 7}, new float[2 * 5 * 7]), 2));
     seeds.add(new Seed("u8.npy", TestImages.npy("|u1", new long[] {6, 9}, new byte[54]), 2));
     for (Path sample : samples()) {
       seeds.add(new Seed(sample.getFileName().toString(), Files.readAllBytes(sample), 1));
@@ -152,8 +161,28 @@ class ImageFuzzTest {
         // A header field: 1, 2 or 4 bytes, either byte order, set to a boundary value.
         byte[] b = original.clone();
         int size = new int[] {1, 2, 4}[random.nextInt(3)];
-        long[] values = {0, 1, 2, 3, 7, 8, 15, 16, 255, 256, 4095, 32767, 32768, 65535, 65536,
-            1 << 20, Integer.MAX_VALUE, 0x80000000L, 0xffffffffL, random.nextInt(1 << 16)};
+        long[] values = {
+          0,
+          1,
+          2,
+          3,
+          7,
+          8,
+          15,
+          16,
+          255,
+          256,
+          4095,
+          32767,
+          32768,
+          65535,
+          65536,
+          1 << 20,
+          Integer.MAX_VALUE,
+          0x80000000L,
+          0xffffffffL,
+          random.nextInt(1 << 16)
+        };
         long value = values[random.nextInt(values.length)];
         ByteOrder order = random.nextBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         int p = Math.max(0, Math.min(at, length - size));
@@ -214,21 +243,37 @@ class ImageFuzzTest {
       return new Outcome("escaped", "probe accepted " + info.width() + "x" + info.height());
     }
     ChannelMode mode = ChannelMode.values()[random.nextInt(ChannelMode.values().length)];
-    try (ImageSource source = ImageSource.open(TestFiles.local(), info, mode,
-        Normalization.UNIT, TIMEOUT)) {
+    try (ImageSource source =
+        ImageSource.open(TestFiles.local(), info, mode, Normalization.UNIT, TIMEOUT)) {
       if (info.supportsRegionReads() && info.width() > 1 && info.height() > 1) {
-        Tensor3 corner = source.read(info.height() / 2, info.width() / 2,
-            info.height() - info.height() / 2, info.width() - info.width() / 2);
+        Tensor3 corner =
+            source.read(
+                info.height() / 2,
+                info.width() / 2,
+                info.height() - info.height() / 2,
+                info.width() - info.width() / 2);
         if (corner.channels() != source.channels()) {
           return new Outcome("escaped", "region has " + corner.channels() + " channels");
         }
       }
       Tensor3 all = source.readAll();
-      if (all.height() != info.height() || all.width() != info.width()
+      if (all.height() != info.height()
+          || all.width() != info.width()
           || all.channels() != source.channels()) {
-        return new Outcome("escaped", "decoded " + all.channels() + "x" + all.height() + "x"
-            + all.width() + ", probed " + info.channels() + "x" + info.height() + "x"
-            + info.width());
+        return new Outcome(
+            "escaped",
+            "decoded "
+                + all.channels()
+                + "x"
+                + all.height()
+                + "x"
+                + all.width()
+                + ", probed "
+                + info.channels()
+                + "x"
+                + info.height()
+                + "x"
+                + info.width());
       }
       return new Outcome("decoded", null);
     } catch (ImageReadException e) {
@@ -275,15 +320,23 @@ class ImageFuzzTest {
         Files.createDirectories(failures);
         Path saved = failures.resolve(SEED + "-" + i + "-" + seed.name());
         Files.write(saved, mutant.bytes());
-        violations.add(seed.name() + ", " + mutant.description() + ": " + outcome.violation()
-            + " (saved as " + saved + ")");
+        violations.add(
+            seed.name()
+                + ", "
+                + mutant.description()
+                + ": "
+                + outcome.violation()
+                + " (saved as "
+                + saved
+                + ")");
       }
     }
     System.out.println("fuzz: " + MUTATIONS + " mutations, seed " + SEED + ": " + results);
     assertThat(violations).as("mutants breaking the rules").isEmpty();
     // The mutations exercise both paths: some still decode, many fail at each stage.
     assertThat(results.getOrDefault("decoded", 0)).isGreaterThan(MUTATIONS / 20);
-    assertThat(results.keySet()).anyMatch(r -> r.startsWith("probe "))
+    assertThat(results.keySet())
+        .anyMatch(r -> r.startsWith("probe "))
         .anyMatch(r -> r.startsWith("decode "));
   }
 }

@@ -76,7 +76,12 @@ class ImageProbeTest {
     ByteBuffer png = ByteBuffer.allocate(33);
     png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
     png.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII));
-    png.putInt(200_000).putInt(200_000).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0)
+    png.putInt(200_000)
+        .putInt(200_000)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
         .put((byte) 0);
     CRC32 crc = new CRC32();
     crc.update(png.array(), 12, 17);
@@ -107,16 +112,18 @@ class ImageProbeTest {
         .isInstanceOf(ImageReadException.class)
         .hasMessage("empty file (0 bytes)")
         .satisfies(e -> assertThat(((ImageReadException) e).stage()).isEqualTo(Stage.PROBE));
-    Path text = write(dir.resolve("notes.png"),
-        "hello world, I am not a picture\n".getBytes(StandardCharsets.US_ASCII));
+    Path text =
+        write(
+            dir.resolve("notes.png"),
+            "hello world, I am not a picture\n".getBytes(StandardCharsets.US_ASCII));
     assertThatThrownBy(() -> probe(text))
         .hasMessage("not a PNG image: file starts with \"hello wo\"");
     Path unknown = write(dir.resolve("notes.dat"), new byte[] {0, 1, 2, 3, 4});
     assertThatThrownBy(() -> probe(unknown))
-        .hasMessage("no image reader recognises this file: it starts with"
-            + " \"\\x00\\x01\\x02\\x03\\x04\"");
-    assertThatThrownBy(() -> probe(dir.resolve("missing.png")))
-        .hasMessage("file not found");
+        .hasMessage(
+            "no image reader recognises this file: it starts with"
+                + " \"\\x00\\x01\\x02\\x03\\x04\"");
+    assertThatThrownBy(() -> probe(dir.resolve("missing.png"))).hasMessage("file not found");
     assertThatThrownBy(() -> probe(dir)).hasMessage("is a directory, not an image file");
   }
 

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class MoreFormatsTest {
   /**
    * A 5x3 lossless RGBA WebP written by Pillow 12 (libwebp, {@code lossless=True, exact=True}):
-   * pixel (x, y) is colour (x + y) % 5 of red, half-transparent green, transparent blue,
-   * (10, 20, 30), (200, 100, 50).
+   * pixel (x, y) is colour (x + y) % 5 of red, half-transparent green, transparent blue, (10, 20,
+   * 30), (200, 100, 50).
    */
   private static final String LOSSLESS_RGBA_WEBP =
       "UklGRkwAAABXRUJQVlA4TEAAAAAvBIAAECcgECBM+PI/Y4NM2qZ961/PrI1M2qb10Hv+XU5AQnguywUc7ks2W0A"
           + "hG0lwcD+EFTiDdbiI/scteq4C";
+
   /** A 16x16 lossy WebP of colour (200, 40, 90), quality 95; libwebp decodes (200, 39, 89). */
   private static final String LOSSY_RGB_WEBP =
       "UklGRjYAAABXRUJQVlA4ICoAAABwAQCdASoQABAAAIAIJaACdAF1AAD++nkuIP/+uif//Wjn//rRz/1xAAA=";
@@ -53,8 +54,9 @@ class MoreFormatsTest {
     assertThat(info.width()).isEqualTo(5);
     assertThat(info.height()).isEqualTo(3);
     Tensor3 pixels = readAll(info);
-    int[][] colours = {{255, 0, 0, 255}, {0, 255, 0, 128}, {0, 0, 255, 0}, {10, 20, 30, 255},
-        {200, 100, 50, 255}};
+    int[][] colours = {
+      {255, 0, 0, 255}, {0, 255, 0, 128}, {0, 0, 255, 0}, {10, 20, 30, 255}, {200, 100, 50, 255}
+    };
     for (int y = 0; y < 3; y++) {
       for (int x = 0; x < 5; x++) {
         int[] colour = colours[(x + y) % 5];
@@ -82,8 +84,9 @@ class MoreFormatsTest {
     progressive.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
     byte[] jpeg = TestFiles.encode(image, "jpeg", progressive);
     Tensor3 decoded = readAll(probe("p.jpg", jpeg));
-    assertThat(decoded.bitwiseEquals(
-            RegionReadTest.rgb(TestFiles.jdkDecode(jpeg, "jpeg"), 0, 0, 29, 37)))
+    assertThat(
+            decoded.bitwiseEquals(
+                RegionReadTest.rgb(TestFiles.jdkDecode(jpeg, "jpeg"), 0, 0, 29, 37)))
         .isTrue();
 
     ImageWriteParam interlaced = TestFiles.jdkWriter("png").getDefaultWriteParam();
@@ -97,8 +100,18 @@ class MoreFormatsTest {
   void floatTiffSamplesAreTakenAsTheyAre() throws IOException {
     ByteBuffer data = ByteBuffer.allocate(4 * 4).order(ByteOrder.LITTLE_ENDIAN);
     data.putFloat(-0.5f).putFloat(0).putFloat(1.25f).putFloat(1000f);
-    ImageInfo info = probe("f.tif", TiffBytes.tiff(2, 2, 1, 32,
-        TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO, TiffBytes.SAMPLE_FLOAT, 1, data.array()));
+    ImageInfo info =
+        probe(
+            "f.tif",
+            TiffBytes.tiff(
+                2,
+                2,
+                1,
+                32,
+                TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO,
+                TiffBytes.SAMPLE_FLOAT,
+                1,
+                data.array()));
     assertThat(info.sampleFormat()).isEqualTo(SampleFormat.FLOAT);
     assertThat(info.bitDepth()).isEqualTo(32);
     assertThat(info.layout()).isEqualTo(PixelLayout.GRAY);
@@ -112,8 +125,18 @@ class MoreFormatsTest {
   void signedTiffSamplesScaleBy32767() throws IOException {
     ByteBuffer data = ByteBuffer.allocate(2 * 3).order(ByteOrder.LITTLE_ENDIAN);
     data.putShort((short) -32768).putShort((short) 0).putShort((short) 32767);
-    ImageInfo info = probe("s.tif", TiffBytes.tiff(3, 1, 1, 16,
-        TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO, TiffBytes.SAMPLE_SIGNED, 1, data.array()));
+    ImageInfo info =
+        probe(
+            "s.tif",
+            TiffBytes.tiff(
+                3,
+                1,
+                1,
+                16,
+                TiffBytes.PHOTOMETRIC_BLACK_IS_ZERO,
+                TiffBytes.SAMPLE_SIGNED,
+                1,
+                data.array()));
     assertThat(info.sampleFormat()).isEqualTo(SampleFormat.SIGNED_INTEGER);
     assertThat(readAll(info).data()).containsExactly(-32768, 0, 32767);
     try (ImageSource source =

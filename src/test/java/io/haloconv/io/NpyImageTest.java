@@ -25,8 +25,14 @@ class NpyImageTest {
 
   /** A .npy file with a raw descr, shape text and data, laid out as numpy does. */
   static byte[] npy(String descr, String shape, boolean fortran, byte[] data) {
-    String dictionary = "{'descr': '" + descr + "', 'fortran_order': "
-        + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
+    String dictionary =
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortran ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }";
     int unpadded = 10 + dictionary.length() + 1;
     String header = dictionary + " ".repeat((64 - unpadded % 64) % 64) + "\n";
     ByteBuffer prefix = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
@@ -120,16 +126,20 @@ class NpyImageTest {
     ByteBuffer fortranBytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     fortranBytes.asFloatBuffer().put(fortran);
     Tensor3 whole = Tensor3.wrap(c, h, w, values);
-    for (ImageInfo info : new ImageInfo[] {
-        probe("c.npy", cOrder.toByteArray()),
-        probe("f.npy", npy("<f4", "(2, 37, 53)", true, fortranBytes.array()))}) {
+    for (ImageInfo info :
+        new ImageInfo[] {
+          probe("c.npy", cOrder.toByteArray()),
+          probe("f.npy", npy("<f4", "(2, 37, 53)", true, fortranBytes.array()))
+        }) {
       try (ImageSource source =
           ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
         for (int[] window : RegionReadTest.windows(h, w, 3)) {
           Tensor3 got = source.read(window[0], window[1], window[2], window[3]);
-          assertThat(got.bitwiseEquals(
-                  RegionReadTest.crop(whole, window[0], window[1], window[2], window[3])))
-              .as("window %s of %s", Arrays.toString(window), info.path()).isTrue();
+          assertThat(
+                  got.bitwiseEquals(
+                      RegionReadTest.crop(whole, window[0], window[1], window[2], window[3])))
+              .as("window %s of %s", Arrays.toString(window), info.path())
+              .isTrue();
         }
       }
     }
@@ -159,11 +169,12 @@ class NpyImageTest {
         .hasMessage(".npy image must be (C, H, W) or (H, W), got shape (6,)")
         .satisfies(e -> assertThat(((ImageReadException) e).stage()).isEqualTo(Stage.PROBE));
     assertThatThrownBy(() -> probe("i.npy", npy("<i4", "(2, 2)", false, new byte[16])))
-        .hasMessage(".npy image dtype int32 is not supported: use float32, float64, uint8 or"
-            + " uint16");
+        .hasMessage(
+            ".npy image dtype int32 is not supported: use float32, float64, uint8 or" + " uint16");
     assertThatThrownBy(() -> probe("t.npy", npy("<f4", "(3, 4)", false, new byte[20])))
-        .hasMessage("truncated .npy tensor: shape (3, 4) of float32 needs 48 data bytes, the file"
-            + " has 20");
+        .hasMessage(
+            "truncated .npy tensor: shape (3, 4) of float32 needs 48 data bytes, the file"
+                + " has 20");
     assertThatThrownBy(() -> probe("e.npy", npy("<f4", "(0, 4)", false, new byte[0])))
         .hasMessage(".npy image has an empty axis: shape (0, 4)");
     assertThatThrownBy(() -> probe("h.npy", npy("<f4", "(3, 100000, 100000)", false, new byte[0])))

@@ -14,8 +14,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PixelConverterTest {
   @ParameterizedTest
-  @ValueSource(ints = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB,
-      BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB})
+  @ValueSource(
+      ints = {
+        BufferedImage.TYPE_3BYTE_BGR,
+        BufferedImage.TYPE_INT_RGB,
+        BufferedImage.TYPE_INT_BGR,
+        BufferedImage.TYPE_4BYTE_ABGR,
+        BufferedImage.TYPE_INT_ARGB
+      })
   void everyMemoryLayoutYieldsRgbOrder(int type) {
     BufferedImage image = TestFiles.gradient(31, 23, type);
     boolean alpha = image.getColorModel().hasAlpha();

@@ -36,8 +36,8 @@ class RegionReadTest {
     for (int i = 0; i < 8; i++) {
       int y0 = random.nextInt(height);
       int x0 = random.nextInt(width);
-      windows.add(new int[] {y0, x0, 1 + random.nextInt(height - y0),
-          1 + random.nextInt(width - x0)});
+      windows.add(
+          new int[] {y0, x0, 1 + random.nextInt(height - y0), 1 + random.nextInt(width - x0)});
     }
     return windows;
   }
@@ -55,22 +55,30 @@ class RegionReadTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"astronaut.png", "camera.png", "palette_color.png", "horse.png",
-      "chessboard_GRAY_U16.tif", "china.jpg"})
+  @ValueSource(
+      strings = {
+        "astronaut.png",
+        "camera.png",
+        "palette_color.png",
+        "horse.png",
+        "chessboard_GRAY_U16.tif",
+        "china.jpg"
+      })
   void goldenImageWindowsEqualTheWholeImage(String image) throws IOException {
-    ImageInfo info = ImageProbe.probe(
-        local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
     Tensor3 whole;
-    try (ImageSource source = ImageSource.open(local(), info, ChannelMode.KEEP,
-        Normalization.UNIT)) {
+    try (ImageSource source =
+        ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
       whole = source.readAll();
     }
-    try (ImageSource source = ImageSource.open(local(), info, ChannelMode.KEEP,
-        Normalization.UNIT)) {
+    try (ImageSource source =
+        ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
       for (int[] w : windows(info.height(), info.width(), image.hashCode())) {
         Tensor3 region = source.read(w[0], w[1], w[2], w[3]);
         assertThat(region.bitwiseEquals(crop(whole, w[0], w[1], w[2], w[3])))
-            .as("window %d,%d %dx%d of %s", w[0], w[1], w[2], w[3], image).isTrue();
+            .as("window %d,%d %dx%d of %s", w[0], w[1], w[2], w[3], image)
+            .isTrue();
       }
     }
   }
@@ -78,8 +86,9 @@ class RegionReadTest {
   @Test
   void wholeImageFormatsDecodeOncePerSource() throws IOException {
     CountingFileSystem counting = new CountingFileSystem(local());
-    ImageInfo info = ImageProbe.probe(
-        counting, hadoop(golden("images/astronaut.png")), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(
+            counting, hadoop(golden("images/astronaut.png")), ImageProbe.DEFAULT_MAX_PIXELS);
     counting.reset();
     try (ImageSource source =
         ImageSource.open(counting, info, ChannelMode.KEEP, Normalization.UNIT)) {
@@ -105,8 +114,7 @@ class RegionReadTest {
     Path file = write(dir.resolve("tiled.tif"), TestFiles.encode(image, "tiff", param));
 
     CountingFileSystem counting = new CountingFileSystem(local());
-    ImageInfo info =
-        ImageProbe.probe(counting, hadoop(file), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info = ImageProbe.probe(counting, hadoop(file), ImageProbe.DEFAULT_MAX_PIXELS);
     assertThat(info.tileWidth()).isEqualTo(128);
     assertThat(info.tileHeight()).isEqualTo(128);
     assertThat(info.supportsRegionReads()).isTrue();
@@ -115,9 +123,12 @@ class RegionReadTest {
     try (ImageSource source =
         ImageSource.open(counting, info, ChannelMode.KEEP, Normalization.RAW)) {
       for (int[] w : windows(info.height(), info.width(), 11)) {
-        assertThat(source.read(w[0], w[1], w[2], w[3]).bitwiseEquals(
-                rgb(image, w[0], w[1], w[2], w[3])))
-            .as("window %d,%d %dx%d", w[0], w[1], w[2], w[3]).isTrue();
+        assertThat(
+                source
+                    .read(w[0], w[1], w[2], w[3])
+                    .bitwiseEquals(rgb(image, w[0], w[1], w[2], w[3])))
+            .as("window %d,%d %dx%d", w[0], w[1], w[2], w[3])
+            .isTrue();
       }
       // A 40x50 window inside one of the 48 tiles: at most that tile (uncompressed ones are
       // even read row by row) plus a buffer, not the whole file.
@@ -154,16 +165,16 @@ class RegionReadTest {
 
   @Test
   void windowsOutsideTheImageAreRefused() throws IOException {
-    ImageInfo info = ImageProbe.probe(
-        local(), hadoop(golden("images/palette_color.png")), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(
+            local(), hadoop(golden("images/palette_color.png")), ImageProbe.DEFAULT_MAX_PIXELS);
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
       assertThatThrownBy(() -> source.read(5, 5, 6, 1))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("window rows [5, 11) x columns [5, 6) is empty or outside the"
-              + " 10x10 image ");
-      assertThatThrownBy(() -> source.read(0, 0, 0, 1))
-          .hasMessageContaining("is empty or outside");
+          .hasMessageStartingWith(
+              "window rows [5, 11) x columns [5, 6) is empty or outside the" + " 10x10 image ");
+      assertThatThrownBy(() -> source.read(0, 0, 0, 1)).hasMessageContaining("is empty or outside");
     }
   }
 

@@ -33,15 +33,24 @@ class ScratchRastersTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"astronaut.png", "camera.png", "palette_color.png", "horse.png",
-      "china.jpg"})
+  @ValueSource(
+      strings = {"astronaut.png", "camera.png", "palette_color.png", "horse.png", "china.jpg"})
   void goldenImagesStreamInBandsEqualToTheFullDecode(String name) throws IOException {
     checkStreams(golden("images/" + name));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"gray16.png", "gray-alpha.png", "rgba.png", "rgb48.png",
-      "palette-alpha.png", "gray4.png", "baseline.jpg", "gray.jpg"})
+  @ValueSource(
+      strings = {
+        "gray16.png",
+        "gray-alpha.png",
+        "rgba.png",
+        "rgb48.png",
+        "palette-alpha.png",
+        "gray4.png",
+        "baseline.jpg",
+        "gray.jpg"
+      })
   void generatedImagesStreamInBandsEqualToTheFullDecode(String name) throws IOException {
     checkStreams(generate(name));
   }
@@ -64,7 +73,7 @@ class ScratchRastersTest {
     // Adam7 PNGs deliver rows in seven passes, progressive JPEGs once per scan.
     Path file = name.endsWith(".png") ? write(dir.resolve(name), interlacedPng()) : generate(name);
     ImageInfo info = ImageProbe.probe(local(), hadoop(file), ImageProbe.DEFAULT_MAX_PIXELS);
-    assertThatThrownBy(() -> ImageIoRows.stream(local(), info, TIMEOUT, 16, band -> { }))
+    assertThatThrownBy(() -> ImageIoRows.stream(local(), info, TIMEOUT, 16, band -> {}))
         .isInstanceOf(ImageReadException.class)
         .hasMessageContaining("cannot be streamed");
     checkScratch(file); // falls back to one whole decode
@@ -84,16 +93,49 @@ class ScratchRastersTest {
 
   @Test
   void stagingIsWorthItOnlyForLargeWholeDecodeImages() {
-    ImageInfo png = new ImageInfo("a.png", ImageFormat.PNG, 4000, 3000, 3, 8, PixelLayout.RGB,
-        SampleFormat.UNSIGNED_INTEGER, 4000, 3000, 1000);
+    ImageInfo png =
+        new ImageInfo(
+            "a.png",
+            ImageFormat.PNG,
+            4000,
+            3000,
+            3,
+            8,
+            PixelLayout.RGB,
+            SampleFormat.UNSIGNED_INTEGER,
+            4000,
+            3000,
+            1000);
     assertThat(ScratchRasters.decodedBytes(png)).isEqualTo(36_000_000);
     assertThat(ScratchRasters.worthStaging(png, 32 << 20)).isTrue();
     assertThat(ScratchRasters.worthStaging(png, 64 << 20)).isFalse();
-    ImageInfo tiled = new ImageInfo("a.tif", ImageFormat.TIFF, 4000, 3000, 3, 8, PixelLayout.RGB,
-        SampleFormat.UNSIGNED_INTEGER, 256, 256, 1000);
+    ImageInfo tiled =
+        new ImageInfo(
+            "a.tif",
+            ImageFormat.TIFF,
+            4000,
+            3000,
+            3,
+            8,
+            PixelLayout.RGB,
+            SampleFormat.UNSIGNED_INTEGER,
+            256,
+            256,
+            1000);
     assertThat(ScratchRasters.worthStaging(tiled, 1)).isFalse();
-    ImageInfo floats = new ImageInfo("a.tif", ImageFormat.TIFF, 4000, 3000, 1, 32,
-        PixelLayout.GRAY, SampleFormat.FLOAT, 4000, 3000, 1000);
+    ImageInfo floats =
+        new ImageInfo(
+            "a.tif",
+            ImageFormat.TIFF,
+            4000,
+            3000,
+            1,
+            32,
+            PixelLayout.GRAY,
+            SampleFormat.FLOAT,
+            4000,
+            3000,
+            1000);
     assertThat(ScratchRasters.worthStaging(floats, 1)).isFalse();
   }
 
@@ -106,8 +148,9 @@ class ScratchRastersTest {
     int y = 0;
     for (Tensor3 band : bands) {
       assertThat(band.height()).isLessThanOrEqualTo(7);
-      assertThat(band.bitwiseEquals(RegionReadTest.crop(whole, y, 0, band.height(),
-          info.width()))).as("rows from %d of %s", y, file.getFileName()).isTrue();
+      assertThat(band.bitwiseEquals(RegionReadTest.crop(whole, y, 0, band.height(), info.width())))
+          .as("rows from %d of %s", y, file.getFileName())
+          .isTrue();
       y += band.height();
     }
     assertThat(y).isEqualTo(info.height());
@@ -120,12 +163,15 @@ class ScratchRastersTest {
     org.apache.hadoop.fs.Path scratch = hadoop(dir.resolve("scratch-" + file.getFileName()));
     long bytes = ScratchRasters.write(local(), info, scratch, TIMEOUT);
     assertThat(bytes).isPositive();
-    try (ImageSource source = ImageSource.openScratch(local(), info, ChannelMode.KEEP,
-        Normalization.RAW, scratch)) {
+    try (ImageSource source =
+        ImageSource.openScratch(local(), info, ChannelMode.KEEP, Normalization.RAW, scratch)) {
       for (int[] w : RegionReadTest.windows(info.height(), info.width(), 3)) {
-        assertThat(source.read(w[0], w[1], w[2], w[3]).bitwiseEquals(
-            RegionReadTest.crop(whole, w[0], w[1], w[2], w[3])))
-            .as("window %d,%d %dx%d of %s", w[0], w[1], w[2], w[3], file.getFileName()).isTrue();
+        assertThat(
+                source
+                    .read(w[0], w[1], w[2], w[3])
+                    .bitwiseEquals(RegionReadTest.crop(whole, w[0], w[1], w[2], w[3])))
+            .as("window %d,%d %dx%d of %s", w[0], w[1], w[2], w[3], file.getFileName())
+            .isTrue();
       }
     }
   }
@@ -141,43 +187,51 @@ class ScratchRastersTest {
   private Path generate(String name) throws IOException {
     int width = 211;
     int height = 67;
-    BufferedImage image = switch (name) {
-      case "gray16.png" -> gray16(width, height);
-      case "gray-alpha.png" -> {
-        BufferedImage gray = TestFiles.gradient(width, height, BufferedImage.TYPE_INT_ARGB);
-        BufferedImage ga = new BufferedImage(new java.awt.image.ComponentColorModel(
-            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true,
-            false, java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE),
-            java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE,
-                width, height, 2, null), false, null);
-        for (int y = 0; y < height; y++) {
-          for (int x = 0; x < width; x++) {
-            int argb = gray.getRGB(x, y);
-            ga.getRaster().setSample(x, y, 0, argb & 0xff);
-            ga.getRaster().setSample(x, y, 1, argb >>> 24);
+    BufferedImage image =
+        switch (name) {
+          case "gray16.png" -> gray16(width, height);
+          case "gray-alpha.png" -> {
+            BufferedImage gray = TestFiles.gradient(width, height, BufferedImage.TYPE_INT_ARGB);
+            BufferedImage ga =
+                new BufferedImage(
+                    new java.awt.image.ComponentColorModel(
+                        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY),
+                        true,
+                        false,
+                        java.awt.Transparency.TRANSLUCENT,
+                        java.awt.image.DataBuffer.TYPE_BYTE),
+                    java.awt.image.Raster.createInterleavedRaster(
+                        java.awt.image.DataBuffer.TYPE_BYTE, width, height, 2, null),
+                    false,
+                    null);
+            for (int y = 0; y < height; y++) {
+              for (int x = 0; x < width; x++) {
+                int argb = gray.getRGB(x, y);
+                ga.getRaster().setSample(x, y, 0, argb & 0xff);
+                ga.getRaster().setSample(x, y, 1, argb >>> 24);
+              }
+            }
+            yield ga;
           }
-        }
-        yield ga;
-      }
-      case "rgba.png" -> TestFiles.gradient(width, height, BufferedImage.TYPE_INT_ARGB);
-      case "rgb48.png" -> rgb48(width, height);
-      case "palette-alpha.png" -> paletteWithAlpha(width, height);
-      case "gray4.png" -> {
-        BufferedImage gray4 = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY,
-            grayRamp(4));
-        WritableRaster raster = gray4.getRaster();
-        for (int y = 0; y < height; y++) {
-          for (int x = 0; x < width; x++) {
-            raster.setSample(x, y, 0, (x + 3 * y) & 15);
+          case "rgba.png" -> TestFiles.gradient(width, height, BufferedImage.TYPE_INT_ARGB);
+          case "rgb48.png" -> rgb48(width, height);
+          case "palette-alpha.png" -> paletteWithAlpha(width, height);
+          case "gray4.png" -> {
+            BufferedImage gray4 =
+                new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY, grayRamp(4));
+            WritableRaster raster = gray4.getRaster();
+            for (int y = 0; y < height; y++) {
+              for (int x = 0; x < width; x++) {
+                raster.setSample(x, y, 0, (x + 3 * y) & 15);
+              }
+            }
+            yield gray4;
           }
-        }
-        yield gray4;
-      }
-      case "baseline.jpg", "progressive.jpg" ->
-          TestFiles.gradient(width, height, BufferedImage.TYPE_3BYTE_BGR);
-      case "gray.jpg" -> TestFiles.gradient(width, height, BufferedImage.TYPE_BYTE_GRAY);
-      default -> throw new IllegalArgumentException(name);
-    };
+          case "baseline.jpg", "progressive.jpg" ->
+              TestFiles.gradient(width, height, BufferedImage.TYPE_3BYTE_BGR);
+          case "gray.jpg" -> TestFiles.gradient(width, height, BufferedImage.TYPE_BYTE_GRAY);
+          default -> throw new IllegalArgumentException(name);
+        };
     String format = name.endsWith(".png") ? "png" : "jpeg";
     ImageWriteParam param = null;
     if (name.equals("progressive.jpg")) {
@@ -198,9 +252,13 @@ class ScratchRastersTest {
   }
 
   private static BufferedImage rgb48(int width, int height) {
-    java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
-        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), false, false,
-        java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+    java.awt.image.ComponentColorModel model =
+        new java.awt.image.ComponentColorModel(
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+            false,
+            false,
+            java.awt.Transparency.OPAQUE,
+            java.awt.image.DataBuffer.TYPE_USHORT);
     WritableRaster raster = model.createCompatibleWritableRaster(width, height);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -223,8 +281,9 @@ class ScratchRastersTest {
       b[i] = (byte) (i * 5);
       a[i] = (byte) (i % 3 == 0 ? 0 : 255);
     }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(4, 16, r, g, b, a));
+    BufferedImage image =
+        new BufferedImage(
+            width, height, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(4, 16, r, g, b, a));
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         image.getRaster().setSample(x, y, 0, (x / 3 + y) & 15);
@@ -246,8 +305,8 @@ class ScratchRastersTest {
   private static byte[] interlacedPng() throws IOException {
     BufferedImage image = TestFiles.gradient(97, 61, BufferedImage.TYPE_3BYTE_BGR);
     javax.imageio.ImageWriter writer = TestFiles.jdkWriter("png");
-    IIOMetadata metadata = writer.getDefaultImageMetadata(
-        new javax.imageio.ImageTypeSpecifier(image), null);
+    IIOMetadata metadata =
+        writer.getDefaultImageMetadata(new javax.imageio.ImageTypeSpecifier(image), null);
     String format = "javax_imageio_png_1.0";
     javax.imageio.metadata.IIOMetadataNode root =
         (javax.imageio.metadata.IIOMetadataNode) metadata.getAsTree(format);
@@ -266,5 +325,4 @@ class ScratchRastersTest {
     assertThat(bytes.toByteArray()[28]).as("IHDR interlace method").isEqualTo((byte) 1);
     return bytes.toByteArray();
   }
-
 }

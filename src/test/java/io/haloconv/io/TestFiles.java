@@ -35,8 +35,10 @@ final class TestFiles {
 
   /** A golden file under ../shared/golden, read in place, never copied into the repo. */
   static java.nio.file.Path golden(String relative) {
-    return java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("shared")
-        .resolve("golden").resolve(relative);
+    return java.nio.file.Path.of(System.getProperty("user.dir"))
+        .resolveSibling("shared")
+        .resolve("golden")
+        .resolve(relative);
   }
 
   static Path hadoop(java.nio.file.Path file) {

@@ -23,11 +23,18 @@ final class TiffBytes {
 
   /**
    * A TIFF of {@code samples} samples per pixel of {@code bits} bits each; samples beyond the
-   * photometric interpretation's colour components are declared unspecified extra samples.
-   * {@code data} is the pixel data as stored (already compressed if {@code compression} says so).
+   * photometric interpretation's colour components are declared unspecified extra samples. {@code
+   * data} is the pixel data as stored (already compressed if {@code compression} says so).
    */
-  static byte[] tiff(int width, int height, int samples, int bits, int photometric,
-      int sampleFormat, int compression, byte[] data) {
+  static byte[] tiff(
+      int width,
+      int height,
+      int samples,
+      int bits,
+      int photometric,
+      int sampleFormat,
+      int compression,
+      byte[] data) {
     int colours = photometric == PHOTOMETRIC_RGB ? 3 : 1;
     List<Entry> entries = new ArrayList<>();
     entries.add(new Entry(256, 4, new int[] {width}));

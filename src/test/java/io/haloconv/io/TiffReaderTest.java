@@ -35,14 +35,20 @@ class TiffReaderTest {
   /** A spread of layouts: each compression, both predictors, byte orders, tiles and strips. */
   static Stream<TiffWriter> layouts() {
     List<TiffWriter> layouts = new ArrayList<>();
-    int[] compressions = {TiffDirectory.COMPRESSION_NONE, TiffDirectory.COMPRESSION_LZW,
-        TiffDirectory.COMPRESSION_DEFLATE, TiffDirectory.COMPRESSION_PACKBITS};
+    int[] compressions = {
+      TiffDirectory.COMPRESSION_NONE,
+      TiffDirectory.COMPRESSION_LZW,
+      TiffDirectory.COMPRESSION_DEFLATE,
+      TiffDirectory.COMPRESSION_PACKBITS
+    };
     Random random = new Random(4);
     for (int i = 0; i < 24; i++) {
       TiffWriter w = new TiffWriter(61 + random.nextInt(40), 45 + random.nextInt(40));
       w.compression = compressions[i % 4];
-      w.predictor = (w.compression == TiffDirectory.COMPRESSION_LZW
-          || w.compression == TiffDirectory.COMPRESSION_DEFLATE) && (i / 4) % 2 == 1;
+      w.predictor =
+          (w.compression == TiffDirectory.COMPRESSION_LZW
+                  || w.compression == TiffDirectory.COMPRESSION_DEFLATE)
+              && (i / 4) % 2 == 1;
       w.bits = (i / 8) % 2 == 0 ? 8 : 16;
       w.order = i % 3 == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
       w.planar = i % 5 == 1 || i % 5 == 3;
@@ -74,15 +80,17 @@ class TiffReaderTest {
     // (The JDK's reader refuses the predictor on 16-bit samples; TwelveMonkeys' reads it.)
     Tensor3 reference = fullDecode(bytes, w.bigTiff || (w.predictor && w.bits == 16));
     assertThat(reference.bitwiseEquals(tensor(values, w.samples, w.height, w.width)))
-        .as("reference decode of %s", describe(w)).isTrue();
+        .as("reference decode of %s", describe(w))
+        .isTrue();
 
     try (TiffDecoder decoder = TiffDecoder.open(local(), info)) {
       assertThat(decoder).as("haloconv reads %s", describe(w)).isNotNull();
       for (int[] win : RegionReadTest.windows(w.height, w.width, w.width)) {
         Tensor3 got = decoder.read(win[0], win[1], win[2], win[3]);
-        assertThat(got.bitwiseEquals(RegionReadTest.crop(reference, win[0], win[1], win[2],
-            win[3]))).as("window %d,%d %dx%d of %s", win[0], win[1], win[2], win[3],
-            describe(w)).isTrue();
+        assertThat(
+                got.bitwiseEquals(RegionReadTest.crop(reference, win[0], win[1], win[2], win[3])))
+            .as("window %d,%d %dx%d of %s", win[0], win[1], win[2], win[3], describe(w))
+            .isTrue();
       }
     }
   }
@@ -104,8 +112,9 @@ class TiffReaderTest {
       int y = 0;
       for (Tensor3 band = rows.next(10); band != null; band = rows.next(10)) {
         assertThat(band.height()).isLessThanOrEqualTo(10);
-        assertThat(band.bitwiseEquals(RegionReadTest.crop(expected, y, 0, band.height(),
-            w.width))).as("band at row %d", y).isTrue();
+        assertThat(band.bitwiseEquals(RegionReadTest.crop(expected, y, 0, band.height(), w.width)))
+            .as("band at row %d", y)
+            .isTrue();
         y += band.height();
       }
       assertThat(y).isEqualTo(w.height);
@@ -164,8 +173,9 @@ class TiffReaderTest {
     try (ImageSource source =
         ImageSource.open(counting, info, ChannelMode.KEEP, Normalization.RAW)) {
       Tensor3 got = source.read(100, 200, 20, 20); // inside one 64x64 tile
-      assertThat(got.bitwiseEquals(RegionReadTest.crop(tensor(values, 3, 512, 512), 100, 200,
-          20, 20))).isTrue();
+      assertThat(
+              got.bitwiseEquals(RegionReadTest.crop(tensor(values, 3, 512, 512), 100, 200, 20, 20)))
+          .isTrue();
     }
     assertThat(counting.bytesRead()).isLessThan(info.fileSize() / 16);
   }
@@ -177,10 +187,24 @@ class TiffReaderTest {
   }
 
   static String describe(TiffWriter w) {
-    return (w.bigTiff ? "BigTIFF " : "TIFF ") + w.width + "x" + w.height + "x" + w.samples + " "
-        + w.bits + "-bit " + (w.tileWidth > 0 ? "tiles " + w.tileWidth + "x" + w.tileHeight
-        : "strips of " + w.rowsPerStrip) + (w.planar ? " planar" : " chunky") + " compression "
-        + w.compression + (w.predictor ? " predictor" : "") + " " + w.order;
+    return (w.bigTiff ? "BigTIFF " : "TIFF ")
+        + w.width
+        + "x"
+        + w.height
+        + "x"
+        + w.samples
+        + " "
+        + w.bits
+        + "-bit "
+        + (w.tileWidth > 0
+            ? "tiles " + w.tileWidth + "x" + w.tileHeight
+            : "strips of " + w.rowsPerStrip)
+        + (w.planar ? " planar" : " chunky")
+        + " compression "
+        + w.compression
+        + (w.predictor ? " predictor" : "")
+        + " "
+        + w.order;
   }
 
   static Tensor3 tensor(int[] values, int channels, int height, int width) {
@@ -201,8 +225,8 @@ class TiffReaderTest {
    */
   static Tensor3 fullDecode(byte[] bytes, boolean twelveMonkeys) {
     Readers.initialise();
-    String prefix = twelveMonkeys ? "com.twelvemonkeys.imageio.plugins.tiff."
-        : "com.sun.imageio.plugins.tiff.";
+    String prefix =
+        twelveMonkeys ? "com.twelvemonkeys.imageio.plugins.tiff." : "com.sun.imageio.plugins.tiff.";
     for (var it = javax.imageio.ImageIO.getImageReadersByFormatName("tiff"); it.hasNext(); ) {
       ImageReader reader = it.next();
       if (!reader.getClass().getName().startsWith(prefix)) {

@@ -22,15 +22,19 @@ final class TiffWriter {
   int bits = 8;
   boolean bigTiff;
   ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+
   /** Tile side, or 0 for strips. */
   int tileWidth;
+
   int tileHeight;
   int rowsPerStrip = 8;
   boolean planar;
   int compression = TiffDirectory.COMPRESSION_NONE;
   boolean predictor;
+
   /** 1 BlackIsZero, 2 RGB. */
   int photometric = 2;
+
   /** ExtraSamples value for samples beyond the colour ones: 0 unspecified, 2 unassociated alpha. */
   int extraSampleKind = 2;
 
@@ -77,8 +81,8 @@ final class TiffWriter {
               int x = col * chunkWidth + c;
               for (int s = 0; s < spp; s++) {
                 int sample = planar ? p : s;
-                chunk[(r * chunkWidth + c) * spp + s] = y < height && x < width
-                    ? values[(y * width + x) * samples + sample] : 0;
+                chunk[(r * chunkWidth + c) * spp + s] =
+                    y < height && x < width ? values[(y * width + x) * samples + sample] : 0;
               }
             }
           }
@@ -201,8 +205,8 @@ final class TiffWriter {
     } else {
       ifd.putInt(0);
     }
-    ByteBuffer file = ByteBuffer.allocate(
-        (int) (ifdOffset + ifdSize + external.size())).order(order);
+    ByteBuffer file =
+        ByteBuffer.allocate((int) (ifdOffset + ifdSize + external.size())).order(order);
     file.put((byte) (order == ByteOrder.LITTLE_ENDIAN ? 'I' : 'M'));
     file.put((byte) (order == ByteOrder.LITTLE_ENDIAN ? 'I' : 'M'));
     if (bigTiff) {
@@ -214,8 +218,8 @@ final class TiffWriter {
     return file.array();
   }
 
-  private static void put(Map<Integer, long[]> tags, Map<Integer, Integer> types, int tag,
-      int type, long... values) {
+  private static void put(
+      Map<Integer, long[]> tags, Map<Integer, Integer> types, int tag, int type, long... values) {
     tags.put(tag, values);
     types.put(tag, type);
   }

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 class ColormapTest {
   /** CIE L* of an sRGB colour: the lightness a perceptual colormap must change evenly. */
   static double lightness(int rgb) {
-    double y = 0.2126 * linear(rgb >> 16 & 0xff) + 0.7152 * linear(rgb >> 8 & 0xff)
-        + 0.0722 * linear(rgb & 0xff);
+    double y =
+        0.2126 * linear(rgb >> 16 & 0xff)
+            + 0.7152 * linear(rgb >> 8 & 0xff)
+            + 0.0722 * linear(rgb & 0xff);
     return y > 216.0 / 24389 ? 116 * Math.cbrt(y) - 16 : y * 24389 / 27;
   }
 
@@ -20,7 +22,8 @@ class ColormapTest {
   private static void assertNear(int got, int want, int tolerance) {
     for (int shift : new int[] {16, 8, 0}) {
       assertThat(Math.abs((got >> shift & 0xff) - (want >> shift & 0xff)))
-          .as("%06x vs %06x", got, want).isLessThanOrEqualTo(tolerance);
+          .as("%06x vs %06x", got, want)
+          .isLessThanOrEqualTo(tolerance);
     }
   }
 
@@ -29,7 +32,8 @@ class ColormapTest {
     int[] table = Colormap.VIRIDIS.table();
     // Rounding to 8 bits may flatten neighbours; over any 4 steps lightness must rise.
     for (int i = 1; i < table.length; i++) {
-      assertThat(lightness(table[i])).as("L* at %d", i)
+      assertThat(lightness(table[i]))
+          .as("L* at %d", i)
           .isGreaterThan(lightness(table[i - 1]) - 0.5);
     }
     for (int i = 4; i < table.length; i++) {
@@ -51,8 +55,12 @@ class ColormapTest {
     assertThat(high >> 16 & 0xff).isGreaterThan(high & 0xff);
     // Equal distances from zero are about equally light, so neither sign looks stronger.
     for (double d = 0.05; d <= 0.5; d += 0.05) {
-      assertThat(Math.abs(lightness(Colormap.DIVERGING.rgb(0.5 - d))
-          - lightness(Colormap.DIVERGING.rgb(0.5 + d)))).as("d=%f", d).isLessThan(12);
+      assertThat(
+              Math.abs(
+                  lightness(Colormap.DIVERGING.rgb(0.5 - d))
+                      - lightness(Colormap.DIVERGING.rgb(0.5 + d))))
+          .as("d=%f", d)
+          .isLessThan(12);
     }
   }
 

@@ -7,7 +7,9 @@ import io.haloconv.conv.FilterBanks;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
-/** The filter-bank picture of the sample banks: one panel per filter and channel, signed colours. */
+/**
+ * The filter-bank picture of the sample banks: one panel per filter and channel, signed colours.
+ */
 class FilterGridTest {
   private static int centre(Rendering r, Panel p, int tapY, int tapX, int taps) {
     int tap = p.width() / taps;
@@ -30,7 +32,8 @@ class FilterGridTest {
         for (int y = 0; y < 3; y++) {
           for (int x = 0; x < 3; x++) {
             double t = 0.5 + bank.weight(k, c, y, x) / (2 * maxAbs);
-            assertThat(centre(r, p, y, x, 3)).as("tap %d,%d,%d,%d", k, c, y, x)
+            assertThat(centre(r, p, y, x, 3))
+                .as("tap %d,%d,%d,%d", k, c, y, x)
                 .isEqualTo(Colormap.DIVERGING.table()[(int) Math.round(t * 255)]);
           }
         }

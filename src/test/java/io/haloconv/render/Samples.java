@@ -47,7 +47,8 @@ final class Samples {
   }
 
   static Tensor3 features(Tensor3 image, FilterBank bank) {
-    ConvSpec spec = ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build();
+    ConvSpec spec =
+        ConvSpec.builder(bank).padding(Padding.SAME).activation(Activation.RELU).build();
     return TileConvolver.convolveImage(image, bank, spec);
   }
 }

@@ -63,35 +63,64 @@ class BadRecordMatrixTest {
   /** One kind of input beside the good image, and what the job must make of it. */
   enum Case {
     ZERO_BYTES("zero.png", "probe", "empty-file", "empty file (0 bytes)"),
-    TEXT_NAMED_PNG("notes.png", "probe", "not-an-image",
-        "not a PNG image: file starts with \"Dear dia\""),
-    NON_IMAGE_FILE("README.txt", "probe", "not-an-image",
+    TEXT_NAMED_PNG(
+        "notes.png", "probe", "not-an-image", "not a PNG image: file starts with \"Dear dia\""),
+    NON_IMAGE_FILE(
+        "README.txt",
+        "probe",
+        "not-an-image",
         "no image reader recognises this file: it starts with \"Dear dia\""),
-    TRUNCATED_PNG("cut.png", "decode", "truncated",
+    TRUNCATED_PNG(
+        "cut.png",
+        "decode",
+        "truncated",
         "truncated PNG: Error reading PNG image data: Unexpected end of ZLIB input stream"),
     TRUNCATED_JPEG("cut.jpg", "decode", "truncated", "truncated JPEG: "),
-    TIFF_UNSUPPORTED_COMPRESSION("j2k.tif", "decode", "unsupported",
-        "unsupported TIFF compression 34712 (JPEG 2000)"),
-    DECOMPRESSION_BOMB("bomb.png", "probe", "too-large",
+    TIFF_UNSUPPORTED_COMPRESSION(
+        "j2k.tif", "decode", "unsupported", "unsupported TIFF compression 34712 (JPEG 2000)"),
+    DECOMPRESSION_BOMB(
+        "bomb.png",
+        "probe",
+        "too-large",
         "image is 200000x200000 = 4.0e10 pixels, --max-pixels is 2147483648"),
     CMYK_JPEG("cmyk.jpg", null, null, null),
-    CHANNEL_MISMATCH("rgba.png", "convolve", "channel-mismatch",
-        "filters expect 3 channels, image has 4"),
-    CHANNELS_CANNOT_CONVERT("bands.tif", "convolve", "channel-mismatch",
+    CHANNEL_MISMATCH(
+        "rgba.png", "convolve", "channel-mismatch", "filters expect 3 channels, image has 4"),
+    CHANNELS_CANNOT_CONVERT(
+        "bands.tif",
+        "convolve",
+        "channel-mismatch",
         "--channels rgb cannot convert an image of 5 channels"),
-    SMALLER_THAN_KERNEL("tiny.png", "convolve", "too-small",
+    SMALLER_THAN_KERNEL(
+        "tiny.png",
+        "convolve",
+        "too-small",
         "image is 2x2: output would be empty: input height 2"
             + " + padding 0 is smaller than the kernel's reach 3"),
-    NPY_WRONG_DTYPE("int32.npy", "probe", "unsupported",
+    NPY_WRONG_DTYPE(
+        "int32.npy",
+        "probe",
+        "unsupported",
         ".npy image dtype int32 is not supported: use float32, float64, uint8 or uint16"),
-    NPY_WRONG_RANK("rank4.npy", "probe", "unsupported",
+    NPY_WRONG_RANK(
+        "rank4.npy",
+        "probe",
+        "unsupported",
         ".npy image must be (C, H, W) or (H, W), got shape (1, 3, 8, 8)"),
-    VANISHES_AFTER_LISTING(FaultyFileSystem.VANISH_ON_LIST + ".png", "probe", "file-not-found",
-        "file not found: it was listed, then deleted or moved before it could be read"),
-    VANISHES_AFTER_PROBING(FaultyFileSystem.VANISH_AFTER_PROBE + ".png", "decode",
+    VANISHES_AFTER_LISTING(
+        FaultyFileSystem.VANISH_ON_LIST + ".png",
+        "probe",
         "file-not-found",
         "file not found: it was listed, then deleted or moved before it could be read"),
-    UNLISTABLE_DIRECTORY(FaultyFileSystem.UNLISTABLE, "list", "unreadable",
+    VANISHES_AFTER_PROBING(
+        FaultyFileSystem.VANISH_AFTER_PROBE + ".png",
+        "decode",
+        "file-not-found",
+        "file not found: it was listed, then deleted or moved before it could be read"),
+    UNLISTABLE_DIRECTORY(
+        FaultyFileSystem.UNLISTABLE,
+        "list",
+        "unreadable",
         "cannot list this directory, so its files were not read: Permission denied");
 
     final String name;
@@ -112,7 +141,8 @@ class BadRecordMatrixTest {
 
     /** Cases that need the misbehaving {@code faulty:} file system. */
     boolean faulty() {
-      return this == VANISHES_AFTER_LISTING || this == VANISHES_AFTER_PROBING
+      return this == VANISHES_AFTER_LISTING
+          || this == VANISHES_AFTER_PROBING
           || this == UNLISTABLE_DIRECTORY;
     }
 
@@ -128,25 +158,30 @@ class BadRecordMatrixTest {
       switch (this) {
         case ZERO_BYTES -> Files.write(file, new byte[0]);
         case TEXT_NAMED_PNG, NON_IMAGE_FILE -> Files.write(file, letter);
-        case TRUNCATED_PNG -> Files.write(file,
-            TestImages.truncate(TestImages.png(48, 40, 3), 0.5));
-        case TRUNCATED_JPEG -> Files.write(file,
-            TestImages.truncate(TestImages.jpeg(64, 48), 0.6));
-        case TIFF_UNSUPPORTED_COMPRESSION -> Files.write(file,
-            TestImages.tiffStrips(4, 4, 3, 4, 34712, new byte[4 * 4 * 3]));
+        case TRUNCATED_PNG ->
+            Files.write(file, TestImages.truncate(TestImages.png(48, 40, 3), 0.5));
+        case TRUNCATED_JPEG -> Files.write(file, TestImages.truncate(TestImages.jpeg(64, 48), 0.6));
+        case TIFF_UNSUPPORTED_COMPRESSION ->
+            Files.write(file, TestImages.tiffStrips(4, 4, 3, 4, 34712, new byte[4 * 4 * 3]));
         case DECOMPRESSION_BOMB -> Files.write(file, bomb);
         case CMYK_JPEG -> Files.write(file, TestImages.cmykJpeg(32, 16));
-        case CHANNEL_MISMATCH -> Files.write(file, TestImages.encode(
-            TestImages.gradient(8, 8, java.awt.image.BufferedImage.TYPE_INT_ARGB), "png", null));
-        case CHANNELS_CANNOT_CONVERT -> Files.write(file,
-            TestImages.tiffStrips(4, 4, 5, 4, 1, new byte[4 * 4 * 5]));
+        case CHANNEL_MISMATCH ->
+            Files.write(
+                file,
+                TestImages.encode(
+                    TestImages.gradient(8, 8, java.awt.image.BufferedImage.TYPE_INT_ARGB),
+                    "png",
+                    null));
+        case CHANNELS_CANNOT_CONVERT ->
+            Files.write(file, TestImages.tiffStrips(4, 4, 5, 4, 1, new byte[4 * 4 * 5]));
         case SMALLER_THAN_KERNEL -> Files.write(file, TestImages.png(2, 2, 5));
-        case NPY_WRONG_DTYPE -> Files.write(file,
-            TestImages.npy("<i4", new long[] {3, 8, 8}, new byte[3 * 8 * 8 * 4]));
-        case NPY_WRONG_RANK -> Files.write(file,
-            TestImages.npy("<f4", new long[] {1, 3, 8, 8}, new byte[3 * 8 * 8 * 4]));
-        case VANISHES_AFTER_LISTING, VANISHES_AFTER_PROBING -> Files.write(file,
-            TestImages.png(16, 12, 9));
+        case NPY_WRONG_DTYPE ->
+            Files.write(file, TestImages.npy("<i4", new long[] {3, 8, 8}, new byte[3 * 8 * 8 * 4]));
+        case NPY_WRONG_RANK ->
+            Files.write(
+                file, TestImages.npy("<f4", new long[] {1, 3, 8, 8}, new byte[3 * 8 * 8 * 4]));
+        case VANISHES_AFTER_LISTING, VANISHES_AFTER_PROBING ->
+            Files.write(file, TestImages.png(16, 12, 9));
         case UNLISTABLE_DIRECTORY -> {
           Files.createDirectories(file);
           Files.write(file.resolve("inside.png"), TestImages.png(16, 12, 9));
@@ -171,8 +206,14 @@ class BadRecordMatrixTest {
     Files.write(input.resolve(GOOD), TestImages.png(24, 20, 1));
     c.write(input);
     String uri = c.faulty() ? FaultyFileSystem.uri(input) : input.toString();
-    JobConfig config = JobConfig.defaults(uri, temp.resolve("out").toString(), "random:4,3,3,7",
-        bank, ConvSpec.builder(bank).build()).withMode(mode);
+    JobConfig config =
+        JobConfig.defaults(
+                uri,
+                temp.resolve("out").toString(),
+                "random:4,3,3,7",
+                bank,
+                ConvSpec.builder(bank).build())
+            .withMode(mode);
     return c.configure().apply(config);
   }
 

@@ -36,6 +36,7 @@ final class ClusterJobs {
    */
   private static final String WEBP =
       "UklGRjYAAABXRUJQVlA4ICoAAABwAQCdASoQABAAAIAIJaACdAF1AAD++nkuIP/+uif//Wjn//rRz/1xAAA=";
+
   static final int INPUT_FILES = 5;
 
   private static Path input;
@@ -73,12 +74,24 @@ final class ClusterJobs {
 
   /** haloconv's featurize arguments, writing to {@code output}. */
   static List<String> featurize(Path output, String... more) throws IOException {
-    List<String> args = new ArrayList<>(List.of("featurize",
-        "--input", input().toString(),
-        "--filters", Scripts.root().resolve("data/banks/edges.npz").toString(),
-        "--padding", "same", "--padding-mode", "reflect", "--activation", "relu",
-        "--tile", "40",
-        "--output", output.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "featurize",
+                "--input",
+                input().toString(),
+                "--filters",
+                Scripts.root().resolve("data/banks/edges.npz").toString(),
+                "--padding",
+                "same",
+                "--padding-mode",
+                "reflect",
+                "--activation",
+                "relu",
+                "--tile",
+                "40",
+                "--output",
+                output.toString()));
     args.addAll(List.of(more));
     return args;
   }
@@ -89,13 +102,15 @@ final class ClusterJobs {
    * job makes 4 convolve tasks (twice the cluster's 2 cores), so they run in two waves.
    */
   static List<String> submitOptions(StandaloneCluster cluster, Path attemptLog, String faults) {
-    List<String> opts = new ArrayList<>(List.of(
-        "--master", cluster.masterUrl(),
-        "--executor-memory", "640m",
-        "--conf", "spark.cores.max=2",
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
-        "--conf", TaskFaults.ATTEMPT_LOG + "=" + attemptLog));
+    List<String> opts =
+        new ArrayList<>(
+            List.of(
+                "--master", cluster.masterUrl(),
+                "--executor-memory", "640m",
+                "--conf", "spark.cores.max=2",
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--conf", TaskFaults.ATTEMPT_LOG + "=" + attemptLog));
     if (faults != null) {
       opts.addAll(List.of("--conf", TaskFaults.FAULTS + "=" + faults));
     }
@@ -107,9 +122,17 @@ final class ClusterJobs {
     if (reference == null) {
       Path out = Scripts.root().resolve("target/it/reference");
       deleteTree(out);
-      List<String> args = featurize(out, "--master", "local[2]",
-          "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-          "--conf", "spark.ui.enabled=false");
+      List<String> args =
+          featurize(
+              out,
+              "--master",
+              "local[2]",
+              "--conf",
+              "spark.driver.host=127.0.0.1",
+              "--conf",
+              "spark.driver.bindAddress=127.0.0.1",
+              "--conf",
+              "spark.ui.enabled=false");
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       PrintStream print = new PrintStream(log, true, StandardCharsets.UTF_8);
       int code = Main.run(args.toArray(new String[0]), print, print);
@@ -121,9 +144,9 @@ final class ClusterJobs {
   }
 
   /**
-   * Checks a finished output: complete, every tile of every image exactly once (the reader
-   * asserts each output pixel is covered once), bitwise equal to the local-mode output, and a
-   * manifest whose counts account for every input file.
+   * Checks a finished output: complete, every tile of every image exactly once (the reader asserts
+   * each output pixel is covered once), bitwise equal to the local-mode output, and a manifest
+   * whose counts account for every input file.
    */
   static void assertExactOutput(Path output) throws IOException {
     assertThat(output.resolve("_SUCCESS")).exists();
@@ -132,7 +155,8 @@ final class ClusterJobs {
     assertThat(maps.keySet()).isEqualTo(want.keySet());
     for (String path : want.keySet()) {
       assertThat(maps.get(path).bitwiseEquals(want.get(path)))
-          .as("%s bitwise equal to local mode", path).isTrue();
+          .as("%s bitwise equal to local mode", path)
+          .isTrue();
     }
     JsonNode manifest = new ObjectMapper().readTree(output.resolve("_manifest.json").toFile());
     assertThat(manifest.at("/counts/files_listed").asLong()).isEqualTo(INPUT_FILES);

@@ -39,8 +39,12 @@ class FeaturizeJobTest {
     try (InputStream in = Files.newInputStream(Path.of("data/banks/edges.npz"))) {
       bank = BankFiles.fromNpz(in);
     }
-    spec = ConvSpec.builder(bank).padding(Padding.SAME).paddingMode(PaddingMode.REFLECT)
-        .activation(Activation.RELU).build();
+    spec =
+        ConvSpec.builder(bank)
+            .padding(Padding.SAME)
+            .paddingMode(PaddingMode.REFLECT)
+            .activation(Activation.RELU)
+            .build();
   }
 
   private JobConfig config(String name) {
@@ -85,9 +89,11 @@ class FeaturizeJobTest {
     SparkSession spark = SparkTests.session();
     JobResult result = FeaturizeJob.run(spark, config("schema").withTile(200, 200));
     Dataset<Row> frame = spark.read().parquet(temp.resolve("schema").toString());
-    assertThat(frame.schema().simpleString()).isEqualTo("struct<path:string,y0:int,x0:int,"
-        + "height:int,width:int,channels:int,out_height:int,out_width:int,dtype:string,"
-        + "features:binary>");
+    assertThat(frame.schema().simpleString())
+        .isEqualTo(
+            "struct<path:string,y0:int,x0:int,"
+                + "height:int,width:int,channels:int,out_height:int,out_width:int,dtype:string,"
+                + "features:binary>");
     assertThat(frame.count()).isEqualTo(result.tiles());
     JsonNode manifest = new ObjectMapper().readTree(temp.resolve("schema/_manifest.json").toFile());
     assertThat(manifest.at("/counts/files_listed").asLong()).isEqualTo(4);
@@ -111,14 +117,19 @@ class FeaturizeJobTest {
     Files.writeString(input.resolve("notes.png"), "hello world, not a png");
     Files.write(input.resolve("empty.jpg"), new byte[0]);
     SparkSession spark = SparkTests.session();
-    JobConfig config = JobConfig.defaults(input.toString(), temp.resolve("perm").toString(),
-        "edges.npz", bank, spec);
+    JobConfig config =
+        JobConfig.defaults(
+            input.toString(), temp.resolve("perm").toString(), "edges.npz", bank, spec);
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.filesListed()).isEqualTo(3);
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isEqualTo(2);
-    List<Row> errors = spark.read().parquet(temp.resolve("perm/_errors").toString())
-        .orderBy("path").collectAsList();
+    List<Row> errors =
+        spark
+            .read()
+            .parquet(temp.resolve("perm/_errors").toString())
+            .orderBy("path")
+            .collectAsList();
     assertThat(errors).hasSize(2);
     assertThat(errors.get(0).getString(0)).endsWith("empty.jpg");
     assertThat(errors.get(0).getString(1)).isEqualTo("probe");
@@ -135,8 +146,9 @@ class FeaturizeJobTest {
     Files.createDirectories(input);
     Files.copy(Path.of("data/images/shapes.png"), input.resolve("good.png"));
     Files.writeString(input.resolve("broken.png"), "not an image");
-    JobConfig config = JobConfig.defaults(input.toString(), temp.resolve("ff").toString(),
-        "edges.npz", bank, spec).withMode(FailureMode.FAILFAST);
+    JobConfig config =
+        JobConfig.defaults(input.toString(), temp.resolve("ff").toString(), "edges.npz", bank, spec)
+            .withMode(FailureMode.FAILFAST);
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("broken.png")
@@ -150,9 +162,14 @@ class FeaturizeJobTest {
 
   @Test
   void dropmalformedCountsButWritesNoErrors() {
-    JobConfig config = JobConfig.defaults(IMAGES, temp.resolve("drop").toString(), "edges.npz",
-        FilterBankFixtures.grayBank(), ConvSpec.builder(FilterBankFixtures.grayBank()).build())
-        .withMode(FailureMode.DROPMALFORMED);
+    JobConfig config =
+        JobConfig.defaults(
+                IMAGES,
+                temp.resolve("drop").toString(),
+                "edges.npz",
+                FilterBankFixtures.grayBank(),
+                ConvSpec.builder(FilterBankFixtures.grayBank()).build())
+            .withMode(FailureMode.DROPMALFORMED);
     // A 1-channel bank against RGB images: every file is a channel mismatch.
     JobResult result = FeaturizeJob.run(SparkTests.session(), config);
     assertThat(result.imagesFailed()).isEqualTo(4);
@@ -189,8 +206,10 @@ class FeaturizeJobTest {
     Path input = temp.resolve("broken");
     Files.createDirectories(input);
     Files.writeString(input.resolve("x.png"), "garbage");
-    JobConfig failing = JobConfig.defaults(input.toString(), out.toString(), "edges.npz", bank, spec)
-        .withMode(FailureMode.FAILFAST).withOutput(out.toString(), WriteMode.OVERWRITE);
+    JobConfig failing =
+        JobConfig.defaults(input.toString(), out.toString(), "edges.npz", bank, spec)
+            .withMode(FailureMode.FAILFAST)
+            .withOutput(out.toString(), WriteMode.OVERWRITE);
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), failing))
         .isInstanceOf(JobException.class);
     assertBitwiseEqual(before, read(out.toString()));
@@ -226,8 +245,13 @@ class FeaturizeJobTest {
 
   @Test
   void missingInputIsBadInput() {
-    JobConfig config = JobConfig.defaults(temp.resolve("nothing-here").toString(),
-        temp.resolve("o").toString(), "edges.npz", bank, spec);
+    JobConfig config =
+        JobConfig.defaults(
+            temp.resolve("nothing-here").toString(),
+            temp.resolve("o").toString(),
+            "edges.npz",
+            bank,
+            spec);
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("does not exist")

@@ -16,9 +16,9 @@ import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +53,10 @@ class FeaturizerTest {
   @TempDir static Path temp;
   static FilterBank bank;
   static ConvSpec spec;
+
   /** The job's maps, keyed by file name. */
   static Map<String, Tensor3> expected;
+
   static List<Path> files;
 
   @BeforeAll
@@ -62,17 +64,24 @@ class FeaturizerTest {
     try (InputStream in = Files.newInputStream(Path.of("data/banks/edges.npz"))) {
       bank = BankFiles.fromNpz(in);
     }
-    spec = ConvSpec.builder(bank).padding(Padding.SAME).paddingMode(PaddingMode.REFLECT)
-        .activation(Activation.RELU).build();
+    spec =
+        ConvSpec.builder(bank)
+            .padding(Padding.SAME)
+            .paddingMode(PaddingMode.REFLECT)
+            .activation(Activation.RELU)
+            .build();
     String out = temp.resolve("job").toString();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    FeaturizeJob.run(SparkTests.session(), JobConfig.defaults(IMAGES.toString(), out, "edges.npz",
-        bank, spec).withTile(100, 90), new PrintStream(log, true, StandardCharsets.UTF_8));
+    FeaturizeJob.run(
+        SparkTests.session(),
+        JobConfig.defaults(IMAGES.toString(), out, "edges.npz", bank, spec).withTile(100, 90),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
     // Not a terminal here: plain progress lines, the last one at 100% with a rate and no ETA left.
     assertThat(log.toString(StandardCharsets.UTF_8))
         .containsPattern("haloconv: convolve: \\d+ tiles in \\d+ tasks\n")
-        .containsPattern("haloconv: convolve: (\\d+)/\\1 tiles \\(100%\\), [0-9.]+ MP/s, "
-            + "\\d+:\\d\\d elapsed, ETA 0:00\n")
+        .containsPattern(
+            "haloconv: convolve: (\\d+)/\\1 tiles \\(100%\\), [0-9.]+ MP/s, "
+                + "\\d+:\\d\\d elapsed, ETA 0:00\n")
         .doesNotContain("\r");
     expected = byName(FeatureMaps.viaSpark(SparkTests.session(), out));
     try (Stream<Path> walk = Files.walk(IMAGES)) {
@@ -89,9 +98,18 @@ class FeaturizerTest {
   static Map<String, Tensor3> assemble(Dataset<Row> rows) {
     List<FeatureMaps.TileRow> tiles = new ArrayList<>();
     for (Row r : rows.collectAsList()) {
-      tiles.add(new FeatureMaps.TileRow(r.getString(0), r.getInt(1), r.getInt(2), r.getInt(3),
-          r.getInt(4), r.getInt(5), r.getInt(6), r.getInt(7), r.getString(8),
-          (byte[]) r.get(9)));
+      tiles.add(
+          new FeatureMaps.TileRow(
+              r.getString(0),
+              r.getInt(1),
+              r.getInt(2),
+              r.getInt(3),
+              r.getInt(4),
+              r.getInt(5),
+              r.getInt(6),
+              r.getInt(7),
+              r.getString(8),
+              (byte[]) r.get(9)));
     }
     return FeatureMaps.assembleRows(tiles);
   }
@@ -111,8 +129,8 @@ class FeaturizerTest {
   void pathsGiveTheJobsFeatureMaps() {
     SparkSession spark = SparkTests.session();
     List<String> paths = files.stream().map(p -> "file:" + p).toList();
-    Dataset<Row> features = featurizer().featurizePaths(spark.createDataset(paths,
-        Encoders.STRING()));
+    Dataset<Row> features =
+        featurizer().featurizePaths(spark.createDataset(paths, Encoders.STRING()));
     assertThat(features.schema()).isEqualTo(Schemas.FEATURES);
     Map<String, Tensor3> maps = assemble(features);
     assertThat(maps.keySet()).containsExactlyInAnyOrderElementsOf(paths); // paths as given
@@ -122,31 +140,38 @@ class FeaturizerTest {
   @Test
   void sparkImageSourceRowsGiveTheJobsFeatureMapsInRgbOrder() {
     SparkSession spark = SparkTests.session();
-    Dataset<Row> images = spark.read().format("image").option("recursiveFileLookup", "true")
-        .load(IMAGES.toString());
+    Dataset<Row> images =
+        spark.read().format("image").option("recursiveFileLookup", "true").load(IMAGES.toString());
     assertSameMaps(byName(assemble(featurizer().featurizeImages(images))));
   }
 
   @Test
   void huggingFaceStyleParquetWithImageStructsGivesTheJobsFeatureMaps() throws IOException {
     SparkSession spark = SparkTests.session();
-    StructType image = new StructType(new StructField[] {
-        DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
-        DataTypes.createStructField("path", DataTypes.StringType, true)});
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("image", image, true),
-        DataTypes.createStructField("label", DataTypes.StringType, true)});
+    StructType image =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
+              DataTypes.createStructField("path", DataTypes.StringType, true)
+            });
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.LongType, false),
+              DataTypes.createStructField("image", image, true),
+              DataTypes.createStructField("label", DataTypes.StringType, true)
+            });
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
-      rows.add(RowFactory.create((long) i,
-          RowFactory.create(Files.readAllBytes(f), f.getFileName().toString()), "x"));
+      rows.add(
+          RowFactory.create(
+              (long) i, RowFactory.create(Files.readAllBytes(f), f.getFileName().toString()), "x"));
     }
     String parquet = temp.resolve("hf.parquet").toString();
     spark.createDataFrame(rows, schema).write().parquet(parquet);
-    Dataset<Row> features = featurizer().featurizeBinary(spark.read().parquet(parquet), "image",
-        "id");
+    Dataset<Row> features =
+        featurizer().featurizeBinary(spark.read().parquet(parquet), "image", "id");
     Map<String, Tensor3> byId = assemble(features);
     Map<String, Tensor3> named = new TreeMap<>();
     for (int i = 0; i < files.size(); i++) {
@@ -164,30 +189,44 @@ class FeaturizerTest {
   @Test
   void badImagesFollowTheMode() {
     SparkSession spark = SparkTests.session();
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.StringType, true),
-        DataTypes.createStructField("content", DataTypes.BinaryType, true)});
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.StringType, true),
+              DataTypes.createStructField("content", DataTypes.BinaryType, true)
+            });
     byte[] good;
     try {
       good = Files.readAllBytes(IMAGES.resolve("texture.png"));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-    Dataset<Row> frame = spark.createDataFrame(List.of(
-        RowFactory.create("good", good),
-        RowFactory.create("garbage", "not an image".getBytes()),
-        RowFactory.create("nothing", null)), schema);
+    Dataset<Row> frame =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("good", good),
+                RowFactory.create("garbage", "not an image".getBytes()),
+                RowFactory.create("nothing", null)),
+            schema);
 
-    Dataset<Row> dropped = Featurizer.builder(bank).spec(spec).mode(FailureMode.DROPMALFORMED)
-        .build().featurizeBinary(frame, "content", "id");
+    Dataset<Row> dropped =
+        Featurizer.builder(bank)
+            .spec(spec)
+            .mode(FailureMode.DROPMALFORMED)
+            .build()
+            .featurizeBinary(frame, "content", "id");
     assertThat(dropped.select("path").distinct().as(Encoders.STRING()).collectAsList())
         .containsExactly("good");
 
-    Featurizer permissive = Featurizer.builder(bank).spec(spec).mode(FailureMode.PERMISSIVE)
-        .build();
-    List<Row> errors = permissive.featurizeBinary(frame, "content", "id")
-        .filter("error is not null").select("path", "error.stage", "error.error", "features")
-        .orderBy("path").collectAsList();
+    Featurizer permissive =
+        Featurizer.builder(bank).spec(spec).mode(FailureMode.PERMISSIVE).build();
+    List<Row> errors =
+        permissive
+            .featurizeBinary(frame, "content", "id")
+            .filter("error is not null")
+            .select("path", "error.stage", "error.error", "features")
+            .orderBy("path")
+            .collectAsList();
     assertThat(errors).hasSize(2);
     assertThat(errors.get(0).getString(0)).isEqualTo("garbage");
     assertThat(errors.get(0).getString(1)).isEqualTo("probe");
@@ -204,11 +243,13 @@ class FeaturizerTest {
     assertThatThrownBy(() -> Featurizer.builder(bank).channels(ChannelMode.GRAY).build())
         .hasMessage("filters expect 3 input channels, channels gray gives 1");
     SparkSession spark = SparkTests.session();
-    Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(1)),
-        new StructType().add("n", DataTypes.IntegerType));
+    Dataset<Row> frame =
+        spark.createDataFrame(
+            List.of(RowFactory.create(1)), new StructType().add("n", DataTypes.IntegerType));
     assertThatThrownBy(() -> featurizer().featurizeBinary(frame, "n", null))
-        .hasMessage("column 'n' must be a binary column, or a struct with a binary 'bytes' "
-            + "field, it is int");
+        .hasMessage(
+            "column 'n' must be a binary column, or a struct with a binary 'bytes' "
+                + "field, it is int");
     assertThatThrownBy(() -> featurizer().featurizeImages(frame))
         .hasMessage("no column 'image'; columns: n");
   }
@@ -218,32 +259,48 @@ class FeaturizerTest {
     // Closures always go through Java serialisation; the broadcast bank through the session's
     // serializer. Round-trip both through serializers with none of haloconv's registrations.
     SparkSession spark = SparkTests.session();
-    Featurizer featurizer = Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT16)
-        .build();
+    Featurizer featurizer =
+        Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT16).build();
     FeaturizeSettings settings = featurizer.settings(spark);
     byte[] payload = settings.bank().value();
     SerializerInstance java = new JavaSerializer(new SparkConf()).newInstance();
-    SerializerInstance kryo = new KryoSerializer(new SparkConf()
-        .set("spark.kryo.registrationRequired", "true")).newInstance();
+    SerializerInstance kryo =
+        new KryoSerializer(new SparkConf().set("spark.kryo.registrationRequired", "true"))
+            .newInstance();
     for (SerializerInstance s : List.of(java, kryo)) {
-      byte[] back = s.deserialize(s.serialize(payload, ClassTag$.MODULE$.apply(byte[].class)),
-          ClassTag$.MODULE$.apply(byte[].class));
+      byte[] back =
+          s.deserialize(
+              s.serialize(payload, ClassTag$.MODULE$.apply(byte[].class)),
+              ClassTag$.MODULE$.apply(byte[].class));
       io.haloconv.stack.ConvLayer conv =
           (io.haloconv.stack.ConvLayer) ImageFeatures.deserialize(back).layer(0);
       assertThat(conv.bank().sha256()).isEqualTo(bank.sha256());
       assertThat(conv.spec()).isEqualTo(spec);
     }
-    Featurizer.Task task = new Featurizer.Task(new Featurizer.FromBytes(1L << 31), settings,
-        BadRecordSink.failFast(), null);
-    Featurizer.Task copy = java.deserialize(java.serialize(task,
-        ClassTag$.MODULE$.apply(Featurizer.Task.class)),
-        ClassTag$.MODULE$.apply(Featurizer.Task.class));
+    Featurizer.Task task =
+        new Featurizer.Task(
+            new Featurizer.FromBytes(1L << 31), settings, BadRecordSink.failFast(), null);
+    Featurizer.Task copy =
+        java.deserialize(
+            java.serialize(task, ClassTag$.MODULE$.apply(Featurizer.Task.class)),
+            ClassTag$.MODULE$.apply(Featurizer.Task.class));
     byte[] png = Files.readAllBytes(IMAGES.resolve("texture.png"));
     List<FeatureMaps.TileRow> tiles = new ArrayList<>();
-    copy.call(List.of(RowFactory.create("t", png)).iterator()).forEachRemaining(r ->
-        tiles.add(new FeatureMaps.TileRow(r.getString(0), r.getInt(1), r.getInt(2), r.getInt(3),
-            r.getInt(4), r.getInt(5), r.getInt(6), r.getInt(7), r.getString(8),
-            (byte[]) r.get(9))));
+    copy.call(List.of(RowFactory.create("t", png)).iterator())
+        .forEachRemaining(
+            r ->
+                tiles.add(
+                    new FeatureMaps.TileRow(
+                        r.getString(0),
+                        r.getInt(1),
+                        r.getInt(2),
+                        r.getInt(3),
+                        r.getInt(4),
+                        r.getInt(5),
+                        r.getInt(6),
+                        r.getInt(7),
+                        r.getString(8),
+                        (byte[]) r.get(9))));
     Tensor3 map = FeatureMaps.assembleRows(tiles).get("t");
     Tensor3 want = expected.get("texture.png");
     float[] halves = Precision.FLOAT16.decode(encode16(want), 0, want.size());
@@ -256,27 +313,44 @@ class FeaturizerTest {
     SparkSession spark = SparkTests.session();
     io.haloconv.stack.LayerStack stack;
     try (InputStream in = Files.newInputStream(Path.of("data/stacks/small-cnn.json"))) {
-      stack = io.haloconv.stack.StackFile.read(in, (filters, channels) ->
-          io.haloconv.conv.FilterBanks.random(filters.substring("random:".length())));
+      stack =
+          io.haloconv.stack.StackFile.read(
+              in,
+              (filters, channels) ->
+                  io.haloconv.conv.FilterBanks.random(filters.substring("random:".length())));
     }
     String input = IMAGES.resolve("more").toString(); // stripes.png, 300x180
     String out = temp.resolve("stack-job").toString();
-    FeaturizeJob.run(spark, JobConfig.defaults(input, out, "small-cnn.json", stack)
-        .withTile(40, 40));
+    FeaturizeJob.run(
+        spark, JobConfig.defaults(input, out, "small-cnn.json", stack).withTile(40, 40));
     Featurizer featurizer = Featurizer.builder(stack).tile(32, 48).build();
     assertThat(featurizer.schema().fieldNames()).endsWith("features", "layer");
-    Dataset<Row> rows = featurizer.featurizePaths(spark.createDataset(
-        List.of("file:" + IMAGES.resolve("more/stripes.png")), Encoders.STRING()));
+    Dataset<Row> rows =
+        featurizer.featurizePaths(
+            spark.createDataset(
+                List.of("file:" + IMAGES.resolve("more/stripes.png")), Encoders.STRING()));
     Dataset<Row> jobRows = spark.read().parquet(out);
     for (String layer : List.of("conv1", "conv3")) {
-      Map<String, Tensor3> got = byName(assemble(rows.filter("layer = '" + layer + "'")
-          .drop("layer")));
-      Map<String, Tensor3> want = byName(assemble(jobRows.filter("layer = '" + layer + "'")
-          .select("path", "y0", "x0", "height", "width", "channels", "out_height", "out_width",
-              "dtype", "features")));
+      Map<String, Tensor3> got =
+          byName(assemble(rows.filter("layer = '" + layer + "'").drop("layer")));
+      Map<String, Tensor3> want =
+          byName(
+              assemble(
+                  jobRows
+                      .filter("layer = '" + layer + "'")
+                      .select(
+                          "path",
+                          "y0",
+                          "x0",
+                          "height",
+                          "width",
+                          "channels",
+                          "out_height",
+                          "out_width",
+                          "dtype",
+                          "features")));
       assertThat(got.keySet()).containsExactly("stripes.png");
-      assertThat(got.get("stripes.png").bitwiseEquals(want.get("stripes.png"))).as(layer)
-          .isTrue();
+      assertThat(got.get("stripes.png").bitwiseEquals(want.get("stripes.png"))).as(layer).isTrue();
     }
   }
 

@@ -56,8 +56,8 @@ class GoldenImagesJobTest {
     String image = c.file("image").toString();
     String out = temp.resolve("out").toString();
     // Small tiles, so every image is many tiles with halos crossing seams.
-    JobConfig config = JobConfig.defaults(image, out, c.file("filters").toString(), bank, spec)
-        .withTile(100, 128);
+    JobConfig config =
+        JobConfig.defaults(image, out, c.file("filters").toString(), bank, spec).withTile(100, 128);
     JobResult result = FeaturizeJob.run(spark, config);
 
     assertThat(result.filesListed()).isEqualTo(1);
@@ -72,8 +72,10 @@ class GoldenImagesJobTest {
     NaiveConv.assertClose(got.data(), want.data(), c.name());
     assertThat(viaParquet.keySet()).isEqualTo(viaSpark.keySet());
     assertThat(viaParquet.values().iterator().next().bitwiseEquals(got))
-        .as("parquet-hadoop and Spark read the same bits").isTrue();
-    assertThat(viaSpark.keySet().iterator().next()).endsWith(c.file("image").getFileName().toString());
+        .as("parquet-hadoop and Spark read the same bits")
+        .isTrue();
+    assertThat(viaSpark.keySet().iterator().next())
+        .endsWith(c.file("image").getFileName().toString());
     assertThat(Files.exists(temp.resolve("out/_SUCCESS"))).isTrue();
     assertThat(Files.exists(temp.resolve("out/_manifest.json"))).isTrue();
   }

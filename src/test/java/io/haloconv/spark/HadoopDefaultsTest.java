@@ -12,7 +12,8 @@ class HadoopDefaultsTest {
   @Test
   void threadLevelIoStatisticsAreOffAndOtherKeysKeepHadoopsDefaults() {
     assertThat(getClass().getClassLoader().getResource(Sessions.HADOOP_DEFAULTS))
-        .as("the defaults file is on the class path").isNotNull();
+        .as("the defaults file is on the class path")
+        .isNotNull();
     Configuration before = new Configuration();
     String blockSize = before.get("fs.local.block.size");
 

@@ -28,16 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * File names and directory shapes real datasets have: spaces, unicode, {@code #}, {@code %} and
  * {@code :} in names, symbolic links to directories (and a loop), hidden and {@code _} files, a
- * copy in progress, a text file among the images. The {@code path} column holds each file's path
- * as Hadoop lists it ({@code Path.toString()}, no percent-escapes), and {@code new Path(path)}
- * opens that very file again.
+ * copy in progress, a text file among the images. The {@code path} column holds each file's path as
+ * Hadoop lists it ({@code Path.toString()}, no percent-escapes), and {@code new Path(path)} opens
+ * that very file again.
  */
 class InputPathsTest {
   @TempDir static Path temp;
   static Path root;
   static Path elsewhere;
+
   /** Name relative to root → bytes, for every image the job must read. */
   static final Map<String, byte[]> IMAGES = new TreeMap<>();
+
   static FilterBank bank;
 
   @BeforeAll
@@ -46,8 +48,16 @@ class InputPathsTest {
     elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
     bank = FilterBanks.random(2, 3, 3, 1);
     int seed = 0;
-    for (String name : List.of("with space.png", "ünïcødé-图像.png", "hash#tag.png", "100%.png",
-        "pct%20literal.png", "colon:name.png", "sub dir #2/deeper.png", "_part=1/kept.png")) {
+    for (String name :
+        List.of(
+            "with space.png",
+            "ünïcødé-图像.png",
+            "hash#tag.png",
+            "100%.png",
+            "pct%20literal.png",
+            "colon:name.png",
+            "sub dir #2/deeper.png",
+            "_part=1/kept.png")) {
       byte[] png = TestImages.png(12, 10, seed++);
       Files.createDirectories(root.resolve(name).getParent());
       Files.write(root.resolve(name), png);
@@ -60,8 +70,13 @@ class InputPathsTest {
     // A link back to the dataset's own root: followed, it would list everything again, for ever.
     Files.createSymbolicLink(root.resolve("sub dir #2").resolve("loop"), root);
 
-    for (String hidden : List.of(".hidden.png", "_underscore.png", ".git/objects.png",
-        "_temporary/0/part.png", "copy.png._COPYING_")) {
+    for (String hidden :
+        List.of(
+            ".hidden.png",
+            "_underscore.png",
+            ".git/objects.png",
+            "_temporary/0/part.png",
+            "copy.png._COPYING_")) {
       Files.createDirectories(root.resolve(hidden).getParent());
       Files.write(root.resolve(hidden), TestImages.png(12, 10, seed++));
     }
@@ -69,7 +84,11 @@ class InputPathsTest {
   }
 
   private static JobConfig config(String input, String output) {
-    return JobConfig.defaults(input, temp.resolve(output).toString(), "random:2,3,3,1", bank,
+    return JobConfig.defaults(
+        input,
+        temp.resolve(output).toString(),
+        "random:2,3,3,1",
+        bank,
         ConvSpec.builder(bank).build());
   }
 
@@ -106,13 +125,16 @@ class InputPathsTest {
     }
 
     List<Row> errors = spark.read().parquet(out + "/_errors").collectAsList();
-    assertThat(errors).singleElement().satisfies(r -> {
-      assertThat(r.getString(0)).isEqualTo("file:" + root.resolve("notes.txt"));
-      assertThat(r.getString(1)).isEqualTo("probe");
-      assertThat(r.getString(2)).isEqualTo("not-an-image");
-      assertThat(r.getString(3)).isEqualTo(
-          "no image reader recognises this file: it starts with \"camera: \"");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getString(0)).isEqualTo("file:" + root.resolve("notes.txt"));
+              assertThat(r.getString(1)).isEqualTo("probe");
+              assertThat(r.getString(2)).isEqualTo("not-an-image");
+              assertThat(r.getString(3))
+                  .isEqualTo("no image reader recognises this file: it starts with \"camera: \"");
+            });
   }
 
   @Test
@@ -120,11 +142,22 @@ class InputPathsTest {
     SparkSession spark = SparkTests.session();
     FeaturizeJob.run(spark, config(root.toString(), "spark"));
     List<String> ours = new ArrayList<>();
-    spark.read().parquet(temp.resolve("spark").toString()).select("path").distinct()
-        .collectAsList().forEach(r -> ours.add(r.getString(0)));
+    spark
+        .read()
+        .parquet(temp.resolve("spark").toString())
+        .select("path")
+        .distinct()
+        .collectAsList()
+        .forEach(r -> ours.add(r.getString(0)));
     List<String> theirs = new ArrayList<>();
-    spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", "*.png").load(root.toString()).select("path").collectAsList()
+    spark
+        .read()
+        .format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", "*.png")
+        .load(root.toString())
+        .select("path")
+        .collectAsList()
         .forEach(r -> theirs.add(r.getString(0)));
     // Spark follows the symlink loop round and round (until the OS refuses); haloconv does not.
     theirs.removeIf(path -> path.contains("/loop/"));
@@ -138,13 +171,14 @@ class InputPathsTest {
     assertThat(png.filesListed()).isEqualTo(IMAGES.size());
     assertThat(png.imagesFailed()).isZero();
 
-    JobResult some = FeaturizeJob.run(spark,
-        config(root.toString(), "some").withPattern("{hash#tag,with space,*%*}.png"));
+    JobResult some =
+        FeaturizeJob.run(
+            spark, config(root.toString(), "some").withPattern("{hash#tag,with space,*%*}.png"));
     assertThat(some.filesListed()).isEqualTo(4);
     assertThat(some.imagesWritten()).isEqualTo(4);
 
-    assertThatThrownBy(() -> FeaturizeJob.run(spark,
-            config(root.toString(), "none").withPattern("*.jpg")))
+    assertThatThrownBy(
+            () -> FeaturizeJob.run(spark, config(root.toString(), "none").withPattern("*.jpg")))
         .isInstanceOf(JobException.class)
         .hasMessage("input " + root + " holds no files matching --pattern *.jpg")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));
@@ -153,10 +187,10 @@ class InputPathsTest {
   @Test
   void aSymlinkedInputAndOverlappingGlobsListEachFileOnce() throws IOException {
     Path link = Files.createSymbolicLink(temp.resolve("link-to-data"), root);
-    InputListing.Listing viaLink =
-        InputListing.list(new Configuration(), link.toString(), "*.png");
-    assertThat(viaLink.files()).hasSize(IMAGES.size()).allSatisfy(
-        p -> assertThat(p).startsWith("file:" + link + "/"));
+    InputListing.Listing viaLink = InputListing.list(new Configuration(), link.toString(), "*.png");
+    assertThat(viaLink.files())
+        .hasSize(IMAGES.size())
+        .allSatisfy(p -> assertThat(p).startsWith("file:" + link + "/"));
 
     // Both alternatives of the glob reach linked/inside.png.
     String overlapping = root + "/{linked,linked/inside.png}";

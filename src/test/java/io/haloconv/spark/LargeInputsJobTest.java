@@ -43,22 +43,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargeInputsJobTest {
   private static final FilterBank BANK = FilterBanks.random(4, 3, 3, 11);
-  private static final ConvSpec SPEC = ConvSpec.builder(BANK).padding(Padding.SAME)
-      .paddingMode(PaddingMode.REFLECT).build();
+  private static final ConvSpec SPEC =
+      ConvSpec.builder(BANK).padding(Padding.SAME).paddingMode(PaddingMode.REFLECT).build();
 
   @TempDir Path temp;
 
   private JobConfig config(Path input, String output) {
-    return JobConfig.defaults(input.toString(), temp.resolve(output).toString(), "random", BANK,
-        SPEC);
+    return JobConfig.defaults(
+        input.toString(), temp.resolve(output).toString(), "random", BANK, SPEC);
   }
 
   private static Path png(Path file, int width, int height, int seed) throws IOException {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, ((x * 7 + y + seed) & 0xff) << 16 | ((y * 5 + seed * 3) & 0xff) << 8
-            | ((x + y * 3) & 0xff));
+        image.setRGB(
+            x,
+            y,
+            ((x * 7 + y + seed) & 0xff) << 16
+                | ((y * 5 + seed * 3) & 0xff) << 8
+                | ((x + y * 3) & 0xff));
       }
     }
     Files.createDirectories(file.getParent());
@@ -82,8 +86,11 @@ class LargeInputsJobTest {
     spark.conf().set(ScratchStage.MIN_BYTES_KEY, "1");
     JobResult staged;
     try {
-      staged = FeaturizeJob.run(spark, config(input, "staged").withTile(48, 64),
-          new PrintStream(log, true, StandardCharsets.UTF_8));
+      staged =
+          FeaturizeJob.run(
+              spark,
+              config(input, "staged").withTile(48, 64),
+              new PrintStream(log, true, StandardCharsets.UTF_8));
     } finally {
       spark.conf().unset(ScratchStage.MIN_BYTES_KEY);
     }
@@ -112,8 +119,11 @@ class LargeInputsJobTest {
     }
     png(input.resolve("_hidden").resolve("x.png"), 20, 20, 0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    JobResult result = FeaturizeJob.run(SparkTests.session(), config(input, "tree-out"),
-        new PrintStream(log, true, StandardCharsets.UTF_8));
+    JobResult result =
+        FeaturizeJob.run(
+            SparkTests.session(),
+            config(input, "tree-out"),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
     String text = log.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("directories listed in parallel");
     assertThat(result.filesListed()).isEqualTo(images);
@@ -135,13 +145,15 @@ class LargeInputsJobTest {
     Files.createDirectories(input.resolve("inner"));
     Files.write(input.resolve("inner").resolve("g.png"), new byte[] {1});
     Configuration conf = new Configuration();
-    DistributedListing.Plan plan =
-        DistributedListing.plan(conf, input.toString(), null, 100, 5);
+    DistributedListing.Plan plan = DistributedListing.plan(conf, input.toString(), null, 100, 5);
     assertThat(plan.files()).isEmpty();
     assertThat(plan.directories()).hasSize(1);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
-    List<String> distributed = new ArrayList<>(DistributedListing.entries(jsc, plan,
-        new HadoopConf(conf), 3).map(DistributedListing.Listed::file).collect());
+    List<String> distributed =
+        new ArrayList<>(
+            DistributedListing.entries(jsc, plan, new HadoopConf(conf), 3)
+                .map(DistributedListing.Listed::file)
+                .collect());
     distributed.sort(null);
     assertThat(distributed).isEqualTo(InputListing.list(conf, input.toString()));
     assertThat(distributed).hasSize(13);
@@ -160,14 +172,13 @@ class LargeInputsJobTest {
         for (ColumnChunkMetaData column : block.getColumns()) {
           codecs.add(column.getCodec());
           if (column.getPath().toDotString().equals("features")) {
-            assertThat(column.getEncodings()).doesNotContain(Encoding.PLAIN_DICTIONARY,
-                Encoding.RLE_DICTIONARY);
+            assertThat(column.getEncodings())
+                .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
             assertThat(column.getStatistics().hasNonNullValue()).isFalse();
           }
         }
       }
-      assertThat(codecs).containsExactly(CompressionCodecName.fromConf(
-          compression.parquetName()));
+      assertThat(codecs).containsExactly(CompressionCodecName.fromConf(compression.parquetName()));
     }
   }
 

@@ -7,9 +7,9 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.testing.FaultyFileSystem;
+import io.haloconv.testing.FileTrees;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
-import io.haloconv.testing.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,11 @@ class OutputSafetyTest {
   }
 
   private JobConfig config(WriteMode writeMode) {
-    return JobConfig.defaults(input.toString(), FaultyFileSystem.uri(out), "random:3,3,3,4", bank,
+    return JobConfig.defaults(
+            input.toString(),
+            FaultyFileSystem.uri(out),
+            "random:3,3,3,4",
+            bank,
             ConvSpec.builder(bank).build())
         .withTile(16, 16)
         .withOutput(FaultyFileSystem.uri(out), writeMode);
@@ -66,8 +70,8 @@ class OutputSafetyTest {
     Files.writeString(out.resolve("part/data.bin"), "also precious");
     Map<String, String> before = FileTrees.snapshot(temp);
 
-    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
-            config(WriteMode.ERROR_IF_EXISTS)))
+    assertThatThrownBy(
+            () -> FeaturizeJob.run(SparkTests.session(), config(WriteMode.ERROR_IF_EXISTS)))
         .isInstanceOf(JobException.class)
         .hasMessageEndingWith("already exists; pass --overwrite to replace it")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));
@@ -84,9 +88,12 @@ class OutputSafetyTest {
     assertThat(creates.get(creates.size() - 1)).endsWith("/_SUCCESS");
     int success = events.indexOf(creates.get(creates.size() - 1));
     // After _SUCCESS, only the swap: the staging directory renamed to the output.
-    assertThat(events.subList(success + 1, events.size())).singleElement()
-        .satisfies(e -> assertThat(e).matches("rename .*/\\.out\\.haloconv-staging-[^/]* -> "
-            + "faulty:" + out));
+    assertThat(events.subList(success + 1, events.size()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .matches("rename .*/\\.out\\.haloconv-staging-[^/]* -> " + "faulty:" + out));
     // Every feature and _errors file was in place before the manifest was written.
     assertThat(events.subList(0, success - 1))
         .noneMatch(e -> e.contains("_manifest.json") || e.contains("_SUCCESS"));
@@ -97,8 +104,8 @@ class OutputSafetyTest {
   @Test
   void aFailureWritingTheManifestLeavesNoOutput() throws IOException {
     FaultyFileSystem.failCreates(path -> path.getName().equals("_manifest.json"));
-    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
-            config(WriteMode.ERROR_IF_EXISTS)))
+    assertThatThrownBy(
+            () -> FeaturizeJob.run(SparkTests.session(), config(WriteMode.ERROR_IF_EXISTS)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("injected failure creating")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(1));
@@ -115,8 +122,7 @@ class OutputSafetyTest {
     byte[] manifest = Files.readAllBytes(out.resolve("_manifest.json"));
 
     FaultyFileSystem.failCreates(path -> path.getName().equals("_SUCCESS"));
-    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
-            config(WriteMode.OVERWRITE)))
+    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config(WriteMode.OVERWRITE)))
         .isInstanceOf(JobException.class);
     assertThat(FileTrees.snapshot(out)).isEqualTo(before);
     assertThat(out.resolve("_manifest.json")).hasBinaryContent(manifest);
@@ -128,8 +134,7 @@ class OutputSafetyTest {
     Map<String, String> before = FileTrees.snapshot(out);
 
     FaultyFileSystem.failRenames(path -> path.getName().contains(".haloconv-staging-"));
-    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
-            config(WriteMode.OVERWRITE)))
+    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config(WriteMode.OVERWRITE)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("could not move");
     assertThat(FileTrees.snapshot(out)).isEqualTo(before);
@@ -170,7 +175,9 @@ class OutputSafetyTest {
   }
 
   private static String counts(String manifest) throws IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest).get("counts")
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(manifest)
+        .get("counts")
         .toString();
   }
 }

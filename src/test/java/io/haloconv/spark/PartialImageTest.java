@@ -38,6 +38,7 @@ class PartialImageTest {
   static final int WIDTH = 48;
   static final int HEIGHT = 64;
   static final int ROWS_PER_STRIP = 4;
+
   /** Strips from 6 on (rows 24 and below) are corrupt. */
   static final int GOOD_STRIPS = 6;
 
@@ -54,23 +55,32 @@ class PartialImageTest {
       byte[] pixels = TestImages.randomBytes(ROWS_PER_STRIP * WIDTH * 3, s);
       strips[s] = s < GOOD_STRIPS ? TestImages.zlib(pixels) : TestImages.randomBytes(200, s);
     }
-    Files.write(input.resolve("cut.tif"),
+    Files.write(
+        input.resolve("cut.tif"),
         TestImages.tiffStrips(WIDTH, HEIGHT, 3, ROWS_PER_STRIP, 8, strips));
     Files.write(input.resolve("good.png"), TestImages.png(40, 30, 2));
     bank = FilterBanks.random(2, 3, 3, 5);
-    config = JobConfig.defaults(input.toString(), temp.resolve("out").toString(), "random:2,3,3,5",
-        bank, ConvSpec.builder(bank).build()).withTile(8, 8);
+    config =
+        JobConfig.defaults(
+                input.toString(),
+                temp.resolve("out").toString(),
+                "random:2,3,3,5",
+                bank,
+                ConvSpec.builder(bank).build())
+            .withTile(8, 8);
   }
 
   @Test
   void theTopOfTheCutTiffDecodesAndItsBottomDoesNot() throws IOException {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    ImageInfo info = ImageProbe.probe(fs, new org.apache.hadoop.fs.Path(
-        input.resolve("cut.tif").toUri()), ImageProbe.DEFAULT_MAX_PIXELS);
+    ImageInfo info =
+        ImageProbe.probe(
+            fs,
+            new org.apache.hadoop.fs.Path(input.resolve("cut.tif").toUri()),
+            ImageProbe.DEFAULT_MAX_PIXELS);
     assertThat(info.height()).isEqualTo(HEIGHT);
     assertThat(info.supportsRegionReads()).isTrue();
-    try (ImageSource source =
-        ImageSource.open(fs, info, ChannelMode.KEEP, Normalization.UNIT)) {
+    try (ImageSource source = ImageSource.open(fs, info, ChannelMode.KEEP, Normalization.UNIT)) {
       assertThat(source.read(0, 0, 10, WIDTH).height()).isEqualTo(10);
       assertThatThrownBy(() -> source.read(40, 0, 10, WIDTH))
           .isInstanceOf(ImageReadException.class)
@@ -88,8 +98,8 @@ class PartialImageTest {
     assertThat(result.imagesFailed()).isEqualTo(1);
 
     String out = temp.resolve("out").toString();
-    List<Row> tiles = spark.read().parquet(out).select("path", "height", "width", "channels")
-        .collectAsList();
+    List<Row> tiles =
+        spark.read().parquet(out).select("path", "height", "width", "channels").collectAsList();
     assertThat(tiles).allSatisfy(r -> assertThat(r.getString(0)).endsWith("/good.png"));
     // good.png: a 38x28 feature map in 8x8 tiles is 5 x 4 = 20 tiles.
     assertThat(tiles).hasSize(20);
@@ -112,16 +122,24 @@ class PartialImageTest {
     JobResult result =
         FeaturizeJob.run(spark, config.withPartitions(2).withMode(FailureMode.DROPMALFORMED));
     assertThat(result.imagesFailed()).isEqualTo(1);
-    assertThat(spark.read().parquet(temp.resolve("out").toString()).select("path").distinct()
-        .collectAsList()).singleElement()
+    assertThat(
+            spark
+                .read()
+                .parquet(temp.resolve("out").toString())
+                .select("path")
+                .distinct()
+                .collectAsList())
+        .singleElement()
         .satisfies(r -> assertThat(r.getString(0)).endsWith("/good.png"));
     assertThat(temp.resolve("out/_errors")).doesNotExist();
   }
 
   @Test
   void failfastStopsAtThePartialImageAndLeavesNothing() {
-    assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(),
-            config.withPartitions(2).withMode(FailureMode.FAILFAST)))
+    assertThatThrownBy(
+            () ->
+                FeaturizeJob.run(
+                    SparkTests.session(), config.withPartitions(2).withMode(FailureMode.FAILFAST)))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("cut.tif: decode failed: cannot decode TIFF: ");
     assertThat(temp.resolve("out")).doesNotExist();

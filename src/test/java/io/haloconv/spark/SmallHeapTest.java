@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.haloconv.bench.SyntheticImages;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.ForkedMain;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The memory bound: a JVM whose heap (96 MB) is a sixth of one decoded copy of its input, a
- * 50-megapixel tiled TIFF (150 MB of RGB bytes, 600 MB as float32), featurizes it on
- * {@code local[2]}, through the command line, as a user would. Only tiles, windows and row groups
- * ever live in memory.
+ * 50-megapixel tiled TIFF (150 MB of RGB bytes, 600 MB as float32), featurizes it on {@code
+ * local[2]}, through the command line, as a user would. Only tiles, windows and row groups ever
+ * live in memory.
  */
 class SmallHeapTest {
   private static final int SIDE = 7072; // 7072² = 50.0 megapixels
@@ -31,15 +30,33 @@ class SmallHeapTest {
     SyntheticImages.tiledTiff(image, SIDE, SIDE, 256, false, SyntheticImages.uniform());
     Path output = temp.resolve("features");
 
-    List<String> command = ForkedMain.command(
-        List.of("-Xmx96m",
-            "-XX:+UseSerialGC", // compacting: no humongous-region fragmentation at 96 MB
-            "-XX:+ExitOnOutOfMemoryError"),
-        List.of("featurize", "--input", image.toString(), "--filters", "preset:sobel",
-            "--padding", "same", "--precision", "float16", "--tile", "256", "--master", "local[2]",
-            "--output", output.toString(),
-            // Spark refuses heaps under 450 MB unless told that it reserves none for itself.
-            "--conf", "spark.testing.reservedMemory=0", "--conf", "spark.ui.enabled=false"));
+    List<String> command =
+        ForkedMain.command(
+            List.of(
+                "-Xmx96m",
+                "-XX:+UseSerialGC", // compacting: no humongous-region fragmentation at 96 MB
+                "-XX:+ExitOnOutOfMemoryError"),
+            List.of(
+                "featurize",
+                "--input",
+                image.toString(),
+                "--filters",
+                "preset:sobel",
+                "--padding",
+                "same",
+                "--precision",
+                "float16",
+                "--tile",
+                "256",
+                "--master",
+                "local[2]",
+                "--output",
+                output.toString(),
+                // Spark refuses heaps under 450 MB unless told that it reserves none for itself.
+                "--conf",
+                "spark.testing.reservedMemory=0",
+                "--conf",
+                "spark.ui.enabled=false"));
     Process process = ForkedMain.builder(command).redirectErrorStream(true).start();
     byte[] log = process.getInputStream().readAllBytes();
     boolean done = process.waitFor(5, TimeUnit.MINUTES);

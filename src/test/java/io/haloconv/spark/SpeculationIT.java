@@ -50,15 +50,18 @@ class SpeculationIT {
     // Partition 0's first attempt has written its rows, then holds for 20 s before it may finish:
     // a straggler. Its speculative copy on the other host finishes first and commits; the
     // straggler's own file must not reach the output.
-    List<String> args = new ArrayList<>(ClusterJobs.submitOptions(
-        cluster, work.resolve("speculation-attempts"), "hold:0:20000"));
-    args.addAll(List.of(
-        "--conf", "spark.speculation=true",
-        "--conf", "spark.speculation.interval=100ms",
-        "--conf", "spark.speculation.multiplier=2",
-        "--conf", "spark.speculation.quantile=0.5",
-        // judge by run time alone, not by the rate of records processed
-        "--conf", "spark.speculation.efficiency.enabled=false"));
+    List<String> args =
+        new ArrayList<>(
+            ClusterJobs.submitOptions(
+                cluster, work.resolve("speculation-attempts"), "hold:0:20000"));
+    args.addAll(
+        List.of(
+            "--conf", "spark.speculation=true",
+            "--conf", "spark.speculation.interval=100ms",
+            "--conf", "spark.speculation.multiplier=2",
+            "--conf", "spark.speculation.quantile=0.5",
+            // judge by run time alone, not by the rate of records processed
+            "--conf", "spark.speculation.efficiency.enabled=false"));
     Path output = work.resolve("speculation");
     args.addAll(ClusterJobs.featurize(output));
     try (Submission job = Submission.start(work.resolve("logs"), "speculation", args)) {
@@ -66,11 +69,17 @@ class SpeculationIT {
     }
     ClusterJobs.assertExactOutput(output);
 
-    List<Properties> partition0 = ClusterJobs.attempts(work.resolve("speculation-attempts"))
-        .stream().filter(p -> p.getProperty("partition").equals("0")).toList();
-    Properties first = partition0.stream()
-        .filter(p -> p.getProperty("attempt").equals("0")).findFirst().orElseThrow();
-    assertThat(partition0).as("a speculative copy of partition 0 ran")
+    List<Properties> partition0 =
+        ClusterJobs.attempts(work.resolve("speculation-attempts")).stream()
+            .filter(p -> p.getProperty("partition").equals("0"))
+            .toList();
+    Properties first =
+        partition0.stream()
+            .filter(p -> p.getProperty("attempt").equals("0"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(partition0)
+        .as("a speculative copy of partition 0 ran")
         .filteredOn(p -> !p.getProperty("attempt").equals("0"))
         .isNotEmpty()
         .allSatisfy(p -> assertThat(p.getProperty("host")).isNotEqualTo(first.getProperty("host")));

@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Layer stacks through the whole job on local[2]: the golden stacks on small tiles against PyTorch,
- * the {@code DIR/layer=NAME} layout of emitted layers, the manifest's layers, and an image too small
- * for an intermediate layer as a bad record naming that layer.
+ * the {@code DIR/layer=NAME} layout of emitted layers, the manifest's layers, and an image too
+ * small for an intermediate layer as a bad record naming that layer.
  */
 class StackJobTest {
   @TempDir Path temp;
@@ -45,8 +45,10 @@ class StackJobTest {
     SparkSession spark = SparkTests.session();
     LayerStack stack = GoldenStacks.stack(c);
     String out = temp.resolve("out").toString();
-    JobConfig config = JobConfig.defaults(GoldenStacks.input(c).toString(), out,
-        GoldenStacks.stackFile(c).toString(), stack).withTile(8, 12);
+    JobConfig config =
+        JobConfig.defaults(
+                GoldenStacks.input(c).toString(), out, GoldenStacks.stackFile(c).toString(), stack)
+            .withTile(8, 12);
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isZero();
@@ -61,7 +63,8 @@ class StackJobTest {
       got.put(name, maps.values().iterator().next());
       Map<String, Tensor3> direct = FeatureMaps.viaParquetHadoop(dir);
       assertThat(direct.values().iterator().next().bitwiseEquals(got.get(name)))
-          .as("parquet-hadoop reads the same bits of %s", name).isTrue();
+          .as("parquet-hadoop reads the same bits of %s", name)
+          .isTrue();
     }
     GoldenStacks.assertMatches(c, got);
 
@@ -79,8 +82,10 @@ class StackJobTest {
           .containsExactlyInAnyOrderElementsOf(GoldenStacks.expected(c).keySet());
       for (JsonNode layer : manifest.get("layers")) {
         if (layer.get("written").asBoolean()) {
-          assertThat(layer.get("directory").asText()).isEqualTo("layer=" + layer.get("name").asText());
-          assertThat(rowsPerLayer.get(layer.get("name").asText())).isEqualTo(layer.get("tiles").asLong());
+          assertThat(layer.get("directory").asText())
+              .isEqualTo("layer=" + layer.get("name").asText());
+          assertThat(rowsPerLayer.get(layer.get("name").asText()))
+              .isEqualTo(layer.get("tiles").asLong());
         }
       }
     } else {
@@ -93,16 +98,23 @@ class StackJobTest {
 
   @Test
   void imageTooSmallForALayerIsABadRecordNamingIt() throws IOException {
-    Golden.Case c = GoldenStacks.cases().stream()
-        .filter(k -> k.name().equals("reflect_pool_leaky")).findFirst().orElseThrow();
+    Golden.Case c =
+        GoldenStacks.cases().stream()
+            .filter(k -> k.name().equals("reflect_pool_leaky"))
+            .findFirst()
+            .orElseThrow();
     Path input = Files.createDirectories(temp.resolve("in"));
     Files.copy(GoldenStacks.input(c), input.resolve("good.npy"));
     // 3x2 RGB: conv1's reflect padding 2 needs at least 3 rows and 3 columns.
-    ImageIO.write(new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB), "png",
+    ImageIO.write(
+        new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB),
+        "png",
         input.resolve("tiny.png").toFile());
     String out = temp.resolve("out").toString();
-    JobResult result = FeaturizeJob.run(SparkTests.session(),
-        JobConfig.defaults(input.toString(), out, "stack.json", GoldenStacks.stack(c)));
+    JobResult result =
+        FeaturizeJob.run(
+            SparkTests.session(),
+            JobConfig.defaults(input.toString(), out, "stack.json", GoldenStacks.stack(c)));
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isEqualTo(1);
     List<Row> errors = SparkTests.session().read().parquet(out + "/_errors").collectAsList();

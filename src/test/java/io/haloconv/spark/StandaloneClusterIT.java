@@ -51,8 +51,9 @@ class StandaloneClusterIT {
 
   private static Submission submit(String name, String faults, String... featurizeMore)
       throws IOException {
-    List<String> args = new ArrayList<>(
-        ClusterJobs.submitOptions(cluster, work.resolve(name + "-attempts"), faults));
+    List<String> args =
+        new ArrayList<>(
+            ClusterJobs.submitOptions(cluster, work.resolve(name + "-attempts"), faults));
     args.addAll(ClusterJobs.featurize(work.resolve(name), featurizeMore));
     return Submission.start(work.resolve("logs"), name, args);
   }
@@ -74,7 +75,8 @@ class StandaloneClusterIT {
   }
 
   private static Set<Long> pids(List<Properties> attempts) {
-    return attempts.stream().map(p -> Long.parseLong(p.getProperty("pid")))
+    return attempts.stream()
+        .map(p -> Long.parseLong(p.getProperty("pid")))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -83,7 +85,8 @@ class StandaloneClusterIT {
     try (Submission job = submit("plain", null)) {
       assertThat(job.await(JOB_LIMIT)).as(job.output()).isZero();
       assertThat(job.stdout()).contains("haloconv: wrote", "5 files: 5 written, 0 failed");
-      // The driver's logging is conf/log4j2.properties, haloconv's filter included: no log4j errors.
+      // The driver's logging is conf/log4j2.properties, haloconv's filter included: no log4j
+      // errors.
       assertThat(job.output()).doesNotContain("Unable to locate plugin", "main ERROR");
       ClusterJobs.assertExactOutput(work.resolve("plain"));
 
@@ -93,22 +96,27 @@ class StandaloneClusterIT {
       List<Properties> attempts = attempts("plain");
       assertThat(attempts).isNotEmpty();
       Set<Long> executors = pids(attempts);
-      assertThat(executors).hasSize(2)
+      assertThat(executors)
+          .hasSize(2)
           .doesNotContain(job.pid(), ProcessHandle.current().pid())
           .doesNotContainAnyElementsOf(cluster.daemonPids());
-      assertThat(attempts).allSatisfy(p -> {
-        assertThat(p.getProperty("command"))
-            .startsWith("org.apache.spark.executor.CoarseGrainedExecutorBackend");
-        assertThat(p.getProperty("host")).isEqualTo("127.0.0.1");
-        // The fast kernel in every executor: jobs/haloconv-submit appends the vector module to
-        // spark.executor.extraJavaOptions (Spark 4.1's own module options carry it too).
-        assertThat(p.getProperty("kernel")).isEqualTo("vector");
-        assertThat(p.getProperty("attempt")).isEqualTo("0");
-      });
+      assertThat(attempts)
+          .allSatisfy(
+              p -> {
+                assertThat(p.getProperty("command"))
+                    .startsWith("org.apache.spark.executor.CoarseGrainedExecutorBackend");
+                assertThat(p.getProperty("host")).isEqualTo("127.0.0.1");
+                // The fast kernel in every executor: jobs/haloconv-submit appends the vector module
+                // to
+                // spark.executor.extraJavaOptions (Spark 4.1's own module options carry it too).
+                assertThat(p.getProperty("kernel")).isEqualTo("vector");
+                assertThat(p.getProperty("attempt")).isEqualTo("0");
+              });
       // Each worker launched an executor: its work directory holds the application jar it fetched.
       for (String worker : List.of("worker-1", "worker-2")) {
         try (Stream<Path> files = Files.walk(cluster.dir().resolve("work").resolve(worker))) {
-          assertThat(files.map(f -> f.getFileName().toString())).as(worker)
+          assertThat(files.map(f -> f.getFileName().toString()))
+              .as(worker)
               .contains("haloconv.jar");
         }
       }
@@ -119,12 +127,19 @@ class StandaloneClusterIT {
   void clusterDeployModeRunsTheDriverOnAWorkerAndTheOutputIsExact() throws Exception {
     // The driver takes one worker's only core, so the application gets one executor core; and
     // spark-submit waits for the driver to end (by default it returns once the driver started).
-    List<String> args = new ArrayList<>(ClusterJobs.submitOptions(
-        cluster, work.resolve("cluster-mode-attempts"), null));
-    args.addAll(List.of("--deploy-mode", "cluster",
-        "--conf", "spark.cores.max=1",
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=0",
-        "--conf", "spark.standalone.submit.waitAppCompletion=true"));
+    List<String> args =
+        new ArrayList<>(
+            ClusterJobs.submitOptions(cluster, work.resolve("cluster-mode-attempts"), null));
+    args.addAll(
+        List.of(
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.cores.max=1",
+            "--conf",
+            "spark.scheduler.minRegisteredResourcesRatio=0",
+            "--conf",
+            "spark.standalone.submit.waitAppCompletion=true"));
     args.addAll(ClusterJobs.featurize(work.resolve("cluster-mode")));
     try (Submission job = Submission.start(work.resolve("logs"), "cluster-mode", args)) {
       // Spark's standalone client exits 0 whatever the driver's fate: the output tells.
@@ -133,12 +148,16 @@ class StandaloneClusterIT {
     }
     ClusterJobs.assertExactOutput(work.resolve("cluster-mode"));
     List<Properties> attempts = attempts("cluster-mode");
-    assertThat(attempts).isNotEmpty().allSatisfy(p -> assertThat(p.getProperty("command"))
-        .startsWith("org.apache.spark.executor.CoarseGrainedExecutorBackend"));
+    assertThat(attempts)
+        .isNotEmpty()
+        .allSatisfy(
+            p ->
+                assertThat(p.getProperty("command"))
+                    .startsWith("org.apache.spark.executor.CoarseGrainedExecutorBackend"));
     // The driver ran under a worker: its work directory has the driver's directory and output.
     try (Stream<Path> files = Files.walk(cluster.dir().resolve("work"))) {
-      List<Path> drivers = files.filter(f -> f.getFileName().toString().startsWith("driver-"))
-          .toList();
+      List<Path> drivers =
+          files.filter(f -> f.getFileName().toString().startsWith("driver-")).toList();
       assertThat(drivers).hasSize(1);
       assertThat(Files.readString(drivers.get(0).resolve("stdout"))).contains("haloconv: wrote");
     }
@@ -180,11 +199,12 @@ class StandaloneClusterIT {
       assertThat(job.await(JOB_LIMIT)).as(job.output()).isZero();
       ClusterJobs.assertExactOutput(work.resolve("transient"));
       List<Properties> attempts = attempts("transient");
-      Set<String> partitions = attempts.stream().map(p -> p.getProperty("partition"))
-          .collect(Collectors.toSet());
+      Set<String> partitions =
+          attempts.stream().map(p -> p.getProperty("partition")).collect(Collectors.toSet());
       assertThat(partitions).hasSizeGreaterThan(1);
       for (String partition : partitions) {
-        assertThat(attempts).filteredOn(p -> p.getProperty("partition").equals(partition))
+        assertThat(attempts)
+            .filteredOn(p -> p.getProperty("partition").equals(partition))
             .extracting(p -> p.getProperty("attempt"))
             .as("attempts of partition %s", partition)
             .contains("0", "1");
@@ -219,15 +239,20 @@ class StandaloneClusterIT {
     // The master stops the dead driver's executors; wait for that, so nothing of the dead run
     // writes while the rerun starts.
     for (long pid : pids(attempts("killed-driver"))) {
-      assertThat(Processes.awaitExit(pid, Duration.ofMinutes(1))).as("executor %d stopped", pid)
+      assertThat(Processes.awaitExit(pid, Duration.ofMinutes(1)))
+          .as("executor %d stopped", pid)
           .isTrue();
     }
 
     // The rerun takes over the dead driver's lock (same host, dead pid), removes its staging
     // directory and writes the exact output.
-    try (Submission rerun = Submission.start(work.resolve("logs"), "killed-driver-rerun",
-        concat(ClusterJobs.submitOptions(cluster, work.resolve("rerun-attempts"), null),
-            ClusterJobs.featurize(output, "--overwrite")))) {
+    try (Submission rerun =
+        Submission.start(
+            work.resolve("logs"),
+            "killed-driver-rerun",
+            concat(
+                ClusterJobs.submitOptions(cluster, work.resolve("rerun-attempts"), null),
+                ClusterJobs.featurize(output, "--overwrite")))) {
       assertThat(rerun.await(JOB_LIMIT)).as(rerun.output()).isZero();
     }
     ClusterJobs.assertExactOutput(output);
@@ -237,7 +262,8 @@ class StandaloneClusterIT {
 
   private static List<String> siblings(Path output, String marker) throws IOException {
     try (Stream<Path> files = Files.list(output.getParent())) {
-      return files.map(f -> f.getFileName().toString())
+      return files
+          .map(f -> f.getFileName().toString())
           .filter(n -> n.startsWith("." + output.getFileName() + ".") && n.contains(marker))
           .toList();
     }

@@ -42,8 +42,10 @@ class SubmitScriptIT {
     List<String> command = new ArrayList<>();
     command.add(Scripts.root().resolve("jobs/haloconv-submit").toString());
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(Scripts.root().toFile())
-        .redirectError(temp.resolve("err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(Scripts.root().toFile())
+            .redirectError(temp.resolve("err").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("SPARK_") || k.startsWith("HALOCONV_"));
     pb.environment().put("HALOCONV_NO_BUILD", "1");
     pb.environment().put("SPARK_HOME", sparkHome.toString());
@@ -73,8 +75,9 @@ class SubmitScriptIT {
         flags.add(line.strip());
       }
     }
-    assertThat(flags).contains("--add-modules=jdk.incubator.vector",
-        "--add-opens=java.base/java.nio=ALL-UNNAMED");
+    assertThat(flags)
+        .contains(
+            "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.nio=ALL-UNNAMED");
     return String.join(" ", flags);
   }
 
@@ -90,24 +93,48 @@ class SubmitScriptIT {
 
   @Test
   void optionsGoToSparkSubmitAndTheApplicationFollowsTheJar() throws Exception {
-    List<String> args = submit(Map.of(), "--master", "yarn", "--deploy-mode", "cluster",
-        "--executor-memory", "6g", "--executor-cores", "3",
-        "--conf", "spark.executor.extraJavaOptions=-XX:+UseG1GC",
-        "featurize", "--input", "hdfs:///in", "--filters", "preset:sobel",
-        "--output", "hdfs:///out");
+    List<String> args =
+        submit(
+            Map.of(),
+            "--master",
+            "yarn",
+            "--deploy-mode",
+            "cluster",
+            "--executor-memory",
+            "6g",
+            "--executor-cores",
+            "3",
+            "--conf",
+            "spark.executor.extraJavaOptions=-XX:+UseG1GC",
+            "featurize",
+            "--input",
+            "hdfs:///in",
+            "--filters",
+            "preset:sobel",
+            "--output",
+            "hdfs:///out");
     int jar = args.indexOf(Scripts.root().resolve("target/haloconv.jar").toString());
     assertThat(jar).isPositive();
-    assertThat(args.subList(jar + 1, args.size())).containsExactly("featurize", "--input",
-        "hdfs:///in", "--filters", "preset:sobel", "--output", "hdfs:///out");
+    assertThat(args.subList(jar + 1, args.size()))
+        .containsExactly(
+            "featurize",
+            "--input",
+            "hdfs:///in",
+            "--filters",
+            "preset:sobel",
+            "--output",
+            "hdfs:///out");
     assertThat(after(args, "--class")).isEqualTo("io.haloconv.cli.Main");
     assertThat(after(args, "--master")).isEqualTo("yarn");
     assertThat(after(args, "--deploy-mode")).isEqualTo("cluster");
     assertThat(after(args, "--executor-memory")).isEqualTo("6g");
     assertThat(after(args, "--executor-cores")).isEqualTo("3");
     // The user's executor flags are kept and the vector module appended; the last --conf wins.
-    assertThat(confs(args)).filteredOn(c -> c.startsWith("spark.executor.extraJavaOptions="))
-        .last().isEqualTo("spark.executor.extraJavaOptions=-XX:+UseG1GC "
-            + "--add-modules=jdk.incubator.vector");
+    assertThat(confs(args))
+        .filteredOn(c -> c.startsWith("spark.executor.extraJavaOptions="))
+        .last()
+        .isEqualTo(
+            "spark.executor.extraJavaOptions=-XX:+UseG1GC " + "--add-modules=jdk.incubator.vector");
     // Cluster deploy mode: Spark's module flags for a driver that no launcher starts, no local
     // log4j2 path for a driver elsewhere, not loopback.
     assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));
@@ -124,18 +151,33 @@ class SubmitScriptIT {
     env.put("HALOCONV_MASTER", "spark://127.0.0.1:7077");
     env.put("HALOCONV_EXECUTOR_MEMORY", "3g");
     env.put("HALOCONV_EXECUTOR_CORES", "2");
-    List<String> all = submit(env, "featurize", "--input", "in", "--filters", "preset:sobel",
-        "--output", "out", "--driver-memory", "2g");
+    List<String> all =
+        submit(
+            env,
+            "featurize",
+            "--input",
+            "in",
+            "--filters",
+            "preset:sobel",
+            "--output",
+            "out",
+            "--driver-memory",
+            "2g");
     List<String> args = all.subList(0, all.indexOf("--class")); // spark-submit's part
     assertThat(after(args, "--master")).isEqualTo("spark://127.0.0.1:7077");
     assertThat(args).doesNotContain("--deploy-mode"); // spark-submit's default: client
     assertThat(after(args, "--executor-memory")).isEqualTo("3g");
     assertThat(after(args, "--executor-cores")).isEqualTo("2");
     assertThat(after(args, "--driver-memory")).isEqualTo("2g"); // handed over from featurize
-    assertThat(confs(args)).contains("spark.driver.host=127.0.0.1",
-        "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector");
-    assertThat(after(args, "--driver-java-options")).isEqualTo("-Dlog4j2.configurationFile="
-        + Scripts.root().resolve("conf/log4j2.properties") + " --add-modules=jdk.incubator.vector");
+    assertThat(confs(args))
+        .contains(
+            "spark.driver.host=127.0.0.1",
+            "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector");
+    assertThat(after(args, "--driver-java-options"))
+        .isEqualTo(
+            "-Dlog4j2.configurationFile="
+                + Scripts.root().resolve("conf/log4j2.properties")
+                + " --add-modules=jdk.incubator.vector");
     // Client mode: the jar on the driver JVM's classpath too, for log4j's haloconv filter.
     assertThat(after(args, "--driver-class-path"))
         .isEqualTo(Scripts.root().resolve("target/haloconv.jar").toString());
@@ -144,17 +186,32 @@ class SubmitScriptIT {
   @Test
   void aPropertiesFileSpeaksForItselfAndItsJvmFlagsAreKept() throws Exception {
     Path props = temp.resolve("yarn.conf");
-    Files.writeString(props, String.join("\n",
-        "spark.master                     yarn",
-        "spark.submit.deployMode          cluster",
-        "spark.executor.extraJavaOptions  -Dfrom.file=1",
-        "spark.driver.extraJavaOptions=-Dfrom.file=2", ""));
-    List<String> args = submit(Map.of(), "--properties-file", props.toString(),
-        "featurize", "--input", "in", "--filters", "preset:sobel", "--output", "out");
+    Files.writeString(
+        props,
+        String.join(
+            "\n",
+            "spark.master                     yarn",
+            "spark.submit.deployMode          cluster",
+            "spark.executor.extraJavaOptions  -Dfrom.file=1",
+            "spark.driver.extraJavaOptions=-Dfrom.file=2",
+            ""));
+    List<String> args =
+        submit(
+            Map.of(),
+            "--properties-file",
+            props.toString(),
+            "featurize",
+            "--input",
+            "in",
+            "--filters",
+            "preset:sobel",
+            "--output",
+            "out");
     assertThat(args).doesNotContain("--master", "--deploy-mode", "--load-spark-defaults");
     assertThat(after(args, "--properties-file")).isEqualTo(props.toString());
-    assertThat(confs(args)).contains(
-        "spark.executor.extraJavaOptions=-Dfrom.file=1 --add-modules=jdk.incubator.vector");
+    assertThat(confs(args))
+        .contains(
+            "spark.executor.extraJavaOptions=-Dfrom.file=1 --add-modules=jdk.incubator.vector");
     assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags("-Dfrom.file=2"));
     assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
   }
@@ -164,8 +221,18 @@ class SubmitScriptIT {
     for (String template : List.of("yarn", "kubernetes")) {
       Path props = temp.resolve(template + ".conf");
       Files.copy(Scripts.root().resolve("conf/" + template + ".conf.template"), props);
-      List<String> args = submit(Map.of(), "--properties-file", props.toString(),
-          "featurize", "--input", "in", "--filters", "preset:sobel", "--output", "out");
+      List<String> args =
+          submit(
+              Map.of(),
+              "--properties-file",
+              props.toString(),
+              "featurize",
+              "--input",
+              "in",
+              "--filters",
+              "preset:sobel",
+              "--output",
+              "out");
       // The master comes from the template, so no loopback driver and no local log4j2 file.
       assertThat(args).as(template).doesNotContain("--master");
       assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));

@@ -30,9 +30,15 @@ class TaskFaultsTest {
   private JobConfig config(String name) {
     FilterBank bank = FilterBankFixtures.grayBank();
     ConvSpec spec = ConvSpec.builder(bank).padding(Padding.SAME).build();
-    return JobConfig.defaults(Path.of("data/images").toAbsolutePath().toString(),
-            temp.resolve(name).toString(), "gray", bank, spec)
-        .withDecoding(io.haloconv.io.ChannelMode.GRAY, io.haloconv.io.Normalization.UNIT,
+    return JobConfig.defaults(
+            Path.of("data/images").toAbsolutePath().toString(),
+            temp.resolve(name).toString(),
+            "gray",
+            bank,
+            spec)
+        .withDecoding(
+            io.haloconv.io.ChannelMode.GRAY,
+            io.haloconv.io.Normalization.UNIT,
             io.haloconv.tensor.Precision.FLOAT32)
         .withTile(64, 64)
         .withPartitions(3);
@@ -54,13 +60,15 @@ class TaskFaultsTest {
   @Test
   void withoutSettingsTheHookReturnsTheTasksOwnRows() {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTests.session().sparkContext());
-    long untouched = jsc.parallelize(List.of(1, 2, 3, 4), 4)
-        .mapPartitions(ignored -> {
-          Iterator<Row> rows = Collections.emptyIterator();
-          return List.of(TaskFaults.wrap(rows) == rows).iterator();
-        })
-        .filter(same -> same)
-        .count();
+    long untouched =
+        jsc.parallelize(List.of(1, 2, 3, 4), 4)
+            .mapPartitions(
+                ignored -> {
+                  Iterator<Row> rows = Collections.emptyIterator();
+                  return List.of(TaskFaults.wrap(rows) == rows).iterator();
+                })
+            .filter(same -> same)
+            .count();
     assertThat(untouched).isEqualTo(4);
   }
 
@@ -70,13 +78,18 @@ class TaskFaultsTest {
     runWith(config("logged"), null, log);
     List<Properties> attempts = Submission.attempts(log);
     assertThat(attempts).hasSize(3);
-    assertThat(attempts).extracting(p -> p.getProperty("partition"))
+    assertThat(attempts)
+        .extracting(p -> p.getProperty("partition"))
         .containsExactlyInAnyOrder("0", "1", "2");
-    assertThat(attempts).allSatisfy(p -> {
-      assertThat(p.getProperty("attempt")).isEqualTo("0");
-      assertThat(p.getProperty("executor")).isEqualTo("driver"); // local mode: tasks in this JVM
-      assertThat(p.getProperty("pid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
-    });
+    assertThat(attempts)
+        .allSatisfy(
+            p -> {
+              assertThat(p.getProperty("attempt")).isEqualTo("0");
+              assertThat(p.getProperty("executor"))
+                  .isEqualTo("driver"); // local mode: tasks in this JVM
+              assertThat(p.getProperty("pid"))
+                  .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            });
   }
 
   @Test

@@ -28,10 +28,19 @@ class WorkPlanTest {
   private static final FilterBank BANK = FilterBanks.random(16, 3, 3, 1);
   private static final ConvSpec SPEC = ConvSpec.builder(BANK).padding(Padding.SAME).build();
 
-  private static ImageInfo image(String path, ImageFormat format, int width, int height,
-      int tile) {
-    return new ImageInfo(path, format, width, height, 3, 8, PixelLayout.RGB,
-        SampleFormat.UNSIGNED_INTEGER, Math.min(tile, width), Math.min(tile, height), 1000);
+  private static ImageInfo image(String path, ImageFormat format, int width, int height, int tile) {
+    return new ImageInfo(
+        path,
+        format,
+        width,
+        height,
+        3,
+        8,
+        PixelLayout.RGB,
+        SampleFormat.UNSIGNED_INTEGER,
+        Math.min(tile, width),
+        Math.min(tile, height),
+        1000);
   }
 
   /** A gigapixel tiled TIFF among 20,000 photos of 32 to 512 pixels a side, in 8 partitions. */
@@ -43,8 +52,9 @@ class WorkPlanTest {
       int h = 32 + random.nextInt(481);
       all.add(ProbeOutcome.ok(image("file:/data/small/" + i + ".png", ImageFormat.PNG, w, h, w)));
     }
-    all.add(10_000, ProbeOutcome.ok(
-        image("file:/data/scene.tif", ImageFormat.TIFF, 32768, 32768, 256)));
+    all.add(
+        10_000,
+        ProbeOutcome.ok(image("file:/data/scene.tif", ImageFormat.TIFF, 32768, 32768, 256)));
     List<List<ProbeOutcome>> partitions = new ArrayList<>();
     for (int p = 0; p < 8; p++) {
       partitions.add(all.subList(p * all.size() / 8, (p + 1) * all.size() / 8));
@@ -66,8 +76,7 @@ class WorkPlanTest {
     WorkPlan plan = WorkPlan.fromStats(planner, stats, cores, 0);
     Grouped grouped = new Grouped(plan.groups());
     for (int p = 0; p < partitions.size(); p++) {
-      Iterator<Tuple2<Long, TileTask>> it =
-          plan.assign(p, partitions.get(p).iterator(), Set.of());
+      Iterator<Tuple2<Long, TileTask>> it = plan.assign(p, partitions.get(p).iterator(), Set.of());
       while (it.hasNext()) {
         Tuple2<Long, TileTask> t = it.next();
         int g = (int) (t._1() >>> 40);

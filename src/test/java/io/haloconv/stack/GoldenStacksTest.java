@@ -25,8 +25,8 @@ class GoldenStacksTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void writtenLayersMatchPyTorchOnTheWholeImage(Golden.Case c) throws IOException {
-    GoldenStacks.assertMatches(c,
-        StackEvaluator.evaluateImage(GoldenStacks.stack(c), GoldenStacks.image(c)));
+    GoldenStacks.assertMatches(
+        c, StackEvaluator.evaluateImage(GoldenStacks.stack(c), GoldenStacks.image(c)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -38,15 +38,23 @@ class GoldenStacksTest {
     Map<String, Tensor3> got = new LinkedHashMap<>();
     StackEvaluator evaluator = new StackEvaluator(stack);
     for (Tile tile : g.grid(5, 7).tiles()) {
-      evaluator.evaluate(g, g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth()),
-          RegionReader.of(image), region -> {
+      evaluator.evaluate(
+          g,
+          g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth()),
+          RegionReader.of(image),
+          region -> {
             int level = region.layer() + 1;
-            Tensor3 map = got.computeIfAbsent(stack.layer(region.layer()).name(),
-                k -> Tensor3.zeros(g.channels(level), g.height(level), g.width(level)));
+            Tensor3 map =
+                got.computeIfAbsent(
+                    stack.layer(region.layer()).name(),
+                    k -> Tensor3.zeros(g.channels(level), g.height(level), g.width(level)));
             for (int ch = 0; ch < region.channels(); ch++) {
               for (int y = 0; y < region.height(); y++) {
                 for (int x = 0; x < region.width(); x++) {
-                  map.set(ch, region.y0() + y, region.x0() + x,
+                  map.set(
+                      ch,
+                      region.y0() + y,
+                      region.x0() + x,
                       region.data()[region.offset(ch, y) + x]);
                 }
               }

@@ -22,12 +22,13 @@ class StackFileTest {
   }
 
   static LayerStack parse(String json) throws IOException {
-    return StackFile.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-        StackFileTest::bank);
+    return StackFile.read(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), StackFileTest::bank);
   }
 
   static ConvSpec convSpec(String keys) throws IOException {
-    LayerStack stack = parse("{\"layers\": [{\"type\": \"conv\", \"filters\": \"random:2,3,3\"" + keys + "}]}");
+    LayerStack stack =
+        parse("{\"layers\": [{\"type\": \"conv\", \"filters\": \"random:2,3,3\"" + keys + "}]}");
     return ((ConvLayer) stack.layer(0)).spec();
   }
 
@@ -35,10 +36,14 @@ class StackFileTest {
   void convKeysTakeNumbersArraysAndTheClisStrings() throws IOException {
     assertThat(convSpec(", \"stride\": 2").strideWidth()).isEqualTo(2);
     ConvSpec pair = convSpec(", \"stride\": [2, 1], \"dilation\": \"1,3\"");
-    assertThat(new int[] {pair.strideHeight(), pair.strideWidth(), pair.dilationHeight(),
-        pair.dilationWidth()}).containsExactly(2, 1, 1, 3);
+    assertThat(
+            new int[] {
+              pair.strideHeight(), pair.strideWidth(), pair.dilationHeight(), pair.dilationWidth()
+            })
+        .containsExactly(2, 1, 1, 3);
     assertThat(convSpec(", \"padding\": 1").padding()).isEqualTo(new Padding.Explicit(1, 1, 1, 1));
-    assertThat(convSpec(", \"padding\": [1, 2]").padding()).isEqualTo(new Padding.Explicit(1, 1, 2, 2));
+    assertThat(convSpec(", \"padding\": [1, 2]").padding())
+        .isEqualTo(new Padding.Explicit(1, 1, 2, 2));
     assertThat(convSpec(", \"padding\": [1, 2, 3, 0]").padding())
         .isEqualTo(new Padding.Explicit(1, 2, 3, 0));
     assertThat(convSpec(", \"padding\": \"0,1,2,3\"").padding())
@@ -54,23 +59,29 @@ class StackFileTest {
 
   @Test
   void poolStrideDefaultsToItsSizeAndNamesToTheirPosition() throws IOException {
-    LayerStack stack = parse("{\"layers\": [{\"type\": \"pool\", \"op\": \"avg\", \"size\": [2, 3]},"
-        + "{\"type\": \"pool\", \"op\": \"max\", \"size\": 3, \"stride\": 1, \"padding\": 1, \"emit\": true}]}");
+    LayerStack stack =
+        parse(
+            "{\"layers\": [{\"type\": \"pool\", \"op\": \"avg\", \"size\": [2, 3]},"
+                + "{\"type\": \"pool\", \"op\": \"max\", \"size\": 3, \"stride\": 1, \"padding\": 1, \"emit\": true}]}");
     PoolSpec first = ((PoolLayer) stack.layer(0)).pool();
     assertThat(first).isEqualTo(new PoolSpec(PoolOp.AVG, 2, 3, 2, 3, Padding.VALID));
     assertThat(stack.layer(0).name()).isEqualTo("layer1");
     assertThat(stack.layer(0).emit()).isFalse();
     assertThat(stack.layer(1).name()).isEqualTo("layer2");
     assertThat(stack.layer(1).emit()).isTrue();
-    assertThat(((PoolLayer) stack.layer(1)).pool().padding()).isEqualTo(new Padding.Explicit(1, 1, 1, 1));
+    assertThat(((PoolLayer) stack.layer(1)).pool().padding())
+        .isEqualTo(new Padding.Explicit(1, 1, 1, 1));
   }
 
   @Test
   void presetsAreAskedForTheChannelsThePreviousConvGives() throws IOException {
     int[] asked = new int[2];
-    StackFile.read(new ByteArrayInputStream(("{\"layers\": ["
-        + "{\"type\": \"conv\", \"filters\": \"a\"}, {\"type\": \"pool\", \"op\": \"max\", \"size\": 2},"
-        + "{\"type\": \"conv\", \"filters\": \"b\"}]}").getBytes(StandardCharsets.UTF_8)),
+    StackFile.read(
+        new ByteArrayInputStream(
+            ("{\"layers\": ["
+                    + "{\"type\": \"conv\", \"filters\": \"a\"}, {\"type\": \"pool\", \"op\": \"max\", \"size\": 2},"
+                    + "{\"type\": \"conv\", \"filters\": \"b\"}]}")
+                .getBytes(StandardCharsets.UTF_8)),
         (filters, channels) -> {
           asked[filters.equals("a") ? 0 : 1] = channels;
           return filters.equals("a") ? FilterBanks.random("5,3,3") : FilterBanks.random("2,5,1");

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Stitched tiles of a stack equal the whole-image evaluation, bit for bit, and cover each map once. */
+/**
+ * Stitched tiles of a stack equal the whole-image evaluation, bit for bit, and cover each map once.
+ */
 class StackTilingTest {
 
   @Test
@@ -29,7 +31,8 @@ class StackTilingTest {
     for (long seed = 0; seed < 400; seed++) {
       RandomStacks p = RandomStacks.draw(seed);
       Map<String, Tensor3> whole = WholeStack.evaluate(p.stack(), p.image());
-      StackGeometry g = p.stack().geometry(p.image().channels(), p.image().height(), p.image().width());
+      StackGeometry g =
+          p.stack().geometry(p.image().channels(), p.image().height(), p.image().width());
       Random r = new Random(seed * 31 + 7);
       // 1 up to larger than the map
       int th = 1 + r.nextInt(g.outHeight() + 3);
@@ -45,7 +48,8 @@ class StackTilingTest {
     for (long seed = 0; seed < 40; seed++) {
       RandomStacks p = circularStack(seed);
       Map<String, Tensor3> whole = WholeStack.evaluate(p.stack(), p.image());
-      StackGeometry g = p.stack().geometry(p.image().channels(), p.image().height(), p.image().width());
+      StackGeometry g =
+          p.stack().geometry(p.image().channels(), p.image().height(), p.image().width());
       for (int t = 1; t <= Math.max(g.outHeight(), g.outWidth()) + 1; t++) {
         assertStitchedEqualsWhole(p, g, g.grid(t, t).tiles(), whole, "seed " + seed + " tile " + t);
       }
@@ -56,16 +60,17 @@ class StackTilingTest {
     Random r = new Random(seed);
     while (true) {
       RandomStacks p = RandomStacks.draw(1000 + seed * 7 + r.nextInt(1000));
-      long circular = p.stack().layers().stream()
-          .filter(l -> l.paddingMode() == PaddingMode.CIRCULAR).count();
+      long circular =
+          p.stack().layers().stream().filter(l -> l.paddingMode() == PaddingMode.CIRCULAR).count();
       if (circular > 0 && p.stack().size() > 1 && p.image().height() * p.image().width() < 600) {
         return p;
       }
     }
   }
 
-  private static void assertStitchedEqualsWhole(RandomStacks p, StackGeometry g, List<Tile> tiles,
-      Map<String, Tensor3> whole, String what) throws IOException {
+  private static void assertStitchedEqualsWhole(
+      RandomStacks p, StackGeometry g, List<Tile> tiles, Map<String, Tensor3> whole, String what)
+      throws IOException {
     LayerStack stack = p.stack();
     StackEvaluator evaluator = new StackEvaluator(stack);
     Map<Integer, Tensor3> stitched = new HashMap<>();
@@ -78,22 +83,26 @@ class StackTilingTest {
     RegionReader reader = strictReader(p.image());
     for (Tile tile : tiles) {
       TilePlan plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
-      evaluator.evaluate(g, plan, reader, region -> {
-        Tensor3 map = stitched.get(region.layer());
-        int[] cover = covered.get(region.layer());
-        assertThat(map).as(what + ": layer %d is written", region.layer()).isNotNull();
-        for (int c = 0; c < region.channels(); c++) {
-          for (int y = 0; y < region.height(); y++) {
-            for (int x = 0; x < region.width(); x++) {
-              map.set(c, region.y0() + y, region.x0() + x,
-                  region.data()[region.offset(c, y) + x]);
-              if (c == 0) {
-                cover[(region.y0() + y) * map.width() + region.x0() + x]++;
+      evaluator.evaluate(
+          g,
+          plan,
+          reader,
+          region -> {
+            Tensor3 map = stitched.get(region.layer());
+            int[] cover = covered.get(region.layer());
+            assertThat(map).as(what + ": layer %d is written", region.layer()).isNotNull();
+            for (int c = 0; c < region.channels(); c++) {
+              for (int y = 0; y < region.height(); y++) {
+                for (int x = 0; x < region.width(); x++) {
+                  map.set(
+                      c, region.y0() + y, region.x0() + x, region.data()[region.offset(c, y) + x]);
+                  if (c == 0) {
+                    cover[(region.y0() + y) * map.width() + region.x0() + x]++;
+                  }
+                }
               }
             }
-          }
-        }
-      });
+          });
     }
     for (int i : stack.writtenLayers()) {
       String name = stack.layer(i).name();
@@ -107,12 +116,14 @@ class StackTilingTest {
     for (long seed = 0; seed < 200; seed++) {
       RandomSpecs p = RandomSpecs.draw(seed);
       ConvGeometry cg = p.spec().geometry(p.image().height(), p.image().width());
-      StackGeometry sg = LayerStack.of(p.bank(), p.spec(), "random")
-          .geometry(p.image().channels(), p.image().height(), p.image().width());
+      StackGeometry sg =
+          LayerStack.of(p.bank(), p.spec(), "random")
+              .geometry(p.image().channels(), p.image().height(), p.image().width());
       Random r = new Random(seed);
       int th = 1 + r.nextInt(cg.outHeight() + 2);
       int tw = 1 + r.nextInt(cg.outWidth() + 2);
-      assertThat(sg.grid(th, tw).tiles()).as("seed %d", seed)
+      assertThat(sg.grid(th, tw).tiles())
+          .as("seed %d", seed)
           .isEqualTo(new TileGrid(cg, th, tw).tiles());
     }
   }
@@ -124,8 +135,11 @@ class StackTilingTest {
     FilterBank bank = new FilterBank(1, 1, 3, 3, new float[9], null);
     ConvSpec valid = ConvSpec.builder(bank).build();
     ConvSpec circular = ConvSpec.builder(bank).padding(1).paddingMode(PaddingMode.CIRCULAR).build();
-    LayerStack stack = new LayerStack(List.of(new ConvLayer("conv1", "", bank, valid, false),
-        new ConvLayer("conv2", "", bank, circular, false)));
+    LayerStack stack =
+        new LayerStack(
+            List.of(
+                new ConvLayer("conv1", "", bank, valid, false),
+                new ConvLayer("conv2", "", bank, circular, false)));
     StackGeometry g = stack.geometry(1, 102, 102); // conv1: 100x100, conv2: 100x100
     TilePlan plan = g.plan(0, 0, 4, 4);
     // conv1 rows: [0, 5) near the tile, and 99 from the far edge
@@ -144,8 +158,11 @@ class StackTilingTest {
     FilterBank bank = new FilterBank(1, 1, 5, 5, new float[25], null);
     ConvSpec reflect = ConvSpec.builder(bank).padding(2).paddingMode(PaddingMode.REFLECT).build();
     PoolSpec pool = new PoolSpec(PoolOp.MAX, 2, 2, 2, 2, Padding.VALID);
-    LayerStack stack = new LayerStack(List.of(new PoolLayer("pool", pool, false),
-        new ConvLayer("conv", "", bank, reflect, false)));
+    LayerStack stack =
+        new LayerStack(
+            List.of(
+                new PoolLayer("pool", pool, false),
+                new ConvLayer("conv", "", bank, reflect, false)));
     StackGeometry g = stack.geometry(1, 200, 200);
     TilePlan plan = g.plan(0, 0, 8, 8);
     // conv reads pool rows -2..9, which reflect to 0..9; the image rows 0..19

@@ -10,8 +10,16 @@ final class NpyBytes {
   private NpyBytes() {}
 
   static byte[] npy(String descr, String shape, boolean fortran, byte[] data) {
-    return npy(1, "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-        + ", 'shape': " + shape + ", }", data);
+    return npy(
+        1,
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortran ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }",
+        data);
   }
 
   /** A file of the given version with a raw header dictionary text, padded to 64 bytes. */

@@ -103,8 +103,7 @@ class NpyTest {
     byte[] data = hex("003c00c1ff7b0100007c");
     NpyArray array = read(npy("<f2", "(5,)", false, data));
     assertThat(array.dtype()).isEqualTo(DType.FLOAT16);
-    assertThat(array.data())
-        .containsExactly(1f, -2.5f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY);
+    assertThat(array.data()).containsExactly(1f, -2.5f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY);
     assertThat(DType.halfToFloat((short) 0x8000)).isEqualTo(-0f);
     assertThat(Float.isNaN(DType.halfToFloat((short) 0x7e00))).isTrue();
   }
@@ -151,20 +150,23 @@ class NpyTest {
     byte[] bytes = npy("<f4", "(100000, 100000, 3)", false, new byte[16]);
     assertThatThrownBy(() -> read(bytes))
         .isInstanceOf(TensorFormatException.class)
-        .hasMessage("npy header declares shape (100000, 100000, 3) = 3.0e10 values, limit is "
-            + Shapes.MAX_ARRAY_LENGTH);
+        .hasMessage(
+            "npy header declares shape (100000, 100000, 3) = 3.0e10 values, limit is "
+                + Shapes.MAX_ARRAY_LENGTH);
     byte[] small = npy("<f4", "(4, 5)", false, new byte[80]);
     assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(small), 19))
         .hasMessage("npy header declares shape (4, 5) = 20 values, limit is 19");
     byte[] absurd = npy("<f4", "(999999999999999999, 999999999999999999)", false, new byte[0]);
     assertThatThrownBy(() -> read(absurd))
-        .hasMessageStartingWith("npy header declares shape (999999999999999999, 999999999999999999)"
-            + " = 1.0e36 values");
+        .hasMessageStartingWith(
+            "npy header declares shape (999999999999999999, 999999999999999999)"
+                + " = 1.0e36 values");
   }
 
   @Test
   void refusesMalformedFilesWithOneLineMessages() {
-    assertThatThrownBy(() -> read(new byte[0])).isInstanceOf(TensorFormatException.class)
+    assertThatThrownBy(() -> read(new byte[0]))
+        .isInstanceOf(TensorFormatException.class)
         .hasMessage("not a .npy file: it is empty");
     assertThatThrownBy(() -> read("hello world, not numpy".getBytes(StandardCharsets.US_ASCII)))
         .hasMessage("not a .npy file: it starts with \"hello wo\"");
@@ -178,17 +180,21 @@ class NpyTest {
         .hasMessageStartingWith("npy dtype '<c8' is not supported, expected one of");
     assertThatThrownBy(() -> read(npy("|O", "(1,)", false, new byte[8])))
         .hasMessageStartingWith("npy dtype '|O' is not supported");
-    assertThatThrownBy(() -> read(npy(1,
-            "{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }",
-            new byte[8])))
+    assertThatThrownBy(
+            () ->
+                read(
+                    npy(
+                        1,
+                        "{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }",
+                        new byte[8])))
         .hasMessage(
             "npy structured dtypes are not supported: descr is [('x', '<f4'), ('y', '<f4')]");
     assertThatThrownBy(() -> read(npy(1, "{'descr': '<f4', 'shape': (1,), }", new byte[4])))
         .hasMessageStartingWith("npy header lacks 'fortran_order'");
     assertThatThrownBy(() -> read(npy(1, "{'descr': '<f4' 'shape': (1,), }", new byte[4])))
         .hasMessageStartingWith("malformed npy header: expected ',' or '}' at character 16");
-    byte[] longHeader = npy(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",
-        new byte[4]);
+    byte[] longHeader =
+        npy(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
     longHeader[8] = 0;
     longHeader[9] = 0;
     longHeader[10] = 0;

@@ -51,8 +51,12 @@ class NpzTest {
       assertThat(Arrays.copyOf(arrays.get("x").data(), 3))
           .containsExactly(0.4731886386871338f, 0.5118215680122375f, 0.7551674842834473f);
       assertThat(arrays.get("x").toTensor3().get(2, 16, 22)).isEqualTo(0.6451883912086487f);
-      assertThat(arrays.get("bias").data()).containsExactly(0.1432875096797943f,
-          -0.08224459737539291f, -0.04761023819446564f, 0.08396647870540619f);
+      assertThat(arrays.get("bias").data())
+          .containsExactly(
+              0.1432875096797943f,
+              -0.08224459737539291f,
+              -0.04761023819446564f,
+              0.08396647870540619f);
     }
   }
 
@@ -88,8 +92,10 @@ class NpzTest {
     byte[] zip = zip(ZipEntry.DEFLATED, "weight.npy", huge);
     assertThatThrownBy(() -> Npz.read(new ByteArrayInputStream(zip)))
         .isInstanceOf(TensorFormatException.class)
-        .hasMessage("npz member 'weight.npy': npy header declares shape (50000, 50000) = 2.5e9"
-            + " values, limit is " + Shapes.MAX_ARRAY_LENGTH);
+        .hasMessage(
+            "npz member 'weight.npy': npy header declares shape (50000, 50000) = 2.5e9"
+                + " values, limit is "
+                + Shapes.MAX_ARRAY_LENGTH);
     byte[] small = zip(ZipEntry.STORED, "w.npy", npy("<f4", "(10,)", false, new byte[40]));
     assertThatThrownBy(() -> Npz.read(new ByteArrayInputStream(small), 9))
         .hasMessage("npz member 'w.npy': npy header declares shape (10,) = 10 values, limit is 9");
@@ -105,8 +111,7 @@ class NpzTest {
     byte[] text = zip(ZipEntry.DEFLATED, "notes.txt", "hello".getBytes());
     assertThatThrownBy(() -> Npz.read(new ByteArrayInputStream(text)))
         .hasMessage("npz member 'notes.txt' is not a .npy array");
-    byte[] good = zip(ZipEntry.DEFLATED, "x.npy",
-        npy("<f4", "(1000,)", false, new byte[4000]));
+    byte[] good = zip(ZipEntry.DEFLATED, "x.npy", npy("<f4", "(1000,)", false, new byte[4000]));
     byte[] truncated = Arrays.copyOf(good, 60);
     assertThatThrownBy(() -> Npz.read(new ByteArrayInputStream(truncated)))
         .isInstanceOf(TensorFormatException.class)

@@ -91,7 +91,11 @@ class PrecisionTest {
       p.encode(values, 0, values.length, bytes, 0);
       float[] back = p.decode(bytes, 0, values.length);
       for (int i = 0; i < values.length; i++) {
-        assertThat(back[i]).as(p + " " + values[i]).isCloseTo(values[i], org.assertj.core.data.Offset.offset(Math.abs(values[i]) * 0.01f + 1e-6f));
+        assertThat(back[i])
+            .as(p + " " + values[i])
+            .isCloseTo(
+                values[i],
+                org.assertj.core.data.Offset.offset(Math.abs(values[i]) * 0.01f + 1e-6f));
       }
     }
     byte[] f32 = new byte[4];

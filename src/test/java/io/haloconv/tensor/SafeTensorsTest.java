@@ -23,8 +23,8 @@ class SafeTensorsTest {
   static byte[] file(String json, byte[] data) {
     byte[] header = json.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-        .putLong(header.length).array());
+    out.writeBytes(
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
     out.writeBytes(header);
     out.writeBytes(data);
     return out.toByteArray();
@@ -50,14 +50,15 @@ class SafeTensorsTest {
     byte[] bf16 = shorts(LITTLE_ENDIAN, 0x3f80, 0xc020); // 1.0, -2.5
     byte[] u8 = {0, (byte) 255};
     byte[] i64 = longs(LITTLE_ENDIAN, -3, 1L << 30);
-    String json = "{\"__metadata__\": {\"format\": \"pt\"},"
-        + "\"weight\": {\"dtype\": \"F32\", \"shape\": [2, 3], \"data_offsets\": [0, 24]},"
-        + "\"bias\": {\"dtype\": \"F64\", \"shape\": [2], \"data_offsets\": [24, 40]},"
-        + "\"half\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [40, 44]},"
-        + "\"brain\": {\"dtype\": \"BF16\", \"shape\": [2, 1], \"data_offsets\": [44, 48]},"
-        + "\"bytes\": {\"dtype\": \"U8\", \"shape\": [2], \"data_offsets\": [48, 50]},"
-        + "\"longs\": {\"dtype\": \"I64\", \"shape\": [2], \"data_offsets\": [50, 66]},"
-        + "\"scalar\": {\"dtype\": \"F32\", \"shape\": [], \"data_offsets\": [66, 70]}}";
+    String json =
+        "{\"__metadata__\": {\"format\": \"pt\"},"
+            + "\"weight\": {\"dtype\": \"F32\", \"shape\": [2, 3], \"data_offsets\": [0, 24]},"
+            + "\"bias\": {\"dtype\": \"F64\", \"shape\": [2], \"data_offsets\": [24, 40]},"
+            + "\"half\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [40, 44]},"
+            + "\"brain\": {\"dtype\": \"BF16\", \"shape\": [2, 1], \"data_offsets\": [44, 48]},"
+            + "\"bytes\": {\"dtype\": \"U8\", \"shape\": [2], \"data_offsets\": [48, 50]},"
+            + "\"longs\": {\"dtype\": \"I64\", \"shape\": [2], \"data_offsets\": [50, 66]},"
+            + "\"scalar\": {\"dtype\": \"F32\", \"shape\": [], \"data_offsets\": [66, 70]}}";
     Map<String, NpyArray> tensors =
         read(file(json, concat(f32, f64, f16, bf16, u8, i64, floats(LITTLE_ENDIAN, 9))));
     assertThat(tensors.keySet())
@@ -76,8 +77,9 @@ class SafeTensorsTest {
 
   @Test
   void readsTensorsInDataOrderWhateverTheHeaderOrder() throws IOException {
-    String json = "{\"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]},"
-        + "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}";
+    String json =
+        "{\"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]},"
+            + "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}";
     Map<String, NpyArray> tensors = read(file(json, floats(LITTLE_ENDIAN, 1, 2)));
     assertThat(tensors.keySet()).containsExactly("a", "b");
     assertThat(tensors.get("b").data()).containsExactly(2);
@@ -85,27 +87,31 @@ class SafeTensorsTest {
 
   @Test
   void boundsTheHeaderLengthBeforeReadingIt() {
-    byte[] bytes = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
-        .putLong(5_000_000_000L).array();
+    byte[] bytes =
+        ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(5_000_000_000L).array();
     assertThatThrownBy(() -> read(bytes))
         .isInstanceOf(TensorFormatException.class)
-        .hasMessage("safetensors header length is 5000000000 bytes, expected 2 to 104857600"
-            + " (is this a .safetensors file?)");
+        .hasMessage(
+            "safetensors header length is 5000000000 bytes, expected 2 to 104857600"
+                + " (is this a .safetensors file?)");
     assertThatThrownBy(() -> read(new byte[3]))
         .hasMessage("not a .safetensors file: it has 3 bytes, less than the 8-byte header length");
   }
 
   @Test
   void refusesAHugeDeclaredTensorBeforeAllocating() {
-    String json = "{\"weight\": {\"dtype\": \"F32\", \"shape\": [100000, 100000, 3],"
-        + " \"data_offsets\": [0, 120000000000]}}";
+    String json =
+        "{\"weight\": {\"dtype\": \"F32\", \"shape\": [100000, 100000, 3],"
+            + " \"data_offsets\": [0, 120000000000]}}";
     assertThatThrownBy(() -> read(file(json, new byte[8])))
         .isInstanceOf(TensorFormatException.class)
-        .hasMessage("safetensors tensor 'weight' declares shape (100000, 100000, 3) = 3.0e10"
-            + " values, limit is " + Shapes.MAX_ARRAY_LENGTH);
+        .hasMessage(
+            "safetensors tensor 'weight' declares shape (100000, 100000, 3) = 3.0e10"
+                + " values, limit is "
+                + Shapes.MAX_ARRAY_LENGTH);
     String small = "{\"w\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 12]}}";
-    assertThatThrownBy(() -> SafeTensors.read(
-            new ByteArrayInputStream(file(small, new byte[12])), 2))
+    assertThatThrownBy(
+            () -> SafeTensors.read(new ByteArrayInputStream(file(small, new byte[12])), 2))
         .hasMessage("safetensors tensor 'w' declares shape (3,) = 3 values, limit is 2");
   }
 
@@ -117,33 +123,53 @@ class SafeTensorsTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     assertThatThrownBy(() -> read(file("[1, 2]", new byte[0])))
         .hasMessage("safetensors header must be a JSON object");
-    assertThatThrownBy(() -> read(file(
-            "{\"w\": {\"dtype\": \"C64\", \"shape\": [1], \"data_offsets\": [0, 8]}}",
-            new byte[8])))
-        .hasMessage("safetensors tensor 'w' has dtype C64, expected one of F16 BF16 F32 F64 U8"
-            + " I8 U16 I16 I32 I64");
-    assertThatThrownBy(() -> read(file(
-            "{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 3], \"data_offsets\": [0, 20]}}",
-            new byte[20])))
-        .hasMessage("safetensors tensor 'w' has shape (2, 3) of F32 = 24 bytes, but its"
-            + " data_offsets span 20");
-    assertThatThrownBy(() -> read(file(
-            "{\"w\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}",
-            new byte[4])))
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"w\": {\"dtype\": \"C64\", \"shape\": [1], \"data_offsets\": [0, 8]}}",
+                        new byte[8])))
+        .hasMessage(
+            "safetensors tensor 'w' has dtype C64, expected one of F16 BF16 F32 F64 U8"
+                + " I8 U16 I16 I32 I64");
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"w\": {\"dtype\": \"F32\", \"shape\": [2, 3], \"data_offsets\": [0, 20]}}",
+                        new byte[20])))
+        .hasMessage(
+            "safetensors tensor 'w' has shape (2, 3) of F32 = 24 bytes, but its"
+                + " data_offsets span 20");
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"w\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}",
+                        new byte[4])))
         .hasMessage("safetensors tensor 'w' has \"shape\" [-1], expected non-negative integers");
-    assertThatThrownBy(() -> read(file(
-            "{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}",
-            new byte[4])))
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                            + " \"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}",
+                        new byte[4])))
         .hasMessageContaining("Duplicate field 'w'");
-    assertThatThrownBy(() -> read(file(
-            "{\"w\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}",
-            new byte[10])))
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"w\": {\"dtype\": \"F32\", \"shape\": [4], \"data_offsets\": [0, 16]}}",
+                        new byte[10])))
         .hasMessage("safetensors data of tensor 'w' is truncated");
-    assertThatThrownBy(() -> read(file(
-            "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
-            new byte[8])))
+    assertThatThrownBy(
+            () ->
+                read(
+                    file(
+                        "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                            + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                        new byte[8])))
         .hasMessage("safetensors tensor 'b' overlaps the previous tensor's data");
   }
 

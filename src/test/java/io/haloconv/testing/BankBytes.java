@@ -62,8 +62,12 @@ public final class BankBytes {
   /** A .safetensors file: the 8-byte header length, the JSON header as given, then {@code data}. */
   public static byte[] safetensors(String headerJson, byte[] data) {
     byte[] header = headerJson.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(8 + header.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
-        .putLong(header.length).put(header).put(data).array();
+    return ByteBuffer.allocate(8 + header.length + data.length)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(header.length)
+        .put(header)
+        .put(data)
+        .array();
   }
 
   /** A .safetensors file with one F32 tensor {@code weight} of {@code shape}. */
@@ -72,8 +76,12 @@ public final class BankBytes {
     for (long d : shape) {
       dims.append(dims.length() == 0 ? "" : ",").append(d);
     }
-    String header = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[" + dims + "],\"data_offsets\":[0,"
-        + 4 * values.length + "]}}";
+    String header =
+        "{\"weight\":{\"dtype\":\"F32\",\"shape\":["
+            + dims
+            + "],\"data_offsets\":[0,"
+            + 4 * values.length
+            + "]}}";
     return safetensors(header, floats(values));
   }
 }

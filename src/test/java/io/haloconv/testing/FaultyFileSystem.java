@@ -24,8 +24,8 @@ import org.apache.hadoop.util.Progressable;
  * <ul>
  *   <li>a file whose name starts with {@value #VANISH_ON_LIST} is deleted right after a listing
  *       returns it: it disappears between listing and reading;
- *   <li>a file whose name starts with {@value #VANISH_AFTER_PROBE} is deleted when the first
- *       stream opened on it (the probe's) is closed: it disappears between probing and decoding;
+ *   <li>a file whose name starts with {@value #VANISH_AFTER_PROBE} is deleted when the first stream
+ *       opened on it (the probe's) is closed: it disappears between probing and decoding;
  *   <li>a directory whose name starts with {@value #UNLISTABLE} cannot be listed (permission
  *       denied);
  *   <li>{@link #failCreates} and {@link #failRenames} make creating or renaming matching paths
@@ -92,7 +92,8 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
   public FileStatus[] listStatus(Path dir) throws IOException {
     if (dir.getName().startsWith(UNLISTABLE)) {
       throw new AccessControlException(
-          "Permission denied: user=tester, access=READ_EXECUTE, inode=\"" + dir.toUri().getPath()
+          "Permission denied: user=tester, access=READ_EXECUTE, inode=\""
+              + dir.toUri().getPath()
               + "\"");
     }
     FileStatus[] statuses = super.listStatus(dir);
@@ -124,15 +125,27 @@ public final class FaultyFileSystem extends RawLocalFileSystem {
   }
 
   @Override
-  public FSDataOutputStream create(Path path, boolean overwrite, int bufferSize, short replication,
-      long blockSize, Progressable progress) throws IOException {
+  public FSDataOutputStream create(
+      Path path,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
+      throws IOException {
     beforeCreate(path);
     return super.create(path, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   @Override
-  public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite,
-      int bufferSize, short replication, long blockSize, Progressable progress)
+  public FSDataOutputStream create(
+      Path path,
+      FsPermission permission,
+      boolean overwrite,
+      int bufferSize,
+      short replication,
+      long blockSize,
+      Progressable progress)
       throws IOException {
     beforeCreate(path);
     return super.create(path, permission, overwrite, bufferSize, replication, blockSize, progress);

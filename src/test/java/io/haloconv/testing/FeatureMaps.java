@@ -27,17 +27,33 @@ public final class FeatureMaps {
   private FeatureMaps() {}
 
   /** One output row, whichever reader produced it. */
-  public record TileRow(String path, int y0, int x0, int height, int width, int channels,
-      int outHeight, int outWidth, String dtype, byte[] features) {}
+  public record TileRow(
+      String path,
+      int y0,
+      int x0,
+      int height,
+      int width,
+      int channels,
+      int outHeight,
+      int outWidth,
+      String dtype,
+      byte[] features) {}
 
   public static Map<String, Tensor3> viaSpark(SparkSession spark, String dir) {
     List<TileRow> rows = new ArrayList<>();
     for (Row r : spark.read().parquet(dir).collectAsList()) {
-      rows.add(new TileRow(r.getString(r.fieldIndex("path")), r.getInt(r.fieldIndex("y0")),
-          r.getInt(r.fieldIndex("x0")), r.getInt(r.fieldIndex("height")),
-          r.getInt(r.fieldIndex("width")), r.getInt(r.fieldIndex("channels")),
-          r.getInt(r.fieldIndex("out_height")), r.getInt(r.fieldIndex("out_width")),
-          r.getString(r.fieldIndex("dtype")), (byte[]) r.get(r.fieldIndex("features"))));
+      rows.add(
+          new TileRow(
+              r.getString(r.fieldIndex("path")),
+              r.getInt(r.fieldIndex("y0")),
+              r.getInt(r.fieldIndex("x0")),
+              r.getInt(r.fieldIndex("height")),
+              r.getInt(r.fieldIndex("width")),
+              r.getInt(r.fieldIndex("channels")),
+              r.getInt(r.fieldIndex("out_height")),
+              r.getInt(r.fieldIndex("out_width")),
+              r.getString(r.fieldIndex("dtype")),
+              (byte[]) r.get(r.fieldIndex("features"))));
     }
     return assemble(rows);
   }
@@ -55,11 +71,18 @@ public final class FeatureMaps {
       try (ParquetReader<Group> reader =
           ParquetReader.builder(new GroupReadSupport(), file.getPath()).withConf(conf).build()) {
         for (Group g = reader.read(); g != null; g = reader.read()) {
-          rows.add(new TileRow(g.getString("path", 0), g.getInteger("y0", 0),
-              g.getInteger("x0", 0), g.getInteger("height", 0), g.getInteger("width", 0),
-              g.getInteger("channels", 0), g.getInteger("out_height", 0),
-              g.getInteger("out_width", 0), g.getString("dtype", 0),
-              g.getBinary("features", 0).getBytes()));
+          rows.add(
+              new TileRow(
+                  g.getString("path", 0),
+                  g.getInteger("y0", 0),
+                  g.getInteger("x0", 0),
+                  g.getInteger("height", 0),
+                  g.getInteger("width", 0),
+                  g.getInteger("channels", 0),
+                  g.getInteger("out_height", 0),
+                  g.getInteger("out_width", 0),
+                  g.getString("dtype", 0),
+                  g.getBinary("features", 0).getBytes()));
         }
       }
     }
@@ -79,9 +102,11 @@ public final class FeatureMaps {
       assertThat(r.features().length)
           .as("feature bytes of %s tile at %d,%d", r.path(), r.y0(), r.x0())
           .isEqualTo(r.channels() * r.height() * r.width() * precision.bytesPerValue());
-      Tensor3 map = maps.computeIfAbsent(r.path(),
-          p -> Tensor3.zeros(r.channels(), r.outHeight(), r.outWidth()));
-      int[] covered = coverage.computeIfAbsent(r.path(), p -> new int[r.outHeight() * r.outWidth()]);
+      Tensor3 map =
+          maps.computeIfAbsent(
+              r.path(), p -> Tensor3.zeros(r.channels(), r.outHeight(), r.outWidth()));
+      int[] covered =
+          coverage.computeIfAbsent(r.path(), p -> new int[r.outHeight() * r.outWidth()]);
       assertThat(map.height()).isEqualTo(r.outHeight());
       assertThat(map.width()).isEqualTo(r.outWidth());
       float[] values = precision.decode(r.features(), 0, r.channels() * r.height() * r.width());
@@ -99,7 +124,8 @@ public final class FeatureMaps {
       }
     }
     for (Map.Entry<String, int[]> e : coverage.entrySet()) {
-      assertThat(e.getValue()).as("tiles of %s cover every output pixel exactly once", e.getKey())
+      assertThat(e.getValue())
+          .as("tiles of %s cover every output pixel exactly once", e.getKey())
           .containsOnly(1);
     }
     return maps;

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The command line of a separate JVM running {@code io.haloconv.cli.Main} as the launcher would:
  * the flags of conf/jvm.options, the shipped logging configuration, loopback addresses, and the
- * test classpath (tests run before target/haloconv.jar is packaged). For tests of what only a
- * whole process shows: its heap limit, its console.
+ * test classpath (tests run before target/haloconv.jar is packaged). For tests of what only a whole
+ * process shows: its heap limit, its console.
  */
 public final class ForkedMain {
   private ForkedMain() {}

@@ -41,13 +41,15 @@ public final class GoldenStacks {
   public static LayerStack stack(Golden.Case c) throws IOException {
     Path file = stackFile(c);
     try (InputStream in = Files.newInputStream(file)) {
-      return StackFile.read(in, (filters, channels) -> {
-        try (InputStream bank = Files.newInputStream(file.resolveSibling(filters))) {
-          return BankFiles.fromNpz(bank);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      return StackFile.read(
+          in,
+          (filters, channels) -> {
+            try (InputStream bank = Files.newInputStream(file.resolveSibling(filters))) {
+              return BankFiles.fromNpz(bank);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     }
   }
 
@@ -60,26 +62,36 @@ public final class GoldenStacks {
   public static Map<String, NpyArray> expected(Golden.Case c) throws IOException {
     Map<String, NpyArray> maps = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it =
-        c.json().get("expected").fields(); it.hasNext(); ) {
+            c.json().get("expected").fields();
+        it.hasNext(); ) {
       Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
       maps.put(e.getKey(), read(file(c, e.getValue().asText())));
     }
     return maps;
   }
 
-  /** Asserts that {@code got} holds exactly the expected layers, each within DESIGN §1's tolerance. */
+  /**
+   * Asserts that {@code got} holds exactly the expected layers, each within DESIGN §1's tolerance.
+   */
   public static void assertMatches(Golden.Case c, Map<String, Tensor3> got) throws IOException {
     Map<String, NpyArray> want = expected(c);
     List<String> names = new ArrayList<>(got.keySet());
     if (!names.containsAll(want.keySet()) || !want.keySet().containsAll(names)) {
-      throw new AssertionError(c.name() + ": written layers " + names + ", expected " + want.keySet());
+      throw new AssertionError(
+          c.name() + ": written layers " + names + ", expected " + want.keySet());
     }
     for (Map.Entry<String, NpyArray> e : want.entrySet()) {
       Tensor3 map = got.get(e.getKey());
       int[] shape = e.getValue().shape();
       if (map.channels() != shape[0] || map.height() != shape[1] || map.width() != shape[2]) {
-        throw new AssertionError(c.name() + " " + e.getKey() + ": shape " + map + ", expected "
-            + java.util.Arrays.toString(shape));
+        throw new AssertionError(
+            c.name()
+                + " "
+                + e.getKey()
+                + ": shape "
+                + map
+                + ", expected "
+                + java.util.Arrays.toString(shape));
       }
       NaiveConv.assertClose(map.data(), e.getValue().data(), c.name() + " " + e.getKey());
     }

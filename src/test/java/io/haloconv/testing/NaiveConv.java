@@ -33,12 +33,16 @@ public final class NaiveConv {
           double acc = bank.bias()[f];
           for (int c = 0; c < cg; c++) {
             for (int ky = 0; ky < bank.kernelHeight(); ky++) {
-              int sy = mode.sourceIndex(oy * rows.stride() - rows.before() + ky * rows.dilation(), image.height());
+              int sy =
+                  mode.sourceIndex(
+                      oy * rows.stride() - rows.before() + ky * rows.dilation(), image.height());
               if (sy == PaddingMode.ZERO) {
                 continue;
               }
               for (int kx = 0; kx < bank.kernelWidth(); kx++) {
-                int sx = mode.sourceIndex(ox * cols.stride() - cols.before() + kx * cols.dilation(), image.width());
+                int sx =
+                    mode.sourceIndex(
+                        ox * cols.stride() - cols.before() + kx * cols.dilation(), image.width());
                 if (sx == PaddingMode.ZERO) {
                   continue;
                 }

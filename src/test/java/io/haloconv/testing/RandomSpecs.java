@@ -9,9 +9,9 @@ import io.haloconv.tensor.Tensor3;
 import java.util.Random;
 
 /**
- * Random convolution problems for property tests: F 1–7 (rectangular too), stride 1–4, dilation 1–3,
- * every padding form and mode, groups, awkward image sizes. Each seed gives one problem whose spec is
- * valid for its image (padding modes' limits respected, output non-empty).
+ * Random convolution problems for property tests: F 1–7 (rectangular too), stride 1–4, dilation
+ * 1–3, every padding form and mode, groups, awkward image sizes. Each seed gives one problem whose
+ * spec is valid for its image (padding modes' limits respected, output non-empty).
  */
 public record RandomSpecs(Tensor3 image, FilterBank bank, ConvSpec spec) {
 

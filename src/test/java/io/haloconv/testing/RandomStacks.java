@@ -82,8 +82,13 @@ public record RandomStacks(Tensor3 image, LayerStack stack) {
   }
 
   private static ConvSpec convSpec(Random r, FilterBank bank, int channels) {
-    Activation[] activations = {Activation.NONE, Activation.RELU, Activation.parse("leaky_relu:0.2"),
-        Activation.parse("sigmoid"), Activation.parse("tanh")};
+    Activation[] activations = {
+      Activation.NONE,
+      Activation.RELU,
+      Activation.parse("leaky_relu:0.2"),
+      Activation.parse("sigmoid"),
+      Activation.parse("tanh")
+    };
     return ConvSpec.builder(bank)
         .stride(1 + r.nextInt(3), 1 + r.nextInt(3))
         .dilation(1 + r.nextInt(2), 1 + r.nextInt(2))
@@ -121,12 +126,17 @@ public record RandomStacks(Tensor3 image, LayerStack stack) {
     } else if (r.nextInt(3) == 0) {
       padding = Padding.SAME;
     } else {
-      padding = new Padding.Explicit(r.nextInt(sh / 2 + 1), r.nextInt(sh / 2 + 1),
-          r.nextInt(sw / 2 + 1), r.nextInt(sw / 2 + 1));
+      padding =
+          new Padding.Explicit(
+              r.nextInt(sh / 2 + 1),
+              r.nextInt(sh / 2 + 1),
+              r.nextInt(sw / 2 + 1),
+              r.nextInt(sw / 2 + 1));
     }
     int strideH = r.nextInt(3) == 0 ? 1 + r.nextInt(3) : sh;
     int strideW = r.nextInt(3) == 0 ? 1 + r.nextInt(3) : sw;
-    return new PoolSpec(r.nextBoolean() ? PoolOp.MAX : PoolOp.AVG, sh, sw, strideH, strideW, padding);
+    return new PoolSpec(
+        r.nextBoolean() ? PoolOp.MAX : PoolOp.AVG, sh, sw, strideH, strideW, padding);
   }
 
   @Override

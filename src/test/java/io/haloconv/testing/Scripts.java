@@ -43,8 +43,13 @@ public final class Scripts {
     Processes.register(p.pid());
     if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       Processes.stopTree(p.pid());
-      throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit
-          + "; output:\n" + read(out) + read(err));
+      throw new IllegalStateException(
+          String.join(" ", command)
+              + " did not finish within "
+              + limit
+              + "; output:\n"
+              + read(out)
+              + read(err));
     }
     return p.exitValue();
   }

@@ -44,8 +44,9 @@ public final class StandaloneCluster implements AutoCloseable {
     Path err = dir.resolve("start.err");
     int code;
     try {
-      code = Scripts.run(Scripts.command("jobs/cluster", args), out, err, env(dir),
-          Duration.ofMinutes(3));
+      code =
+          Scripts.run(
+              Scripts.command("jobs/cluster", args), out, err, env(dir), Duration.ofMinutes(3));
     } finally {
       for (long pid : pids(dir)) {
         Processes.register(pid);
@@ -56,8 +57,12 @@ public final class StandaloneCluster implements AutoCloseable {
     StandaloneCluster cluster = new StandaloneCluster(dir, last, pids(dir));
     if (code != 0 || !MASTER_URL.matcher(last).matches()) {
       cluster.close();
-      throw new IllegalStateException("jobs/cluster start failed (exit code " + code + "):\n"
-          + Scripts.read(out) + Scripts.read(err));
+      throw new IllegalStateException(
+          "jobs/cluster start failed (exit code "
+              + code
+              + "):\n"
+              + Scripts.read(out)
+              + Scripts.read(err));
     }
     return cluster;
   }
@@ -82,7 +87,11 @@ public final class StandaloneCluster implements AutoCloseable {
     if (Files.isDirectory(dir)) {
       Path out = Files.createTempFile("cluster-stop", ".out");
       try {
-        Scripts.run(Scripts.command("jobs/cluster", List.of("stop")), out, out, env(dir),
+        Scripts.run(
+            Scripts.command("jobs/cluster", List.of("stop")),
+            out,
+            out,
+            env(dir),
             Duration.ofMinutes(2));
       } finally {
         Files.deleteIfExists(out);
@@ -106,14 +115,22 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** Runs {@code jobs/cluster status}; returns its exit code. */
   public int status() throws IOException, InterruptedException {
-    return Scripts.run(Scripts.command("jobs/cluster", List.of("status")),
-        dir.resolve("status.out"), dir.resolve("status.err"), env(dir), Duration.ofMinutes(1));
+    return Scripts.run(
+        Scripts.command("jobs/cluster", List.of("status")),
+        dir.resolve("status.out"),
+        dir.resolve("status.err"),
+        env(dir),
+        Duration.ofMinutes(1));
   }
 
   /** Runs {@code jobs/cluster stop}; returns its exit code. */
   public int stop() throws IOException, InterruptedException {
-    return Scripts.run(Scripts.command("jobs/cluster", List.of("stop")),
-        dir.resolve("stop.out"), dir.resolve("stop.err"), env(dir), Duration.ofMinutes(2));
+    return Scripts.run(
+        Scripts.command("jobs/cluster", List.of("stop")),
+        dir.resolve("stop.out"),
+        dir.resolve("stop.err"),
+        env(dir),
+        Duration.ofMinutes(2));
   }
 
   /** Stops the cluster with its script, then kills by pid whatever is left. */

@@ -33,8 +33,8 @@ public final class Submission implements AutoCloseable {
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
     Path err = logs.resolve(name + ".err");
-    Process p = Scripts.builder(Scripts.command("jobs/haloconv-submit", args), out, err, Map.of())
-        .start();
+    Process p =
+        Scripts.builder(Scripts.command("jobs/haloconv-submit", args), out, err, Map.of()).start();
     Processes.register(p.pid());
     return new Submission(p, out, err);
   }
@@ -47,8 +47,8 @@ public final class Submission implements AutoCloseable {
   public int await(Duration limit) throws InterruptedException {
     if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       Processes.stopTree(process.pid());
-      throw new IllegalStateException("the submission did not finish within " + limit + ":\n"
-          + output());
+      throw new IllegalStateException(
+          "the submission did not finish within " + limit + ":\n" + output());
     }
     return process.exitValue();
   }

@@ -80,8 +80,8 @@ public final class TestImages {
    * inverted ink (255 = none). Left half cyan, right half white.
    */
   public static byte[] cmykJpeg(int width, int height) {
-    WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4,
-        null);
+    WritableRaster cmyk =
+        Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         cmyk.setPixel(x, y, new int[] {x < width / 2 ? 0 : 255, 255, 255, 255});
@@ -98,8 +98,9 @@ public final class TestImages {
       writer.dispose();
     }
     byte[] jpeg = bytes.toByteArray();
-    byte[] app14 = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0,
-        0};
+    byte[] app14 = {
+      (byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0
+    };
     byte[] out = new byte[jpeg.length + app14.length];
     System.arraycopy(jpeg, 0, out, 0, 2);
     System.arraycopy(app14, 0, out, 2, app14.length);
@@ -113,7 +114,9 @@ public final class TestImages {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
       writer.setOutput(out);
-      writer.write(null, new IIOImage(image, null, null),
+      writer.write(
+          null,
+          new IIOImage(image, null, null),
           param == null ? writer.getDefaultWriteParam() : param);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -177,7 +180,12 @@ public final class TestImages {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
     ByteBuffer ihdr = ByteBuffer.allocate(13);
-    ihdr.putInt(width).putInt(height).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0)
+    ihdr.putInt(width)
+        .putInt(height)
+        .put((byte) 1)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0)
         .put((byte) 0);
     chunk(png, "IHDR", ihdr.array());
     chunk(png, "IDAT", zlib.toByteArray());
@@ -214,8 +222,8 @@ public final class TestImages {
    * pixel data (so truncating the file loses strips, not the header). {@code compression} is only
    * declared: the data is stored as given, uncompressed.
    */
-  public static byte[] tiffStrips(int width, int height, int samples, int rowsPerStrip,
-      int compression, byte[] pixels) {
+  public static byte[] tiffStrips(
+      int width, int height, int samples, int rowsPerStrip, int compression, byte[] pixels) {
     if (pixels.length != width * height * samples) {
       throw new IllegalArgumentException("pixels must hold width*height*samples bytes");
     }
@@ -223,8 +231,8 @@ public final class TestImages {
     byte[][] data = new byte[strips][];
     int stripBytes = rowsPerStrip * width * samples;
     for (int s = 0; s < strips; s++) {
-      data[s] = Arrays.copyOfRange(pixels, s * stripBytes, Math.min(pixels.length,
-          (s + 1) * stripBytes));
+      data[s] =
+          Arrays.copyOfRange(pixels, s * stripBytes, Math.min(pixels.length, (s + 1) * stripBytes));
     }
     return tiffStrips(width, height, samples, rowsPerStrip, compression, data);
   }
@@ -248,8 +256,8 @@ public final class TestImages {
    * A TIFF as {@link #tiffStrips(int, int, int, int, int, byte[])}, from the bytes of each strip as
    * stored (compressed as {@code compression} says, or not).
    */
-  public static byte[] tiffStrips(int width, int height, int samples, int rowsPerStrip,
-      int compression, byte[][] stripData) {
+  public static byte[] tiffStrips(
+      int width, int height, int samples, int rowsPerStrip, int compression, byte[][] stripData) {
     int strips = stripData.length;
     if (strips != (height + rowsPerStrip - 1) / rowsPerStrip) {
       throw new IllegalArgumentException("need one data array per strip");
@@ -298,28 +306,31 @@ public final class TestImages {
     for (int[] e : entries) {
       file.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
       int start = file.position();
-      int[] values = switch (e[3]) {
-        case -1 -> bits;
-        case -2 -> offsets;
-        case -3 -> counts;
-        case -4 -> new int[extraSamples];
-        default -> new int[] {e[3]};
-      };
+      int[] values =
+          switch (e[3]) {
+            case -1 -> bits;
+            case -2 -> offsets;
+            case -3 -> counts;
+            case -4 -> new int[extraSamples];
+            default -> new int[] {e[3]};
+          };
       int size = (e[1] == 3 ? 2 : 4) * values.length;
       if (size > 4) {
-        file.putInt(switch (e[3]) {
-          case -1 -> bitsAt;
-          case -2 -> offsetsAt;
-          case -3 -> countsAt;
-          default -> extraSamplesAt;
-        });
+        file.putInt(
+            switch (e[3]) {
+              case -1 -> bitsAt;
+              case -2 -> offsetsAt;
+              case -3 -> countsAt;
+              default -> extraSamplesAt;
+            });
         int back = file.position();
-        file.position(switch (e[3]) {
-          case -1 -> bitsAt;
-          case -2 -> offsetsAt;
-          case -3 -> countsAt;
-          default -> extraSamplesAt;
-        });
+        file.position(
+            switch (e[3]) {
+              case -1 -> bitsAt;
+              case -2 -> offsetsAt;
+              case -3 -> countsAt;
+              default -> extraSamplesAt;
+            });
         for (int v : values) {
           if (e[1] == 3) {
             file.putShort((short) v);
@@ -368,8 +379,8 @@ public final class TestImages {
         "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + dims + ", }";
     int unpadded = 6 + 2 + 2 + dictionary.length() + 1;
     String header = dictionary + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-    ByteBuffer out = ByteBuffer.allocate(10 + header.length() + data.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
     out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
     out.putShort((short) header.length());
     out.put(header.getBytes(StandardCharsets.ISO_8859_1));

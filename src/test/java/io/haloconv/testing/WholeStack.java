@@ -1,7 +1,7 @@
 package io.haloconv.testing;
 
-import io.haloconv.conv.ConvGeometry;
 import io.haloconv.conv.Conv2d;
+import io.haloconv.conv.ConvGeometry;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The reference for tiled stacks: each layer over its whole input map, padded as a whole (conv
- * layers through {@link HaloWindow}, pools by a plain loop), then the next layer. Shares no code with
- * the stack's planning and gathering; conv layers run the production kernels, so results are
+ * layers through {@link HaloWindow}, pools by a plain loop), then the next layer. Shares no code
+ * with the stack's planning and gathering; conv layers run the production kernels, so results are
  * comparable bit for bit.
  */
 public final class WholeStack {
@@ -31,13 +31,25 @@ public final class WholeStack {
     Tensor3 map = image;
     for (Layer layer : stack.layers()) {
       ConvGeometry g = layer.geometry(map.height(), map.width());
-      Window window = new Window(g.rows().inputStart(0), g.cols().inputStart(0),
-          g.rows().windowSize(g.outHeight()), g.cols().windowSize(g.outWidth()));
+      Window window =
+          new Window(
+              g.rows().inputStart(0),
+              g.cols().inputStart(0),
+              g.rows().windowSize(g.outHeight()),
+              g.cols().windowSize(g.outWidth()));
       if (layer instanceof ConvLayer conv) {
         try {
-          Tensor3 padded = HaloWindow.read(window, map.channels(), map.height(), map.width(),
-              conv.spec().paddingMode(), RegionReader.of(map));
-          map = new Conv2d(conv.bank(), conv.spec()).convolveWindow(padded, g.outHeight(), g.outWidth());
+          Tensor3 padded =
+              HaloWindow.read(
+                  window,
+                  map.channels(),
+                  map.height(),
+                  map.width(),
+                  conv.spec().paddingMode(),
+                  RegionReader.of(map));
+          map =
+              new Conv2d(conv.bank(), conv.spec())
+                  .convolveWindow(padded, g.outHeight(), g.outWidth());
         } catch (IOException e) {
           throw new AssertionError(e);
         }

@@ -58,7 +58,8 @@ class TileGridTest {
   @Test
   void windowCarriesExactlyTheHalo() {
     // F 5, stride 2, dilation 1, top padding 2: outputs [4, 8) read rows [4*2-2, 7*2-2+5) = [6, 17)
-    ConvGeometry g = io.haloconv.conv.ConvSpec.builder(5, 5).stride(2).padding(2).build().geometry(40, 40);
+    ConvGeometry g =
+        io.haloconv.conv.ConvSpec.builder(5, 5).stride(2).padding(2).build().geometry(40, 40);
     Tile tile = new TileGrid(g, 4, 4).tile(1 * 5 + 1);
     assertThat(tile.outY0()).isEqualTo(4);
     assertThat(tile.input().y0()).isEqualTo(6);
@@ -72,16 +73,20 @@ class TileGridTest {
       image.data()[i] = i;
     }
     int[] reads = {0};
-    RegionReader counting = (y0, x0, h, w) -> {
-      reads[0] += h * w;
-      return RegionReader.of(image).read(y0, x0, h, w);
-    };
-    Tensor3 window = HaloWindow.read(new Window(-1, -1, 3, 3), 1, 8, 8, PaddingMode.CIRCULAR, counting);
+    RegionReader counting =
+        (y0, x0, h, w) -> {
+          reads[0] += h * w;
+          return RegionReader.of(image).read(y0, x0, h, w);
+        };
+    Tensor3 window =
+        HaloWindow.read(new Window(-1, -1, 3, 3), 1, 8, 8, PaddingMode.CIRCULAR, counting);
     assertThat(window.data()).containsExactly(63, 56, 57, 7, 0, 1, 15, 8, 9);
     assertThat(reads[0]).isEqualTo(9); // the 9 pixels needed, not the 64 of the bounding box
   }
 
-  /** A reader that fails on any read outside the image, proving padding never reaches the decoder. */
+  /**
+   * A reader that fails on any read outside the image, proving padding never reaches the decoder.
+   */
   private static RegionReader strictReader(Tensor3 image) {
     RegionReader inner = RegionReader.of(image);
     return (y0, x0, h, w) -> {
