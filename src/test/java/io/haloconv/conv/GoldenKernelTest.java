@@ -20,7 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every case of ../shared/golden/kernel, whole image and tiled, against PyTorch's float64 result.
+ * Every golden kernel case (the repository's, and ../shared/golden's when present), whole image and
+ * tiled, against PyTorch's float64 result.
  */
 class GoldenKernelTest {
 

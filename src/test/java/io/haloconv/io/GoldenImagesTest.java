@@ -1,52 +1,64 @@
 package io.haloconv.io;
 
-import static io.haloconv.io.TestFiles.golden;
 import static io.haloconv.io.TestFiles.hadoop;
 import static io.haloconv.io.TestFiles.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyArray;
 import io.haloconv.tensor.Npz;
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.Golden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * End-to-end check of the DESIGN §2 pixel conventions against the golden cases: decode each image
- * with {@code --channels keep --normalize unit}, convolve it with a naive test-only convolution,
- * and compare with the expected feature maps PyTorch computed in float64 from a reference decode.
- * Channel order (RGB, not BGR), palette expansion, alpha and the /255, /65535 scales all show.
+ * End-to-end check of the DESIGN §2 pixel conventions against the golden image cases (the
+ * repository's, and ../shared/golden's when present): decode each image with {@code --channels keep
+ * --normalize unit}, convolve it with a naive test-only convolution, and compare with the expected
+ * feature maps PyTorch computed in float64 from a reference decode. Channel order (RGB, not BGR),
+ * palette expansion, alpha and the /255, /65535 scales all show.
  */
 class GoldenImagesTest {
-  @ParameterizedTest
-  @CsvSource({
-    "astronaut.png, astronaut_rgb_8x3x3, 1, 1, true",
-    "camera.png, camera_gray_4x5x5_s2, 2, 2, false",
-    "chessboard_GRAY_U16.tif, chessboard_u16_2x3x3, 1, 1, false",
-    "horse.png, horse_rgba_4x3x3, 1, 1, false",
-    "palette_color.png, palette_color_2x3x3, 1, 1, false",
-    "china.jpg, china_jpeg_4x3x3, 1, 1, false"
-  })
-  void decodedImagesConvolveToTheGoldenFeatureMaps(
-      String image, String name, int stride, int padding, boolean relu) throws IOException {
+  static List<Golden.Case> cases() {
+    return Golden.cases("images");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decodedImagesConvolveToTheGoldenFeatureMaps(Golden.Case c) throws IOException {
+    // This test's own convolution knows zero padding P on every side, stride S and relu only.
+    JsonNode spec = c.json().get("spec");
+    assertThat(spec.get("padding").isInt() && spec.get("stride").isInt())
+        .as("%s: a case for this test has integer stride and padding", c)
+        .isTrue();
+    assertThat(spec.has("padding_mode") || spec.has("dilation") || spec.has("groups"))
+        .as("%s: a case for this test has no padding mode, dilation or groups", c)
+        .isFalse();
+    int stride = spec.get("stride").asInt();
+    int padding = spec.get("padding").asInt();
+    String activation = spec.has("activation") ? spec.get("activation").asText() : "none";
+    assertThat(activation).as("%s: activation", c).isIn("none", "relu");
+    boolean relu = activation.equals("relu");
     ImageInfo info =
-        ImageProbe.probe(local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
+        ImageProbe.probe(local(), hadoop(c.file("image")), ImageProbe.DEFAULT_MAX_PIXELS);
     Tensor3 x;
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
       x = source.readAll();
     }
     Map<String, NpyArray> bank;
-    try (InputStream in = Files.newInputStream(golden("images/filters/" + name + ".npz"))) {
+    try (InputStream in = Files.newInputStream(c.file("filters"))) {
       bank = Npz.read(in);
     }
     NpyArray expected;
-    try (InputStream in = Files.newInputStream(golden("images/expected/" + name + ".npy"))) {
+    try (InputStream in = Files.newInputStream(c.file("expected"))) {
       expected = Npy.read(in);
     }
     Tensor3 y = conv(x, bank.get("weight"), bank.get("bias").data(), stride, padding, relu);

@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haloconv.io.ImageBytes.ChannelOrder;
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.Golden;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** In-memory images decode to exactly the floats their files give. */
 class ImageBytesTest {
@@ -26,17 +29,13 @@ class ImageBytesTest {
     }
   }
 
+  static List<Named<Path>> goldenImages() {
+    return Golden.images();
+  }
+
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "images/astronaut.png",
-        "images/china.jpg",
-        "images/horse.png",
-        "images/chessboard_GRAY_U16.tif",
-        "images/palette_color.png"
-      })
-  void encodedBytesDecodeBitwiseLikeTheFile(String name) throws Exception {
-    Path file = golden(name);
+  @MethodSource("goldenImages")
+  void encodedBytesDecodeBitwiseLikeTheFile(Path file) throws Exception {
     byte[] bytes = Files.readAllBytes(file);
     ImageInfo info = ImageBytes.probe(bytes, ImageProbe.DEFAULT_MAX_PIXELS);
     assertThat(info.path()).isEqualTo(ImageBytes.PATH);

@@ -107,7 +107,7 @@ class ImageFuzzTest {
     return seeds;
   }
 
-  /** data/images/*.png and the shared golden images, read where they are. */
+  /** data/images/*.png and the repository's golden images, read where they are. */
   static List<Path> samples() throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path root : List.of(Path.of("data/images"), TestFiles.golden("images"))) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.Golden;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageWriteParam;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Windows read from an image equal the same pixels of the whole image, for every strategy. */
@@ -54,19 +57,14 @@ class RegionReadTest {
     return out;
   }
 
+  static List<Named<Path>> goldenImages() {
+    return Golden.images();
+  }
+
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "astronaut.png",
-        "camera.png",
-        "palette_color.png",
-        "horse.png",
-        "chessboard_GRAY_U16.tif",
-        "china.jpg"
-      })
-  void goldenImageWindowsEqualTheWholeImage(String image) throws IOException {
-    ImageInfo info =
-        ImageProbe.probe(local(), hadoop(golden("images/" + image)), ImageProbe.DEFAULT_MAX_PIXELS);
+  @MethodSource("goldenImages")
+  void goldenImageWindowsEqualTheWholeImage(Path image) throws IOException {
+    ImageInfo info = ImageProbe.probe(local(), hadoop(image), ImageProbe.DEFAULT_MAX_PIXELS);
     Tensor3 whole;
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
@@ -74,7 +72,8 @@ class RegionReadTest {
     }
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.UNIT)) {
-      for (int[] w : windows(info.height(), info.width(), image.hashCode())) {
+      for (int[] w :
+          windows(info.height(), info.width(), image.getFileName().toString().hashCode())) {
         Tensor3 region = source.read(w[0], w[1], w[2], w[3]);
         assertThat(region.bitwiseEquals(crop(whole, w[0], w[1], w[2], w[3])))
             .as("window %d,%d %dx%d of %s", w[0], w[1], w[2], w[3], image)

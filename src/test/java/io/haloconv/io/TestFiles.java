@@ -1,5 +1,6 @@
 package io.haloconv.io;
 
+import io.haloconv.testing.Golden;
 import io.haloconv.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
@@ -16,7 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Files for io tests: the local Hadoop file system, the shared golden images, image writers. */
+/** Files for io tests: the local Hadoop file system, the golden images, image writers. */
 final class TestFiles {
   private static FileSystem local;
 
@@ -33,12 +34,9 @@ final class TestFiles {
     return local;
   }
 
-  /** A golden file under ../shared/golden, read in place, never copied into the repo. */
+  /** A file of the repository's golden cases (src/test/resources/golden), read in place. */
   static java.nio.file.Path golden(String relative) {
-    return java.nio.file.Path.of(System.getProperty("user.dir"))
-        .resolveSibling("shared")
-        .resolve("golden")
-        .resolve(relative);
+    return Golden.file(relative);
   }
 
   static Path hadoop(java.nio.file.Path file) {

@@ -24,9 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The whole job on local[2], on every real image of ../shared/golden/images: decoding, channel
- * conventions, normalisation, tiling, convolution and Parquet, read back by Spark and by
- * parquet-hadoop directly, against PyTorch's float64 result.
+ * The whole job on local[2], on every golden image (the repository's, and ../shared/golden's when
+ * present): decoding, channel conventions, normalisation, tiling, convolution and Parquet, read
+ * back by Spark and by parquet-hadoop directly, against PyTorch's float64 result.
  */
 class GoldenImagesJobTest {
   @TempDir Path temp;

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The stacks of ../shared/golden/stacks, read from their stack files, against PyTorch's float64
- * result for every written layer: on the whole image and on small tiles.
+ * The golden stacks (the repository's, and ../shared/golden's when present), read from their stack
+ * files, against PyTorch's float64 result for every written layer: on the whole image and on small
+ * tiles.
  */
 class GoldenStacksTest {
 

@@ -11,6 +11,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.haloconv.testing.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,10 +33,11 @@ class NpyTest {
         Files.newInputStream(Golden.file("images/expected/astronaut_rgb_8x3x3.npy"))) {
       NpyArray array = Npy.read(in);
       assertThat(array.dtype()).isEqualTo(DType.FLOAT32);
-      assertThat(array.shape()).containsExactly(8, 512, 512);
-      // Values printed by numpy from the same file.
-      assertThat(array.data()[0]).isEqualTo(1.0181797742843628f);
-      assertThat(array.toTensor3().get(7, 511, 511)).isEqualTo(0.0f);
+      assertThat(array.shape()).containsExactly(8, 161, 139);
+      // Values printed by numpy from the same file (the first 138 are relu's zeros).
+      assertThat(array.data()[138]).isEqualTo(0.14292475581169128f);
+      assertThat(array.toTensor3().get(6, 160, 138)).isEqualTo(0.24874211847782135f);
+      assertThat(array.toTensor3().get(7, 160, 138)).isEqualTo(0.0f);
     }
   }
 

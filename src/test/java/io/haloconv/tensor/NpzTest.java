@@ -6,6 +6,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.haloconv.testing.Golden;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,14 +50,14 @@ class NpzTest {
       assertThat(arrays.get("y").shape()).containsExactly(4, 17, 23);
       // Values printed by numpy from the same file.
       assertThat(Arrays.copyOf(arrays.get("x").data(), 3))
-          .containsExactly(0.4731886386871338f, 0.5118215680122375f, 0.7551674842834473f);
-      assertThat(arrays.get("x").toTensor3().get(2, 16, 22)).isEqualTo(0.6451883912086487f);
+          .containsExactly(0.8837713599205017f, 0.6919690370559692f, 0.20618005096912384f);
+      assertThat(arrays.get("x").toTensor3().get(2, 16, 22)).isEqualTo(0.7522165179252625f);
       assertThat(arrays.get("bias").data())
           .containsExactly(
-              0.1432875096797943f,
-              -0.08224459737539291f,
-              -0.04761023819446564f,
-              0.08396647870540619f);
+              0.06293821334838867f,
+              0.02607778087258339f,
+              0.058128051459789276f,
+              0.07192480564117432f);
     }
   }
 

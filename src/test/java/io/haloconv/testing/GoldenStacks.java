@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The cases of ../shared/golden/stacks: each in a directory named after it. */
+/** The stack cases of {@link Golden}: each in a directory named after it. */
 public final class GoldenStacks {
   private GoldenStacks() {}
 
