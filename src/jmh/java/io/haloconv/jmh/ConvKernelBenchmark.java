@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One kernel call on one image of each standard shape (shared/bench/shapes.json; the batch shapes
- * run one image of their batch), on an input padded beforehand: the kernel alone, single-threaded.
+ * One kernel call on one image of each standard shape (jobs/bench/shapes.json; the batch shapes run
+ * one image of their batch), on an input padded beforehand: the kernel alone, single-threaded.
  * GFLOP/s = 2·K·C·F²·OH·OW / time; {@code haloconv bench} prints it for whole batches and threads.
  */
 @State(Scope.Thread)

@@ -34,7 +34,7 @@ import java.util.function.BiFunction;
  * --repeats N} (default 7), {@code --warmup SECONDS} (default 2), {@code --only NAME[,NAME]}.
  */
 public final class Bench {
-  static final String DEFAULT_SHAPES = "shared/bench/shapes.json";
+  static final String DEFAULT_SHAPES = "jobs/bench/shapes.json";
   private static final double SAMPLE_SECONDS = 0.2;
 
   private Bench() {}
@@ -273,8 +273,8 @@ public final class Bench {
     }
 
     /**
-     * {@code shared/bench/shapes.json} beside the project root: looked up from {@code
-     * haloconv.home} (the launcher's project root) or else the working directory, and each parent.
+     * The project's {@code jobs/bench/shapes.json}: looked up from {@code haloconv.home} (the
+     * launcher's project root) or else the working directory, and each parent.
      */
     static Path defaultShapes() {
       String home = System.getProperty("haloconv.home", System.getProperty("user.dir"));

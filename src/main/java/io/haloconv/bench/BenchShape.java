@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One benchmark problem in the format of {@code shared/bench/shapes.json}: a batch of n images of
+ * One benchmark problem in the format of {@code jobs/bench/shapes.json}: a batch of n images of
  * c×h×w, k square filters of f×f, one stride and one symmetric zero padding, with bias and relu.
  *
  * @param name the shape's name, as the peer benchmark prints it

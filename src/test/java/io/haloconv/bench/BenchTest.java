@@ -13,6 +13,8 @@ import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.TileConvolver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -152,10 +154,20 @@ class BenchTest {
   }
 
   @Test
-  void defaultShapesAreTheSharedBenchFile() {
-    // ../shared sits beside the checkout, as the golden tests need it to: never skipped.
+  void defaultShapesAreTheProjectsBenchFile() throws IOException {
+    // The tests run in the project root, whose jobs/bench/shapes.json holds the standard shapes.
     Path found = Bench.Options.defaultShapes();
-    assertThat(found.toString()).endsWith(Path.of("shared", "bench", "shapes.json").toString());
+    assertThat(found).isEqualTo(Path.of("jobs", "bench", "shapes.json").toAbsolutePath());
+    try (InputStream in = Files.newInputStream(found)) {
+      assertThat(BenchShape.readAll(in))
+          .extracting(BenchShape::name)
+          .containsExactly(
+              "rgb1024_3to16_3x3",
+              "rgb224_3to64_3x3_b8",
+              "c64_56_3x3_b8",
+              "gray4096_1to8_5x5",
+              "rgb1024_3to32_7x7_s2");
+    }
   }
 
   private static int bitwise(Float a, Float b) {
