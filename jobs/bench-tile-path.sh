@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark, not a test: runs the featurize job on every case of ../shared/golden/images (each with
-# its own bank and spec) and prints how task time splits between read (decode + window + padding),
-# convolve, encode and the rest (Parquet writing, Spark). Needs python3 to read cases.json.
+# Benchmark, not a test: runs the featurize job on every golden image case (each with its own bank
+# and spec) and prints how task time splits between read (decode + window + padding), convolve,
+# encode and the rest (Parquet writing, Spark). Needs python3 to read cases.json.
 #   jobs/bench-tile-path.sh [GOLDEN_IMAGES_DIR] [extra featurize flags...]
+# GOLDEN_IMAGES_DIR defaults to the repository's src/test/resources/golden/images.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-golden=${1:-$root/../shared/golden/images}
+golden=${1:-$root/src/test/resources/golden/images}
 shift || true
 out=$root/target/bench-tile-path
 mkdir -p "$out"
