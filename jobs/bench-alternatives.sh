@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a featurization costs with haloconv and with the alternatives README's "Why haloconv" names:
+# What a featurization costs with haloconv and with the alternatives docs/why-haloconv.md names:
 # the same synthetic RGB images (PNG for the Spark variants, the same pixels as .npy for numpy and
 # PyTorch) and the same 16x3x3x3 bank, 'same' padding, bias, ReLU, float32.
 #   jobs/bench-alternatives.sh [COUNT] [SIZE] [REPETITIONS]      (defaults 48 512 2)

@@ -1,4 +1,4 @@
-// Featurizes images from your own Spark code with haloconv's Featurizer (README, "Library API").
+// Featurizes images from your own Spark code with haloconv's Featurizer (docs/library.md).
 // Run from the repository root:   jobs/run-example jobs/examples/FeaturizerExample.java
 import io.haloconv.conv.Activation;
 import io.haloconv.conv.BankFiles;

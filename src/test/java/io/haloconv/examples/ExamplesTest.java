@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's example program compiles against the current API and runs. */
+/**
+ * The library page's example program (docs/library.md) compiles against the current API and runs.
+ */
 class ExamplesTest {
   @TempDir Path temp;
 
