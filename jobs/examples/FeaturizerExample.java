@@ -68,7 +68,7 @@ public class FeaturizerExample {
       imageRows = featurizer.featurizeImages(images).count();
     }
 
-    // 3. DESIGN §3 rows: write them, join them, or decode `features` in Python with numpy.
+    // 3. design.md §3 rows: write them, join them, or decode `features` in Python with numpy.
     fromBytes.write().mode("overwrite").parquet(out.resolve("features").toString());
     fromBytes.groupBy("path").count().show(false);
     return new long[] {fromPaths.count(), fromBytes.count(), imageRows};

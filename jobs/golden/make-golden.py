@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Regenerates src/test/resources/golden/: the PyTorch float64 reference cases the tests compare
-haloconv against (DESIGN §1: |got - want| <= 1e-4 + 1e-4*|want|).
+haloconv against (design.md §1: |got - want| <= 1e-4 + 1e-4*|want|).
 
     /usr/bin/python3 jobs/golden/make-golden.py [OUTPUT_DIR]
 
@@ -62,7 +62,7 @@ WORST = {"ratio": 0.0, "where": ""}
 
 
 # ---------------------------------------------------------------------------------------------
-# Reference arithmetic (DESIGN §1 and §6), in float64 with PyTorch.
+# Reference arithmetic (design.md §1 and §6), in float64 with PyTorch.
 
 def rng(name):
     return np.random.default_rng(zlib.crc32(name.encode()))
@@ -77,7 +77,7 @@ def pair(v, default):
 
 
 def resolve_padding(padding, size, kernel, stride, dilation):
-    """(top, bottom, left, right) for a padding form of DESIGN §1 on an (H, W) input."""
+    """(top, bottom, left, right) for a padding form of design.md §1 on an (H, W) input."""
     if padding is None or padding == "valid":
         return (0, 0, 0, 0)
     if padding == "same":  # the TensorFlow rule
@@ -146,7 +146,7 @@ def conv(x, weight, bias, spec):
 
 
 def pool(x, layer):
-    """A pool layer of DESIGN §6: max pads with -inf, avg with 0 counted in the window."""
+    """A pool layer of design.md §6: max pads with -inf, avg with 0 counted in the window."""
     size = pair(layer["size"], 1)
     stride = pair(layer.get("stride"), 0) if "stride" in layer else size
     sides = resolve_padding(layer.get("padding"), x.shape[1:], size, stride, (1, 1))

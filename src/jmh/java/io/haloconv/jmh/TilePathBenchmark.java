@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
  * {@code window} reads the tile's padded input window from an in-memory image through {@link
  * HaloWindow} (the padding mode's values included), {@code convolve} runs {@link Conv2d} on it,
  * {@code encode} turns the K×h×w outputs into the little-endian float32 bytes of the Parquet {@code
- * features} column (DESIGN §3), and {@code tile} does all three. The tile sits at the image's
+ * features} column (design.md §3), and {@code tile} does all three. The tile sits at the image's
  * top-left corner, so its window carries padding on two sides.
  */
 @State(Scope.Thread)

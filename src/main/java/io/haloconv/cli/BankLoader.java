@@ -37,22 +37,12 @@ final class BankLoader {
    */
   static FilterBank load(String ref, String label, int presetChannels, Configuration conf) {
     try {
-      if (ref.startsWith("preset:")) {
-        String[] parts = ref.substring("preset:".length()).split(":", -1);
-        if (parts.length > 2) {
-          throw new UsageException(
-              label + " preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
-        }
-        int channels =
-            parts.length == 2
-                ? Values.integer(label + " preset channels", parts[1], 1, 4096)
-                : presetChannels;
-        return FilterBanks.preset(parts[0], channels);
-      }
-      if (ref.startsWith("random:")) {
-        return FilterBanks.random(ref.substring("random:".length()));
+      if (FilterBanks.isNamed(ref)) {
+        return FilterBanks.named(ref, presetChannels);
       }
       return readFile(ref, label, conf);
+    } catch (FilterBanks.BadName e) {
+      throw new UsageException(label + " " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new UsageException(label + " " + ref + ": " + e.getMessage());
     }

@@ -1,7 +1,7 @@
 package io.haloconv.cli;
 
+import io.haloconv.bench.StageBench;
 import io.haloconv.spark.Sessions;
-import io.haloconv.spark.StageBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.haloconv.cli;
 
 import io.haloconv.spark.JobException;
-import io.haloconv.spark.OutputReader;
+import io.haloconv.spark.output.OutputReader;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpzWriter;
 import io.haloconv.tensor.Tensor3;

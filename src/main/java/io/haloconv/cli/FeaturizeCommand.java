@@ -7,11 +7,11 @@ import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
-import io.haloconv.spark.Compression;
-import io.haloconv.spark.FailureMode;
 import io.haloconv.spark.JobConfig;
-import io.haloconv.spark.ParquetInput;
-import io.haloconv.spark.WriteMode;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.listing.ParquetInput;
+import io.haloconv.spark.output.Compression;
+import io.haloconv.spark.output.WriteMode;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
@@ -24,7 +24,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * {@code haloconv featurize}: parses and validates every flag of DESIGN §4, reads the bank and
+ * {@code haloconv featurize}: parses and validates every flag of design.md §4, reads the bank and
  * checks it against the spec, and refuses an existing output — all before a SparkSession exists, so
  * bad input costs no cluster time and always exits with code 2.
  */

@@ -3,7 +3,7 @@ package io.haloconv.conv;
 import java.io.Serializable;
 
 /**
- * One convolution layer as DESIGN §1 defines it, with PyTorch {@code conv2d} semantics: kernel
+ * One convolution layer as design.md §1 defines it, with PyTorch {@code conv2d} semantics: kernel
  * size, stride, dilation, groups, padding form, padding mode and activation. The filter values live
  * in {@link FilterBank}; this record is the arithmetic.
  */

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Builds filter banks from the forms DESIGN §4 names: {@code .json} files, the built-in presets and
- * seeded random banks. Array files ({@code .npz}, {@code .safetensors}) are read by {@link
+ * Builds filter banks from the forms design.md §4 names: {@code .json} files, the built-in presets
+ * and seeded random banks. Array files ({@code .npz}, {@code .safetensors}) are read by {@link
  * BankFiles}. Every failure is an {@link IllegalArgumentException} with a one-line message.
  */
 public final class FilterBanks {
@@ -117,6 +117,57 @@ public final class FilterBanks {
       weight[i] = (float) (random.nextGaussian() * std);
     }
     return new FilterBank(filters, channels, size, size, weight, null);
+  }
+
+  /**
+   * Whether {@code ref} names a built-in bank ({@code preset:…} or {@code random:…}), not a file.
+   */
+  public static boolean isNamed(String ref) {
+    return ref.startsWith("preset:") || ref.startsWith("random:");
+  }
+
+  /**
+   * The bank a name gives: {@code preset:NAME[:C]} (C channels, else {@code presetChannels}) or
+   * {@code random:K,C,F[,SEED]}; the grammar of {@code --filters} and of a stack file's {@code
+   * filters}, for the library API as for the CLI.
+   *
+   * @throws BadName when the name does not follow the grammar; its message names the part at fault,
+   *     without the reference itself, so callers can prefix where the name came from
+   * @throws IllegalArgumentException when the bank it names is invalid (an unknown preset, sizes
+   *     out of range)
+   */
+  public static FilterBank named(String ref, int presetChannels) {
+    if (ref.startsWith("preset:")) {
+      String[] parts = ref.substring("preset:".length()).split(":", -1);
+      if (parts.length > 2) {
+        throw new BadName("preset must be preset:NAME or preset:NAME:C, got '" + ref + "'");
+      }
+      long channels = presetChannels;
+      if (parts.length == 2) {
+        try {
+          channels = Long.parseLong(parts[1].trim());
+        } catch (NumberFormatException e) {
+          throw new BadName("preset channels must be an integer, got '" + parts[1] + "'");
+        }
+        if (channels < 1 || channels > 4096) {
+          throw new BadName("preset channels must be in [1, 4096], got " + channels);
+        }
+      }
+      return preset(parts[0], (int) channels);
+    }
+    if (ref.startsWith("random:")) {
+      return random(ref.substring("random:".length()));
+    }
+    throw new BadName("must be preset:NAME[:C] or random:K,C,F[,SEED], got '" + ref + "'");
+  }
+
+  /** A bank name that does not follow the {@code preset:}/{@code random:} grammar. */
+  public static final class BadName extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadName(String message) {
+      super(message);
+    }
   }
 
   /** Parses {@code K,C,F[,SEED]} as given after {@code random:}. */

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * The padding form of DESIGN §1: explicit amounts on each side, or TensorFlow's {@code same} rule,
- * which depends on the input size and so resolves per image in {@link ConvSpec#geometry}.
+ * The padding form of design.md §1: explicit amounts on each side, or TensorFlow's {@code same}
+ * rule, which depends on the input size and so resolves per image in {@link ConvSpec#geometry}.
  */
 public sealed interface Padding extends Serializable permits Padding.Explicit, Padding.Same {
 

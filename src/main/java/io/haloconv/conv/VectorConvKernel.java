@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast kernel: a register-blocked direct convolution on the Vector API ({@code
- * jdk.incubator.vector}), for every spec of DESIGN §1.
+ * jdk.incubator.vector}), for every spec of design.md §1.
  *
  * <h2>How the work is laid out</h2>
  *

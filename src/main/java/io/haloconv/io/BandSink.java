@@ -8,6 +8,6 @@ import java.io.IOException;
  * values (the {@link PixelConverter} rules, no scaling), C×rows×W each.
  */
 @FunctionalInterface
-interface BandSink {
+public interface BandSink {
   void accept(Tensor3 band) throws IOException;
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
- * {@code --channels}: how decoded channels convert before normalisation (DESIGN §2).
+ * {@code --channels}: how decoded channels convert before normalisation (design.md §2).
  *
  * <p>Conversions read the channel count as its colour meaning: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.
  * Gray becomes RGB by replicating it. RGB becomes gray by ITU-R BT.601 luma, {@code 0.299·R +

@@ -3,10 +3,10 @@ package io.haloconv.io;
 import java.util.Locale;
 
 /**
- * Why an input file produced no features: the {@code error} column of {@code _errors/} (DESIGN §3),
- * a short stable word a program can group by, beside the {@code message} a person reads. The {@code
- * stage} column says where it happened; a kind can occur at more than one stage (a file can be
- * truncated in its header or in its pixel data).
+ * Why an input file produced no features: the {@code error} column of {@code _errors/} (design.md
+ * §3), a short stable word a program can group by, beside the {@code message} a person reads. The
+ * {@code stage} column says where it happened; a kind can occur at more than one stage (a file can
+ * be truncated in its header or in its pixel data).
  *
  * <p>The kinds are part of the output's contract: add new ones, never rename old ones.
  */

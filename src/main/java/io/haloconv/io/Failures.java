@@ -17,7 +17,7 @@ import javax.imageio.event.IIOReadWarningListener;
  * Turns what decoders throw (IIOException chains, EOFExceptions, runtime exceptions from corrupt
  * data, warnings) into one-line messages a user can act on, keeping the original as the cause.
  */
-final class Failures {
+public final class Failures {
   private static final Pattern TIFF_COMPRESSION =
       Pattern.compile("(?i)unsupported compression.*?(\\d+)");
 
@@ -201,7 +201,7 @@ final class Failures {
    * data: Unexpected end of ZLIB input stream}; an exception without a message is named by its
    * type.
    */
-  static String chainMessages(Throwable error) {
+  public static String chainMessages(Throwable error) {
     List<String> parts = new ArrayList<>();
     for (Throwable t = error; t != null && parts.size() < 5; t = t.getCause()) {
       String message = t.getMessage();

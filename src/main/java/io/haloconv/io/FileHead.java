@@ -102,7 +102,7 @@ final class FileHead {
 
   /**
    * True when the file declares its pixels as palette indices (PNG colour type 3, GIF, BMP), so a
-   * palette that happens to be a gray ramp still expands to RGB as DESIGN §2 says for palettes.
+   * palette that happens to be a gray ramp still expands to RGB as design.md §2 says for palettes.
    * Other formats' gray ramps (1/2/4-bit gray PNG or TIFF) are gray.
    */
   boolean declaresPalette() {

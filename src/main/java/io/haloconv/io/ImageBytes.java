@@ -10,8 +10,8 @@ import java.time.Duration;
  * Images that are already in memory rather than in a file: the encoded bytes of a Parquet cell (any
  * format {@link ImageProbe} knows, .npy included), or pixels another library has decoded, such as a
  * row of Spark's image data source. They go through the same probe, decoders, channel conversion
- * and normalisation as files (DESIGN §2), so a PNG gives the same floats whether it was read from
- * disk or from a byte array.
+ * and normalisation as files (design.md §2), so a PNG gives the same floats whether it was read
+ * from disk or from a byte array.
  *
  * <p>Probed bytes get the {@link ImageInfo#path()} {@code bytes:/image}: callers keep their own
  * identifier for the image.
@@ -51,7 +51,7 @@ public final class ImageBytes {
 
   /** The order of colour samples in an interleaved pixel. */
   public enum ChannelOrder {
-    /** Red, green, blue (then alpha): DESIGN §2's order. */
+    /** Red, green, blue (then alpha): design.md §2's order. */
     RGB,
     /**
      * Blue, green, red (then alpha): OpenCV's order, which Spark's image data source uses for 3-
@@ -63,7 +63,7 @@ public final class ImageBytes {
   /**
    * An image of 8-bit samples already decoded into row-major interleaved bytes, {@code channels}
    * per pixel: 1 gray, 2 gray+alpha, 3 colour, 4 colour+alpha, in {@code order}. The samples become
-   * DESIGN §2's channels (R, G, B order) as an 8-bit image of that layout, then convert and
+   * design.md §2's channels (R, G, B order) as an 8-bit image of that layout, then convert and
    * normalise as a file would.
    *
    * @param name what {@link ImageInfo#path()} says, e.g. the image's origin

@@ -3,7 +3,7 @@ package io.haloconv.io;
 import java.util.Locale;
 
 /**
- * The file formats haloconv decodes (DESIGN §2). A file's format is chosen from its first bytes,
+ * The file formats haloconv decodes (design.md §2). A file's format is chosen from its first bytes,
  * not its name; the name only helps to say what a file that matches nothing was supposed to be.
  */
 public enum ImageFormat {

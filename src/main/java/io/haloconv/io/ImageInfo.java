@@ -12,7 +12,7 @@ import java.io.Serializable;
  * @param format the format chosen from the file's first bytes
  * @param width columns, at least 1
  * @param height rows, at least 1
- * @param channels the channel count after DESIGN §2 conversion with {@code --channels keep}
+ * @param channels the channel count after design.md §2 conversion with {@code --channels keep}
  * @param bitDepth bits per channel value as decoded: 1 (binary), 2, 4, 8 or 16 for integer images
  *     (8 for expanded palettes), 16/32/64 for floating point
  * @param layout what the channels mean

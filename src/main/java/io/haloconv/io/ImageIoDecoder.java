@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
  * are read from the file. Others are decoded once, on the first read, and their raster kept for the
  * following windows; the file is closed after that decode.
  */
-final class ImageIoDecoder implements RegionDecoder {
+public final class ImageIoDecoder implements RegionDecoder {
   /** The most pixels a whole-image decode can return: one Java array's worth. */
   static final long MAX_WHOLE_PIXELS = Integer.MAX_VALUE - 8;
 
@@ -42,7 +42,7 @@ final class ImageIoDecoder implements RegionDecoder {
   /** Set once a decode failed or timed out: the reader's state is unknown, refuse to go on. */
   private ImageReadException failure;
 
-  ImageIoDecoder(FileSystem fs, ImageInfo info, Duration timeout) {
+  public ImageIoDecoder(FileSystem fs, ImageInfo info, Duration timeout) {
     this.fs = fs;
     this.info = info;
     this.timeout = timeout;

@@ -34,11 +34,11 @@ import org.apache.hadoop.fs.Path;
  * non-interlaced PNG. A progressive JPEG (rows again after every scan) or an interlaced PNG (seven
  * passes) fails with {@link NotSequentialException}.
  */
-final class ImageIoRows {
+public final class ImageIoRows {
   private ImageIoRows() {}
 
   /** The decoder delivered a row above rows it had already completed. */
-  static final class NotSequentialException extends IOException {
+  public static final class NotSequentialException extends IOException {
     private static final long serialVersionUID = 1L;
 
     NotSequentialException(String message) {
@@ -47,7 +47,7 @@ final class ImageIoRows {
   }
 
   /** True for formats whose JDK decoders this class can stream. */
-  static boolean streams(ImageFormat format) {
+  public static boolean streams(ImageFormat format) {
     return format == ImageFormat.PNG || format == ImageFormat.JPEG;
   }
 
@@ -58,7 +58,8 @@ final class ImageIoRows {
    * @throws ImageReadException (DECODE) when decoding fails, times out, disagrees with the probe,
    *     or the decoder does not deliver rows in order
    */
-  static void stream(FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
+  public static void stream(
+      FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
       throws ImageReadException {
     if (!streams(info.format())) {
       throw new IllegalArgumentException(info.format().displayName() + " is not streamed");

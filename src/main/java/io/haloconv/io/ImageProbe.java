@@ -3,6 +3,8 @@ package io.haloconv.io;
 import static java.util.Objects.requireNonNull;
 
 import io.haloconv.io.ImageReadException.Stage;
+import io.haloconv.io.tiff.TiffDecoder;
+import io.haloconv.io.tiff.TiffDirectory;
 import io.haloconv.tensor.DType;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyHeader;
@@ -24,14 +26,14 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads an image's header, not its pixels: format (from the magic bytes), size, the channel layout
- * DESIGN §2 gives it, bit depth and tile structure. Images larger than {@code maxPixels} are
- * refused here, from the header, before anything is decoded (DESIGN §4 {@code --max-pixels}).
+ * design.md §2 gives it, bit depth and tile structure. Images larger than {@code maxPixels} are
+ * refused here, from the header, before anything is decoded (design.md §4 {@code --max-pixels}).
  *
  * <p>Files are opened through Hadoop's {@link FileSystem}, so any Hadoop URI works. Thread-safe:
  * every call uses its own reader and stream.
  */
 public final class ImageProbe {
-  /** DESIGN §4's default {@code --max-pixels}: 2^31. */
+  /** design.md §4's default {@code --max-pixels}: 2^31. */
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
 
   /** Headers take milliseconds; a minute means a decoder is stuck on a corrupt file. */
@@ -310,7 +312,8 @@ public final class ImageProbe {
    * underneath reads it: input images have no {@code .crc} files to verify, and looking for one
    * fails on names Hadoop cannot turn into a sibling path, such as {@code 10:30.png}.
    */
-  static FSDataInputStream open(FileSystem fs, Path path, Stage stage) throws ImageReadException {
+  public static FSDataInputStream open(FileSystem fs, Path path, Stage stage)
+      throws ImageReadException {
     FileSystem reader =
         fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     try {
@@ -338,7 +341,7 @@ public final class ImageProbe {
     return tile < 1 || tile > size ? size : tile;
   }
 
-  static void closeQuietly(java.io.Closeable closeable) {
+  public static void closeQuietly(java.io.Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException e) {

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 
 /**
- * An image that cannot be probed or decoded: a bad record in DESIGN §4's sense, not a crash. The
+ * An image that cannot be probed or decoded: a bad record in design.md §4's sense, not a crash. The
  * message is one human-readable line fit to show a user and to store in {@code _errors/}; the
  * decoder's own exception, if any, is the cause.
  */

@@ -3,6 +3,8 @@ package io.haloconv.io;
 import static java.util.Objects.requireNonNull;
 
 import io.haloconv.io.ImageReadException.Stage;
+import io.haloconv.io.tiff.ScratchRasters;
+import io.haloconv.io.tiff.TiffDecoder;
 import io.haloconv.tensor.Tensor3;
 import java.io.Closeable;
 import java.time.Duration;
@@ -10,8 +12,8 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * Reads windows of one probed image as C×h×w float32 tensors, converted by {@link ChannelMode} and
- * scaled by {@link Normalization} (DESIGN §2). One per task and image: not thread-safe, and ImageIO
- * readers are not either.
+ * scaled by {@link Normalization} (design.md §2). One per task and image: not thread-safe, and
+ * ImageIO readers are not either.
  *
  * <p>Tiled or striped TIFFs (classic and BigTIFF, through {@link TiffDecoder}) and .npy arrays read
  * only the bytes a window needs. Other formats are decoded whole on the first read and the decoded

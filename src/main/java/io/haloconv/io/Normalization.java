@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code --normalize}: how decoded values become the floats the filters see (DESIGN §2).
+ * {@code --normalize}: how decoded values become the floats the filters see (design.md §2).
  *
  * <ul>
  *   <li>{@code unit}: integer samples divided by their largest value ({@link

@@ -16,9 +16,9 @@ import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
 
 /**
- * Turns a decoded raster into planar channels by the DESIGN §2 rules, keeping raw sample values (no
- * scaling). Built once per decoded image type from its ColorModel and SampleModel, then applied to
- * any region.
+ * Turns a decoded raster into planar channels by the design.md §2 rules, keeping raw sample values
+ * (no scaling). Built once per decoded image type from its ColorModel and SampleModel, then applied
+ * to any region.
  *
  * <p>Band meaning comes from the ColorModel, never from buffer order: a TYPE_3BYTE_BGR raster
  * stores blue first, but its band 0 (through the SampleModel's band offsets) is red, as the sRGB
@@ -37,7 +37,7 @@ import java.awt.image.WritableRaster;
  *   <li>No colour model, or bands that do not match it: MULTIBAND, bands as they are.
  * </ul>
  */
-final class PixelConverter {
+public final class PixelConverter {
   private enum Kind {
     INDEXED,
     BANDS,

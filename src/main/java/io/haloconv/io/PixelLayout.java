@@ -1,8 +1,8 @@
 package io.haloconv.io;
 
 /**
- * What an image's channels mean once decoded by the DESIGN §2 rules with {@code --channels keep}.
- * Palette images appear as RGB or RGBA (their palette expanded), CMYK/YCCK JPEGs as RGB.
+ * What an image's channels mean once decoded by the design.md §2 rules with {@code --channels
+ * keep}. Palette images appear as RGB or RGBA (their palette expanded), CMYK/YCCK JPEGs as RGB.
  */
 public enum PixelLayout {
   /** One channel of intensity. */

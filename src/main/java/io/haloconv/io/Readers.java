@@ -25,7 +25,7 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>WebP: TwelveMonkeys'.
  * </ul>
  */
-final class Readers {
+public final class Readers {
   private static final String JDK = "com.sun.imageio.plugins.";
   private static final String TWELVE_MONKEYS = "com.twelvemonkeys.imageio.plugins.";
 
@@ -41,7 +41,7 @@ final class Readers {
   private Readers() {}
 
   /** Makes sure the static set-up ran (ImageIO cache off, TwelveMonkeys registered). */
-  static void initialise() {}
+  public static void initialise() {}
 
   /**
    * A new reader for the file whose first bytes are {@code head}; the stream is positioned back at

@@ -9,7 +9,7 @@ import java.io.Closeable;
  * reads of tiled files, seeking reads of .npy arrays; a streaming decoder for gigapixel PNGs (row
  * bands, decoded once in order) would be another implementation.
  */
-interface RegionDecoder extends Closeable {
+public interface RegionDecoder extends Closeable {
   /** Raw values of rows [y0, y0+height) and columns [x0, x0+width), already bounds-checked. */
   Tensor3 read(int y0, int x0, int height, int width) throws ImageReadException;
 

@@ -4,6 +4,23 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
 import io.haloconv.io.ImageProbe;
+import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.badrecord.BadRecords;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.listing.DistributedListing;
+import io.haloconv.spark.output.LayerLayout;
+import io.haloconv.spark.output.Manifest;
+import io.haloconv.spark.output.OutputCommit;
+import io.haloconv.spark.output.ParquetLayout;
+import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.plan.ImagePlanner;
+import io.haloconv.spark.plan.ProbeOutcome;
+import io.haloconv.spark.plan.ScratchStage;
+import io.haloconv.spark.plan.WorkPlan;
+import io.haloconv.spark.task.DecodeSettings;
+import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TileBatches;
+import io.haloconv.spark.task.TileProcessor;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -314,7 +331,7 @@ public final class FeaturizeJob {
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
-  static int autoPartitions(int cores, long totalWork, int tiles) {
+  public static int autoPartitions(int cores, long totalWork, int tiles) {
     // 20 G multiply-adds a task: for a first-layer bank, whose tasks mostly decode and write,
     // about 7 s of task time (the gigapixel benchmark's 25 tasks). At least two tasks a core;
     // four measured no faster on a 67-megapixel strip TIFF (median 11.1 s against 10.9 s).

@@ -15,6 +15,15 @@ import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.badrecord.BadRecordSink;
+import io.haloconv.spark.badrecord.BadRecords;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.LayerLayout;
+import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.task.FeaturizeSettings;
+import io.haloconv.spark.task.ImageFeatures;
+import io.haloconv.spark.task.TaskMetrics;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 import java.io.ByteArrayOutputStream;
@@ -41,9 +50,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * haloconv's convolution for your own Spark code: turns a Dataset of images into the feature rows
- * of DESIGN §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. One convolution
- * ({@link #builder(FilterBank)}) or a layer stack ({@link #builder(LayerStack)}, DESIGN §6: then
- * with a {@code layer} column when the stack emits layers). Images can be
+ * of design.md §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. One
+ * convolution ({@link #builder(FilterBank)}) or a layer stack ({@link #builder(LayerStack)},
+ * design.md §6: then with a {@code layer} column when the stack emits layers). Images can be
  *
  * <ul>
  *   <li>file paths or URIs ({@link #featurizePaths}), read through Hadoop's FileSystem;
@@ -90,9 +99,8 @@ public final class Featurizer {
 
   private Featurizer(Builder b, LayerStack stack) {
     this.stack = stack;
-    int side = stack.defaultTileSide(b.precision.bytesPerValue());
-    this.tileHeight = b.tileHeight > 0 ? b.tileHeight : side;
-    this.tileWidth = b.tileWidth > 0 ? b.tileWidth : side;
+    this.tileHeight = stack.tileSide(b.tileHeight, b.precision.bytesPerValue());
+    this.tileWidth = stack.tileSide(b.tileWidth, b.precision.bytesPerValue());
     this.channels = b.channels;
     this.normalization = b.normalization;
     this.precision = b.precision;
@@ -106,7 +114,7 @@ public final class Featurizer {
   }
 
   /**
-   * A builder for a layer stack (DESIGN §6, e.g. from {@code StackFile}): the rows are the last
+   * A builder for a layer stack (design.md §6, e.g. from {@code StackFile}): the rows are the last
    * layer's, or with emitted layers every written layer's, with a {@code layer} column.
    */
   public static Builder builder(LayerStack stack) {
@@ -266,8 +274,8 @@ public final class Featurizer {
    * Featurizes rows of Spark's image data source, {@code spark.read().format("image").load(...)},
    * whose column {@code image} is the struct {@code (origin, height, width, nChannels, mode,
    * data)}. {@code path} in the output is {@code origin}. Spark stores 3- and 4-channel pixels as
-   * B, G, R(, A); they become R, G, B(, A) as DESIGN §2 wants. Rows Spark could not decode (height
-   * −1) are bad records.
+   * B, G, R(, A); they become R, G, B(, A) as design.md §2 wants. Rows Spark could not decode
+   * (height −1) are bad records.
    */
   public Dataset<Row> featurizeImages(Dataset<Row> images) {
     return featurizeImages(images, "image");

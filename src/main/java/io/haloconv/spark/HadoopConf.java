@@ -10,14 +10,14 @@ import org.apache.hadoop.conf.Configuration;
  * Ships the driver's Hadoop configuration (with every {@code spark.hadoop.*} setting) to tasks, so
  * executors open files exactly as the driver listed them.
  */
-final class HadoopConf implements Serializable {
+public final class HadoopConf implements Serializable {
   private transient Configuration conf;
 
   HadoopConf(Configuration conf) {
     this.conf = conf;
   }
 
-  Configuration get() {
+  public Configuration get() {
     return conf;
   }
 

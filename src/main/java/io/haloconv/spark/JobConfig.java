@@ -4,6 +4,10 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.Compression;
+import io.haloconv.spark.output.WriteMode;
+import io.haloconv.spark.task.DecodeSettings;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 
@@ -153,14 +157,15 @@ public record JobConfig(
     }
   }
 
-  /** A config with the defaults of DESIGN §4 for everything but the essentials. */
+  /** A config with the defaults of design.md §4 for everything but the essentials. */
   public static JobConfig defaults(
       String input, String output, String bankSource, FilterBank bank, ConvSpec spec) {
     return defaults(input, output, "", LayerStack.of(bank, spec, bankSource));
   }
 
   /**
-   * A config running {@code stack}, read from {@code layersFile}, with the defaults of DESIGN §4.
+   * A config running {@code stack}, read from {@code layersFile}, with the defaults of design.md
+   * §4.
    */
   public static JobConfig defaults(
       String input, String output, String layersFile, LayerStack stack) {

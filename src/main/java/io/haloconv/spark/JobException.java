@@ -1,8 +1,11 @@
 package io.haloconv.spark;
 
+import io.haloconv.spark.badrecord.BadRecordException;
+import io.haloconv.spark.badrecord.BadRecords;
+
 /**
  * A job that could not run or did not finish, with a one-line message for the user and the exit
- * code the CLI returns: 2 for bad input found before any task ran (DESIGN §4), 1 for a job that
+ * code the CLI returns: 2 for bad input found before any task ran (design.md §4), 1 for a job that
  * failed.
  */
 public final class JobException extends RuntimeException {

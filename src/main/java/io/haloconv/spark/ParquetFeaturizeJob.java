@@ -13,6 +13,20 @@ import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageSource;
+import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.badrecord.BadRecordSink;
+import io.haloconv.spark.badrecord.BadRecords;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.listing.ParquetInput;
+import io.haloconv.spark.output.LayerLayout;
+import io.haloconv.spark.output.Manifest;
+import io.haloconv.spark.output.OutputCommit;
+import io.haloconv.spark.output.ParquetLayout;
+import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.plan.ImagePlanner;
+import io.haloconv.spark.task.FeaturizeSettings;
+import io.haloconv.spark.task.ImageFeatures;
+import io.haloconv.spark.task.TaskMetrics;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -196,7 +210,7 @@ public final class ParquetFeaturizeJob {
   }
 
   private static int tileOrDefault(int side, JobConfig config) {
-    return side > 0 ? side : config.stack().defaultTileSide(config.precision().bytesPerValue());
+    return config.stack().tileSide(side, config.precision().bytesPerValue());
   }
 
   /**
@@ -205,7 +219,7 @@ public final class ParquetFeaturizeJob {
    *
    * @throws JobException (bad input) for a missing input or column, or a column of the wrong type
    */
-  static Dataset<Row> rows(SparkSession spark, String path, ParquetInput input) {
+  public static Dataset<Row> rows(SparkSession spark, String path, ParquetInput input) {
     Dataset<Row> frame;
     try {
       frame = spark.read().parquet(path);

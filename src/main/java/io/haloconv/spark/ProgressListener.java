@@ -1,5 +1,6 @@
 package io.haloconv.spark;
 
+import io.haloconv.spark.task.TaskMetrics;
 import java.io.PrintStream;
 import java.util.BitSet;
 import java.util.HashMap;

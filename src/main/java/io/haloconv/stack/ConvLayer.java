@@ -7,7 +7,7 @@ import io.haloconv.conv.PaddingMode;
 import java.util.OptionalInt;
 
 /**
- * A convolution layer: a filter bank and a DESIGN §1 spec, activation included.
+ * A convolution layer: a filter bank and a design.md §1 spec, activation included.
  *
  * @param name the layer's name
  * @param source how the bank was named (a file path, {@code preset:…}, {@code random:…}), for the

@@ -14,9 +14,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * An ordered list of layers (DESIGN §6), each reading the previous one's output, evaluated tile by
- * tile without materialising any whole intermediate map. A single convolution is the stack of one
- * {@link ConvLayer}: the featurize job has one code path.
+ * An ordered list of layers (design.md §6), each reading the previous one's output, evaluated tile
+ * by tile without materialising any whole intermediate map. A single convolution is the stack of
+ * one {@link ConvLayer}: the featurize job has one code path.
  *
  * <p>The constructor checks everything that does not depend on an image: layer names unique, each
  * conv layer's bank taking the channels the layer before it gives. What depends on the image size
@@ -241,6 +241,14 @@ public final class LayerStack implements Serializable {
     } catch (IllegalArgumentException tooSmall) {
       return false;
     }
+  }
+
+  /**
+   * The tile side a job uses: {@code requested} when it is set (above 0), else {@link
+   * #defaultTileSide}. The one rule for the CLI jobs, the planner and the library API.
+   */
+  public int tileSide(int requested, int bytesPerValue) {
+    return requested > 0 ? requested : defaultTileSide(bytesPerValue);
   }
 
   /**

@@ -6,7 +6,7 @@ import io.haloconv.conv.Padding;
 import java.io.Serializable;
 
 /**
- * A pool layer's arithmetic (DESIGN §6): window size, stride and padding, PyTorch's {@code
+ * A pool layer's arithmetic (design.md §6): window size, stride and padding, PyTorch's {@code
  * max_pool2d}/{@code avg_pool2d} with {@code ceil_mode=False}: output size per axis is floor((in +
  * before + after − size)/stride) + 1.
  *

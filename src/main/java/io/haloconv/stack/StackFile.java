@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a stack file (DESIGN §6): {@code {"layers": [...]}}, each layer a {@code conv} (a bank plus
- * every DESIGN §1 key, in the CLI's value forms or as JSON numbers and arrays) or a {@code pool}.
- * Every problem is an {@link IllegalArgumentException} whose one-line message names the layer.
+ * Reads a stack file (design.md §6): {@code {"layers": [...]}}, each layer a {@code conv} (a bank
+ * plus every design.md §1 key, in the CLI's value forms or as JSON numbers and arrays) or a {@code
+ * pool}. Every problem is an {@link IllegalArgumentException} whose one-line message names the
+ * layer.
  */
 public final class StackFile {
   /** Keys a conv layer takes. */

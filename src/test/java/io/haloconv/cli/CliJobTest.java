@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The failure behaviour of DESIGN §4 through the command line, end to end, with embedded Spark:
+ * The failure behaviour of design.md §4 through the command line, end to end, with embedded Spark:
  * failfast exits 1 naming the file and leaves no output, or the previous output as it was; the
  * other modes exit 0 and say how many files failed. {@link Main} runs in the tests' shared session,
  * which it leaves running.

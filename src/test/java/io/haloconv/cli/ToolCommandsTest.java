@@ -17,7 +17,7 @@ import io.haloconv.render.Panel;
 import io.haloconv.render.Rendering;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobConfig;
-import io.haloconv.spark.SourceImages;
+import io.haloconv.spark.output.SourceImages;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyArray;
 import io.haloconv.tensor.Npz;

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §1's determinism with the Vector API kernel: every output pixel is bitwise the same
+ * design.md §1's determinism with the Vector API kernel: every output pixel is bitwise the same
  * whatever the tile size and however many threads share the work. Tiles change which vector lanes,
  * shifted tail vectors, bands and flat or row layout compute a pixel; none of that may change its
  * value.

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haloconv.io.ImageReadException.Stage;
+import io.haloconv.io.tiff.TiffBytes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

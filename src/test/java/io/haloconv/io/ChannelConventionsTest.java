@@ -7,6 +7,7 @@ import static io.haloconv.io.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.haloconv.io.tiff.TiffBytes;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.TestImages;
 import java.awt.Transparency;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** DESIGN §2's pixel conventions on generated images of every kind. */
+/** design.md §2's pixel conventions on generated images of every kind. */
 class ChannelConventionsTest {
   @TempDir Path dir;
 
@@ -116,7 +117,7 @@ class ChannelConventionsTest {
   @Test
   void grayPalettesOfPaletteFormatsStillExpandToRgb() throws IOException {
     BufferedImage gray = TestFiles.gradient(8, 8, BufferedImage.TYPE_BYTE_GRAY);
-    // GIF is always a palette (here the 256-entry gray ramp): DESIGN §2 says palette → RGB.
+    // GIF is always a palette (here the 256-entry gray ramp): design.md §2 says palette → RGB.
     Decoded gif = decode(encode(gray, "gif"), "gray.gif");
     assertThat(gif.info().layout()).isEqualTo(PixelLayout.RGB);
     assertThat(gif.pixels().get(0, 3, 5)).isEqualTo(gif.pixels().get(2, 3, 5));

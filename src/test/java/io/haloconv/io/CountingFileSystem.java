@@ -13,17 +13,17 @@ import org.apache.hadoop.fs.Path;
  * down: a hand-written fake for checking that region reads touch few bytes and that stuck decodes
  * time out.
  */
-final class CountingFileSystem extends FilterFileSystem {
+public final class CountingFileSystem extends FilterFileSystem {
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong opens = new AtomicLong();
   private volatile long delayMillisPerRead;
 
-  CountingFileSystem(FileSystem inner) {
+  public CountingFileSystem(FileSystem inner) {
     super(inner);
     setConf(inner.getConf());
   }
 
-  long bytesRead() {
+  public long bytesRead() {
     return bytesRead.get();
   }
 
@@ -31,7 +31,7 @@ final class CountingFileSystem extends FilterFileSystem {
     return opens.get();
   }
 
-  void reset() {
+  public void reset() {
     bytesRead.set(0);
     opens.set(0);
   }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * End-to-end check of the DESIGN §2 pixel conventions against the golden image cases (the
+ * End-to-end check of the design.md §2 pixel conventions against the golden image cases (the
  * repository's, and ../shared/golden's when present): decode each image with {@code --channels keep
  * --normalize unit}, convolve it with a naive test-only convolution, and compare with the expected
  * feature maps PyTorch computed in float64 from a reference decode. Channel order (RGB, not BGR),
@@ -69,7 +69,7 @@ class GoldenImagesTest {
     for (int i = 0; i < want.length; i++) {
       worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1e-4 + 1e-4 * Math.abs(want[i])));
     }
-    assertThat(worst).as("worst error in units of DESIGN §1's tolerance").isLessThanOrEqualTo(1);
+    assertThat(worst).as("worst error in units of design.md §1's tolerance").isLessThanOrEqualTo(1);
   }
 
   /** Naive zero-padded cross-correlation in double, for this test only. */

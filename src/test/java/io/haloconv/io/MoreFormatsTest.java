@@ -6,6 +6,7 @@ import static io.haloconv.io.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.haloconv.io.tiff.TiffBytes;
 import io.haloconv.tensor.Tensor3;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

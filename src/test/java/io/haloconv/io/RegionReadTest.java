@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Windows read from an image equal the same pixels of the whole image, for every strategy. */
-class RegionReadTest {
+public class RegionReadTest {
   @TempDir Path dir;
 
   /** 1x1 corners, edge strips, the whole image and random windows. */
-  static List<int[]> windows(int height, int width, long seed) {
+  public static List<int[]> windows(int height, int width, long seed) {
     List<int[]> windows = new ArrayList<>();
     windows.add(new int[] {0, 0, 1, 1});
     windows.add(new int[] {height - 1, width - 1, 1, 1});
@@ -45,7 +45,7 @@ class RegionReadTest {
     return windows;
   }
 
-  static Tensor3 crop(Tensor3 whole, int y0, int x0, int height, int width) {
+  public static Tensor3 crop(Tensor3 whole, int y0, int x0, int height, int width) {
     Tensor3 out = Tensor3.zeros(whole.channels(), height, width);
     for (int c = 0; c < whole.channels(); c++) {
       for (int y = 0; y < height; y++) {

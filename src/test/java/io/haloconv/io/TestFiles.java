@@ -18,12 +18,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Files for io tests: the local Hadoop file system, the golden images, image writers. */
-final class TestFiles {
+public final class TestFiles {
   private static FileSystem local;
 
   private TestFiles() {}
 
-  static synchronized FileSystem local() {
+  public static synchronized FileSystem local() {
     if (local == null) {
       try {
         local = FileSystem.getLocal(new Configuration());
@@ -35,15 +35,15 @@ final class TestFiles {
   }
 
   /** A file of the repository's golden cases (src/test/resources/golden), read in place. */
-  static java.nio.file.Path golden(String relative) {
+  public static java.nio.file.Path golden(String relative) {
     return Golden.file(relative);
   }
 
-  static Path hadoop(java.nio.file.Path file) {
+  public static Path hadoop(java.nio.file.Path file) {
     return new Path(file.toUri());
   }
 
-  static java.nio.file.Path write(java.nio.file.Path file, byte[] bytes) {
+  public static java.nio.file.Path write(java.nio.file.Path file, byte[] bytes) {
     try {
       return Files.write(file, bytes);
     } catch (IOException e) {
@@ -52,15 +52,15 @@ final class TestFiles {
   }
 
   /** Encodes an image with the JDK's writer for {@code format}. */
-  static byte[] encode(RenderedImage image, String format) {
+  public static byte[] encode(RenderedImage image, String format) {
     return encode(image, format, null);
   }
 
-  static byte[] encode(RenderedImage image, String format, ImageWriteParam param) {
+  public static byte[] encode(RenderedImage image, String format, ImageWriteParam param) {
     return TestImages.encode(image, format, param);
   }
 
-  static ImageWriter jdkWriter(String format) {
+  public static ImageWriter jdkWriter(String format) {
     return TestImages.writer(format);
   }
 
@@ -91,7 +91,7 @@ final class TestFiles {
   }
 
   /** An image of smoothly varying, distinct colours: every pixel differs from its neighbours. */
-  static BufferedImage gradient(int width, int height, int type) {
+  public static BufferedImage gradient(int width, int height, int type) {
     BufferedImage image = new BufferedImage(width, height, type);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {

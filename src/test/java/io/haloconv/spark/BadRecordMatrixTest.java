@@ -10,6 +10,7 @@ import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FaultyFileSystem;

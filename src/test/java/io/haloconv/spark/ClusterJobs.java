@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconv.cli.Main;
+import io.haloconv.spark.task.TaskFaults;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.Scripts;

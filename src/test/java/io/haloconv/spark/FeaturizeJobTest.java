@@ -11,6 +11,8 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.WriteMode;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
+import io.haloconv.spark.listing.InputListing;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;

@@ -15,6 +15,8 @@ import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.listing.ParquetInput;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;

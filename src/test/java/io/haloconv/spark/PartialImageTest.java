@@ -12,6 +12,7 @@ import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
+import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.haloconv.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.haloconv.spark.task.TaskFaults;
 import io.haloconv.testing.Processes;
 import io.haloconv.testing.StandaloneCluster;
 import io.haloconv.testing.Submission;

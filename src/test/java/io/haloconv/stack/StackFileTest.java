@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The stack file's value forms (DESIGN §6 and the CLI's), defaults and refusals. */
+/** The stack file's value forms (design.md §6 and the CLI's), defaults and refusals. */
 class StackFileTest {
   /** Banks by name: random:K,C,F as the CLI reads it. */
   static FilterBank bank(String filters, int channels) {

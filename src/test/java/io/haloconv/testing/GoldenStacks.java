@@ -71,7 +71,8 @@ public final class GoldenStacks {
   }
 
   /**
-   * Asserts that {@code got} holds exactly the expected layers, each within DESIGN §1's tolerance.
+   * Asserts that {@code got} holds exactly the expected layers, each within design.md §1's
+   * tolerance.
    */
   public static void assertMatches(Golden.Case c, Map<String, Tensor3> got) throws IOException {
     Map<String, NpyArray> want = expected(c);

@@ -8,9 +8,9 @@ import io.haloconv.conv.PaddingMode;
 import io.haloconv.tensor.Tensor3;
 
 /**
- * The convolution written straight from DESIGN §1 in float64, sharing no code with the production
- * path but the spec's output-size arithmetic: every output pixel sums its taps, each tap looks its
- * pixel up through the padding mode. Used only by tests, as the independent reference.
+ * The convolution written straight from design.md §1 in float64, sharing no code with the
+ * production path but the spec's output-size arithmetic: every output pixel sums its taps, each tap
+ * looks its pixel up through the padding mode. Used only by tests, as the independent reference.
  */
 public final class NaiveConv {
   private NaiveConv() {}
@@ -74,7 +74,7 @@ public final class NaiveConv {
     }
   }
 
-  /** Asserts |got − want| ≤ 1e-4 + 1e-4·|want| everywhere (DESIGN §1), naming the first miss. */
+  /** Asserts |got − want| ≤ 1e-4 + 1e-4·|want| everywhere (design.md §1), naming the first miss. */
   public static void assertClose(float[] got, double[] want, String what) {
     if (got.length != want.length) {
       throw new AssertionError(what + ": " + got.length + " values, expected " + want.length);

@@ -1,0 +1,52 @@
+package io.haloconv.spark.badrecord;
+
+import io.haloconv.io.ErrorKind;
+import io.haloconv.io.ImageReadException;
+import java.io.FileNotFoundException;
+
+/** Turns a failure into the one-line {@link BadRecord} a person reads in {@code _errors/}. */
+public final class BadRecords {
+  private BadRecords() {}
+
+  public static BadRecord of(String path, String stage, Throwable failure) {
+    if (failure instanceof ImageReadException e) {
+      String message = oneLine(e.getMessage());
+      if (e.kind() == ErrorKind.FILE_NOT_FOUND) {
+        message = message + ": it was listed, then deleted or moved before it could be read";
+      }
+      return new BadRecord(path, e.stage().label(), e.kind(), message);
+    }
+    if (failure instanceof FileNotFoundException) {
+      return new BadRecord(
+          path,
+          stage,
+          ErrorKind.FILE_NOT_FOUND,
+          "file not found: it was listed, then deleted or moved before it could be read ("
+              + oneLine(failure.getMessage())
+              + ")");
+    }
+    if (failure instanceof OutOfMemoryError) {
+      return new BadRecord(
+          path,
+          stage,
+          ErrorKind.OUT_OF_MEMORY,
+          "not enough memory (" + oneLine(failure.getMessage()) + ")");
+    }
+    // Anything else escaped the readers' own error handling: a bug, but still this file's record.
+    String message = failure.getMessage() == null ? "" : ": " + oneLine(failure.getMessage());
+    return new BadRecord(
+        path,
+        stage,
+        ErrorKind.INTERNAL_ERROR,
+        "unexpected " + failure.getClass().getSimpleName() + message);
+  }
+
+  public static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    String line = message.strip();
+    int nl = line.indexOf('\n');
+    return nl < 0 ? line : line.substring(0, nl).strip();
+  }
+}

@@ -1,0 +1,122 @@
+package io.haloconv.spark.plan;
+
+import io.haloconv.io.ChannelMode;
+import io.haloconv.io.ImageInfo;
+import io.haloconv.spark.JobConfig;
+import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.stack.StackGrid;
+import io.haloconv.stack.TilePlan;
+import io.haloconv.tiling.Tile;
+import java.io.Serializable;
+import java.util.OptionalInt;
+
+/**
+ * Plans one probed image: checks that it fits the layer stack, cuts its last feature map into tiles
+ * and weighs each tile's work. Spark-free and serializable: the driver builds it from the {@link
+ * JobConfig}, and executors plan the images of their own probe partitions with it, so the driver
+ * never holds a plan per image.
+ *
+ * <p>Work is pixel work: every layer's multiply-adds over the values a tile's plan computes (for a
+ * convolution, output pixels · K · C/G · Fh · Fw), plus the pixels it decodes (weighted as {@link
+ * #DECODE_WEIGHT} multiply-adds each), plus a fixed {@link #IMAGE_WORK} for the first tile of every
+ * image, which stands for opening and probing a file: without it, 100,000 tiny images would weigh
+ * nothing beside one large one.
+ */
+public final class ImagePlanner implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Work of one decoded value, in multiply-adds: about what decoding and padding cost. */
+  static final long DECODE_WEIGHT = 8;
+
+  /** Fixed work per image, in multiply-adds: opening a file costs about a 64x64 tile's kernel. */
+  static final long IMAGE_WORK = 1L << 20;
+
+  private final LayerStack stack;
+  private final ChannelMode channels;
+
+  /** The channels the first layer takes, or -1 for any (OptionalInt is not serializable). */
+  private final int needChannels;
+
+  private final int tileHeight;
+  private final int tileWidth;
+  private final int bytesPerValue;
+  private final int[] written;
+
+  public ImagePlanner(JobConfig config) {
+    this.stack = config.stack();
+    this.channels = config.channels();
+    this.needChannels = stack.inputChannels().orElse(-1);
+    this.bytesPerValue = config.precision().bytesPerValue();
+    this.tileHeight = stack.tileSide(config.tileHeight(), bytesPerValue);
+    this.tileWidth = stack.tileSide(config.tileWidth(), bytesPerValue);
+    this.written = stack.writtenLayers();
+  }
+
+  /** The tiles of one image, or why it is a bad record. */
+  record Plan(ImageInfo image, StackGeometry geometry, StackGrid grid, BadRecord misfit) {
+    int tiles() {
+      return grid == null ? 0 : grid.count();
+    }
+  }
+
+  Plan plan(ImageInfo image) {
+    BadRecord misfit =
+        PlanChecks.channels(
+            image, channels, needChannels < 0 ? OptionalInt.empty() : OptionalInt.of(needChannels));
+    if (misfit != null) {
+      return new Plan(image, null, null, misfit);
+    }
+    StackGeometry geometry;
+    try {
+      geometry =
+          stack.geometry(channels.outputChannels(image.channels()), image.height(), image.width());
+    } catch (IllegalArgumentException e) {
+      return new Plan(image, null, null, PlanChecks.tooSmall(image, e));
+    }
+    return new Plan(image, geometry, geometry.grid(tileHeight, tileWidth), null);
+  }
+
+  /** Written layers, in stack order; {@link #writes} says which a tile contributes to. */
+  int writtenLayers() {
+    return written.length;
+  }
+
+  /** The work of one tile of a planned image. */
+  long work(Plan plan, Tile tile) {
+    TilePlan tilePlan = tilePlan(plan, tile);
+    long decoded = tilePlan.inputPixels() * plan.geometry().channels(0);
+    long work = plan.geometry().work(tilePlan) + decoded * DECODE_WEIGHT;
+    return tile.index() == 0 ? work + IMAGE_WORK : work;
+  }
+
+  /** For each written layer, whether the tile writes a part of its map. */
+  boolean[] writes(Plan plan, Tile tile) {
+    TilePlan tilePlan = tilePlan(plan, tile);
+    boolean[] w = new boolean[written.length];
+    for (int l = 0; l < written.length; l++) {
+      w[l] = tilePlan.writes(written[l] + 1);
+    }
+    return w;
+  }
+
+  private static TilePlan tilePlan(Plan plan, Tile tile) {
+    return plan.geometry().plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
+  }
+
+  /**
+   * The largest row a tile can produce: tile size · the last layer's channels · bytes per value (an
+   * upper bound for the emitted layers too, which the default tile size accounts for).
+   */
+  public long maxRowBytes() {
+    int channelsOut = stack.outputChannels(stack.size() - 1, needChannels < 0 ? 3 : needChannels);
+    return (long) tileHeight * tileWidth * Math.max(1, channelsOut) * bytesPerValue;
+  }
+
+  /** The task descriptor of one tile. */
+  static TileTask task(Plan plan, Tile tile) {
+    StackGeometry g = plan.geometry();
+    return new TileTask(plan.image(), tile, g.outHeight(), g.outWidth(), plan.tiles());
+  }
+}
