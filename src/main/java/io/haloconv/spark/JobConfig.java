@@ -13,7 +13,7 @@ import io.haloconv.tensor.Precision;
 
 /**
  * Everything one featurize job needs, validated on the driver. Built by the CLI (or by tests and
- * users' code directly) and never shipped to executors: tasks get the {@link ConvBroadcast} and a
+ * users' code directly) and never shipped to executors: tasks get the broadcast layer stack and a
  * {@link DecodeSettings}.
  *
  * @param input a file, directory or glob; any Hadoop URI
