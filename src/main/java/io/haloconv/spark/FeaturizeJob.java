@@ -17,11 +17,11 @@ import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
 import io.haloconv.spark.plan.WorkPlan;
-import io.haloconv.spark.task.DecodeSettings;
+import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.spark.task.TileBatches;
 import io.haloconv.spark.task.TileProcessor;
-import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -292,13 +291,9 @@ public final class FeaturizeJob {
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
-    Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
-    DecodeSettings settings =
-        new DecodeSettings(
-            config.channels(), config.normalization(), config.precision(), config.mode());
+    TaskSettings settings = config.taskSettings(StackBroadcast.of(jsc, config.stack()));
     TileProcessor processor =
         new TileProcessor(
-            stack,
             settings,
             new HadoopConf(spark.sparkContext().hadoopConfiguration()),
             errors,
@@ -320,7 +315,7 @@ public final class FeaturizeJob {
           writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
-      stack.destroy();
+      settings.stack().destroy();
     }
   }
 

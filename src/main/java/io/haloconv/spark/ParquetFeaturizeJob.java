@@ -24,9 +24,9 @@ import io.haloconv.spark.output.OutputCommit;
 import io.haloconv.spark.output.ParquetLayout;
 import io.haloconv.spark.output.Schemas;
 import io.haloconv.spark.plan.ImagePlanner;
-import io.haloconv.spark.task.FeaturizeSettings;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -384,7 +384,7 @@ public final class ParquetFeaturizeJob {
     }
 
     @Override
-    public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
+    public ImageFeatures.Prepared prepare(Row row, TaskSettings settings) {
       String location = row.getString(1);
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
         return ImageFeatures.Prepared.bad(

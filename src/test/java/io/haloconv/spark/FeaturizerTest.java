@@ -13,8 +13,8 @@ import io.haloconv.io.ChannelMode;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.Schemas;
-import io.haloconv.spark.task.FeaturizeSettings;
-import io.haloconv.spark.task.ImageFeatures;
+import io.haloconv.spark.task.StackBroadcast;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -266,8 +266,8 @@ class FeaturizerTest {
     SparkSession spark = SparkTests.session();
     Featurizer featurizer =
         Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT16).build();
-    FeaturizeSettings settings = featurizer.settings(spark);
-    byte[] payload = settings.bank().value();
+    TaskSettings settings = featurizer.settings(spark);
+    byte[] payload = settings.stack().bytes();
     SerializerInstance java = new JavaSerializer(new SparkConf()).newInstance();
     SerializerInstance kryo =
         new KryoSerializer(new SparkConf().set("spark.kryo.registrationRequired", "true"))
@@ -278,7 +278,7 @@ class FeaturizerTest {
               s.serialize(payload, ClassTag$.MODULE$.apply(byte[].class)),
               ClassTag$.MODULE$.apply(byte[].class));
       io.haloconv.stack.ConvLayer conv =
-          (io.haloconv.stack.ConvLayer) ImageFeatures.deserialize(back).layer(0);
+          (io.haloconv.stack.ConvLayer) StackBroadcast.deserialize(back).layer(0);
       assertThat(conv.bank().sha256()).isEqualTo(bank.sha256());
       assertThat(conv.spec()).isEqualTo(spec);
     }
