@@ -4,7 +4,7 @@ import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.JobResult;
 import io.haloconv.spark.Sessions;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.output.WriteMode;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
@@ -240,7 +240,7 @@ public final class StackBench {
               .groupBy(r -> r.getString(0))
               .flatMap(image -> layerRows(image._1(), image._2(), one.value(), tile));
       spark
-          .createDataFrame(rows, Schemas.FEATURES)
+          .createDataFrame(rows, TileRows.SCHEMA)
           .write()
           .mode("overwrite")
           .option("compression", "zstd")
@@ -302,7 +302,10 @@ public final class StackBench {
     return rows.iterator();
   }
 
-  /** A whole feature map from its tile rows (columns of {@link Schemas#FEATURES}). */
+  /**
+   * A whole feature map from its tile rows (columns of {@link
+   * io.haloconv.spark.output.TileRows#SCHEMA}).
+   */
   private static Tensor3 assemble(Iterable<Row> tiles) {
     Tensor3 map = null;
     for (Row r : tiles) {

@@ -19,8 +19,7 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.LayerLayout;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
@@ -46,9 +45,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * haloconv's convolution for your own Spark code: turns a Dataset of images into the feature rows
- * of design.md §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. One
- * convolution ({@link #builder(FilterBank)}) or a layer stack ({@link #builder(LayerStack)},
- * design.md §6: then with a {@code layer} column when the stack emits layers). Images can be
+ * of design.md §3 ({@link io.haloconv.spark.output.TileRows#SCHEMA}), lazily, as any Dataset
+ * transformation. One convolution ({@link #builder(FilterBank)}) or a layer stack ({@link
+ * #builder(LayerStack)}, design.md §6: then with a {@code layer} column when the stack emits
+ * layers). Images can be
  *
  * <ul>
  *   <li>file paths or URIs ({@link #featurizePaths}), read through Hadoop's FileSystem;
@@ -227,7 +227,7 @@ public final class Featurizer {
    * emitted layers, plus {@code error} if permissive.
    */
   public StructType schema() {
-    StructType features = LayerLayout.schema(stack);
+    StructType features = TileRows.schema(stack);
     if (mode != FailureMode.PERMISSIVE) {
       return features;
     }
@@ -333,7 +333,7 @@ public final class Featurizer {
         switch (mode) {
           case FAILFAST -> BadRecordSink.failFast();
           case DROPMALFORMED -> BadRecordSink.drop();
-          case PERMISSIVE -> BadRecordSink.rows(LayerLayout.schema(stack).size());
+          case PERMISSIVE -> BadRecordSink.rows(TileRows.schema(stack).size());
         };
     return input.mapPartitions(new Task(preparer, settings, sink, null), Encoders.row(schema()));
   }

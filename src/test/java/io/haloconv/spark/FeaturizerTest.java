@@ -12,7 +12,7 @@ import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.tensor.Precision;
@@ -136,7 +136,7 @@ class FeaturizerTest {
     List<String> paths = files.stream().map(p -> "file:" + p).toList();
     Dataset<Row> features =
         featurizer().featurizePaths(spark.createDataset(paths, Encoders.STRING()));
-    assertThat(features.schema()).isEqualTo(Schemas.FEATURES);
+    assertThat(features.schema()).isEqualTo(TileRows.SCHEMA);
     Map<String, Tensor3> maps = assemble(features);
     assertThat(maps.keySet()).containsExactlyInAnyOrderElementsOf(paths); // paths as given
     assertSameMaps(byName(maps));

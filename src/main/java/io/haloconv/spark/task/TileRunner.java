@@ -1,7 +1,7 @@
 package io.haloconv.spark.task;
 
 import io.haloconv.spark.badrecord.BadRecord;
-import io.haloconv.spark.output.LayerLayout;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
@@ -90,7 +90,7 @@ final class TileRunner {
           region -> {
             long e0 = System.nanoTime();
             stage[0] = BadRecord.WRITE;
-            rows.accept(LayerLayout.row(id, geometry, region, precision));
+            rows.accept(TileRows.encode(id, geometry, region, precision));
             stage[0] = BadRecord.CONVOLVE;
             values[0] += region.size();
             nanos[1] += System.nanoTime() - e0;
