@@ -10,12 +10,12 @@ import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
-import io.haloconv.stack.StackGrid;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
+import io.haloconv.tiling.TileGrid;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -267,7 +267,7 @@ public final class StackBench {
       String path, Iterable<Row> tiles, LayerStack layer, int tile) throws IOException {
     Tensor3 map = assemble(tiles);
     StackGeometry g = layer.geometry(map.channels(), map.height(), map.width());
-    StackGrid grid = g.grid(tile, tile);
+    TileGrid grid = g.grid(tile, tile);
     StackEvaluator evaluator = new StackEvaluator(layer);
     List<Row> rows = new ArrayList<>();
     for (Tile t : grid.tiles()) {

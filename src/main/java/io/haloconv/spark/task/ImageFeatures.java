@@ -11,7 +11,7 @@ import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
-import io.haloconv.stack.StackGrid;
+import io.haloconv.tiling.TileGrid;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -113,7 +113,7 @@ public final class ImageFeatures implements Iterator<Row> {
           ready);
       return;
     }
-    StackGrid grid = geometry.grid(settings.tileHeight(), settings.tileWidth());
+    TileGrid grid = geometry.grid(settings.tileHeight(), settings.tileWidth());
     long featureBytes = 0;
     for (int index : stack.writtenLayers()) {
       int level = index + 1;
