@@ -174,7 +174,7 @@ final class FilterLaneKernel implements ConvKernel {
     if (rule.equals("never")) {
       return false;
     }
-    return bank.channelsPerGroup() >= 16 || spec.strideWidth() == 2;
+    return bank.channelsPerGroup() >= 16;
   }
 
   /** Lanes per vector on this JVM. */
