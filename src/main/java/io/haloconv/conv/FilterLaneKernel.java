@@ -47,8 +47,15 @@ final class FilterLaneKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
 
-  /** Positions per micro-kernel. */
+  /**
+   * Positions per micro-kernel. With 2 filter blocks that is 28 accumulators, 2 weights and a
+   * broadcast: 31 of the 32 registers. 4 blocks × 6 positions (fewer broadcasts per FMA) measured
+   * 10–20% slower, and 4 × 7 does not fit.
+   */
   private static final int P = 14;
+
+  /** Positions of a flat run: every filter group passes over them while they sit in L1. */
+  private static final int FLAT_RUN = 42;
 
   private static final int ACT_NONE = 0;
   private static final int ACT_RELU = 1;
@@ -101,6 +108,11 @@ final class FilterLaneKernel implements ConvKernel {
   private ConvKernel narrow;
 
   FilterLaneKernel(FilterBank bank, ConvSpec spec) {
+    this(bank, spec, 2);
+  }
+
+  /** With filter groups of at most {@code maxBlocks} (1 or 2) blocks; for measurements. */
+  FilterLaneKernel(FilterBank bank, ConvSpec spec, int maxBlocks) {
     spec.checkBank(bank);
     if (!supports(bank, spec)) {
       throw new IllegalArgumentException("filter-lane kernel cannot run " + spec);
@@ -130,7 +142,11 @@ final class FilterLaneKernel implements ConvKernel {
     int taps = channels * kernelHeight * kernelWidth;
     tapOffsets = new int[taps];
     int blocks = (filters + VL - 1) / VL;
-    int groups = (blocks + 1) / 2;
+    int groups = 0;
+    for (int b = 0; b < blocks; groups++) {
+      int left = blocks - b;
+      b += left >= 2 && maxBlocks >= 2 ? 2 : 1;
+    }
     groupFirst = new int[groups];
     groupBlocks = new int[groups];
     groupWeights = new int[groups];
@@ -139,10 +155,12 @@ final class FilterLaneKernel implements ConvKernel {
     System.arraycopy(bank.bias(), 0, packedBias, 0, filters);
     float[] weight = bank.weight();
     int at = 0;
-    for (int g = 0; g < groups; g++) {
-      groupFirst[g] = 2 * g * VL;
-      groupBlocks[g] = Math.min(2, blocks - 2 * g);
+    for (int g = 0, b = 0; g < groups; g++) {
+      int left = blocks - b;
+      groupFirst[g] = b * VL;
+      groupBlocks[g] = left >= 2 && maxBlocks >= 2 ? 2 : 1;
       groupWeights[g] = at;
+      b += groupBlocks[g];
       for (int t = 0; t < taps; t++) {
         for (int i = 0; i < groupBlocks[g]; i++) {
           for (int f = 0; f < VL; f++) {
@@ -198,18 +216,18 @@ final class FilterLaneKernel implements ConvKernel {
     this.outPlane = outHeight * outWidth;
     try {
       if (flat) {
+        // Runs of FLAT_RUN positions (or all of them), the last one shifted back to end at the
+        // end: it recomputes some outputs, bitwise identically.
         int total = outPlane;
-        for (int p0 = 0; p0 < total; p0 += P) {
-          int p = Math.min(p0, total - P);
-          positionBlock(input, p, p);
+        int length = Math.min(FLAT_RUN, total);
+        for (int r0 = 0; r0 < total; r0 += length) {
+          int start = Math.min(r0, total - length);
+          run(input, start, start, length);
         }
       } else {
         int rowStep = strideHeight * inWidth;
         for (int oy = 0; oy < outHeight; oy++) {
-          for (int x0 = 0; x0 < outWidth; x0 += P) {
-            int ox = Math.min(x0, outWidth - P);
-            positionBlock(input, oy * rowStep + ox * strideWidth, oy * outWidth + ox);
-          }
+          run(input, oy * rowStep, oy * outWidth, outWidth);
         }
       }
     } finally {
@@ -220,22 +238,33 @@ final class FilterLaneKernel implements ConvKernel {
     }
   }
 
-  /** Every filter group over the P positions whose first input is at base, output at out. */
-  private void positionBlock(float[] src, int base, int out) {
+  /**
+   * Every filter group over a run of {@code length} ≥ P consecutive positions whose first input is
+   * at {@code in} (the next ones {@code strideWidth} apart) and first output at {@code out}. Each
+   * group steps through the run with its micro-kernel's positions, the last step shifted back to
+   * end at the run's end.
+   */
+  private void run(float[] src, int in, int out, int length) {
+    final int sw = strideWidth;
     for (int g = 0; g < groupFirst.length; g++) {
-      int k0 = groupFirst[g];
-      int w0 = groupWeights[g];
-      if (strideWidth == 1) {
-        if (groupBlocks[g] == 2) {
-          s1b2p14(src, base, w0, k0, out);
+      final int k0 = groupFirst[g];
+      final int w0 = groupWeights[g];
+      final int blocks = groupBlocks[g];
+      for (int q0 = 0; q0 < length; q0 += P) {
+        final int q = Math.min(q0, length - P);
+        final int base = in + q * sw;
+        if (sw == 1) {
+          if (blocks == 2) {
+            s1b2p14(src, base, w0, k0, out + q);
+          } else {
+            s1b1p14(src, base, w0, k0, out + q);
+          }
         } else {
-          s1b1p14(src, base, w0, k0, out);
-        }
-      } else {
-        if (groupBlocks[g] == 2) {
-          s2b2p14(src, base, w0, k0, out);
-        } else {
-          s2b1p14(src, base, w0, k0, out);
+          if (blocks == 2) {
+            s2b2p14(src, base, w0, k0, out + q);
+          } else {
+            s2b1p14(src, base, w0, k0, out + q);
+          }
         }
       }
     }
@@ -267,14 +296,26 @@ final class FilterLaneKernel implements ConvKernel {
     final float[] t = tile;
     final float[] o = output;
     for (int i = 0; i < blocks; i++) {
-      int kb = k0 + i * VL;
-      int valid = Math.min(VL, filters - kb);
+      final int kb = k0 + i * VL;
+      final int valid = Math.min(VL, filters - kb);
       for (int f = 0; f < valid; f++) {
-        int dst = (kb + f) * outPlane + out;
-        int from = i * positions * VL + f;
-        for (int q = 0; q < positions; q++) {
-          o[dst + q] = t[from + q * VL];
-        }
+        // Unrolled over the 14 positions: constant offsets, whose range checks C2 merges.
+        final int d = (kb + f) * outPlane + out;
+        final int s = i * P * VL + f;
+        o[d] = t[s];
+        o[d + 1] = t[s + 1 * VL];
+        o[d + 2] = t[s + 2 * VL];
+        o[d + 3] = t[s + 3 * VL];
+        o[d + 4] = t[s + 4 * VL];
+        o[d + 5] = t[s + 5 * VL];
+        o[d + 6] = t[s + 6 * VL];
+        o[d + 7] = t[s + 7 * VL];
+        o[d + 8] = t[s + 8 * VL];
+        o[d + 9] = t[s + 9 * VL];
+        o[d + 10] = t[s + 10 * VL];
+        o[d + 11] = t[s + 11 * VL];
+        o[d + 12] = t[s + 12 * VL];
+        o[d + 13] = t[s + 13 * VL];
       }
     }
   }
