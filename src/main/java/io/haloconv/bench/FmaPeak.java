@@ -30,14 +30,23 @@ final class FmaPeak {
   static double measure(int threads, int samples) {
     ExecutorService pool = Executors.newFixedThreadPool(threads, daemon());
     try {
+      // Compile the loop first: interpreted Vector API code is 100x slower and would make the
+      // sizing below choose far too few iterations.
+      float sink = 0;
+      for (int i = 0; i < 3000; i++) {
+        sink += chains(1 << 10, 1e-7f);
+      }
+      if (sink == 42.4242f) {
+        System.out.print(""); // keeps the result alive
+      }
       long iterations = 1 << 16;
       // Warm-up, and size a sample to about 0.2 s.
       for (long t0 = System.nanoTime(); System.nanoTime() - t0 < 1e9; ) {
         long start = System.nanoTime();
         run(pool, threads, iterations);
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (seconds < 0.1) {
-          iterations *= 2;
+        if (seconds < 0.2) {
+          iterations = (long) Math.ceil(iterations * Math.min(4, 0.2 / seconds));
         }
       }
       double[] gflops = new double[samples];
