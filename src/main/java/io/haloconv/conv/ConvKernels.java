@@ -8,8 +8,10 @@ import java.util.Locale;
 
 /**
  * Chooses the kernel implementation once per JVM, as Lucene's {@code VectorizationProvider} does:
- * the Vector API kernel ({@code vector}) where the {@code jdk.incubator.vector} module is in the
+ * the Vector API kernels ({@code vector}) where the {@code jdk.incubator.vector} module is in the
  * boot layer and the CPU has vector FMA, else the portable {@link DirectKernel} ({@code direct}).
+ * Of the Vector API kernels, {@link #create} gives the filter-lane one for deep layers (see {@code
+ * FilterLaneKernel.preferred}) and the output-column one otherwise.
  *
  * <p>The system property {@code haloconv.kernel} overrides the choice: {@code auto} (the default),
  * {@code direct}, or {@code vector}, which fails when the Vector API cannot be used.
@@ -130,7 +132,7 @@ public final class ConvKernels {
   }
 
   /**
-   * The Vector API kernel.
+   * The output-column Vector API kernel.
    *
    * @throws IllegalStateException when this JVM cannot run it, saying why
    */

@@ -108,11 +108,6 @@ final class FilterLaneKernel implements ConvKernel {
   private ConvKernel narrow;
 
   FilterLaneKernel(FilterBank bank, ConvSpec spec) {
-    this(bank, spec, 2);
-  }
-
-  /** With filter groups of at most {@code maxBlocks} (1 or 2) blocks; for measurements. */
-  FilterLaneKernel(FilterBank bank, ConvSpec spec, int maxBlocks) {
     spec.checkBank(bank);
     if (!supports(bank, spec)) {
       throw new IllegalArgumentException("filter-lane kernel cannot run " + spec);
@@ -145,7 +140,7 @@ final class FilterLaneKernel implements ConvKernel {
     int groups = 0;
     for (int b = 0; b < blocks; groups++) {
       int left = blocks - b;
-      b += left >= 2 && maxBlocks >= 2 ? 2 : 1;
+      b += left >= 2 ? 2 : 1;
     }
     groupFirst = new int[groups];
     groupBlocks = new int[groups];
@@ -158,7 +153,7 @@ final class FilterLaneKernel implements ConvKernel {
     for (int g = 0, b = 0; g < groups; g++) {
       int left = blocks - b;
       groupFirst[g] = b * VL;
-      groupBlocks[g] = left >= 2 && maxBlocks >= 2 ? 2 : 1;
+      groupBlocks[g] = left >= 2 ? 2 : 1;
       groupWeights[g] = at;
       b += groupBlocks[g];
       for (int t = 0; t < taps; t++) {
@@ -185,13 +180,8 @@ final class FilterLaneKernel implements ConvKernel {
     if (!supports(bank, spec) || bank.filters() < VL) {
       return false;
     }
-    String rule = System.getProperty("haloconv.lanes", "");
-    if (rule.equals("always")) {
-      return true;
-    }
-    if (rule.equals("never")) {
-      return false;
-    }
+    // Per output the transpose to NCHW costs about a cycle, the FMAs C·Fh·Fw / 32 cycles: with
+    // C ≥ 16 (144 taps and more for 3×3) the FMAs dominate; with 27 taps they do not.
     return bank.channelsPerGroup() >= 16;
   }
 
@@ -292,7 +282,7 @@ final class FilterLaneKernel implements ConvKernel {
    * output[(k0 + i·VL + f)·plane + out + q]. Filters past the last (zero padding of the packed
    * weights) are dropped.
    */
-  private void scatter(int k0, int blocks, int positions, int out) {
+  private void scatter(int k0, int blocks, int out) {
     final float[] t = tile;
     final float[] o = output;
     for (int i = 0; i < blocks; i++) {
@@ -466,7 +456,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_12.blend(zero, r1_12.compare(VectorOperators.LE, floor)).intoArray(tl, 26 * VL);
     final FloatVector r1_13 = a1_13.add(c1);
     r1_13.blend(zero, r1_13.compare(VectorOperators.LE, floor)).intoArray(tl, 27 * VL);
-    scatter(k0, 2, 14, out);
+    scatter(k0, 2, out);
   }
 
   /** 1 block(s) of VL filters × 14 positions 1 input column(s) apart: 14 accumulators. */
@@ -553,7 +543,7 @@ final class FilterLaneKernel implements ConvKernel {
     r0_12.blend(zero, r0_12.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r0_13 = a0_13.add(c0);
     r0_13.blend(zero, r0_13.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter(k0, 1, 14, out);
+    scatter(k0, 1, out);
   }
 
   /** 2 block(s) of VL filters × 14 positions 2 input column(s) apart: 28 accumulators. */
@@ -698,7 +688,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_12.blend(zero, r1_12.compare(VectorOperators.LE, floor)).intoArray(tl, 26 * VL);
     final FloatVector r1_13 = a1_13.add(c1);
     r1_13.blend(zero, r1_13.compare(VectorOperators.LE, floor)).intoArray(tl, 27 * VL);
-    scatter(k0, 2, 14, out);
+    scatter(k0, 2, out);
   }
 
   /** 1 block(s) of VL filters × 14 positions 2 input column(s) apart: 14 accumulators. */
@@ -785,6 +775,6 @@ final class FilterLaneKernel implements ConvKernel {
     r0_12.blend(zero, r0_12.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r0_13 = a0_13.add(c0);
     r0_13.blend(zero, r0_13.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter(k0, 1, 14, out);
+    scatter(k0, 1, out);
   }
 }
