@@ -86,7 +86,9 @@ final class FmaPeak {
     }
   }
 
-  /** 16 chains of acc = acc·m + c, which stay finite: m is below 1, so no denormals or infinities. */
+  /**
+   * 16 chains of acc = acc·m + c, which stay finite: m is below 1, so no denormals or infinities.
+   */
   static float chains(long iterations, float step) {
     final FloatVector m = FloatVector.broadcast(S, 1f - step);
     final FloatVector c = FloatVector.broadcast(S, step);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.NaiveConv;
+import io.haloconv.tiling.ConvTiles;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.TileConvolver;
@@ -168,7 +169,7 @@ class FilterLaneKernelDifferentialTest {
       Tensor3 image, FilterBank bank, ConvSpec spec, int tileHeight, int tileWidth)
       throws IOException {
     ConvGeometry g = spec.geometry(image.height(), image.width());
-    TileGrid grid = new TileGrid(g, tileHeight, tileWidth);
+    TileGrid grid = ConvTiles.grid(g, tileHeight, tileWidth);
     TileConvolver convolver =
         new TileConvolver(new Conv2d(bank, spec, ConvKernels.filterLanes(bank, spec)));
     Tensor3 out = Tensor3.zeros(bank.filters(), g.outHeight(), g.outWidth());
