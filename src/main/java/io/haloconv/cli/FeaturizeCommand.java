@@ -50,6 +50,7 @@ final class FeaturizeCommand {
           "--conf",
           "--max-pixels",
           "--layers",
+          "--onnx-until",
           "--pattern",
           "--input-format",
           "--image-column",
@@ -132,8 +133,11 @@ final class FeaturizeCommand {
                 + "; the stack file gives each layer its filters and settings");
       }
       layersFile = args.get("--layers");
-      stack = StackLoader.load(layersFile, presetChannels, hadoop);
+      stack = StackLoader.load(layersFile, args.get("--onnx-until"), presetChannels, hadoop);
     } else {
+      if (args.has("--onnx-until")) {
+        throw new UsageException("--onnx-until needs --layers MODEL.onnx");
+      }
       stack = singleLayer(args, presetChannels, hadoop);
     }
     checkChannels(stack, channels, normalization);

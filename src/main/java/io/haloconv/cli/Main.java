@@ -28,6 +28,8 @@ public final class Main {
           "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
           "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
           "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
+          "       haloconv featurize --input PATH --layers MODEL.onnx [--onnx-until NODE] --output DIR"
+              + " [same options]",
           "       haloconv inspect DIR [--json]",
           "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
           "       haloconv render-filters BANK --out FILE.png",

@@ -1,20 +1,22 @@
 package io.haloconv.cli;
 
+import io.haloconv.model.OnnxImport;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads the {@code --layers} stack file through Hadoop's FileSystem, resolving each conv layer's
- * {@code filters} relative to the stack file (a {@code preset:} bank defaults to the channels the
- * layer receives). Every problem becomes a one-line {@link UsageException} naming the file and the
- * layer.
+ * Reads the {@code --layers} stack file (or ONNX model, {@code .onnx}, with {@code --onnx-until})
+ * through Hadoop's FileSystem, resolving each conv layer's {@code filters} relative to the stack
+ * file (a {@code preset:} bank defaults to the channels the layer receives). Every problem becomes
+ * a one-line {@link UsageException} naming the file and the layer.
  */
 final class StackLoader {
   /** Stack files are small JSON; anything larger is refused unread. */
@@ -22,10 +24,29 @@ final class StackLoader {
 
   private StackLoader() {}
 
+  /** ONNX models are weights too; larger than any bank file is refused unread. */
+  static final long MAX_MODEL_BYTES = BankLoader.MAX_BANK_BYTES;
+
   /**
    * @param presetChannels channels a first-layer preset is built for when its name gives none
    */
   static LayerStack load(String file, int presetChannels, Configuration conf) {
+    return load(file, null, presetChannels, conf);
+  }
+
+  /** True when {@code --layers} names an ONNX model rather than a stack file. */
+  static boolean isOnnx(String file) {
+    return file.toLowerCase(Locale.ROOT).endsWith(".onnx");
+  }
+
+  /**
+   * @param onnxUntil with an ONNX model, the node to stop at ({@code --onnx-until}), or null
+   * @param presetChannels channels a first-layer preset is built for when its name gives none
+   */
+  static LayerStack load(String file, String onnxUntil, int presetChannels, Configuration conf) {
+    if (onnxUntil != null && !isOnnx(file)) {
+      throw new UsageException("--onnx-until needs --layers MODEL.onnx, got --layers " + file);
+    }
     Path path = new Path(file);
     try {
       FileSystem fs = path.getFileSystem(conf);
@@ -33,15 +54,24 @@ final class StackLoader {
       if (status.isDirectory()) {
         throw new UsageException("--layers " + file + " is a directory, not a stack file");
       }
-      if (status.getLen() > MAX_STACK_BYTES) {
+      long limit = isOnnx(file) ? MAX_MODEL_BYTES : MAX_STACK_BYTES;
+      if (status.getLen() > limit) {
         throw new UsageException(
             "--layers "
                 + file
                 + " is "
                 + status.getLen()
                 + " bytes, more than the "
-                + MAX_STACK_BYTES
-                + " a stack file may have");
+                + limit
+                + (isOnnx(file) ? " a model" : " a stack file")
+                + " may have");
+      }
+      if (isOnnx(file)) {
+        byte[] model;
+        try (InputStream in = fs.open(path)) {
+          model = in.readAllBytes();
+        }
+        return OnnxImport.read(model, onnxUntil, file);
       }
       Path dir = path.getParent();
       try (InputStream in = fs.open(path)) {

@@ -1,0 +1,88 @@
+package io.haloconv.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haloconv.conv.Activation;
+import io.haloconv.conv.PaddingMode;
+import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.PoolLayer;
+import io.haloconv.stack.PoolOp;
+import io.haloconv.stack.StackEvaluator;
+import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.ModelCases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ONNX models exported from PyTorch (jobs/models/make-models.py) imported as layer stacks: their
+ * maps equal PyTorch's float64 evaluation on the whole image and at two tile sizes.
+ */
+class OnnxImportTest {
+  static List<ModelCases.Case> cases() {
+    return ModelCases.cases();
+  }
+
+  static LayerStack load(ModelCases.Case c) throws IOException {
+    return OnnxImport.read(Files.readAllBytes(c.onnx()), null, c.onnx().toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void importedModelMatchesPyTorchOnTheWholeImage(ModelCases.Case c) throws IOException {
+    LayerStack stack = load(c);
+    Tensor3 image = ModelCases.image(c);
+    ModelCases.assertMatches(
+        c, StackEvaluator.evaluateImage(stack, image).get(stack.last().name()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void importedModelMatchesPyTorchAtTwoTileSizes(ModelCases.Case c) throws IOException {
+    LayerStack stack = load(c);
+    Tensor3 image = ModelCases.image(c);
+    ModelCases.assertMatches(c, ModelCases.evaluateTiles(stack, image, 3, 5));
+    ModelCases.assertMatches(c, ModelCases.evaluateTiles(stack, image, 8, 7));
+  }
+
+  @Test
+  void smallCnnBecomesTwoFoldedConvsAroundAMaxPool() throws IOException {
+    LayerStack stack = load(ModelCases.cases().get(0));
+    assertThat(stack.toString())
+        .isEqualTo("LayerStack[conv1_Conv:conv, pool1_MaxPool:pool, conv2_Conv:conv]");
+    ConvLayer conv1 = (ConvLayer) stack.layer(0);
+    assertThat(conv1.bank().shapeString()).isEqualTo("(8, 3, 3, 3)");
+    assertThat(conv1.spec().activation()).isEqualTo(Activation.RELU);
+    assertThat(conv1.source()).endsWith("small_cnn.onnx#/conv1/Conv");
+    assertThat(((PoolLayer) stack.layer(1)).pool().op()).isEqualTo(PoolOp.MAX);
+    assertThat(((PoolLayer) stack.layer(1)).pool().strideHeight()).isEqualTo(2);
+  }
+
+  @Test
+  void mixedModelFoldsAddAndTakesPadAsThePoolsPadding() throws IOException {
+    LayerStack stack =
+        OnnxImport.read(
+            Files.readAllBytes(ModelCases.DIR.resolve("mixed.onnx")), null, "mixed.onnx");
+    assertThat(stack.toString())
+        .isEqualTo(
+            "LayerStack[conv1_Conv:conv, pool1_AveragePool:pool, conv2_Conv:conv,"
+                + " conv3_Conv:conv]");
+    assertThat(((ConvLayer) stack.layer(0)).spec().activation().toString())
+        .isEqualTo("leaky_relu:0.2");
+    assertThat(((PoolLayer) stack.layer(1)).pool().padding().toString()).isEqualTo("1,1,1,1");
+    assertThat(((ConvLayer) stack.layer(2)).spec().groups()).isEqualTo(2);
+    assertThat(((ConvLayer) stack.layer(2)).spec().paddingMode()).isEqualTo(PaddingMode.ZEROS);
+  }
+
+  @Test
+  void untilStopsAtTheNamedNodeOrOutput() throws IOException {
+    byte[] model = Files.readAllBytes(ModelCases.DIR.resolve("small_cnn.onnx"));
+    assertThat(OnnxImport.read(model, "/Relu", "m").toString())
+        .isEqualTo("LayerStack[conv1_Conv:conv]");
+    assertThat(OnnxImport.read(model, "/pool1/MaxPool", "m").size()).isEqualTo(2);
+  }
+}
