@@ -1,12 +1,16 @@
 package io.haloconv.cli;
 
+import io.haloconv.conv.BankFiles;
 import io.haloconv.model.OnnxImport;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackFile;
+import io.haloconv.tensor.NpyArray;
+import io.haloconv.tensor.SafeTensors;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -91,7 +95,8 @@ final class StackLoader {
               } catch (UsageException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
               }
-            });
+            },
+            weights -> readWeights(resolve(dir, weights), conf));
       }
     } catch (FileNotFoundException e) {
       throw new UsageException("--layers " + file + " does not exist");
@@ -99,6 +104,42 @@ final class StackLoader {
       throw new UsageException("--layers " + file + ": " + oneLine(e.getMessage()));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--layers " + file + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  private static String resolve(Path dir, String file) {
+    Path p = new Path(file);
+    if (dir != null && !p.isAbsolute() && p.toUri().getScheme() == null) {
+      return new Path(dir, file).toString();
+    }
+    return file;
+  }
+
+  /** A stack's {@code "weights"}: a safetensors state_dict, read whole, bounded as banks are. */
+  private static Map<String, NpyArray> readWeights(String file, Configuration conf) {
+    if (!file.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+      throw new IllegalArgumentException(
+          "weights must be a .safetensors file (a PyTorch state_dict), got '" + file + "'");
+    }
+    Path path = new Path(file);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isDirectory() || status.getLen() > BankLoader.MAX_BANK_BYTES) {
+        throw new IllegalArgumentException(
+            "weights "
+                + file
+                + (status.isDirectory()
+                    ? " is a directory"
+                    : " is larger than " + BankLoader.MAX_BANK_BYTES + " bytes"));
+      }
+      try (InputStream in = fs.open(path)) {
+        return SafeTensors.read(in, BankFiles.MAX_VALUES);
+      }
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("weights " + file + " does not exist");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("weights " + file + ": " + oneLine(e.getMessage()));
     }
   }
 

@@ -87,7 +87,7 @@ class LayersArgumentsTest {
         Arguments.of(featurize(stackFile("json", "{\"layers\": [")), "not valid JSON"),
         Arguments.of(
             featurize(stackFile("top", "{\"layer\": []}")),
-            "unknown key 'layer'; a stack file has only \"layers\""),
+            "unknown key 'layer'; a stack file has only \"layers\" and \"weights\""),
         Arguments.of(
             featurize(stackFile("empty", "{\"layers\": []}")),
             "\"layers\" must be a non-empty array of layers"),
@@ -99,8 +99,9 @@ class LayersArgumentsTest {
                 stackFile(
                     "key",
                     "{\"layers\": [{\"name\": \"c1\", \"type\": \"conv\", \"filters\": \"edges.npz\", \"strid\": 2}]}")),
-            "layer c1: unknown key 'strid'; conv layers take activation, dilation, emit, filters,"
-                + " groups, name, padding, padding_mode, stride, type"),
+            "layer c1: unknown key 'strid'; conv layers take activation, add_bias, batch_norm, bias,"
+                + " dilation, emit, filters,"
+                + " groups, name, padding, padding_mode, stride, type, weight"),
         Arguments.of(
             featurize(
                 stackFile(
