@@ -17,7 +17,7 @@ hc_die() {
   exit 2
 }
 
-# Builds target/haloconv.jar (haloconv + TwelveMonkeys, Spark left out) and target/classpath.txt
+# Builds target/haloconv.jar (haloconv + TwelveMonkeys + relocated protobuf, Spark left out) and target/classpath.txt
 # (Spark's jars) on first use or when sources changed, as jobs/haloconv does.
 hc_build() {
   if [ "${HALOCONV_NO_BUILD:-}" = 1 ]; then

@@ -2,8 +2,14 @@ package io.haloconv.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.haloconv.conv.Activation;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.model.proto.OnnxProto.AttributeProto;
+import io.haloconv.model.proto.OnnxProto.GraphProto;
+import io.haloconv.model.proto.OnnxProto.ModelProto;
+import io.haloconv.model.proto.OnnxProto.NodeProto;
+import io.haloconv.model.proto.OnnxProto.TensorProto;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolLayer;
@@ -84,5 +90,48 @@ class OnnxImportTest {
     assertThat(OnnxImport.read(model, "/Relu", "m").toString())
         .isEqualTo("LayerStack[conv1_Conv:conv]");
     assertThat(OnnxImport.read(model, "/pool1/MaxPool", "m").size()).isEqualTo(2);
+  }
+
+  @Test
+  void reflectPadBeforeAConvBecomesItsPaddingAndMode() throws IOException {
+    ModelProto.Builder m =
+        ModelProto.parseFrom(Files.readAllBytes(ModelCases.DIR.resolve("small_cnn.onnx")))
+            .toBuilder();
+    GraphProto.Builder g = m.getGraphBuilder();
+    NodeProto.Builder conv = g.getNodeBuilder(0);
+    assertThat(conv.getName()).isEqualTo("/conv1/Conv");
+    String image = conv.getInput(0);
+    conv.setInput(0, "padded");
+    for (int i = 0; i < conv.getAttributeCount(); i++) {
+      if (conv.getAttribute(i).getName().equals("pads")) {
+        conv.setAttribute(
+            i, conv.getAttribute(i).toBuilder().clearInts().addAllInts(List.of(0L, 0L, 0L, 0L)));
+      }
+    }
+    // [N, C, H, W] begins, then ends: 2 rows above and below, 1 column left and right
+    g.addInitializer(
+        TensorProto.newBuilder()
+            .setName("pads")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(8)
+            .addAllInt64Data(List.of(0L, 0L, 2L, 1L, 0L, 0L, 2L, 1L)));
+    g.addNode(
+        0,
+        NodeProto.newBuilder()
+            .setName("pad")
+            .setOpType("Pad")
+            .addInput(image)
+            .addInput("pads")
+            .addOutput("padded")
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("mode")
+                    .setType(AttributeProto.AttributeType.STRING)
+                    .setS(ByteString.copyFromUtf8("reflect"))));
+    LayerStack stack = OnnxImport.read(m.build().toByteArray(), null, "m");
+    ConvLayer conv1 = (ConvLayer) stack.layer(0);
+    assertThat(conv1.spec().paddingMode()).isEqualTo(PaddingMode.REFLECT);
+    assertThat(conv1.spec().padding().toString()).isEqualTo("2,2,1,1");
+    assertThat(stack.size()).isEqualTo(3);
   }
 }
