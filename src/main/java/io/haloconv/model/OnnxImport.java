@@ -148,12 +148,15 @@ public final class OnnxImport {
         if (users.isEmpty()) {
           break;
         }
-        if (users.size() > 1 || graphOutputs.contains(current)) {
+        // An intermediate graph output is a second use only when the whole graph is imported:
+        // with --onnx-until the caller chose which tensor is the result.
+        boolean exposed = until == null && graphOutputs.contains(current);
+        if (users.size() > 1 || exposed) {
           throw new IllegalArgumentException(
               "the graph is not a single chain: "
                   + describeTensor(current, previous)
                   + " is read by "
-                  + (graphOutputs.contains(current) ? "the graph's output and " : "")
+                  + (exposed ? "the graph's output and " : "")
                   + describeNodes(users)
                   + "; haloconv imports chains only (use --onnx-until to stop before the branch)");
         }

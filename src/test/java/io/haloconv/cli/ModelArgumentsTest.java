@@ -172,6 +172,24 @@ class ModelArgumentsTest {
                 + " the output size down (ceil_mode=0)"),
         Arguments.of(
             featurize(
+                edited(
+                    "countpad",
+                    g -> {
+                      g.getNodeBuilder(index(g, "/pool1/MaxPool")).setOpType("AveragePool");
+                      attribute(g, "/pool1/MaxPool", integer("count_include_pad", 0));
+                      return attribute(
+                          g,
+                          "/pool1/MaxPool",
+                          AttributeProto.newBuilder()
+                              .setName("pads")
+                              .setType(AttributeProto.AttributeType.INTS)
+                              .addAllInts(List.of(1L, 1L, 1L, 1L))
+                              .build());
+                    })),
+            "node /pool1/MaxPool (AveragePool): count_include_pad=0 with padding is not supported;"
+                + " haloconv's average pool counts padding (count_include_pad=1)"),
+        Arguments.of(
+            featurize(
                 edited("lower", g -> attribute(g, "/conv2/Conv", text("auto_pad", "SAME_LOWER")))),
             "node /conv2/Conv (Conv): auto_pad=SAME_LOWER is not supported; haloconv's \"same\""
                 + " puts the odd padding pixel after (SAME_UPPER)"),

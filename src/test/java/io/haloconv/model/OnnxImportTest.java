@@ -90,6 +90,8 @@ class OnnxImportTest {
     assertThat(OnnxImport.read(model, "/Relu", "m").toString())
         .isEqualTo("LayerStack[conv1_Conv:conv]");
     assertThat(OnnxImport.read(model, "/pool1/MaxPool", "m").size()).isEqualTo(2);
+    assertThat(OnnxImport.read(model, "/Relu_output_0", "m").toString())
+        .isEqualTo("LayerStack[conv1_Conv:conv]");
   }
 
   @Test
