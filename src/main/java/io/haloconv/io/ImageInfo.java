@@ -21,6 +21,11 @@ import java.io.Serializable;
  *     only whole rows (or the whole image) can be read
  * @param tileHeight rows of that block; {@code height} when only the whole image can be decoded
  * @param fileSize the file's length in bytes
+ * @param streamable true when the whole image can be decoded top to bottom in one pass holding only
+ *     a band of rows, as {@code ScratchRasters} streams it: a non-interlaced PNG or a baseline JPEG
+ *     through the JDK's decoders, a strip TIFF through haloconv's reader. False for images every
+ *     decode of which holds them whole: interlaced PNG, progressive (or CMYK, or lossless) JPEG,
+ *     BMP, GIF, WebP, TIFFs only ImageIO reads
  */
 public record ImageInfo(
     String path,
@@ -33,7 +38,8 @@ public record ImageInfo(
     SampleFormat sampleFormat,
     int tileWidth,
     int tileHeight,
-    long fileSize)
+    long fileSize,
+    boolean streamable)
     implements Serializable {
   public ImageInfo {
     requireNonNull(path, "path is null");
@@ -95,6 +101,34 @@ public record ImageInfo(
     if (fileSize < 0) {
       throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize + ": " + path);
     }
+  }
+
+  /** An image that cannot be streamed (see {@link #streamable}). */
+  public ImageInfo(
+      String path,
+      ImageFormat format,
+      int width,
+      int height,
+      int channels,
+      int bitDepth,
+      PixelLayout layout,
+      SampleFormat sampleFormat,
+      int tileWidth,
+      int tileHeight,
+      long fileSize) {
+    this(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        false);
   }
 
   /** width · height. */

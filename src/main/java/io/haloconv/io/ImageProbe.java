@@ -103,6 +103,11 @@ public final class ImageProbe {
       return Deadline.call(
           timeout,
           () -> {
+            // Whether a task could stream it, should it be large: see ImageInfo.streamable.
+            boolean sequential =
+                head.format() == ImageFormat.PNG
+                    ? !head.interlacedPng()
+                    : head.format() == ImageFormat.JPEG && Readers.isSequentialJpeg(stream);
             ImageReader reader = Readers.open(head, stream);
             opened.set(reader);
             reader.addIIOReadWarningListener(warnings);
@@ -141,14 +146,16 @@ public final class ImageProbe {
                     pixels.sampleFormat(),
                     width,
                     height,
-                    length);
+                    length,
+                    sequential);
             if (head.format() != ImageFormat.TIFF) {
               return whole;
             }
             int tileWidth = width;
             int tileHeight = height;
             TiffDirectory dir = tiffDirectory(in, length);
-            if (dir != null && TiffDecoder.handles(dir, whole)) {
+            boolean ownReader = dir != null && TiffDecoder.handles(dir, whole);
+            if (ownReader) {
               // haloconv's own TIFF reader: tiles, strips, or single rows of uncompressed strips.
               int[] block = TiffDecoder.readableBlock(dir);
               tileWidth = block[0];
@@ -170,7 +177,8 @@ public final class ImageProbe {
                 pixels.sampleFormat(),
                 tileWidth,
                 tileHeight,
-                length);
+                length,
+                ownReader && !TiffDecoder.tiled(dir)); // strips stream through TiffDecoder.rows
           },
           () -> {
             ImageReader reader = opened.get();

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
 import io.haloconv.io.ImageProbe;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
@@ -15,6 +16,7 @@ import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
+import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.plan.WorkPlan;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
@@ -96,11 +98,12 @@ public final class FeaturizeJob {
       probes =
           probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
               .persist(StorageLevel.MEMORY_AND_DISK_SER());
-      ImagePlanner planner = new ImagePlanner(config);
+      MemoryBudget memory = TaskMemory.of(sc);
+      ImagePlanner planner = new ImagePlanner(config, memory, scratchMinBytes());
       jsc.setJobDescription("haloconv probe");
       WorkPlan plan;
       try {
-        plan = WorkPlan.of(probes, planner, cores, config.partitions(), scratchMinBytes());
+        plan = WorkPlan.of(probes, planner, cores, config.partitions());
       } finally {
         jsc.setJobDescription(null);
       }
@@ -255,7 +258,8 @@ public final class FeaturizeJob {
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
-    TaskSettings settings = config.taskSettings(StackBroadcast.of(jsc, config.stack()));
+    TaskSettings settings =
+        config.taskSettings(StackBroadcast.of(jsc, config.stack()), TaskMemory.of(jsc.sc()));
     TileProcessor processor =
         new TileProcessor(
             settings,

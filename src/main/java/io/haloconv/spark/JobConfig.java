@@ -3,6 +3,7 @@ package io.haloconv.spark;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.Compression;
@@ -330,8 +331,11 @@ public record JobConfig(
     return stack.tileSide(tileWidth, precision.bytesPerValue());
   }
 
-  /** What the job's tasks get, with the layer stack broadcast as {@code stack}. */
-  public TaskSettings taskSettings(StackBroadcast stack) {
+  /**
+   * What the job's tasks get, with the layer stack broadcast as {@code stack} and {@code memory}
+   * the heap one task may spend decoding an image whole.
+   */
+  public TaskSettings taskSettings(StackBroadcast stack, MemoryBudget memory) {
     return new TaskSettings(
         stack,
         channels,
@@ -341,6 +345,7 @@ public record JobConfig(
         resolvedTileHeight(),
         resolvedTileWidth(),
         maxPixels,
-        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES);
+        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
+        memory);
   }
 }

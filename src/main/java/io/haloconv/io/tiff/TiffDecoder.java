@@ -1,6 +1,7 @@
 package io.haloconv.io.tiff;
 
 import io.haloconv.io.Failures;
+import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageReadException;
@@ -144,6 +145,11 @@ public final class TiffDecoder implements RegionDecoder {
     return dir.tiled;
   }
 
+  /** True when {@code dir} is tiled, false for strips. */
+  public static boolean tiled(TiffDirectory dir) {
+    return dir.tiled;
+  }
+
   /** Chunks decoded so far (cache misses), which tests use to check reuse. */
   long chunksDecoded() {
     return chunksDecoded;
@@ -159,6 +165,11 @@ public final class TiffDecoder implements RegionDecoder {
     } catch (IOException e) {
       throw new ImageReadException(
           Stage.DECODE, "cannot decode TIFF: " + Failures.chainMessages(e), e);
+    } catch (OutOfMemoryError e) {
+      // A compressed chunk is decoded whole: a huge strip may not fit the task's heap.
+      cache.clear();
+      cached = 0;
+      throw Failures.outOfMemory(Stage.DECODE, ImageFormat.TIFF, e);
     }
   }
 
@@ -355,6 +366,8 @@ public final class TiffDecoder implements RegionDecoder {
       } catch (IOException e) {
         throw new ImageReadException(
             Stage.DECODE, "cannot decode TIFF: " + Failures.chainMessages(e), e);
+      } catch (OutOfMemoryError e) {
+        throw Failures.outOfMemory(Stage.DECODE, ImageFormat.TIFF, e);
       }
     }
 
