@@ -127,18 +127,30 @@ public final class DecodeHeapHarness {
     return code == 0;
   }
 
-  /** Child: decodes {@code file} whole; 0 when it fits, 3 when the heap ran out. */
-  private static int decode(Path file) {
+  /**
+   * Child: decodes {@code file} whole through the reader a task would use ({@link ImageSource}:
+   * haloconv's TIFF reader, else ImageIO) and prints {@code ok}, or the failure's {@code kind stage
+   * message}; exits 0 when it fits, 3 when the heap ran out, 4 on another failure.
+   */
+  static int decode(Path file) {
     try {
       ImageInfo info = ImageProbe.probe(TestFiles.local(), TestFiles.hadoop(file), Long.MAX_VALUE);
-      try (ImageIoDecoder decoder =
-          new ImageIoDecoder(TestFiles.local(), info, Duration.ofMinutes(5))) {
-        decoder.read(0, 0, 1, 1); // decodes the whole image and keeps its raster
+      try (ImageSource source =
+          ImageSource.open(
+              TestFiles.local(),
+              info,
+              ChannelMode.KEEP,
+              Normalization.RAW,
+              Duration.ofMinutes(5))) {
+        source.read(0, 0, 1, 1); // decodes the whole image and keeps its raster
       }
+      System.out.println("ok");
       return 0;
     } catch (ImageReadException e) {
+      System.out.println(e.kind() + " " + e.stage().label() + " " + e.getMessage());
       return e.kind() == ErrorKind.OUT_OF_MEMORY ? 3 : 4;
     } catch (OutOfMemoryError e) {
+      System.out.println("uncaught " + e);
       return 3;
     }
   }
