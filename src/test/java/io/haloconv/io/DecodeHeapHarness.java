@@ -132,7 +132,7 @@ public final class DecodeHeapHarness {
    * haloconv's TIFF reader, else ImageIO) and prints {@code ok}, or the failure's {@code kind stage
    * message}; exits 0 when it fits, 3 when the heap ran out, 4 on another failure.
    */
-  static int decode(Path file) {
+  public static int decode(Path file) {
     try {
       ImageInfo info = ImageProbe.probe(TestFiles.local(), TestFiles.hadoop(file), Long.MAX_VALUE);
       try (ImageSource source =
