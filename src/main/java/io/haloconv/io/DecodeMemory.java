@@ -24,30 +24,40 @@ import java.util.Locale;
 public final class DecodeMemory {
   /*
    * Measured factors: the smallest -Xmx (default G1 collector, Java 17) at which a JVM decodes a
-   * 3000x3000 image of the format whole through ImageIoDecoder (keeping the raster, as a task
-   * does), less the smallest heap for a 16x16 image of the format (the JVM's, Hadoop's and the
-   * reader's fixed cost), divided by the decoded bytes (width · height · channels · bytes per
-   * sample). src/test/java/io/haloconv/io/DecodeHeapHarness.java measures them; numbers of
-   * 2026-12-05, load ~2 on 2 cores (the heap needed does not depend on load):
+   * 3000x3000 image of the format whole through ImageSource (keeping the raster, as a task does),
+   * less the smallest heap for a 16x16 image of the format (the JVM's, Hadoop's and the reader's
+   * fixed cost, 25 MB for every reader), over the decoded bytes (width · height · channels · bytes
+   * per sample, 25.7 MiB here). DecodeHeapHarness (test scope) measures them by bisection over
+   * child JVMs; 2026-12-05, load 5-17 on 2 cores (the heap needed does not depend on the load):
    *
-   *   reader                   decoded MB  fixed MB  min heap MB  net MB  factor
-   *   FACTOR_TABLE
+   *   reader                         min heap MB   net MB   factor
+   *   PNG RGB (JDK)                           51       26     1.01
+   *   PNG RGB interlaced (JDK)                51       26     1.01
+   *   PNG gray interlaced (JDK)               33        8     0.93
+   *   JPEG baseline (JDK)                     51       26     1.01
+   *   JPEG progressive (JDK)                  51       26     1.01   coefficients are native
+   *   JPEG CMYK (TwelveMonkeys)               92       67     2.60   CMYK raster, then RGB
+   *   BMP RGB (JDK)                           51       26     1.01
+   *   GIF palette (JDK)                       33        8     0.31   one index byte a pixel
+   *   TIFF, one JPEG tile (JDK)               90       65     2.52   the tile, then the image
    *
-   * G1 puts an array over half a region (1 MB at these heaps) in whole "humongous" regions and
-   * needs free regions beside the live data to copy into, so the factors sit above the one copy a
-   * raster is. The factors below round the measured ones up.
+   * WebP (TwelveMonkeys, no Java writer to make test files) is given TwelveMonkeys' factor. The
+   * JDK's readers write straight into the destination raster (1.0); TwelveMonkeys' CMYK path and
+   * the JDK's TIFF reader hold a second full copy on the way. The factors below round these up by
+   * half a copy, for G1's larger regions at larger heaps (an array over half a region takes whole
+   * regions) and for images whose raster holds more than the samples (packed or padded rows).
    */
 
-  /** The JDK's PNG, BMP and GIF readers and the JDK's baseline JPEG reader. */
+  /** The JDK's PNG, BMP, GIF and WBMP readers and its baseline JPEG reader. */
   static final double JDK_FACTOR = 1.5;
 
-  /** The JDK's progressive JPEG reader: its coefficients sit in native memory, not the heap. */
-  static final double PROGRESSIVE_JPEG_FACTOR = 1.5;
+  /**
+   * TwelveMonkeys' readers (CMYK and lossless JPEG, BigTIFF, WebP), the JDK's TIFF reader, and any
+   * JPEG that is not sequential (progressive ones measured 1.01, but cannot be told from CMYK).
+   */
+  static final double PLUGIN_FACTOR = 3.0;
 
-  /** TwelveMonkeys' readers (CMYK and lossless JPEG, BigTIFF, WebP) and the JDK's TIFF reader. */
-  static final double PLUGIN_FACTOR = 2.0;
-
-  /** A Fortran-order .npy, read whole: its bytes, then its float32 values. */
+  /** A Fortran-order .npy, read whole: its bytes, then its float32 values (not measured). */
   static final double NPY_FACTOR = 2.0;
 
   /** Float window values: 4 bytes as decoded, 4 again after conversion and normalisation. */
@@ -88,10 +98,9 @@ public final class DecodeMemory {
   static double factor(ImageInfo info) {
     return switch (info.format()) {
       case PNG, GIF, BMP, WBMP -> JDK_FACTOR;
-      case JPEG ->
-          info.streamable()
-              ? JDK_FACTOR
-              : info.channels() == 4 ? PLUGIN_FACTOR : PROGRESSIVE_JPEG_FACTOR;
+      // A JPEG that is not sequential may be progressive (the JDK's reader) or CMYK or lossless
+      // (TwelveMonkeys', returning RGB): the header facts kept do not tell them apart.
+      case JPEG -> info.streamable() ? JDK_FACTOR : PLUGIN_FACTOR;
       case TIFF, WEBP -> PLUGIN_FACTOR;
       case NPY -> NPY_FACTOR;
       case PIXELS -> 1;
@@ -138,10 +147,7 @@ public final class DecodeMemory {
   private static String what(ImageInfo info) {
     return switch (info.format()) {
       case PNG -> info.streamable() ? "PNG" : "interlaced PNG";
-      case JPEG ->
-          info.streamable()
-              ? "JPEG"
-              : info.channels() == 4 ? "CMYK JPEG" : "progressive or lossless JPEG";
+      case JPEG -> info.streamable() ? "JPEG" : "progressive, CMYK or lossless JPEG";
       case TIFF -> "TIFF (a layout or compression not read by window)";
       case NPY -> "Fortran-order .npy";
       default -> info.format().displayName();

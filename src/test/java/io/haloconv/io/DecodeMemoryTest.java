@@ -83,7 +83,7 @@ class DecodeMemoryTest {
               assertThat(e.stage()).isEqualTo(ImageReadException.Stage.PROBE);
             })
         .hasMessage(
-            "decoding this 64x48 progressive or lossless JPEG whole needs about 4.8 MiB"
+            "decoding this 64x48 progressive, CMYK or lossless JPEG whole needs about 4.8 MiB"
                 + " (5000000 bytes) of heap, one task has 0.0 MiB (1000 bytes: a test's 1000"
                 + " bytes); the file was not decoded: give executors more memory, run fewer"
                 + " tasks per executor (fewer cores each), or lower --max-pixels to refuse"
