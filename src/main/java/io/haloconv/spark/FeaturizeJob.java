@@ -43,9 +43,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * The featurize job: list → probe headers in parallel → plan tiles on the driver → split them into
- * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} →
- * Parquet, then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging
+ * The featurize job of image files: list → probe headers in parallel → plan tiles in the probe
+ * partitions (the driver gets counts, never a per-image plan) → split them into tasks of equal work
+ * → broadcast the layer stack once → evaluate in {@code mapPartitions} → Parquet. {@link OutputJob}
+ * then writes {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging
  * directory that replaces the output only when complete.
  *
  * <p>{@link #run} is what the CLI and tests call; it leaves the SparkSession open.
