@@ -21,6 +21,11 @@ import java.io.Serializable;
  *     only whole rows (or the whole image) can be read
  * @param tileHeight rows of that block; {@code height} when only the whole image can be decoded
  * @param fileSize the file's length in bytes
+ * @param level the pyramid level these facts describe (0 = full resolution; {@code --level})
+ * @param directory for TIFFs, the file offset of the directory (page or SubIFD) holding that level,
+ *     or 0 for the first one; 0 for other formats
+ * @param georeference where the pixels lie (GeoTIFF) and how large they are (slides), or null when
+ *     the file says neither
  */
 public record ImageInfo(
     String path,
@@ -33,8 +38,41 @@ public record ImageInfo(
     SampleFormat sampleFormat,
     int tileWidth,
     int tileHeight,
-    long fileSize)
+    long fileSize,
+    int level,
+    long directory,
+    Georeference georeference)
     implements Serializable {
+  /** An image's first (or only) level, without georeference. */
+  public ImageInfo(
+      String path,
+      ImageFormat format,
+      int width,
+      int height,
+      int channels,
+      int bitDepth,
+      PixelLayout layout,
+      SampleFormat sampleFormat,
+      int tileWidth,
+      int tileHeight,
+      long fileSize) {
+    this(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        0,
+        0,
+        null);
+  }
+
   public ImageInfo {
     requireNonNull(path, "path is null");
     requireNonNull(format, "format is null");
@@ -95,6 +133,34 @@ public record ImageInfo(
     if (fileSize < 0) {
       throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize + ": " + path);
     }
+    if (level < 0 || directory < 0 || (level > 0 && directory == 0)) {
+      throw new IllegalArgumentException(
+          "level must be >= 0 and a level above 0 needs its TIFF directory, got level "
+              + level
+              + " at "
+              + directory
+              + ": "
+              + path);
+    }
+  }
+
+  /** The same image with {@code georeference}. */
+  public ImageInfo withGeoreference(Georeference georeference) {
+    return new ImageInfo(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        level,
+        directory,
+        georeference);
   }
 
   /** width · height. */
