@@ -69,20 +69,25 @@ public record Georeference(
   }
 
   /**
-   * The same georeference for a level {@code factorX} × {@code factorY} times coarser (pyramid
-   * overviews carry no tags of their own: GDAL scales the base's transform by the size ratio).
+   * The same georeference for a level of {@code width} × {@code height} pixels of a {@code
+   * baseWidth} × {@code baseHeight} image (pyramid overviews carry no tags of their own: GDAL
+   * scales the base's transform by the size ratio, {@code dx · baseWidth / width}, in that order).
    */
-  public Georeference scaled(double factorX, double factorY) {
+  public Georeference scaled(int baseWidth, int baseHeight, int width, int height) {
     double[] t = null;
     if (transform != null) {
       t = transform.clone();
-      t[1] *= factorX;
-      t[2] *= factorY;
-      t[4] *= factorX;
-      t[5] *= factorY;
+      t[1] = t[1] * baseWidth / width;
+      t[2] = t[2] * baseHeight / height;
+      t[4] = t[4] * baseWidth / width;
+      t[5] = t[5] * baseHeight / height;
     }
     return new Georeference(
-        t, epsg, nodata, micronsPerPixelX * factorX, micronsPerPixelY * factorY);
+        t,
+        epsg,
+        nodata,
+        micronsPerPixelX * baseWidth / width,
+        micronsPerPixelY * baseHeight / height);
   }
 
   @Override

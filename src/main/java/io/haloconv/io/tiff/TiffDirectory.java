@@ -519,7 +519,12 @@ public final class TiffDirectory {
         }
       } catch (ImageReadException e) {
         if (geoProblem == null) {
-          geoProblem = "malformed GeoTIFF: " + GeoTiff.tagName(tag) + " " + e.getMessage();
+          String why =
+              e.getMessage()
+                  .replaceFirst("^(truncated|malformed) TIFF: ", "")
+                  .replace("the values of tag " + tag, "its values")
+                  .replace("tag " + tag + " has", "it has");
+          geoProblem = "malformed GeoTIFF: " + GeoTiff.tagName(tag) + ": " + why;
         }
       }
     }

@@ -66,9 +66,7 @@ public final class TiffProbe {
               + ", which haloconv does not read");
     }
     Georeference geo =
-        base == null
-            ? null
-            : base.scaled((double) first.width / dir.width, (double) first.height / dir.height);
+        base == null ? null : base.scaled(first.width, first.height, dir.width, dir.height);
     return new Result(TiffDecoder.describe(dir, path, length, level, geo), geo);
   }
 
