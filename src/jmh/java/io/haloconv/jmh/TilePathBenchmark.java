@@ -1,18 +1,19 @@
 package io.haloconv.jmh;
 
 import io.haloconv.conv.Activation;
-import io.haloconv.conv.Conv2d;
-import io.haloconv.conv.ConvGeometry;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.StackEvaluator;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.stack.TilePlan;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
-import io.haloconv.tiling.HaloWindow;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
-import io.haloconv.tiling.TileGrid;
 import java.io.IOException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The whole path of one tile as a task runs it, and each of its stages alone, so the split shows:
- * {@code window} reads the tile's padded input window from an in-memory image through {@link
- * HaloWindow} (the padding mode's values included), {@code convolve} runs {@link Conv2d} on it,
- * {@code encode} turns the K×h×w outputs into the little-endian float32 bytes of the Parquet {@code
- * features} column (design.md §3), and {@code tile} does all three. The tile sits at the image's
+ * The path of one tile as a task runs it ({@code spark.task.TileRunner}): {@code evaluate} runs the
+ * {@link StackEvaluator} over the tile's plan, reading its padded input spans from an in-memory
+ * image (the padding mode's values included) and convolving; {@code encode} turns the K×h×w outputs
+ * into the little-endian float32 bytes of the Parquet {@code features} column (design.md §3) with
+ * the production {@link Precision#encode}; {@code tile} does both. The tile sits at the image's
  * top-left corner, so its window carries padding on two sides.
  */
 @State(Scope.Thread)
@@ -52,12 +53,11 @@ public class TilePathBenchmark {
   @Param({"reflect"})
   public String paddingMode;
 
-  private Conv2d conv;
-  private Tensor3 image;
+  private StackEvaluator evaluator;
+  private StackGeometry geometry;
+  private TilePlan plan;
   private RegionReader reader;
-  private Tile first;
-  private Tensor3 window;
-  private Tensor3 features;
+  private MapRegion last;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -72,50 +72,49 @@ public class TilePathBenchmark {
             .paddingMode(PaddingMode.parse(paddingMode))
             .activation(Activation.RELU)
             .build();
-    conv = new Conv2d(filters, spec);
-    image = Tensor3.zeros(c, 1024, 1024);
+    LayerStack stack = LayerStack.of(filters, spec, "jmh");
+    Tensor3 image = Tensor3.zeros(c, 1024, 1024);
     Random random = new Random(4);
     for (int i = 0; i < image.size(); i++) {
       image.data()[i] = random.nextFloat();
     }
     reader = RegionReader.of(image);
-    ConvGeometry geometry = spec.geometry(image.height(), image.width());
-    first = new TileGrid(geometry, tile, tile).tile(0);
-    window = window();
-    features = convolve();
+    evaluator = new StackEvaluator(stack);
+    geometry = stack.geometry(c, image.height(), image.width());
+    Tile first = geometry.grid(tile, tile).tile(0);
+    plan = geometry.plan(first.outY0(), first.outX0(), first.outHeight(), first.outWidth());
+    evaluate();
   }
 
   @Benchmark
-  public Tensor3 window() throws IOException {
-    return HaloWindow.read(
-        first.input(),
-        image.channels(),
-        image.height(),
-        image.width(),
-        conv.spec().paddingMode(),
-        reader);
-  }
-
-  @Benchmark
-  public Tensor3 convolve() {
-    return conv.convolveWindow(window, first.outHeight(), first.outWidth());
+  public MapRegion evaluate() throws IOException {
+    evaluator.evaluate(geometry, plan, reader, region -> last = region);
+    return last;
   }
 
   @Benchmark
   public byte[] encode() {
-    return encode(features);
+    return encode(last);
   }
 
   @Benchmark
   public byte[] tile() throws IOException {
-    return encode(conv.convolveWindow(window(), first.outHeight(), first.outWidth()));
+    byte[][] out = new byte[1][];
+    evaluator.evaluate(geometry, plan, reader, region -> out[0] = encode(region));
+    return out[0];
   }
 
   /** Little-endian float32 in (channel, row, column) order, as the features column holds them. */
-  /** The production encoding of the features column (TileProcessor calls the same method). */
-  static byte[] encode(Tensor3 t) {
-    byte[] bytes = new byte[4 * t.size()];
-    Precision.FLOAT32.encode(t.data(), 0, t.size(), bytes, 0);
+  static byte[] encode(MapRegion region) {
+    byte[] bytes = new byte[4 * region.size()];
+    int at = 0;
+    for (int c = 0; c < region.channels(); c++) {
+      for (int y = 0; y < region.height(); y++) {
+        int from = region.offset(c, y);
+        Precision.FLOAT32.encode(region.data(), from, from + region.width(), bytes, at);
+        at += 4 * region.width();
+      }
+    }
     return bytes;
   }
 }

@@ -30,8 +30,11 @@ import java.util.function.BiFunction;
  * extreme samples. The input is zero padded once, outside the timed region; the timed region is the
  * kernel's {@code convolve} on the padded windows, bias and relu included.
  *
- * <p>Other options: {@code --kernel auto|vector|direct} (default auto, as jobs choose), {@code
- * --repeats N} (default 7), {@code --warmup SECONDS} (default 2), {@code --only NAME[,NAME]}.
+ * <p>Other options: {@code --kernel auto|vector|lanes|direct} (default auto, as jobs choose; {@code
+ * vector} and {@code lanes} force the output-column and the filter-lane Vector API kernels), {@code
+ * --repeats N} (default 7), {@code --warmup SECONDS} (default 2), {@code --only NAME[,NAME]},
+ * {@code --peak} (first a line with the machine's FMA peak on the same threads, see {@link
+ * FmaPeak}; {@code --peak-only} prints only that).
  */
 public final class Bench {
   static final String DEFAULT_SHAPES = "jobs/bench/shapes.json";
@@ -74,6 +77,16 @@ public final class Bench {
         factory = ConvKernels::vector;
         implementation = "vector";
         break;
+      case "lanes":
+        if (!ConvKernels.vectorAvailable()) {
+          err.println(
+              "haloconv bench: vector kernel unavailable: "
+                  + ConvKernels.vectorUnavailableReason());
+          return 2;
+        }
+        factory = ConvKernels::filterLanes;
+        implementation = "lanes";
+        break;
       default:
         factory = ConvKernels::create;
         implementation = ConvKernels.implementation();
@@ -88,6 +101,25 @@ public final class Bench {
         implementation.equals("direct") && !ConvKernels.vectorAvailable()
             ? " (vector kernel unavailable: " + ConvKernels.vectorUnavailableReason() + ")"
             : "");
+    if (options.peak) {
+      if (ConvKernels.vectorAvailable()) {
+        out.printf(
+            Locale.ROOT,
+            "%-24s %5s %10s %9.1f  (%d threads, %d lanes)%n",
+            "fma_peak",
+            "-",
+            "-",
+            FmaPeak.measure(options.threads, options.repeats),
+            options.threads,
+            FmaPeak.lanes());
+      } else {
+        out.println("fma_peak: unavailable: " + ConvKernels.vectorUnavailableReason());
+      }
+      out.flush();
+      if (options.peakOnly) {
+        return 0;
+      }
+    }
     out.printf(
         Locale.ROOT,
         "%-24s %5s %10s %9s %8s  %s%n",
@@ -177,6 +209,8 @@ public final class Bench {
     int repeats = 7;
     double warmupSeconds = 2;
     List<String> only;
+    boolean peak;
+    boolean peakOnly;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -194,9 +228,9 @@ public final class Bench {
             break;
           case "--kernel":
             o.kernel = value(args, ++i, a).toLowerCase(Locale.ROOT);
-            if (!List.of("auto", "vector", "direct").contains(o.kernel)) {
+            if (!List.of("auto", "vector", "lanes", "direct").contains(o.kernel)) {
               throw new IllegalArgumentException(
-                  "--kernel must be auto, vector or direct, got '" + o.kernel + "'");
+                  "--kernel must be auto, vector, lanes or direct, got '" + o.kernel + "'");
             }
             break;
           case "--repeats":
@@ -214,6 +248,13 @@ public final class Bench {
                   "--warmup must be in [0, 600] seconds, got " + args[i]);
             }
             break;
+          case "--peak":
+            o.peak = true;
+            break;
+          case "--peak-only":
+            o.peak = true;
+            o.peakOnly = true;
+            break;
           case "--only":
             o.only = List.of(value(args, ++i, a).split(","));
             break;
@@ -222,8 +263,8 @@ public final class Bench {
                 "unknown argument '"
                     + a
                     + "'; usage: bench [--shapes FILE] [--threads N] "
-                    + "[--json FILE] [--kernel auto|vector|direct] [--repeats N] [--warmup S] "
-                    + "[--only NAME,...]");
+                    + "[--json FILE] [--kernel auto|vector|lanes|direct] [--repeats N] [--warmup S] "
+                    + "[--only NAME,...] [--peak|--peak-only]");
         }
       }
       return o;

@@ -4,18 +4,18 @@ import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.JobResult;
 import io.haloconv.spark.Sessions;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.output.WriteMode;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
-import io.haloconv.stack.StackGrid;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
+import io.haloconv.tiling.TileGrid;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -240,7 +240,7 @@ public final class StackBench {
               .groupBy(r -> r.getString(0))
               .flatMap(image -> layerRows(image._1(), image._2(), one.value(), tile));
       spark
-          .createDataFrame(rows, Schemas.FEATURES)
+          .createDataFrame(rows, TileRows.SCHEMA)
           .write()
           .mode("overwrite")
           .option("compression", "zstd")
@@ -267,7 +267,7 @@ public final class StackBench {
       String path, Iterable<Row> tiles, LayerStack layer, int tile) throws IOException {
     Tensor3 map = assemble(tiles);
     StackGeometry g = layer.geometry(map.channels(), map.height(), map.width());
-    StackGrid grid = g.grid(tile, tile);
+    TileGrid grid = g.grid(tile, tile);
     StackEvaluator evaluator = new StackEvaluator(layer);
     List<Row> rows = new ArrayList<>();
     for (Tile t : grid.tiles()) {
@@ -302,7 +302,10 @@ public final class StackBench {
     return rows.iterator();
   }
 
-  /** A whole feature map from its tile rows (columns of {@link Schemas#FEATURES}). */
+  /**
+   * A whole feature map from its tile rows (columns of {@link
+   * io.haloconv.spark.output.TileRows#SCHEMA}).
+   */
   private static Tensor3 assemble(Iterable<Row> tiles) {
     Tensor3 map = null;
     for (Row r : tiles) {

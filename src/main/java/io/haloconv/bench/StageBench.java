@@ -6,8 +6,8 @@ import io.haloconv.io.ImageSource;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.listing.DistributedListing;
-import io.haloconv.spark.output.ParquetLayout;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.ParquetSettings;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
@@ -468,15 +468,15 @@ public final class StageBench {
                 });
     ImagePlanner planner = new ImagePlanner(config);
     long rowGroup =
-        ParquetLayout.rowGroupBytes(
+        ParquetSettings.rowGroupBytes(
             planner.maxRowBytes(),
             Runtime.getRuntime().maxMemory(),
             spark.sparkContext().defaultParallelism());
     long start = System.nanoTime();
     spark
-        .createDataFrame(rows, Schemas.FEATURES)
+        .createDataFrame(rows, TileRows.SCHEMA)
         .write()
-        .options(ParquetLayout.options(config.compression(), rowGroup))
+        .options(ParquetSettings.options(config.compression(), rowGroup))
         .mode("overwrite")
         .parquet(out.toString());
     double seconds = (System.nanoTime() - start) / 1e9;

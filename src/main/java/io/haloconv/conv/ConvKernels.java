@@ -8,8 +8,10 @@ import java.util.Locale;
 
 /**
  * Chooses the kernel implementation once per JVM, as Lucene's {@code VectorizationProvider} does:
- * the Vector API kernel ({@code vector}) where the {@code jdk.incubator.vector} module is in the
+ * the Vector API kernels ({@code vector}) where the {@code jdk.incubator.vector} module is in the
  * boot layer and the CPU has vector FMA, else the portable {@link DirectKernel} ({@code direct}).
+ * Of the Vector API kernels, {@link #create} gives the filter-lane one for deep layers (see {@code
+ * FilterLaneKernel.preferred}) and the output-column one otherwise.
  *
  * <p>The system property {@code haloconv.kernel} overrides the choice: {@code auto} (the default),
  * {@code direct}, or {@code vector}, which fails when the Vector API cannot be used.
@@ -21,14 +23,22 @@ import java.util.Locale;
 public final class ConvKernels {
   private static final String PROPERTY = "haloconv.kernel";
   private static final String VECTOR_CLASS = "io.haloconv.conv.VectorConvKernel";
+  private static final String LANES_CLASS = "io.haloconv.conv.FilterLaneKernel";
 
   /** The vector kernel's constructor, or null with {@link #VECTOR_ABSENT_REASON} saying why. */
   private static final MethodHandle VECTOR_CONSTRUCTOR;
 
   private static final String VECTOR_ABSENT_REASON;
 
+  /** The filter-lane kernel's constructor and its {@code preferred(FilterBank, ConvSpec)} rule. */
+  private static final MethodHandle LANES_CONSTRUCTOR;
+
+  private static final MethodHandle LANES_PREFERRED;
+
   static {
     MethodHandle constructor = null;
+    MethodHandle lanesConstructor = null;
+    MethodHandle lanesPreferred = null;
     String reason = null;
     try {
       if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
@@ -46,13 +56,26 @@ public final class ConvKernels {
           constructor =
               lookup.findConstructor(
                   type, MethodType.methodType(void.class, FilterBank.class, ConvSpec.class));
+          Class<?> lanesType = Class.forName(LANES_CLASS);
+          lanesConstructor =
+              lookup.findConstructor(
+                  lanesType, MethodType.methodType(void.class, FilterBank.class, ConvSpec.class));
+          lanesPreferred =
+              lookup.findStatic(
+                  lanesType,
+                  "preferred",
+                  MethodType.methodType(boolean.class, FilterBank.class, ConvSpec.class));
         }
       }
     } catch (Throwable e) { // LinkageError, reflection, or anything the probe throws
       reason = "the Vector API failed to load: " + e;
       constructor = null;
+      lanesConstructor = null;
+      lanesPreferred = null;
     }
     VECTOR_CONSTRUCTOR = constructor;
+    LANES_CONSTRUCTOR = lanesConstructor;
+    LANES_PREFERRED = lanesPreferred;
     VECTOR_ABSENT_REASON = reason;
   }
 
@@ -62,9 +85,44 @@ public final class ConvKernels {
   public static ConvKernel create(FilterBank bank, ConvSpec spec) {
     spec.checkBank(bank);
     if (implementation().equals("vector")) {
-      return vector(bank, spec);
+      return lanesPreferred(bank, spec) ? filterLanes(bank, spec) : vector(bank, spec);
     }
     return new DirectKernel(bank, spec);
+  }
+
+  /**
+   * The filter-lane Vector API kernel, for specs with one group and a horizontal stride of 1 or 2;
+   * {@link #create} picks it for deep and strided layers.
+   *
+   * @throws IllegalStateException when this JVM cannot run it, saying why
+   * @throws IllegalArgumentException when it cannot run this spec
+   */
+  public static ConvKernel filterLanes(FilterBank bank, ConvSpec spec) {
+    spec.checkBank(bank);
+    if (LANES_CONSTRUCTOR == null) {
+      throw new IllegalStateException("vector kernel unavailable: " + VECTOR_ABSENT_REASON);
+    }
+    try {
+      return (ConvKernel) LANES_CONSTRUCTOR.invoke(bank, spec);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("filter-lane kernel failed to start", e);
+    }
+  }
+
+  /** Whether {@link #create} gives the filter-lane kernel for this bank and spec. */
+  static boolean lanesPreferred(FilterBank bank, ConvSpec spec) {
+    if (LANES_PREFERRED == null) {
+      return false;
+    }
+    try {
+      return (boolean) LANES_PREFERRED.invoke(bank, spec);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("filter-lane kernel rule failed", e);
+    }
   }
 
   /** The portable kernel, whatever the JVM offers; for differential tests and benchmarks. */
@@ -74,7 +132,7 @@ public final class ConvKernels {
   }
 
   /**
-   * The Vector API kernel.
+   * The output-column Vector API kernel.
    *
    * @throws IllegalStateException when this JVM cannot run it, saying why
    */

@@ -54,8 +54,9 @@ import jdk.incubator.vector.VectorSpecies;
  * DirectKernel}.
  *
  * <p>Not thread-safe: it keeps scratch arrays, reused across calls. Use one instance per thread.
- * Only {@link ConvKernels} refers to this class, reflectively, so that JVMs started without the
- * incubator module never link it.
+ * Only {@link ConvKernels} (reflectively) and {@link FilterLaneKernel} (for narrow windows, itself
+ * loaded reflectively) refer to this class, so that JVMs started without the incubator module never
+ * link it.
  */
 final class VectorConvKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

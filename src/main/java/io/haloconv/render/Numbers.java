@@ -2,7 +2,12 @@ package io.haloconv.render;
 
 import java.util.Locale;
 
-/** Short number forms for labels: at most 4 significant digits, exponents for extremes. */
+/**
+ * Short number forms for labels: at most 4 significant digits, exponents for extremes. The CLI's
+ * tables have their own formatter ({@code cli.TextTable}: grouped counts, byte sizes): labels in a
+ * picture are feature values whose width matters, table cells are counts whose grouping matters,
+ * and {@code render} is core, so it cannot share the CLI's.
+ */
 final class Numbers {
   private Numbers() {}
 

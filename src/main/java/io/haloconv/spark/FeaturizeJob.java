@@ -8,27 +8,23 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.listing.DistributedListing;
-import io.haloconv.spark.output.LayerLayout;
 import io.haloconv.spark.output.Manifest;
-import io.haloconv.spark.output.OutputCommit;
-import io.haloconv.spark.output.ParquetLayout;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.OutputLayout;
+import io.haloconv.spark.output.ParquetSettings;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
 import io.haloconv.spark.plan.WorkPlan;
-import io.haloconv.spark.task.DecodeSettings;
+import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.spark.task.TileBatches;
 import io.haloconv.spark.task.TileProcessor;
-import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,18 +34,17 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * The featurize job: list → probe headers in parallel → plan tiles on the driver → split them into
- * tasks of equal pixel work → broadcast the bank once → convolve in {@code mapPartitions} →
- * Parquet, then {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging
+ * The featurize job of image files: list → probe headers in parallel → plan tiles in the probe
+ * partitions (the driver gets counts, never a per-image plan) → split them into tasks of equal work
+ * → broadcast the layer stack once → evaluate in {@code mapPartitions} → Parquet. {@link OutputJob}
+ * then writes {@code _errors/}, {@code _manifest.json} and {@code _SUCCESS}, all in a staging
  * directory that replaces the output only when complete.
  *
  * <p>{@link #run} is what the CLI and tests call; it leaves the SparkSession open.
@@ -76,29 +71,24 @@ public final class FeaturizeJob {
   }
 
   private JobResult run() {
+    return OutputJob.run(
+        spark, config, log, System.nanoTime(), Manifest.Input.FILES, this::writeFeatures);
+  }
+
+  /** List, probe, plan, stage, convolve and write: this job's part of {@link OutputJob}. */
+  private OutputJob.Written writeFeatures(OutputJob.Staging staging) throws IOException {
     long start = System.nanoTime();
     SparkContext sc = spark.sparkContext();
     Configuration hadoopConf = sc.hadoopConfiguration();
-    Path output = new Path(config.output());
-    FileSystem outFs;
-    try {
-      outFs = output.getFileSystem(hadoopConf);
-      output = outFs.makeQualified(output);
-    } catch (IOException e) {
-      throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
-    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     HadoopConf hadoop = new HadoopConf(hadoopConf);
+    ProgressListener progress = staging.progress();
     int cores = jsc.defaultParallelism();
     JavaRDD<ProbeOutcome> probes = null;
-    Path scratchDir = null;
-    try (OutputCommit commit =
-            OutputCommit.begin(
-                outFs,
-                output,
-                config.writeMode(),
-                () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
-        ProgressListener progress = ProgressListener.attach(sc, log)) {
+    // Beside the staging directory, not in it (Spark writes there only into a new directory); a
+    // stale one is removed with stale staging directories when a dead job's lock is taken.
+    Path scratchDir = new Path(staging.dir().getParent(), staging.dir().getName() + "-scratch");
+    try {
       DistributedListing.Plan listing =
           DistributedListing.plan(hadoopConf, config.input(), config.pattern(), 4 * cores);
       double listSeconds = seconds(start);
@@ -129,9 +119,6 @@ public final class FeaturizeJob {
       failFastOn(bad);
 
       long writeStart = System.nanoTime();
-      // Beside the staging directory, not in it (Spark writes there only into a new directory);
-      // a stale one is removed with stale staging directories when a dead job's lock is taken.
-      scratchDir = new Path(commit.staging().getParent(), commit.staging().getName() + "-scratch");
       ScratchStage.Outcome scratch = ScratchStage.Outcome.NONE;
       if (!plan.scratch.isEmpty()) {
         progress.phase(
@@ -155,7 +142,7 @@ public final class FeaturizeJob {
             skipped,
             scratch.scratch(),
             planner,
-            commit.staging(),
+            staging.dir(),
             taskErrors,
             metrics,
             progress);
@@ -167,56 +154,33 @@ public final class FeaturizeJob {
         }
       }
       Map<String, long[]> failedTiles = plan.tileCounts(probes, failedInTasks);
-      removePartialImages(failedTiles, commit.staging());
-      LayerLayout.writeMissing(spark, config.stack(), commit.staging(), writeOptions(planner));
-      deleteQuietly(outFs, scratchDir);
+      removePartialImages(failedTiles, staging.dir());
+      OutputLayout.writeMissing(spark, config.stack(), staging.dir(), writeOptions(planner));
+      deleteQuietly(staging.fs(), scratchDir);
       double writeSeconds = seconds(writeStart);
       progress.drain();
 
-      if (config.mode() == FailureMode.PERMISSIVE) {
-        writeErrors(new ArrayList<>(bad.values()), new Path(commit.staging(), "_errors"));
-      }
       long tiles = plan.tiles - sum(skippedTiles, 0) - sum(failedTiles, 0);
       long[] tilesPerLayer = plan.tilesPerWrittenLayer.clone();
       for (int l = 0; l < tilesPerLayer.length; l++) {
         tilesPerLayer[l] -= sum(skippedTiles, l + 1) + sum(failedTiles, l + 1);
       }
-      long outputBytes = LayerLayout.parquetBytes(outFs, commit.staging());
-      JobResult result =
-          new JobResult(
-              plan.files,
-              plan.images - skipped.size() - failedInTasks.size(),
-              bad.size(),
-              tiles,
-              outputBytes,
-              metrics.outputValues.value(),
-              metrics.inputPixels.value(),
-              seconds(start),
-              new JobResult.StageTimes(
-                  listSeconds,
-                  probeSeconds,
-                  writeSeconds,
-                  progress.taskSeconds(),
-                  metrics.readNanos.value() / 1e9,
-                  metrics.convolveNanos.value() / 1e9,
-                  metrics.encodeNanos.value() / 1e9));
-      if (result.imagesWritten() + result.imagesFailed() != result.filesListed()) {
-        throw new IllegalStateException("counts do not reconcile: " + result);
-      }
-      commit.writeFile(
-          "_manifest.json",
-          Manifest.json(config, result, sc.version(), tilesPerLayer)
-              .getBytes(StandardCharsets.UTF_8));
-      commit.writeFile("_SUCCESS", new byte[0]);
-      commit.publish();
-      return result;
-    } catch (Exception e) { // SparkException is checked, yet thrown from Spark's Scala code
-      throw JobException.from(e, output);
+      return new OutputJob.Written(
+          plan.files,
+          plan.images - skipped.size() - failedInTasks.size(),
+          bad.values(),
+          tiles,
+          tilesPerLayer,
+          metrics.outputValues.value(),
+          listSeconds,
+          probeSeconds,
+          writeSeconds,
+          metrics);
     } finally {
       if (probes != null) {
         probes.unpersist(false);
       }
-      deleteQuietly(outFs, scratchDir);
+      deleteQuietly(staging.fs(), scratchDir);
     }
   }
 
@@ -294,13 +258,9 @@ public final class FeaturizeJob {
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
-    Broadcast<LayerStack> stack = jsc.broadcast(config.stack());
-    DecodeSettings settings =
-        new DecodeSettings(
-            config.channels(), config.normalization(), config.precision(), config.mode());
+    TaskSettings settings = config.taskSettings(StackBroadcast.of(jsc, config.stack()));
     TileProcessor processor =
         new TileProcessor(
-            stack,
             settings,
             new HadoopConf(spark.sparkContext().hadoopConfiguration()),
             errors,
@@ -315,20 +275,20 @@ public final class FeaturizeJob {
     progress.trackTiles(sizes[0], sizes[1]);
     jsc.setJobDescription("haloconv convolve");
     try {
-      LayerLayout.write(
-          spark.createDataFrame(rows, LayerLayout.schema(config.stack())),
+      OutputLayout.write(
+          spark.createDataFrame(rows, TileRows.schema(config.stack())),
           config.stack(),
           staging,
           writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
-      stack.destroy();
+      settings.stack().destroy();
     }
   }
 
-  /** The Parquet writer's settings ({@link ParquetLayout}) for this job's largest row. */
+  /** The Parquet writer's settings ({@link ParquetSettings}) for this job's largest row. */
   private Map<String, String> writeOptions(ImagePlanner planner) {
-    return ParquetLayout.writeOptions(
+    return ParquetSettings.writeOptions(
         spark.sparkContext(), config.compression(), planner.maxRowBytes());
   }
 
@@ -359,24 +319,16 @@ public final class FeaturizeJob {
       return;
     }
     Path cleaned = new Path(staging.getParent(), staging.getName() + "-cleaned");
-    Dataset<Row> all = LayerLayout.read(spark, config.stack(), staging);
-    LayerLayout.write(
+    Dataset<Row> all = OutputLayout.read(spark, config.stack(), staging);
+    OutputLayout.write(
         all.filter(not(col("path").isin(partial.toArray()))),
         config.stack(),
         cleaned,
-        ParquetLayout.options(config.compression(), ParquetLayout.READER_BYTES / 2));
+        ParquetSettings.options(config.compression(), ParquetSettings.READER_BYTES / 2));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {
       throw new IOException("could not move " + cleaned + " to " + staging);
     }
-  }
-
-  private void writeErrors(List<BadRecord> records, Path dir) {
-    List<Row> rows = new ArrayList<>();
-    for (BadRecord r : records) {
-      rows.add(RowFactory.create(r.path(), r.stage(), r.error(), r.message()));
-    }
-    spark.createDataFrame(rows, Schemas.ERRORS).coalesce(1).write().parquet(dir.toString());
   }
 }

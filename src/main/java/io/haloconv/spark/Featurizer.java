@@ -19,24 +19,19 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.LayerLayout;
-import io.haloconv.spark.output.Schemas;
-import io.haloconv.spark.task.FeaturizeSettings;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.task.ImageFeatures;
+import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -50,9 +45,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * haloconv's convolution for your own Spark code: turns a Dataset of images into the feature rows
- * of design.md §3 ({@link Schemas#FEATURES}), lazily, as any Dataset transformation. One
- * convolution ({@link #builder(FilterBank)}) or a layer stack ({@link #builder(LayerStack)},
- * design.md §6: then with a {@code layer} column when the stack emits layers). Images can be
+ * of design.md §3 ({@link io.haloconv.spark.output.TileRows#SCHEMA}), lazily, as any Dataset
+ * transformation. One convolution ({@link #builder(FilterBank)}) or a layer stack ({@link
+ * #builder(LayerStack)}, design.md §6: then with a {@code layer} column when the stack emits
+ * layers). Images can be
  *
  * <ul>
  *   <li>file paths or URIs ({@link #featurizePaths}), read through Hadoop's FileSystem;
@@ -77,7 +73,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Featurizer {
   /** Images whose feature bytes exceed this are passed on tile by tile instead of held whole. */
-  static final long MAX_BUFFERED_BYTES = 256L << 20;
 
   /** The {@code error} struct of {@code PERMISSIVE} mode. */
   public static final StructType ERROR =
@@ -232,7 +227,7 @@ public final class Featurizer {
    * emitted layers, plus {@code error} if permissive.
    */
   public StructType schema() {
-    StructType features = LayerLayout.schema(stack);
+    StructType features = TileRows.schema(stack);
     if (mode != FailureMode.PERMISSIVE) {
       return features;
     }
@@ -333,35 +328,28 @@ public final class Featurizer {
 
   private Dataset<Row> run(Dataset<Row> input, Preparer preparer) {
     SparkSession spark = input.sparkSession();
-    FeaturizeSettings settings = settings(spark);
+    TaskSettings settings = settings(spark);
     BadRecordSink sink =
         switch (mode) {
           case FAILFAST -> BadRecordSink.failFast();
           case DROPMALFORMED -> BadRecordSink.drop();
-          case PERMISSIVE -> BadRecordSink.rows(LayerLayout.schema(stack).size());
+          case PERMISSIVE -> BadRecordSink.rows(TileRows.schema(stack).size());
         };
     return input.mapPartitions(new Task(preparer, settings, sink, null), Encoders.row(schema()));
   }
 
-  /** Broadcasts the layer stack as Java-serialised bytes; see {@link FeaturizeSettings}. */
-  FeaturizeSettings settings(SparkSession spark) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(stack);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialise the filter bank", e);
-    }
-    Broadcast<byte[]> broadcast =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes.toByteArray());
-    return new FeaturizeSettings(
-        broadcast,
-        tileHeight,
-        tileWidth,
+  /** The task settings, with the layer stack broadcast ({@link StackBroadcast}). */
+  TaskSettings settings(SparkSession spark) {
+    return new TaskSettings(
+        StackBroadcast.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), stack),
         channels,
         normalization,
         precision,
+        mode,
+        tileHeight,
+        tileWidth,
         maxPixels,
-        MAX_BUFFERED_BYTES);
+        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES);
   }
 
   LayerStack stack() {
@@ -416,18 +404,18 @@ public final class Featurizer {
 
   /** Turns one input row into an opened image, or a bad record. Runs in tasks. */
   interface Preparer extends Serializable {
-    ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings);
+    ImageFeatures.Prepared prepare(Row row, TaskSettings settings);
   }
 
   /** The task: input rows → prepared images → feature rows, lazily. */
   static final class Task implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final Preparer preparer;
-    private final FeaturizeSettings settings;
+    private final TaskSettings settings;
     private final BadRecordSink sink;
     private final TaskMetrics metrics;
 
-    Task(Preparer preparer, FeaturizeSettings settings, BadRecordSink sink, TaskMetrics metrics) {
+    Task(Preparer preparer, TaskSettings settings, BadRecordSink sink, TaskMetrics metrics) {
       this.preparer = preparer;
       this.settings = settings;
       this.sink = sink;
@@ -464,7 +452,7 @@ public final class Featurizer {
     }
 
     @Override
-    public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
+    public ImageFeatures.Prepared prepare(Row row, TaskSettings settings) {
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
         return ImageFeatures.Prepared.bad(
             new BadRecord(
@@ -495,7 +483,7 @@ public final class Featurizer {
     }
 
     @Override
-    public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
+    public ImageFeatures.Prepared prepare(Row row, TaskSettings settings) {
       String origin =
           row.isNullAt(0) || row.getString(0).isEmpty() ? "(no origin)" : row.getString(0);
       int height = row.isNullAt(1) ? -1 : row.getInt(1);
@@ -552,7 +540,7 @@ public final class Featurizer {
     }
 
     @Override
-    public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
+    public ImageFeatures.Prepared prepare(Row row, TaskSettings settings) {
       String id = row.isNullAt(0) || row.getString(0).isEmpty() ? null : row.getString(0);
       if (id == null) {
         return ImageFeatures.Prepared.bad(

@@ -7,14 +7,15 @@ import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.Compression;
 import io.haloconv.spark.output.WriteMode;
-import io.haloconv.spark.task.DecodeSettings;
+import io.haloconv.spark.task.StackBroadcast;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 
 /**
  * Everything one featurize job needs, validated on the driver. Built by the CLI (or by tests and
- * users' code directly) and never shipped to executors: tasks get the {@link ConvBroadcast} and a
- * {@link DecodeSettings}.
+ * users' code directly) and never shipped to executors: tasks get the broadcast layer stack and a
+ * {@link TaskSettings}.
  *
  * @param input a file, directory or glob; any Hadoop URI
  * @param output the Parquet dataset directory
@@ -386,5 +387,29 @@ public record JobConfig(
         pattern,
         compression,
         pyramidLevel);
+  }
+
+  /** Output rows per tile: {@code --tile}, or the stack's default. */
+  public int resolvedTileHeight() {
+    return stack.tileSide(tileHeight, precision.bytesPerValue());
+  }
+
+  /** Output columns per tile: {@code --tile}, or the stack's default. */
+  public int resolvedTileWidth() {
+    return stack.tileSide(tileWidth, precision.bytesPerValue());
+  }
+
+  /** What the job's tasks get, with the layer stack broadcast as {@code stack}. */
+  public TaskSettings taskSettings(StackBroadcast stack) {
+    return new TaskSettings(
+        stack,
+        channels,
+        normalization,
+        precision,
+        mode,
+        resolvedTileHeight(),
+        resolvedTileWidth(),
+        maxPixels,
+        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES);
   }
 }

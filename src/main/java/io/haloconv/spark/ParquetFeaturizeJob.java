@@ -6,9 +6,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageBytes;
 import io.haloconv.io.ImageInfo;
@@ -18,31 +15,25 @@ import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.listing.ParquetInput;
-import io.haloconv.spark.output.LayerLayout;
 import io.haloconv.spark.output.Manifest;
-import io.haloconv.spark.output.OutputCommit;
-import io.haloconv.spark.output.ParquetLayout;
-import io.haloconv.spark.output.Schemas;
+import io.haloconv.spark.output.OutputLayout;
+import io.haloconv.spark.output.ParquetSettings;
+import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
-import io.haloconv.spark.task.FeaturizeSettings;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.TaskMetrics;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
@@ -61,156 +52,129 @@ import org.apache.spark.util.CollectionAccumulator;
  * them: their tiles could not be told apart in the output).
  */
 public final class ParquetFeaturizeJob {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private ParquetFeaturizeJob() {}
 
   public static JobResult run(
       SparkSession spark, JobConfig config, ParquetInput input, PrintStream log) {
     long start = System.nanoTime();
+    // Read before the output is taken: a missing input or column is refused with the output as
+    // it was.
+    Dataset<Row> rows = rows(spark, config.input(), input);
+    return OutputJob.run(
+        spark,
+        config,
+        log,
+        start,
+        Manifest.Input.parquet(input.imageColumn(), input.idColumn()),
+        staging -> writeFeatures(spark, config, input, rows, start, staging));
+  }
+
+  /** Check ids, convolve and write: this job's part of {@link OutputJob}. */
+  private static OutputJob.Written writeFeatures(
+      SparkSession spark,
+      JobConfig config,
+      ParquetInput input,
+      Dataset<Row> rows,
+      long start,
+      OutputJob.Staging staging)
+      throws IOException {
     SparkContext sc = spark.sparkContext();
-    Path output = new Path(config.output());
-    FileSystem outFs;
-    try {
-      outFs = output.getFileSystem(sc.hadoopConfiguration());
-      output = outFs.makeQualified(output);
-    } catch (IOException e) {
-      throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
-    }
+    ProgressListener progress = staging.progress();
     LayerStack stack = config.stack();
     Featurizer featurizer =
         Featurizer.builder(stack)
-            .tile(
-                tileOrDefault(config.tileHeight(), config),
-                tileOrDefault(config.tileWidth(), config))
+            .tile(config.resolvedTileHeight(), config.resolvedTileWidth())
             .channels(config.channels())
             .normalization(config.normalization())
             .precision(config.precision())
             .maxPixels(config.maxPixels())
             .mode(config.mode())
             .build();
-    Dataset<Row> rows = rows(spark, config.input(), input);
-    try (OutputCommit commit =
-            OutputCommit.begin(
-                outFs,
-                output,
-                config.writeMode(),
-                () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
-        ProgressListener progress = ProgressListener.attach(sc, log)) {
-      long total = rows.count();
-      double listSeconds = seconds(start);
-      progress.phase("read", total + " rows of " + config.input());
+    long total = rows.count();
+    double listSeconds = seconds(start);
+    progress.phase("read", total + " rows of " + config.input());
 
-      long checkStart = System.nanoTime();
-      Map<String, BadRecord> bad = new LinkedHashMap<>();
-      if (input.idColumn() != null) {
-        rows = withoutDuplicateIds(rows, input.idColumn(), bad);
-      }
-      if (config.mode() == FailureMode.FAILFAST && !bad.isEmpty()) {
-        throw JobException.failed(bad.values().iterator().next().describe(), null);
-      }
-      double checkSeconds = seconds(checkStart);
-
-      long writeStart = System.nanoTime();
-      TaskMetrics metrics = new TaskMetrics(sc);
-      CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
-      BadRecordSink sink =
-          switch (config.mode()) {
-            case FAILFAST -> BadRecordSink.failFast();
-            case DROPMALFORMED, PERMISSIVE -> BadRecordSink.accumulate(taskErrors);
-          };
-      Dataset<Row> features =
-          rows.mapPartitions(
-              new Featurizer.Task(
-                  new FromRows(config.maxPixels()), featurizer.settings(spark), sink, metrics),
-              Encoders.row(LayerLayout.schema(stack)));
-      long[] perPartition = rowsPerPartition(rows);
-      // The rows left once those with a shared id are set aside, as progress will count them.
-      long images = java.util.Arrays.stream(perPartition).sum();
-      progress.phase("convolve", images + " images in " + perPartition.length + " tasks");
-      progress.trackImages(perPartition, metrics.inputPixels);
-      sc.setJobDescription("haloconv convolve");
-      try {
-        LayerLayout.write(features, stack, commit.staging(), writeOptions(spark, config));
-      } finally {
-        sc.setJobDescription(null);
-      }
-      for (BadRecord record : taskErrors.value()) {
-        bad.putIfAbsent(record.path() + "\u0000" + record.message(), record);
-      }
-      LayerLayout.writeMissing(spark, stack, commit.staging(), writeOptions(spark, config));
-      double writeSeconds = seconds(writeStart);
-      progress.drain();
-
-      if (config.mode() == FailureMode.PERMISSIVE) {
-        List<Row> errorRows = new ArrayList<>();
-        for (BadRecord r : bad.values()) {
-          errorRows.add(RowFactory.create(r.path(), r.stage(), r.error(), r.message()));
-        }
-        spark
-            .createDataFrame(errorRows, Schemas.ERRORS)
-            .coalesce(1)
-            .write()
-            .parquet(new Path(commit.staging(), "_errors").toString());
-      }
-      Dataset<Row> written = LayerLayout.read(spark, stack, commit.staging());
-      Column layer = LayerLayout.layered(stack) ? col(LayerLayout.COLUMN) : lit("");
-      Map<String, Long> tilesPerLayer = new LinkedHashMap<>();
-      long tiles = 0;
-      long values = 0;
-      for (Row r :
-          written
-              .groupBy(layer.as("layer"))
-              .agg(
-                  count(lit(1)),
-                  sum(col("channels").cast("long").multiply(col("height")).multiply(col("width"))))
-              .collectAsList()) {
-        tilesPerLayer.put(r.getString(0), r.getLong(1));
-        tiles += r.getLong(1);
-        values += r.isNullAt(2) ? 0 : r.getLong(2);
-      }
-      int[] writtenLayers = stack.writtenLayers();
-      long[] layerTiles = new long[writtenLayers.length];
-      for (int i = 0; i < writtenLayers.length; i++) {
-        layerTiles[i] =
-            LayerLayout.layered(stack)
-                ? tilesPerLayer.getOrDefault(stack.layer(writtenLayers[i]).name(), 0L)
-                : tiles;
-      }
-      long failed = bad.size();
-      JobResult result =
-          new JobResult(
-              total,
-              total - failed,
-              failed,
-              tiles,
-              LayerLayout.parquetBytes(outFs, commit.staging()),
-              values,
-              metrics.inputPixels.value(),
-              seconds(start),
-              new JobResult.StageTimes(
-                  listSeconds,
-                  checkSeconds,
-                  writeSeconds,
-                  progress.taskSeconds(),
-                  metrics.readNanos.value() / 1e9,
-                  metrics.convolveNanos.value() / 1e9,
-                  metrics.encodeNanos.value() / 1e9));
-      commit.writeFile(
-          "_manifest.json",
-          manifest(config, input, result, sc.version(), layerTiles)
-              .getBytes(StandardCharsets.UTF_8));
-      commit.writeFile("_SUCCESS", new byte[0]);
-      commit.publish();
-      return result;
-    } catch (IOException | RuntimeException e) {
-      throw JobException.from(e, output);
+    long checkStart = System.nanoTime();
+    Map<String, BadRecord> bad = new LinkedHashMap<>();
+    if (input.idColumn() != null) {
+      rows = withoutDuplicateIds(rows, input.idColumn(), bad);
     }
-  }
+    if (config.mode() == FailureMode.FAILFAST && !bad.isEmpty()) {
+      throw JobException.failed(bad.values().iterator().next().describe(), null);
+    }
+    double checkSeconds = seconds(checkStart);
 
-  private static int tileOrDefault(int side, JobConfig config) {
-    return config.stack().tileSide(side, config.precision().bytesPerValue());
+    long writeStart = System.nanoTime();
+    TaskMetrics metrics = new TaskMetrics(sc);
+    CollectionAccumulator<BadRecord> taskErrors = sc.collectionAccumulator("haloconv.errors");
+    BadRecordSink sink =
+        switch (config.mode()) {
+          case FAILFAST -> BadRecordSink.failFast();
+          case DROPMALFORMED, PERMISSIVE -> BadRecordSink.accumulate(taskErrors);
+        };
+    Dataset<Row> features =
+        rows.mapPartitions(
+            new Featurizer.Task(
+                new FromRows(config.maxPixels()), featurizer.settings(spark), sink, metrics),
+            Encoders.row(TileRows.schema(stack)));
+    long[] perPartition = rowsPerPartition(rows);
+    // The rows left once those with a shared id are set aside, as progress will count them.
+    long images = java.util.Arrays.stream(perPartition).sum();
+    progress.phase("convolve", images + " images in " + perPartition.length + " tasks");
+    progress.trackImages(perPartition, metrics.inputPixels);
+    sc.setJobDescription("haloconv convolve");
+    try {
+      OutputLayout.write(features, stack, staging.dir(), writeOptions(spark, config));
+    } finally {
+      sc.setJobDescription(null);
+    }
+    for (BadRecord record : taskErrors.value()) {
+      bad.putIfAbsent(record.path() + "\u0000" + record.message(), record);
+    }
+    OutputLayout.writeMissing(spark, stack, staging.dir(), writeOptions(spark, config));
+    double writeSeconds = seconds(writeStart);
+    progress.drain();
+
+    // Tiles and values from the rows written: tasks of this job are not counted by a plan.
+    Dataset<Row> written = OutputLayout.read(spark, stack, staging.dir());
+    Column layer = TileRows.layered(stack) ? col(TileRows.LAYER) : lit("");
+    Map<String, Long> tilesPerLayer = new LinkedHashMap<>();
+    long tiles = 0;
+    long values = 0;
+    for (Row r :
+        written
+            .groupBy(layer.as(TileRows.LAYER))
+            .agg(
+                count(lit(1)),
+                sum(
+                    col(TileRows.CHANNELS)
+                        .cast("long")
+                        .multiply(col(TileRows.HEIGHT))
+                        .multiply(col(TileRows.WIDTH))))
+            .collectAsList()) {
+      tilesPerLayer.put(r.getString(0), r.getLong(1));
+      tiles += r.getLong(1);
+      values += r.isNullAt(2) ? 0 : r.getLong(2);
+    }
+    int[] writtenLayers = stack.writtenLayers();
+    long[] layerTiles = new long[writtenLayers.length];
+    for (int i = 0; i < writtenLayers.length; i++) {
+      layerTiles[i] =
+          TileRows.layered(stack)
+              ? tilesPerLayer.getOrDefault(stack.layer(writtenLayers[i]).name(), 0L)
+              : tiles;
+    }
+    return new OutputJob.Written(
+        total,
+        total - bad.size(),
+        bad.values(),
+        tiles,
+        layerTiles,
+        values,
+        listSeconds,
+        checkSeconds,
+        writeSeconds,
+        metrics);
   }
 
   /**
@@ -338,38 +302,6 @@ public final class ParquetFeaturizeJob {
     return out;
   }
 
-  private static String manifest(
-      JobConfig config,
-      ParquetInput input,
-      JobResult result,
-      String sparkVersion,
-      long[] layerTiles)
-      throws IOException {
-    ObjectNode root =
-        (ObjectNode) JSON.readTree(Manifest.json(config, result, sparkVersion, layerTiles));
-    ObjectNode ordered = JSON.createObjectNode();
-    root.fields()
-        .forEachRemaining(
-            e -> {
-              ordered.set(e.getKey(), e.getValue());
-              if (e.getKey().equals("input")) {
-                ordered.put("input_format", "parquet");
-                ordered.put("image_column", input.imageColumn());
-                if (input.idColumn() == null) {
-                  ordered.putNull("id_column");
-                } else {
-                  ordered.put("id_column", input.idColumn());
-                }
-              }
-            });
-    ObjectNode counts = (ObjectNode) ordered.get("counts");
-    if (counts != null) {
-      // "files_listed" means rows here: say so under the name a reader of this output expects.
-      counts.put("rows_read", result.filesListed());
-    }
-    return JSON.writeValueAsString(ordered) + "\n";
-  }
-
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
   }
@@ -384,7 +316,7 @@ public final class ParquetFeaturizeJob {
     }
 
     @Override
-    public ImageFeatures.Prepared prepare(Row row, FeaturizeSettings settings) {
+    public ImageFeatures.Prepared prepare(Row row, TaskSettings settings) {
       String location = row.getString(1);
       if (row.isNullAt(0) || row.getString(0).isEmpty()) {
         return ImageFeatures.Prepared.bad(
@@ -422,9 +354,9 @@ public final class ParquetFeaturizeJob {
     }
   }
 
-  /** The job's Parquet settings ({@link ParquetLayout}), rows sized by the default tile. */
+  /** The job's Parquet settings ({@link ParquetSettings}), rows sized by the default tile. */
   private static Map<String, String> writeOptions(SparkSession spark, JobConfig config) {
-    return ParquetLayout.writeOptions(
+    return ParquetSettings.writeOptions(
         spark.sparkContext(), config.compression(), new ImagePlanner(config).maxRowBytes());
   }
 }

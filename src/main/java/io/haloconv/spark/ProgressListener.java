@@ -268,6 +268,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     out.flush();
   }
 
+  // Not cli.TextTable: this runs in spark, which may not import cli, and wants h:mm:ss for ETAs.
   private static String formatSeconds(double s) {
     long total = Math.round(s);
     return total >= 3600

@@ -3,6 +3,7 @@ package io.haloconv.stack;
 import io.haloconv.conv.AxisGeometry;
 import io.haloconv.conv.ConvGeometry;
 import io.haloconv.conv.PaddingMode;
+import io.haloconv.tiling.TileGrid;
 import io.haloconv.tiling.Window;
 
 /**
@@ -65,9 +66,10 @@ public final class StackGeometry {
   /**
    * The image window an output tile's receptive field spans, composed through every layer as {@link
    * AxisGeometry#inputStart}/{@link AxisGeometry#inputEnd} compose for one: may reach past the
-   * image where layers pad. For one layer it is the window {@link io.haloconv.tiling.TileGrid}
-   * gives. The pixels a tile actually reads are {@link #plan}'s level 0; they lie inside this
-   * window except where a {@code circular} layer wraps around an intermediate map.
+   * image where layers pad. For one layer it is the window {@link AxisGeometry} gives for a single
+   * convolution (the tests' reference path checks it). The pixels a tile actually reads are {@link
+   * #plan}'s level 0; they lie inside this window except where a {@code circular} layer wraps
+   * around an intermediate map.
    */
   public Window inputWindow(int outY0, int outX0, int outHeight, int outWidth) {
     long y0 = outY0;
@@ -125,7 +127,7 @@ public final class StackGeometry {
   }
 
   /** The output tiles of at most {@code tileHeight}×{@code tileWidth}, row-major. */
-  public StackGrid grid(int tileHeight, int tileWidth) {
-    return new StackGrid(this, tileHeight, tileWidth);
+  public TileGrid grid(int tileHeight, int tileWidth) {
+    return new TileGrid(outHeight(), outWidth(), tileHeight, tileWidth, this::inputWindow);
   }
 }

@@ -1,38 +1,46 @@
 package io.haloconv.tiling;
 
-import io.haloconv.conv.AxisGeometry;
-import io.haloconv.conv.ConvGeometry;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts an image's feature map into tiles of at most tileHeight×tileWidth outputs, row-major, and
- * gives each tile the input window that computes it: output rows [oy0, oy1) read input rows [oy0·S
- * − top, (oy1−1)·S − top + D·(F−1) + 1), which {@link AxisGeometry} computes. Tiles cover the
- * feature map exactly once; the last tile of a row or column is the remainder.
+ * Cuts a feature map of outHeight×outWidth into tiles of at most tileHeight×tileWidth outputs,
+ * row-major, and gives each tile the input window that computes it. Tiles cover the map exactly
+ * once; the last tile of a row or column is the remainder. The windows come from the caller: the
+ * job's are {@code stack.StackGeometry#inputWindow}, the receptive field of a tile through every
+ * layer of its stack.
  */
-public record TileGrid(ConvGeometry geometry, int tileHeight, int tileWidth)
-    implements Serializable {
+public record TileGrid(
+    int outHeight, int outWidth, int tileHeight, int tileWidth, InputWindows windows) {
+  /** The input window of the output rectangle [oy0, oy0+oh) × [ox0, ox0+ow). */
+  @FunctionalInterface
+  public interface InputWindows {
+    Window window(int oy0, int ox0, int oh, int ow);
+  }
+
   public TileGrid {
-    if (geometry == null) {
-      throw new IllegalArgumentException("geometry is null");
+    if (outHeight < 1 || outWidth < 1) {
+      throw new IllegalArgumentException(
+          "feature map must be >= 1x1, got " + outHeight + "x" + outWidth);
     }
     if (tileHeight < 1 || tileWidth < 1) {
       throw new IllegalArgumentException(
           "tile size must be >= 1, got " + tileHeight + "x" + tileWidth);
     }
+    if (windows == null) {
+      throw new IllegalArgumentException("windows is null");
+    }
     // A tile larger than the map is the whole map: clamp so counts and windows stay small.
-    tileHeight = Math.min(tileHeight, geometry.outHeight());
-    tileWidth = Math.min(tileWidth, geometry.outWidth());
+    tileHeight = Math.min(tileHeight, outHeight);
+    tileWidth = Math.min(tileWidth, outWidth);
   }
 
   public int tileRows() {
-    return ceilDiv(geometry.outHeight(), tileHeight);
+    return ceilDiv(outHeight, tileHeight);
   }
 
   public int tileCols() {
-    return ceilDiv(geometry.outWidth(), tileWidth);
+    return ceilDiv(outWidth, tileWidth);
   }
 
   public int count() {
@@ -49,18 +57,11 @@ public record TileGrid(ConvGeometry geometry, int tileHeight, int tileWidth)
       throw new IllegalArgumentException(
           "tile index must be in [0, " + count() + "), got " + index);
     }
-    int row = index / tileCols();
-    int col = index % tileCols();
-    int oy0 = row * tileHeight;
-    int ox0 = col * tileWidth;
-    int oh = Math.min(tileHeight, geometry.outHeight() - oy0);
-    int ow = Math.min(tileWidth, geometry.outWidth() - ox0);
-    AxisGeometry rows = geometry.rows();
-    AxisGeometry cols = geometry.cols();
-    Window window =
-        new Window(
-            rows.inputStart(oy0), cols.inputStart(ox0), rows.windowSize(oh), cols.windowSize(ow));
-    return new Tile(index, oy0, ox0, oh, ow, window);
+    int oy0 = index / tileCols() * tileHeight;
+    int ox0 = index % tileCols() * tileWidth;
+    int oh = Math.min(tileHeight, outHeight - oy0);
+    int ow = Math.min(tileWidth, outWidth - ox0);
+    return new Tile(index, oy0, ox0, oh, ow, windows.window(oy0, ox0, oh, ow));
   }
 
   public List<Tile> tiles() {

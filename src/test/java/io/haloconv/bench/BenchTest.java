@@ -67,6 +67,25 @@ class BenchTest {
   }
 
   @Test
+  void peakOnlyPrintsThePositiveFmaPeakAndNoShape() throws Exception {
+    Path shapes = Files.writeString(dir.resolve("shapes.json"), TINY);
+    Run run = run("--shapes", shapes.toString(), "--peak-only", "--threads", "1", "--repeats", "1");
+    assertThat(run.code).as(run.err).isZero();
+    String line = run.out.lines().filter(l -> l.startsWith("fma_peak")).findFirst().orElseThrow();
+    assertThat(Double.parseDouble(line.trim().split("\\s+")[3])).isPositive();
+    assertThat(run.out).doesNotContain("tiny_rows");
+  }
+
+  @Test
+  void filterLaneKernelBenchesEveryShape() throws Exception {
+    Path shapes = Files.writeString(dir.resolve("shapes.json"), TINY);
+    Run run =
+        run("--shapes", shapes.toString(), "--kernel", "lanes", "--repeats", "1", "--warmup", "0");
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("kernel lanes").contains("tiny_rows").contains("tiny_batch_s2");
+  }
+
+  @Test
   void badArgumentsExitTwoWithOneLine() throws Exception {
     Path shapes = Files.writeString(dir.resolve("shapes.json"), TINY);
     Run zero = run("--shapes", shapes.toString(), "--threads", "0");

@@ -7,6 +7,7 @@ import io.haloconv.tensor.Npz;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.Golden;
 import io.haloconv.testing.NaiveConv;
+import io.haloconv.tiling.ConvTiles;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.TileConvolver;
@@ -58,7 +59,7 @@ class GoldenKernelTest {
     ConvSpec spec = Golden.spec(c.json().get("spec"), bank);
     Tensor3 x = arrays.get("x").toTensor3();
     Tensor3 whole = TileConvolver.convolveImage(x, bank, spec);
-    TileGrid grid = new TileGrid(spec.geometry(x.height(), x.width()), 3, 5);
+    TileGrid grid = ConvTiles.grid(spec.geometry(x.height(), x.width()), 3, 5);
     TileConvolver convolver = new TileConvolver(new Conv2d(bank, spec));
     for (Tile tile : grid.tiles()) {
       Tensor3 out = convolver.convolve(tile, x.height(), x.width(), RegionReader.of(x));

@@ -3,6 +3,7 @@ package io.haloconv.conv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.tiling.ConvTiles;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.TileConvolver;
@@ -54,7 +55,7 @@ class VectorKernelDeterminismTest {
 
   /** Stitches the tiles of a grid, each convolved by one vector kernel instance. */
   private static Tensor3 convolveTiles(Case c, int tileHeight, int tileWidth) throws IOException {
-    TileGrid grid = new TileGrid(c.geometry, tileHeight, tileWidth);
+    TileGrid grid = ConvTiles.grid(c.geometry, tileHeight, tileWidth);
     TileConvolver convolver =
         new TileConvolver(new Conv2d(c.bank, c.spec, ConvKernels.vector(c.bank, c.spec)));
     Tensor3 out = Tensor3.zeros(c.bank.filters(), c.geometry.outHeight(), c.geometry.outWidth());
@@ -73,7 +74,7 @@ class VectorKernelDeterminismTest {
    */
   private static Tensor3 convolveInParallel(Case c, int threads) throws Exception {
     int bandRows = (c.geometry.outHeight() + threads - 1) / threads;
-    TileGrid grid = new TileGrid(c.geometry, bandRows, c.geometry.outWidth());
+    TileGrid grid = ConvTiles.grid(c.geometry, bandRows, c.geometry.outWidth());
     Tensor3 out = Tensor3.zeros(c.bank.filters(), c.geometry.outHeight(), c.geometry.outWidth());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {

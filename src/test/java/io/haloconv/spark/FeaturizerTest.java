@@ -12,9 +12,9 @@ import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.Schemas;
-import io.haloconv.spark.task.FeaturizeSettings;
-import io.haloconv.spark.task.ImageFeatures;
+import io.haloconv.spark.output.TileRows;
+import io.haloconv.spark.task.StackBroadcast;
+import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -136,7 +136,7 @@ class FeaturizerTest {
     List<String> paths = files.stream().map(p -> "file:" + p).toList();
     Dataset<Row> features =
         featurizer().featurizePaths(spark.createDataset(paths, Encoders.STRING()));
-    assertThat(features.schema()).isEqualTo(Schemas.FEATURES);
+    assertThat(features.schema()).isEqualTo(TileRows.SCHEMA);
     Map<String, Tensor3> maps = assemble(features);
     assertThat(maps.keySet()).containsExactlyInAnyOrderElementsOf(paths); // paths as given
     assertSameMaps(byName(maps));
@@ -266,8 +266,8 @@ class FeaturizerTest {
     SparkSession spark = SparkTests.session();
     Featurizer featurizer =
         Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT16).build();
-    FeaturizeSettings settings = featurizer.settings(spark);
-    byte[] payload = settings.bank().value();
+    TaskSettings settings = featurizer.settings(spark);
+    byte[] payload = settings.stack().bytes();
     SerializerInstance java = new JavaSerializer(new SparkConf()).newInstance();
     SerializerInstance kryo =
         new KryoSerializer(new SparkConf().set("spark.kryo.registrationRequired", "true"))
@@ -278,7 +278,7 @@ class FeaturizerTest {
               s.serialize(payload, ClassTag$.MODULE$.apply(byte[].class)),
               ClassTag$.MODULE$.apply(byte[].class));
       io.haloconv.stack.ConvLayer conv =
-          (io.haloconv.stack.ConvLayer) ImageFeatures.deserialize(back).layer(0);
+          (io.haloconv.stack.ConvLayer) StackBroadcast.deserialize(back).layer(0);
       assertThat(conv.bank().sha256()).isEqualTo(bank.sha256());
       assertThat(conv.spec()).isEqualTo(spec);
     }

@@ -10,7 +10,7 @@ import io.haloconv.conv.PaddingMode;
 import io.haloconv.spark.listing.DistributedListing;
 import io.haloconv.spark.listing.InputListing;
 import io.haloconv.spark.output.Compression;
-import io.haloconv.spark.output.ParquetLayout;
+import io.haloconv.spark.output.ParquetSettings;
 import io.haloconv.spark.plan.ScratchStage;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -190,9 +190,9 @@ class LargeInputsJobTest {
   @Test
   void rowGroupsStayUnderWhatAReaderShouldHold() {
     long row = 16L << 20;
-    assertThat(ParquetLayout.rowGroupBytes(row, 2L << 30, 2)).isEqualTo(112L << 20);
-    assertThat(ParquetLayout.rowGroupBytes(256 << 10, 96L << 20, 2)).isEqualTo(12L << 20);
-    assertThat(ParquetLayout.rowGroupBytes(64 << 20, 96L << 20, 2)).isEqualTo(64L << 20);
+    assertThat(ParquetSettings.rowGroupBytes(row, 2L << 30, 2)).isEqualTo(112L << 20);
+    assertThat(ParquetSettings.rowGroupBytes(256 << 10, 96L << 20, 2)).isEqualTo(12L << 20);
+    assertThat(ParquetSettings.rowGroupBytes(64 << 20, 96L << 20, 2)).isEqualTo(64L << 20);
   }
 
   private static List<BlockMetaData> rowGroups(Path dir) throws IOException {

@@ -11,9 +11,9 @@ import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.RandomSpecs;
 import io.haloconv.testing.RandomStacks;
 import io.haloconv.testing.WholeStack;
+import io.haloconv.tiling.ConvTiles;
 import io.haloconv.tiling.RegionReader;
 import io.haloconv.tiling.Tile;
-import io.haloconv.tiling.TileGrid;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -124,7 +124,7 @@ class StackTilingTest {
       int tw = 1 + r.nextInt(cg.outWidth() + 2);
       assertThat(sg.grid(th, tw).tiles())
           .as("seed %d", seed)
-          .isEqualTo(new TileGrid(cg, th, tw).tiles());
+          .isEqualTo(ConvTiles.grid(cg, th, tw).tiles());
     }
   }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class NpzTest {
   /**
-   * np.savez_compressed(f, weight=np.arange(24, dtype='<f4').reshape(2, 3, 2, 2) / 8,
-   * bias=np.array([0.5, -1.5], dtype='<f8'), img=np.array([[0, 255], [65535, 7]], dtype='>u2'))
+   * {@code np.savez_compressed(f, weight=np.arange(24, dtype='<f4').reshape(2, 3, 2, 2) / 8,
+   * bias=np.array([0.5, -1.5], dtype='<f8'), img=np.array([[0, 255], [65535, 7]], dtype='>u2'))}
    * with numpy 2.4: deflated members with zip64 extra fields, as numpy writes them.
    */
   private static final String NUMPY_COMPRESSED =

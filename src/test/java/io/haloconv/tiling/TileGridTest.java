@@ -23,7 +23,7 @@ class TileGridTest {
       // 1 up to larger than the image
       int th = 1 + r.nextInt(g.outHeight() + 3);
       int tw = 1 + r.nextInt(g.outWidth() + 3);
-      TileGrid grid = new TileGrid(g, th, tw);
+      TileGrid grid = ConvTiles.grid(g, th, tw);
       TileConvolver convolver = new TileConvolver(new Conv2d(p.bank(), p.spec()));
       Tensor3 stitched = Tensor3.zeros(p.bank().filters(), g.outHeight(), g.outWidth());
       int[] covered = new int[g.outHeight() * g.outWidth()];
@@ -50,7 +50,7 @@ class TileGridTest {
   @Test
   void smallImageIsOneTile() {
     ConvGeometry g = io.haloconv.conv.ConvSpec.builder(3, 3).padding(1).build().geometry(10, 12);
-    TileGrid grid = new TileGrid(g, 512, 512);
+    TileGrid grid = ConvTiles.grid(g, 512, 512);
     assertThat(grid.count()).isEqualTo(1);
     assertThat(grid.tile(0).input()).isEqualTo(new Window(-1, -1, 12, 14));
   }
@@ -60,7 +60,7 @@ class TileGridTest {
     // F 5, stride 2, dilation 1, top padding 2: outputs [4, 8) read rows [4*2-2, 7*2-2+5) = [6, 17)
     ConvGeometry g =
         io.haloconv.conv.ConvSpec.builder(5, 5).stride(2).padding(2).build().geometry(40, 40);
-    Tile tile = new TileGrid(g, 4, 4).tile(1 * 5 + 1);
+    Tile tile = ConvTiles.grid(g, 4, 4).tile(1 * 5 + 1);
     assertThat(tile.outY0()).isEqualTo(4);
     assertThat(tile.input().y0()).isEqualTo(6);
     assertThat(tile.input().y1()).isEqualTo(17);

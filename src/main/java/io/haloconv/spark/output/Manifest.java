@@ -16,6 +16,9 @@ import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolLayer;
 import io.haloconv.stack.PoolSpec;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code _manifest.json}: the job's spec, the bank's shape and SHA-256, the software version and
@@ -31,10 +34,42 @@ public final class Manifest {
   private Manifest() {}
 
   /**
+   * What a job says about its input beyond {@code input} (its path), as data: keys written right
+   * after {@code input} (a null value is JSON null), and whether {@code counts} also gives {@code
+   * rows_read} (the Parquet job, whose {@code files_listed} counts rows).
+   */
+  public record Input(Map<String, String> keys, boolean countsRows) {
+    /** Image files: nothing more to say. */
+    public static final Input FILES = new Input(Map.of(), false);
+
+    public Input {
+      keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+    }
+
+    /** {@code --input-format parquet} with its image and (nullable) id column. */
+    public static Input parquet(String imageColumn, String idColumn) {
+      Map<String, String> keys = new LinkedHashMap<>();
+      keys.put("input_format", "parquet");
+      keys.put("image_column", imageColumn);
+      keys.put("id_column", idColumn);
+      return new Input(keys, true);
+    }
+  }
+
+  /**
    * @param layerTiles tiles written per written layer, in stack order
    */
   public static String json(
       JobConfig config, JobResult result, String sparkVersion, long[] layerTiles) {
+    return json(config, Input.FILES, result, sparkVersion, layerTiles);
+  }
+
+  /**
+   * @param input what the job says about its input beyond its path
+   * @param layerTiles tiles written per written layer, in stack order
+   */
+  public static String json(
+      JobConfig config, Input input, JobResult result, String sparkVersion, long[] layerTiles) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode software = root.putObject("software");
     software.put("name", "haloconv");
@@ -44,6 +79,16 @@ public final class Manifest {
     software.put("kernel", ConvKernels.implementation());
     root.put("created", Instant.now().toString());
     root.put("input", config.input());
+    input
+        .keys()
+        .forEach(
+            (key, value) -> {
+              if (value == null) {
+                root.putNull(key);
+              } else {
+                root.put(key, value);
+              }
+            });
     if (config.pattern() != null) {
       root.put("pattern", config.pattern());
     }
@@ -92,7 +137,7 @@ public final class Manifest {
       l.put("emit", layer.emit());
       l.put("written", stack.written(i));
       if (stack.written(i)) {
-        l.put("directory", LayerLayout.directory(stack, i));
+        l.put("directory", OutputLayout.directory(stack, i));
         l.put("tiles", written < layerTiles.length ? layerTiles[written] : 0);
         written++;
       }
@@ -105,6 +150,10 @@ public final class Manifest {
     counts.put("tiles", result.tiles());
     counts.put("output_bytes", result.outputBytes());
     counts.put("feature_values", result.featureValues());
+    if (input.countsRows()) {
+      // "files_listed" means rows here: say so under the name a reader of this output expects.
+      counts.put("rows_read", result.filesListed());
+    }
 
     ObjectNode times = root.putObject("seconds");
     JobResult.StageTimes t = result.times();

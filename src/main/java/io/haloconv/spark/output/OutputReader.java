@@ -30,24 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Driver-side; the datasets it returns are lazy.
  */
 public final class OutputReader {
-  /** The partition column of outputs with several written layers. */
-  public static final String LAYER = "layer";
-
   /** Outputs up to this size are read in one job by {@link #featureMaps}; larger ones stream. */
   static final long COLLECT_BYTES = 256L << 20;
-
-  private static final String[] REQUIRED = {
-    "path",
-    "y0",
-    "x0",
-    "height",
-    "width",
-    "channels",
-    "out_height",
-    "out_width",
-    "dtype",
-    "features"
-  };
 
   private final SparkSession spark;
   private final String dir;
@@ -90,17 +74,15 @@ public final class OutputReader {
       throw JobException.badInput(
           dir + " holds no readable Parquet features: " + BadRecords.oneLine(e.getMessage()));
     }
-    List<String> columns = List.of(features.columns());
-    for (String required : REQUIRED) {
-      if (!columns.contains(required)) {
-        throw JobException.badInput(
-            dir
-                + " is not a haloconv output: it has no '"
-                + required
-                + "' column (columns: "
-                + String.join(", ", columns)
-                + ")");
-      }
+    String missing = TileRows.missingColumn(features.schema());
+    if (missing != null) {
+      throw JobException.badInput(
+          dir
+              + " is not a haloconv output: it has no '"
+              + missing
+              + "' column (columns: "
+              + String.join(", ", features.columns())
+              + ")");
     }
     return new OutputReader(spark, dir, fs, path, features);
   }
@@ -113,7 +95,7 @@ public final class OutputReader {
   /** True when {@code _SUCCESS} is there: the job finished and published the output. */
   public boolean complete() {
     try {
-      return fs.exists(new Path(root, "_SUCCESS"));
+      return fs.exists(new Path(root, OutputLayout.SUCCESS));
     } catch (IOException e) {
       return false;
     }
@@ -126,7 +108,7 @@ public final class OutputReader {
 
   /** True when the output holds several layers, each under {@code layer=NAME/}. */
   public boolean layered() {
-    return List.of(features.columns()).contains(LAYER);
+    return List.of(features.columns()).contains(TileRows.LAYER);
   }
 
   /**
@@ -139,11 +121,11 @@ public final class OutputReader {
     }
     List<String> names = new ArrayList<>();
     try {
-      FileStatus[] dirs = fs.globStatus(new Path(root, LAYER + "=*"));
+      FileStatus[] dirs = fs.globStatus(new Path(root, TileRows.LAYER + "=*"));
       if (dirs != null) {
         for (FileStatus s : dirs) {
           if (s.isDirectory()) {
-            names.add(unescape(s.getPath().getName().substring(LAYER.length() + 1)));
+            names.add(unescape(s.getPath().getName().substring(TileRows.LAYER.length() + 1)));
           }
         }
       }
@@ -203,43 +185,30 @@ public final class OutputReader {
 
   /** The rows of one layer (all rows when {@code layer} is null). */
   public Dataset<Row> layer(String layer) {
-    return layer == null ? features : features.filter(col(LAYER).equalTo(layer));
+    return layer == null ? features : features.filter(col(TileRows.LAYER).equalTo(layer));
   }
 
   /**
    * The bad records of {@code _errors/} (and of any {@code layer=NAME/_errors/}), or an empty
-   * dataset of {@link Schemas#ERRORS} when there are none (dropmalformed, or a clean run).
+   * dataset of {@link OutputLayout#ERROR_SCHEMA} when there are none (dropmalformed, or a clean
+   * run).
    */
   public Dataset<Row> errors() {
-    List<String> files = new ArrayList<>();
+    List<String> files;
     try {
-      for (String pattern : new String[] {"_errors", LAYER + "=*/_errors"}) {
-        FileStatus[] found = fs.globStatus(new Path(root, pattern));
-        if (found != null) {
-          for (FileStatus s : found) {
-            if (s.isDirectory()) {
-              // The part files, not the directory: Spark warns about reading a path named _*.
-              for (FileStatus file : fs.listStatus(s.getPath())) {
-                if (file.getPath().getName().endsWith(".parquet")) {
-                  files.add(file.getPath().toString());
-                }
-              }
-            }
-          }
-        }
-      }
+      files = OutputLayout.errorFiles(fs, root);
     } catch (IOException e) {
       throw JobException.failed("cannot list the errors of " + dir + ": " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
-      return spark.createDataFrame(new ArrayList<Row>(), Schemas.ERRORS);
+      return spark.createDataFrame(new ArrayList<Row>(), OutputLayout.ERROR_SCHEMA);
     }
-    return spark.read().schema(Schemas.ERRORS).parquet(files.toArray(new String[0]));
+    return spark.read().schema(OutputLayout.ERROR_SCHEMA).parquet(files.toArray(new String[0]));
   }
 
   /** The text of {@code _manifest.json}, if the output has one. */
   public Optional<String> manifest() {
-    Path file = new Path(root, "_manifest.json");
+    Path file = new Path(root, OutputLayout.MANIFEST);
     try (InputStream in = fs.open(file)) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (FileNotFoundException e) {
@@ -264,7 +233,7 @@ public final class OutputReader {
       String name = s.getPath().getName();
       if (s.isFile() && name.endsWith(".parquet")) {
         total += s.getLen();
-      } else if (s.isDirectory() && name.startsWith(LAYER + "=")) {
+      } else if (s.isDirectory() && name.startsWith(TileRows.LAYER + "=")) {
         total += parquetBytes(s.getPath());
       }
     }
@@ -297,12 +266,12 @@ public final class OutputReader {
     List<String> found = new ArrayList<>();
     for (Row r :
         features
-            .select("path")
+            .select(TileRows.PATH)
             .filter(
-                col("path")
+                col(TileRows.PATH)
                     .equalTo(given)
-                    .or(col("path").equalTo(qualified))
-                    .or(col("path").endsWith(suffix)))
+                    .or(col(TileRows.PATH).equalTo(qualified))
+                    .or(col(TileRows.PATH).endsWith(suffix)))
             .distinct()
             .limit(6)
             .collectAsList()) {
@@ -328,7 +297,8 @@ public final class OutputReader {
               + "; give more of the path");
     }
     List<String> some = new ArrayList<>();
-    for (Row r : features.select("path").distinct().orderBy("path").limit(3).collectAsList()) {
+    for (Row r :
+        features.select(TileRows.PATH).distinct().orderBy(TileRows.PATH).limit(3).collectAsList()) {
       some.add(r.getString(0));
     }
     throw JobException.badInput(
@@ -351,13 +321,13 @@ public final class OutputReader {
    *     exactly once
    */
   public FeatureMap featureMap(String path, String layer) {
-    List<Row> rows = layer(layer).filter(col("path").equalTo(path)).collectAsList();
+    List<Row> rows = layer(layer).filter(col(TileRows.PATH).equalTo(path)).collectAsList();
     if (rows.isEmpty()) {
       throw JobException.badInput("no tiles of " + path + " in " + dir);
     }
-    MapAssembler assembler = new MapAssembler(path, rows.get(0));
+    MapAssembler assembler = new MapAssembler(TileRows.decode(rows.get(0)));
     for (Row r : rows) {
-      assembler.add(r);
+      assembler.add(TileRows.decode(r));
     }
     return new FeatureMap(path, assembler.finish(), assembler.dtype);
   }
@@ -373,22 +343,22 @@ public final class OutputReader {
   public Iterator<FeatureMap> featureMaps(List<String> paths, String layer) {
     Dataset<Row> rows = layer(layer);
     if (paths != null) {
-      rows = rows.filter(col("path").isin(paths.toArray()));
+      rows = rows.filter(col(TileRows.PATH).isin(paths.toArray()));
     }
     if (parquetBytes() <= COLLECT_BYTES) {
       // A small output: one job brings every tile to the driver, sorted there.
       List<Row> all = new ArrayList<>(rows.collectAsList());
       all.sort(
-          java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex("path")))
-              .thenComparingInt(r -> r.getInt(r.fieldIndex("y0")))
-              .thenComparingInt(r -> r.getInt(r.fieldIndex("x0"))));
+          java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex(TileRows.PATH)))
+              .thenComparingInt(r -> r.getInt(r.fieldIndex(TileRows.Y0)))
+              .thenComparingInt(r -> r.getInt(r.fieldIndex(TileRows.X0))));
       return assembleInOrder(all.iterator());
     }
     int partitions = Math.max(1, features.rdd().getNumPartitions());
     // Range partitions by path, sorted within: every image's tiles arrive together, in path order.
     Iterator<Row> sorted =
-        rows.repartitionByRange(partitions, col("path"))
-            .sortWithinPartitions("path", "y0", "x0")
+        rows.repartitionByRange(partitions, col(TileRows.PATH))
+            .sortWithinPartitions(TileRows.PATH, TileRows.Y0, TileRows.X0)
             .toLocalIterator();
     return assembleInOrder(sorted);
   }
@@ -408,11 +378,14 @@ public final class OutputReader {
         if (pending == null) {
           throw new NoSuchElementException();
         }
-        String path = pending.getString(pending.fieldIndex("path"));
-        MapAssembler assembler = new MapAssembler(path, pending);
-        while (pending != null && pending.getString(pending.fieldIndex("path")).equals(path)) {
-          assembler.add(pending);
+        TileRows.Tile first = TileRows.decode(pending);
+        String path = first.path();
+        MapAssembler assembler = new MapAssembler(first);
+        TileRows.Tile tile = first;
+        while (tile != null && tile.path().equals(path)) {
+          assembler.add(tile);
           pending = sorted.hasNext() ? sorted.next() : null;
+          tile = pending == null ? null : TileRows.decode(pending);
         }
         return new FeatureMap(path, assembler.finish(), assembler.dtype);
       }
@@ -426,13 +399,10 @@ public final class OutputReader {
     private long covered;
     private String dtype;
 
-    MapAssembler(String path, Row first) {
-      this.path = path;
-      int channels = first.getInt(first.fieldIndex("channels"));
-      int height = first.getInt(first.fieldIndex("out_height"));
-      int width = first.getInt(first.fieldIndex("out_width"));
+    MapAssembler(TileRows.Tile first) {
+      this.path = first.path();
       try {
-        this.map = Tensor3.zeros(channels, height, width);
+        this.map = Tensor3.zeros(first.channels(), first.outHeight(), first.outWidth());
       } catch (IllegalArgumentException e) {
         throw JobException.badInput(
             "the feature map of "
@@ -443,15 +413,15 @@ public final class OutputReader {
       }
     }
 
-    void add(Row r) {
-      int y0 = r.getInt(r.fieldIndex("y0"));
-      int x0 = r.getInt(r.fieldIndex("x0"));
-      int h = r.getInt(r.fieldIndex("height"));
-      int w = r.getInt(r.fieldIndex("width"));
-      int k = r.getInt(r.fieldIndex("channels"));
+    void add(TileRows.Tile t) {
+      int y0 = t.y0();
+      int x0 = t.x0();
+      int h = t.height();
+      int w = t.width();
+      int k = t.channels();
       if (k != map.channels()
-          || r.getInt(r.fieldIndex("out_height")) != map.height()
-          || r.getInt(r.fieldIndex("out_width")) != map.width()
+          || t.outHeight() != map.height()
+          || t.outWidth() != map.width()
           || y0 < 0
           || x0 < 0
           || y0 + h > map.height()
@@ -459,9 +429,9 @@ public final class OutputReader {
         throw JobException.badInput(
             "tiles of " + path + " in " + dir + " disagree about its " + "feature map's shape");
       }
-      dtype = r.getString(r.fieldIndex("dtype"));
+      dtype = t.dtype();
       Precision precision = Precision.parse(dtype);
-      byte[] bytes = (byte[]) r.get(r.fieldIndex("features"));
+      byte[] bytes = t.features();
       if (bytes.length != k * h * w * precision.bytesPerValue()) {
         throw JobException.badInput(
             "a tile of "

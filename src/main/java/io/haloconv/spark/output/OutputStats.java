@@ -81,10 +81,10 @@ public final class OutputStats {
   public static List<LayerCounts> counts(Dataset<Row> features, boolean layered) {
     Dataset<Row> grouped =
         (layered
-                ? features.groupBy(col(OutputReader.LAYER))
+                ? features.groupBy(col(TileRows.LAYER))
                 : features
-                    .withColumn(OutputReader.LAYER, lit(null).cast("string"))
-                    .groupBy(col(OutputReader.LAYER)))
+                    .withColumn(TileRows.LAYER, lit(null).cast("string"))
+                    .groupBy(col(TileRows.LAYER)))
             .agg(
                 countDistinct("path"),
                 count(lit(1)),
@@ -95,7 +95,7 @@ public final class OutputStats {
                 max("out_height"),
                 min("out_width"),
                 max("out_width"))
-            .orderBy(OutputReader.LAYER);
+            .orderBy(TileRows.LAYER);
     List<LayerCounts> out = new ArrayList<>();
     for (Row r : grouped.collectAsList()) {
       if (r.getLong(2) == 0) {
@@ -142,7 +142,7 @@ public final class OutputStats {
   public static List<ChannelStats> channels(Dataset<Row> features, boolean layered) {
     Dataset<Row> input =
         features.select(
-            layered ? col(OutputReader.LAYER) : lit(null).cast("string").as(OutputReader.LAYER),
+            layered ? col(TileRows.LAYER) : lit(null).cast("string").as(TileRows.LAYER),
             col("channels"),
             col("height"),
             col("width"),

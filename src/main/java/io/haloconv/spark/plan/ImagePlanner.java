@@ -6,9 +6,9 @@ import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackGeometry;
-import io.haloconv.stack.StackGrid;
 import io.haloconv.stack.TilePlan;
 import io.haloconv.tiling.Tile;
+import io.haloconv.tiling.TileGrid;
 import java.io.Serializable;
 import java.util.OptionalInt;
 
@@ -55,7 +55,7 @@ public final class ImagePlanner implements Serializable {
   }
 
   /** The tiles of one image, or why it is a bad record. */
-  record Plan(ImageInfo image, StackGeometry geometry, StackGrid grid, BadRecord misfit) {
+  record Plan(ImageInfo image, StackGeometry geometry, TileGrid grid, BadRecord misfit) {
     int tiles() {
       return grid == null ? 0 : grid.count();
     }

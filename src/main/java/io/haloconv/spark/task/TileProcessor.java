@@ -7,15 +7,8 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.LayerLayout;
 import io.haloconv.spark.plan.TileTask;
-import io.haloconv.stack.LayerStack;
-import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
-import io.haloconv.stack.TilePlan;
-import io.haloconv.tensor.Precision;
-import io.haloconv.tensor.Tensor3;
-import io.haloconv.tiling.Tile;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -27,7 +20,6 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 
@@ -43,8 +35,7 @@ import org.apache.spark.util.CollectionAccumulator;
  * and the driver removes tiles of it written by other tasks.
  */
 public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> {
-  private final Broadcast<LayerStack> stack;
-  private final DecodeSettings settings;
+  private final TaskSettings settings;
   private final HadoopConf hadoop;
   private final CollectionAccumulator<BadRecord> errors;
   private final TaskMetrics metrics;
@@ -53,22 +44,19 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
   private final Map<String, String> scratch;
 
   public TileProcessor(
-      Broadcast<LayerStack> stack,
-      DecodeSettings settings,
+      TaskSettings settings,
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics) {
-    this(stack, settings, hadoop, errors, metrics, Map.of());
+    this(settings, hadoop, errors, metrics, Map.of());
   }
 
   public TileProcessor(
-      Broadcast<LayerStack> stack,
-      DecodeSettings settings,
+      TaskSettings settings,
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics,
       Map<String, String> scratch) {
-    this.stack = stack;
     this.settings = settings;
     this.hadoop = hadoop;
     this.errors = errors;
@@ -86,7 +74,7 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
     private TileTask[] chunk = new TileTask[0];
     private int position;
     private final ArrayDeque<Row> pending = new ArrayDeque<>();
-    private StackEvaluator evaluator;
+    private TileRunner runner;
     private String geometryPath;
     private StackGeometry geometry;
     private String openPath;
@@ -128,64 +116,36 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
       if (failed.contains(image.path())) {
         return;
       }
-      if (evaluator == null) {
-        evaluator = new StackEvaluator(stack.value());
+      if (runner == null) {
+        runner = new TileRunner(settings.stack().get(), settings.precision(), metrics);
       }
-      Tile tile = task.tile();
-      Precision precision = settings.precision();
-      long[] nanos = new long[2]; // read, encode
-      boolean[] reading = {false};
-      boolean[] encoding = {false};
-      long[] values = {0};
       int before = pending.size();
-      long t0 = System.nanoTime();
-      TilePlan plan;
       try {
-        StackGeometry g = geometryFor(image);
-        plan = g.plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth());
-        evaluator.evaluate(
-            g,
-            plan,
-            (y0, x0, height, width) -> {
-              long r0 = System.nanoTime();
-              reading[0] = true;
-              Tensor3 region = sourceFor(image).read(y0, x0, height, width);
-              reading[0] = false;
-              nanos[0] += System.nanoTime() - r0;
-              return region;
-            },
-            region -> {
-              long e0 = System.nanoTime();
-              encoding[0] = true;
-              pending.add(LayerLayout.row(image.path(), g, region, precision));
-              encoding[0] = false;
-              values[0] += region.size();
-              nanos[1] += System.nanoTime() - e0;
-            });
-      } catch (IOException | RuntimeException e) {
+        runner.run(
+            image.path(),
+            geometryFor(image),
+            task.tile(),
+            (y0, x0, height, width) -> sourceFor(image).read(y0, x0, height, width),
+            pending::add);
+      } catch (TileRunner.TileFailure e) {
         while (pending.size() > before) {
           pending.pollLast();
         }
-        fail(
-            image,
-            reading[0] ? BadRecord.DECODE : encoding[0] ? BadRecord.WRITE : BadRecord.CONVOLVE,
-            e);
-        return;
+        fail(image, e.stage(), e.failure());
+      } catch (RuntimeException e) {
+        // The geometry of an image the planner accepted: a bug, not a bad image; still the image's.
+        while (pending.size() > before) {
+          pending.pollLast();
+        }
+        fail(image, BadRecord.CONVOLVE, e);
       }
-      long total = System.nanoTime() - t0;
-      metrics.readNanos.add(nanos[0]);
-      metrics.convolveNanos.add(total - nanos[0] - nanos[1]);
-      metrics.encodeNanos.add(nanos[1]);
-      metrics.tiles.add(1);
-      metrics.inputPixels.add(plan.inputPixels());
-      metrics.outputValues.add(values[0]);
     }
 
     /** The stack's geometry for {@code image}, kept while the task stays on one image. */
     private StackGeometry geometryFor(ImageInfo image) {
       if (!image.path().equals(geometryPath)) {
         geometry =
-            evaluator
+            runner
                 .stack()
                 .geometry(
                     settings.channels().outputChannels(image.channels()),

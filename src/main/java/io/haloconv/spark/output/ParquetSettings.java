@@ -23,7 +23,7 @@ import org.apache.spark.SparkContext;
  *       further 13 % (ratio 3.66 against 3.19), were the column's layout free to change.
  * </ul>
  */
-public final class ParquetLayout {
+public final class ParquetSettings {
   /** The most a reader should hold for one row group. */
   public static final long READER_BYTES = 128L << 20;
 
@@ -33,7 +33,7 @@ public final class ParquetLayout {
   /** Row groups never smaller than this, unless one row is larger. */
   static final long MIN_ROW_GROUP_BYTES = 4L << 20;
 
-  private ParquetLayout() {}
+  private ParquetSettings() {}
 
   /**
    * The row group size for rows of up to {@code rowBytes}, written by {@code tasks} concurrent

@@ -43,7 +43,7 @@ public final class TileConvolver {
   /** The whole feature map of an in-memory image: one tile covering everything. */
   public static Tensor3 convolveImage(Tensor3 image, FilterBank bank, ConvSpec spec) {
     ConvGeometry geometry = spec.geometry(image.height(), image.width());
-    TileGrid grid = new TileGrid(geometry, geometry.outHeight(), geometry.outWidth());
+    TileGrid grid = ConvTiles.grid(geometry, geometry.outHeight(), geometry.outWidth());
     try {
       return new TileConvolver(new Conv2d(bank, spec))
           .convolve(grid.tile(0), image.height(), image.width(), RegionReader.of(image));

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The kernel against the machine's FMA peak and against oneDNN, side by side in one run: for each
+# repetition, thread count and shape, in turn: the FMA peak (`haloconv bench --peak-only`),
+# haloconv's kernel as jobs choose it (`haloconv bench --only SHAPE`), the output-column kernel
+# alone (`--kernel vector`, the kernel before the filter-lane one: "no shape slower than today"),
+# and oneDNN (jobs/bench/peer_bench.sh). Prints every sample, then medians and ratios.
+# Usage: jobs/bench-kernel.sh [REPETITIONS (3)] [THREADS ("1 2")] [SHAPES_FILE...]
+# (default: jobs/bench/shapes.json and jobs/bench/shapes-deep.json). Needs g++ and libdnnl-dev.
+# Environment: WITH_VECTOR=0 skips the --kernel vector runs; ONLY=NAME,... keeps those shapes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+reps=${1:-3}
+threads_list=${2:-1 2}
+shift $(($# < 2 ? $# : 2))
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=("$root/jobs/bench/shapes.json" "$root/jobs/bench/shapes-deep.json")
+with_vector=${WITH_VECTOR:-1}
+hc="$root/jobs/haloconv"
+out=$(mktemp -d /tmp/bench-kernel.XXXXXX)
+samples=$out/samples.tsv
+"$hc" bench --peak-only --threads 1 --repeats 1 --warmup 0 >/dev/null 2>&1 # builds if needed
+
+gflops() { awk -v n="$1" '$1 == n { print $4; exit }'; }
+echo "# bench-kernel: $(date -u +%FT%TZ), $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# load at start: $(uptime | sed 's/.*load average: //')"
+printf 'rep\tthreads\tshape\twhat\tGFLOP/s\tload1\n'
+for ((rep = 1; rep <= reps; rep++)); do
+  for t in $threads_list; do
+    for file in "${files[@]}"; do
+      for name in $(python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(open(sys.argv[1]))))' "$file"); do
+        if [ -n "${ONLY:-}" ] && [[ ",$ONLY," != *",$name,"* ]]; then continue; fi
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        peak=$("$hc" bench --peak-only --threads "$t" --repeats 3 2>/dev/null | awk '$1 == "fma_peak" { print $4 }')
+        auto=$("$hc" bench --shapes "$file" --only "$name" --threads "$t" --repeats 5 2>/dev/null | gflops "$name")
+        vector=-
+        if [ "$with_vector" = 1 ]; then
+          vector=$("$hc" bench --kernel vector --shapes "$file" --only "$name" --threads "$t" --repeats 5 2>/dev/null | gflops "$name")
+        fi
+        line=$(bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
+        peer=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
+        printf '%s\t%s\n' "$name" "$(printf '%s\n' "$line" | cut -f2)" >>"$out/impl.tsv"
+        for pair in "peak $peak" "haloconv $auto" "vector $vector" "onednn $peer"; do
+          set -- $pair
+          [ "$2" = - ] && continue
+          printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$t" "$name" "$1" "$2" "$load" | tee -a "$samples"
+        done
+      done
+    done
+  done
+done
+echo "# load at end: $(uptime | sed 's/.*load average: //')"
+echo
+python3 - "$samples" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)
+order = []
+for line in open(sys.argv[1]):
+    rep, t, name, what, g, load = line.rstrip("\n").split("\t")
+    if (t, name) not in order:
+        order.append((t, name))
+    rows[(t, name, what)].append(float(g))
+def med(t, n, w):
+    v = rows.get((t, n, w))
+    return statistics.median(v) if v else None
+print("medians (GFLOP/s) and ratios; hc = haloconv as jobs choose its kernel, vector = the output-column kernel alone")
+print(f"{'threads':>7} {'shape':<24} {'peak':>7} {'hc':>7} {'vector':>7} {'onednn':>7} {'hc/onednn':>9} {'hc/vector':>9} {'hc/peak':>7} {'onednn/peak':>11} {'n':>2}")
+for t, n in order:
+    p, h, v, o = (med(t, n, w) for w in ("peak", "haloconv", "vector", "onednn"))
+    f = lambda x: f"{x:7.1f}" if x else f"{'-':>7}"
+    r = lambda a, b, w: f"{a / b:{w}.2f}" if a and b else f"{'-':>{w}}"
+    print(f"{t:>7} {n:<24} {f(p)} {f(h)} {f(v)} {f(o)} {r(h, o, 9)} {r(h, v, 9)} {r(h, p, 7)} {r(o, p, 11)} {len(rows[(t, n, 'haloconv')]):>2}")
+PY
+echo
+echo "oneDNN's implementations (ONEDNN_VERBOSE names the same):"
+sort -u "$out/impl.tsv" | sed 's/^/  /'
+echo "(samples in $samples)"

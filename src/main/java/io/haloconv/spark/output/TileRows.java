@@ -1,0 +1,154 @@
+package io.haloconv.spark.output;
+
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.StackGeometry;
+import io.haloconv.tensor.Precision;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The feature-row format of design.md §3, in one place: its schema, how a tile of a written layer
+ * becomes a row (the writer) and how a row becomes a tile again (the reader). Every other class
+ * names columns through these constants.
+ */
+public final class TileRows {
+  public static final String PATH = "path";
+  public static final String Y0 = "y0";
+  public static final String X0 = "x0";
+  public static final String HEIGHT = "height";
+  public static final String WIDTH = "width";
+  public static final String CHANNELS = "channels";
+  public static final String OUT_HEIGHT = "out_height";
+  public static final String OUT_WIDTH = "out_width";
+  public static final String DTYPE = "dtype";
+  public static final String FEATURES = "features";
+
+  /** The partition column of outputs with several written layers (design.md §6). */
+  public static final String LAYER = "layer";
+
+  /** The columns every feature row has, in order; a reader refuses a dataset without one. */
+  public static final List<String> REQUIRED =
+      List.of(PATH, Y0, X0, HEIGHT, WIDTH, CHANNELS, OUT_HEIGHT, OUT_WIDTH, DTYPE, FEATURES);
+
+  /** One row per output tile. */
+  public static final StructType SCHEMA =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField(PATH, DataTypes.StringType, false),
+            DataTypes.createStructField(Y0, DataTypes.IntegerType, false),
+            DataTypes.createStructField(X0, DataTypes.IntegerType, false),
+            DataTypes.createStructField(HEIGHT, DataTypes.IntegerType, false),
+            DataTypes.createStructField(WIDTH, DataTypes.IntegerType, false),
+            DataTypes.createStructField(CHANNELS, DataTypes.IntegerType, false),
+            DataTypes.createStructField(OUT_HEIGHT, DataTypes.IntegerType, false),
+            DataTypes.createStructField(OUT_WIDTH, DataTypes.IntegerType, false),
+            DataTypes.createStructField(DTYPE, DataTypes.StringType, false),
+            DataTypes.createStructField(FEATURES, DataTypes.BinaryType, false),
+          });
+
+  /** {@link #SCHEMA} plus the layer name, for rows of a stack with emitted layers. */
+  public static final StructType LAYERED_SCHEMA =
+      SCHEMA.add(DataTypes.createStructField(LAYER, DataTypes.StringType, false));
+
+  private TileRows() {}
+
+  /** Whether rows of {@code stack} carry the {@link #LAYER} column. */
+  public static boolean layered(LayerStack stack) {
+    return stack.emitsLayers();
+  }
+
+  public static StructType schema(LayerStack stack) {
+    return layered(stack) ? LAYERED_SCHEMA : SCHEMA;
+  }
+
+  /**
+   * One written layer's part of a tile as a row, with its layer's name where layers are emitted:
+   * the region's values encoded at {@code precision}, channel by channel, row by row.
+   */
+  public static Row encode(String path, StackGeometry g, MapRegion region, Precision precision) {
+    int bytesPerValue = precision.bytesPerValue();
+    byte[] bytes = new byte[region.size() * bytesPerValue];
+    int at = 0;
+    for (int c = 0; c < region.channels(); c++) {
+      for (int y = 0; y < region.height(); y++) {
+        int from = region.offset(c, y);
+        precision.encode(region.data(), from, from + region.width(), bytes, at);
+        at += region.width() * bytesPerValue;
+      }
+    }
+    int level = region.layer() + 1;
+    LayerStack stack = g.stack();
+    if (layered(stack)) {
+      return RowFactory.create(
+          path,
+          region.y0(),
+          region.x0(),
+          region.height(),
+          region.width(),
+          region.channels(),
+          g.height(level),
+          g.width(level),
+          precision.dtype(),
+          bytes,
+          stack.layer(region.layer()).name());
+    }
+    return RowFactory.create(
+        path,
+        region.y0(),
+        region.x0(),
+        region.height(),
+        region.width(),
+        region.channels(),
+        g.height(level),
+        g.width(level),
+        precision.dtype(),
+        bytes);
+  }
+
+  /** The first required column {@code schema} lacks, or null when it has them all. */
+  public static String missingColumn(StructType schema) {
+    List<String> names = List.of(schema.fieldNames());
+    for (String required : REQUIRED) {
+      if (!names.contains(required)) {
+        return required;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A feature row read back: where its tile lies in its image's map and the encoded values. Nothing
+   * is checked here; the reader checks tiles against each other.
+   */
+  public record Tile(
+      String path,
+      int y0,
+      int x0,
+      int height,
+      int width,
+      int channels,
+      int outHeight,
+      int outWidth,
+      String dtype,
+      byte[] features) {}
+
+  /** Reads a row of any schema holding the required columns, by name. */
+  public static Tile decode(Row r) {
+    return new Tile(
+        r.getString(r.fieldIndex(PATH)),
+        r.getInt(r.fieldIndex(Y0)),
+        r.getInt(r.fieldIndex(X0)),
+        r.getInt(r.fieldIndex(HEIGHT)),
+        r.getInt(r.fieldIndex(WIDTH)),
+        r.getInt(r.fieldIndex(CHANNELS)),
+        r.getInt(r.fieldIndex(OUT_HEIGHT)),
+        r.getInt(r.fieldIndex(OUT_WIDTH)),
+        r.getString(r.fieldIndex(DTYPE)),
+        (byte[]) r.get(r.fieldIndex(FEATURES)));
+  }
+}
