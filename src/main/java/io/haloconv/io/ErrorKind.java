@@ -55,6 +55,11 @@ public enum ErrorKind {
   MISSING_ID,
   /** Several rows of a Parquet input share an id: every one of them is refused. */
   DUPLICATE_ID,
+  /**
+   * {@code --level N} asks for a pyramid level the file does not have; the message names the levels
+   * it has.
+   */
+  NO_SUCH_LEVEL,
   /** An unexpected failure inside haloconv: a bug, please report it with the message. */
   INTERNAL_ERROR;
 

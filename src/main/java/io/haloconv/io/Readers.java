@@ -73,6 +73,19 @@ public final class Readers {
     return reader;
   }
 
+  /**
+   * A new JDK JPEG reader, for the JPEG chunks of TIFFs: its {@code readRaster} returns the
+   * components as stored (no colour conversion), so the TIFF's Photometric tag decides the colour.
+   */
+  public static ImageReader jdkJpegReader() throws IOException {
+    return provider(JDK + "jpeg.JPEGImageReaderSpi").createReaderInstance();
+  }
+
+  /** A new TwelveMonkeys WebP reader, for the WebP tiles of TIFFs. */
+  public static ImageReader webpReader() throws IOException {
+    return provider(TWELVE_MONKEYS + "webp.WebPImageReaderSpi").createReaderInstance();
+  }
+
   private static ImageReaderSpi provider(String className) throws IOException {
     Iterator<ImageReaderSpi> providers =
         IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);

@@ -230,18 +230,20 @@ public final class FeaturizeJob {
   private JavaRDD<ProbeOutcome> probe(
       JavaRDD<DistributedListing.Listed> entries, HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
+    int level = config.level();
     return entries.map(
         entry ->
             entry.failure() != null
                 ? ProbeOutcome.failed(entry.failure())
-                : probeOne(entry.file(), hadoop, maxPixels));
+                : probeOne(entry.file(), hadoop, maxPixels, level));
   }
 
-  private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
+  private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels, int level) {
     try {
       Path path = new Path(file);
       FileSystem fs = path.getFileSystem(hadoop.get());
-      return ProbeOutcome.ok(ImageProbe.probe(fs, path, maxPixels));
+      return ProbeOutcome.ok(
+          ImageProbe.probe(fs, path, maxPixels, ImageProbe.DEFAULT_TIMEOUT, level));
     } catch (Exception e) {
       return ProbeOutcome.failed(BadRecords.of(file, "probe", e));
     }
