@@ -146,7 +146,7 @@ public final class StageBench {
     }
     ImagePlanner planner = new ImagePlanner(config);
     List<ProbeOutcome> all = Arrays.asList(probes);
-    WorkPlan.PartitionStats stats = WorkPlan.stats(all.iterator(), planner, Long.MAX_VALUE);
+    WorkPlan.PartitionStats stats = WorkPlan.stats(all.iterator(), planner);
     WorkPlan plan =
         WorkPlan.fromStats(
             planner,

@@ -49,6 +49,7 @@ final class FeaturizeCommand {
           "--driver-memory",
           "--conf",
           "--max-pixels",
+          "--level",
           "--layers",
           "--onnx-until",
           "--pattern",
@@ -119,6 +120,8 @@ final class FeaturizeCommand {
         args.has("--max-pixels")
             ? Values.longValue("--max-pixels", args.get("--max-pixels"), 1, Long.MAX_VALUE)
             : JobConfig.DEFAULT_MAX_PIXELS;
+    int level =
+        args.has("--level") ? Values.integer("--level", args.get("--level"), 0, 1 << 16) : 0;
 
     Configuration hadoop = hadoopConf(spark.conf());
     int presetChannels = channels.fixedChannels().orElse(3);
@@ -164,7 +167,12 @@ final class FeaturizeCommand {
             maxPixels,
             0,
             pattern,
-            compression);
+            compression,
+            level);
+    if (level > 0 && parquet != null) {
+      throw new UsageException(
+          "--level reads pyramid levels of TIFF files, not --input-format parquet");
+    }
     return new Parsed(config, spark, parquet);
   }
 

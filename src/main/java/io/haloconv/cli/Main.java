@@ -24,13 +24,15 @@ public final class Main {
           "    [--tile N|TH,TW] [--channels keep|gray|rgb|rgba]",
           "    [--normalize unit|raw|mean-std:M,..;S,..] [--precision float32|float16|bfloat16]",
           "    [--compression zstd|snappy|none]",
-          "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--pattern GLOB]",
+          "    [--mode permissive|dropmalformed|failfast] [--max-pixels N] [--level N]",
+          "    [--pattern GLOB]",
           "    [--input-format files|parquet] [--image-column NAME] [--id-column NAME]",
           "    [--master URL] [--driver-memory SIZE] [--conf KEY=VALUE]... [--overwrite]",
           "       haloconv featurize --input PATH --layers STACK.json --output DIR [same options]",
           "       haloconv featurize --input PATH --layers MODEL.onnx [--onnx-until NODE] --output DIR"
               + " [same options]",
           "       haloconv inspect DIR [--json]",
+          "       haloconv probe FILE... [--level N]",
           "       haloconv render DIR --image PATH --out FILE.png [--layer NAME] [--cell N]",
           "       haloconv render-filters BANK --out FILE.png",
           "       haloconv export DIR --image PATH --out FILE.npy [--layer NAME]",
@@ -71,6 +73,8 @@ public final class Main {
           return featurize(rest, out, err, spark);
         case "inspect":
           return InspectCommand.run(rest, out, spark);
+        case "probe":
+          return ProbeCommand.run(rest, out);
         case "render":
           return RenderCommand.run(rest, out, err, spark);
         case "render-filters":
@@ -86,7 +90,7 @@ public final class Main {
               "unknown command '"
                   + args[0]
                   + "'; commands: featurize, "
-                  + "inspect, render, render-filters, export, bench, bench-stack");
+                  + "inspect, probe, render, render-filters, export, bench, bench-stack");
       }
     } catch (UsageException e) {
       err.println("haloconv: error: " + e.getMessage());

@@ -19,7 +19,11 @@ public enum ErrorKind {
   EMPTY_FILE,
   /** No supported format recognises the bytes: a text or other non-image file, or garbage. */
   NOT_AN_IMAGE,
-  /** The header declares more pixels than {@code --max-pixels}; refused before decoding. */
+  /**
+   * The header declares more pixels than {@code --max-pixels}, or an image decoded whole would need
+   * more heap than one task has ({@link DecodeMemory}); refused before decoding. The file is fine:
+   * the job's limits are too small for it.
+   */
   TOO_LARGE,
   /**
    * A recognised format using something no reader here decodes: a TIFF compression, a .npy dtype or
@@ -32,7 +36,10 @@ public enum ErrorKind {
   CORRUPT,
   /** Decoding took longer than its time limit and was aborted: usually a corrupt file. */
   TIMEOUT,
-  /** Decoding needed more memory than the task has. */
+  /**
+   * A decoder ran out of heap (an {@link OutOfMemoryError}, or an error it caused): the task was
+   * too small for the image, which is not to blame.
+   */
   OUT_OF_MEMORY,
   /** The image's channel count (after {@code --channels}) is not what the filters expect. */
   CHANNEL_MISMATCH,
@@ -48,6 +55,11 @@ public enum ErrorKind {
   MISSING_ID,
   /** Several rows of a Parquet input share an id: every one of them is refused. */
   DUPLICATE_ID,
+  /**
+   * {@code --level N} asks for a pyramid level the file does not have; the message names the levels
+   * it has.
+   */
+  NO_SUCH_LEVEL,
   /** An unexpected failure inside haloconv: a bug, please report it with the message. */
   INTERNAL_ERROR;
 

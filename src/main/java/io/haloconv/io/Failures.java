@@ -78,12 +78,8 @@ public final class Failures {
           what + expired.getMessage() + " and was aborted; the file may be corrupt",
           error);
     }
-    if (error instanceof OutOfMemoryError) {
-      return new ImageReadException(
-          stage,
-          ErrorKind.OUT_OF_MEMORY,
-          "not enough memory to decode this " + name + " image (" + error.getMessage() + ")",
-          error);
+    if (find(error, OutOfMemoryError.class) != null) {
+      return outOfMemory(stage, format, error);
     }
     String messages = chainMessages(error);
     Matcher compression = TIFF_COMPRESSION.matcher(messages);
@@ -107,6 +103,31 @@ public final class Failures {
             ? "cannot read " + name + " header: "
             : "cannot decode " + name + ": ";
     return new ImageReadException(stage, ErrorKind.CORRUPT, what + messages, error);
+  }
+
+  /**
+   * The failure of a decoder that ran out of heap: an {@link OutOfMemoryError}, or an exception
+   * whose cause chain holds one (TwelveMonkeys' "Unable to allocate destination image of N bytes"
+   * wraps it in an IIOException). The file may well be fine: the task was too small for it, so it
+   * is {@link ErrorKind#OUT_OF_MEMORY}, never {@link ErrorKind#CORRUPT}.
+   */
+  public static ImageReadException outOfMemory(
+      ImageReadException.Stage stage, ImageFormat format, Throwable error) {
+    return new ImageReadException(
+        stage,
+        ErrorKind.OUT_OF_MEMORY,
+        "not enough memory to decode this "
+            + format.displayName()
+            + " ("
+            + chainMessages(error)
+            + "); the file may be fine: give executors more memory, run fewer tasks per executor,"
+            + " or lower --max-pixels",
+        error);
+  }
+
+  /** True when {@code error} is an {@link OutOfMemoryError} or has one in its cause chain. */
+  public static boolean isOutOfMemory(Throwable error) {
+    return find(error, OutOfMemoryError.class) != null;
   }
 
   /** The kind of a file-system failure: gone, or refused. */

@@ -113,6 +113,11 @@ final class FileHead {
     };
   }
 
+  /** True for a PNG whose IHDR declares Adam7 interlacing (its 13th data byte, file byte 28). */
+  boolean interlacedPng() {
+    return format == ImageFormat.PNG && bytes.length > 28 && bytes[28] != 0;
+  }
+
   private static boolean startsWith(byte[] bytes, int... prefix) {
     if (bytes.length < prefix.length) {
       return false;

@@ -21,6 +21,16 @@ import java.io.Serializable;
  *     only whole rows (or the whole image) can be read
  * @param tileHeight rows of that block; {@code height} when only the whole image can be decoded
  * @param fileSize the file's length in bytes
+ * @param streamable true when the whole image can be decoded top to bottom in one pass holding only
+ *     a band of rows, as {@code ScratchRasters} streams it: a non-interlaced PNG or a baseline JPEG
+ *     through the JDK's decoders, a strip TIFF through haloconv's reader. False for images every
+ *     decode of which holds them whole: interlaced PNG, progressive (or CMYK, or lossless) JPEG,
+ *     BMP, GIF, WebP, TIFFs only ImageIO reads
+ * @param level the pyramid level these facts describe (0 = full resolution; {@code --level})
+ * @param directory for TIFFs, the file offset of the directory (page or SubIFD) holding that level,
+ *     or 0 for the first one; 0 for other formats
+ * @param georeference where the pixels lie (GeoTIFF) and how large they are (slides), or null when
+ *     the file says neither
  */
 public record ImageInfo(
     String path,
@@ -33,8 +43,109 @@ public record ImageInfo(
     SampleFormat sampleFormat,
     int tileWidth,
     int tileHeight,
-    long fileSize)
+    long fileSize,
+    boolean streamable,
+    int level,
+    long directory,
+    Georeference georeference)
     implements Serializable {
+  /** An image's first (or only) level, without georeference. */
+  public ImageInfo(
+      String path,
+      ImageFormat format,
+      int width,
+      int height,
+      int channels,
+      int bitDepth,
+      PixelLayout layout,
+      SampleFormat sampleFormat,
+      int tileWidth,
+      int tileHeight,
+      long fileSize) {
+    this(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        false,
+        0,
+        0,
+        null);
+  }
+
+  /** An image's first (or only) level, without georeference, streamable or not. */
+  public ImageInfo(
+      String path,
+      ImageFormat format,
+      int width,
+      int height,
+      int channels,
+      int bitDepth,
+      PixelLayout layout,
+      SampleFormat sampleFormat,
+      int tileWidth,
+      int tileHeight,
+      long fileSize,
+      boolean streamable) {
+    this(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        streamable,
+        0,
+        0,
+        null);
+  }
+
+  /** A pyramid level (or page) of a file read by haloconv's TIFF reader, not streamable. */
+  public ImageInfo(
+      String path,
+      ImageFormat format,
+      int width,
+      int height,
+      int channels,
+      int bitDepth,
+      PixelLayout layout,
+      SampleFormat sampleFormat,
+      int tileWidth,
+      int tileHeight,
+      long fileSize,
+      int level,
+      long directory,
+      Georeference georeference) {
+    this(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        false,
+        level,
+        directory,
+        georeference);
+  }
+
   public ImageInfo {
     requireNonNull(path, "path is null");
     requireNonNull(format, "format is null");
@@ -95,6 +206,35 @@ public record ImageInfo(
     if (fileSize < 0) {
       throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize + ": " + path);
     }
+    if (level < 0 || directory < 0 || (level > 0 && directory == 0)) {
+      throw new IllegalArgumentException(
+          "level must be >= 0 and a level above 0 needs its TIFF directory, got level "
+              + level
+              + " at "
+              + directory
+              + ": "
+              + path);
+    }
+  }
+
+  /** The same image with {@code georeference}. */
+  public ImageInfo withGeoreference(Georeference georeference) {
+    return new ImageInfo(
+        path,
+        format,
+        width,
+        height,
+        channels,
+        bitDepth,
+        layout,
+        sampleFormat,
+        tileWidth,
+        tileHeight,
+        fileSize,
+        streamable,
+        level,
+        directory,
+        georeference);
   }
 
   /** width · height. */

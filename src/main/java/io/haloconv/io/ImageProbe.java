@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.haloconv.io.ImageReadException.Stage;
 import io.haloconv.io.tiff.TiffDecoder;
 import io.haloconv.io.tiff.TiffDirectory;
+import io.haloconv.io.tiff.TiffLevels;
+import io.haloconv.io.tiff.TiffProbe;
 import io.haloconv.tensor.DType;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyHeader;
@@ -15,6 +17,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
@@ -57,6 +60,22 @@ public final class ImageProbe {
    */
   public static ImageInfo probe(FileSystem fs, Path path, long maxPixels, Duration timeout)
       throws ImageReadException {
+    return probe(fs, path, maxPixels, timeout, 0);
+  }
+
+  /**
+   * Probes pyramid level {@code level} of one file ({@code --level}; 0 = full resolution): a page
+   * or SubIFD of a TIFF ({@link TiffLevels}). Other formats have level 0 only.
+   *
+   * @throws ImageReadException as {@link #probe(FileSystem, Path, long, Duration)}, and {@code
+   *     no-such-level} naming the levels the file has
+   */
+  public static ImageInfo probe(
+      FileSystem fs, Path path, long maxPixels, Duration timeout, int level)
+      throws ImageReadException {
+    if (level < 0) {
+      throw new IllegalArgumentException("level must be >= 0, got " + level);
+    }
     requireNonNull(fs, "fs is null");
     requireNonNull(path, "path is null");
     requireNonNull(timeout, "timeout is null");
@@ -84,8 +103,27 @@ public final class ImageProbe {
     FSDataInputStream in = open(fs, path, Stage.PROBE);
     try {
       FileHead head = FileHead.identify(readHead(in, length, Stage.PROBE), path.getName());
+      if (level > 0 && head.format() != ImageFormat.TIFF) {
+        throw new ImageReadException(
+            Stage.PROBE,
+            ErrorKind.NO_SUCH_LEVEL,
+            "no level "
+                + level
+                + ": the file is a "
+                + head.format().displayName()
+                + ", which has level 0 only");
+      }
       if (head.format() == ImageFormat.NPY) {
         return probeNpy(path, in, length, maxPixels);
+      }
+      if (head.format() == ImageFormat.TIFF) {
+        TiffProbe.Result tiff = TiffProbe.probe(in, length, path.toString(), level);
+        if (tiff.info() != null) {
+          requirePixelsAtMost(tiff.info().width(), tiff.info().height(), maxPixels);
+          return tiff.info();
+        }
+        ImageInfo info = probeImage(path, head, in, length, maxPixels, timeout);
+        return tiff.georeference() == null ? info : info.withGeoreference(tiff.georeference());
       }
       return probeImage(path, head, in, length, maxPixels, timeout);
     } finally {
@@ -103,6 +141,11 @@ public final class ImageProbe {
       return Deadline.call(
           timeout,
           () -> {
+            // Whether a task could stream it, should it be large: see ImageInfo.streamable.
+            boolean sequential =
+                head.format() == ImageFormat.PNG
+                    ? !head.interlacedPng()
+                    : head.format() == ImageFormat.JPEG && Readers.isSequentialJpeg(stream);
             ImageReader reader = Readers.open(head, stream);
             opened.set(reader);
             reader.addIIOReadWarningListener(warnings);
@@ -141,14 +184,16 @@ public final class ImageProbe {
                     pixels.sampleFormat(),
                     width,
                     height,
-                    length);
+                    length,
+                    sequential);
             if (head.format() != ImageFormat.TIFF) {
               return whole;
             }
             int tileWidth = width;
             int tileHeight = height;
             TiffDirectory dir = tiffDirectory(in, length);
-            if (dir != null && TiffDecoder.handles(dir, whole)) {
+            boolean ownReader = dir != null && TiffDecoder.handles(dir, whole);
+            if (ownReader) {
               // haloconv's own TIFF reader: tiles, strips, or single rows of uncompressed strips.
               int[] block = TiffDecoder.readableBlock(dir);
               tileWidth = block[0];
@@ -170,7 +215,8 @@ public final class ImageProbe {
                 pixels.sampleFormat(),
                 tileWidth,
                 tileHeight,
-                length);
+                length,
+                ownReader && !TiffDecoder.tiled(dir)); // strips stream through TiffDecoder.rows
           },
           () -> {
             ImageReader reader = opened.get();
@@ -186,6 +232,24 @@ public final class ImageProbe {
         reader.dispose();
       }
       closeQuietly(stream); // closes the Hadoop stream too
+    }
+  }
+
+  /**
+   * The pyramid levels of a file: a TIFF's ({@link TiffLevels}), or the one level of any other
+   * image.
+   */
+  public static List<TiffLevels.Level> levels(FileSystem fs, Path path, long maxPixels)
+      throws ImageReadException {
+    ImageInfo base = probe(fs, path, maxPixels);
+    if (base.format() != ImageFormat.TIFF) {
+      return List.of(new TiffLevels.Level(0, base.width(), base.height(), 0));
+    }
+    FSDataInputStream in = open(fs, path, Stage.PROBE);
+    try {
+      return TiffProbe.levels(in, base.fileSize());
+    } finally {
+      closeQuietly(in);
     }
   }
 

@@ -73,6 +73,19 @@ public final class Readers {
     return reader;
   }
 
+  /**
+   * A new JDK JPEG reader, for the JPEG chunks of TIFFs: its {@code readRaster} returns the
+   * components as stored (no colour conversion), so the TIFF's Photometric tag decides the colour.
+   */
+  public static ImageReader jdkJpegReader() throws IOException {
+    return provider(JDK + "jpeg.JPEGImageReaderSpi").createReaderInstance();
+  }
+
+  /** A new TwelveMonkeys WebP reader, for the WebP tiles of TIFFs. */
+  public static ImageReader webpReader() throws IOException {
+    return provider(TWELVE_MONKEYS + "webp.WebPImageReaderSpi").createReaderInstance();
+  }
+
   private static ImageReaderSpi provider(String className) throws IOException {
     Iterator<ImageReaderSpi> providers =
         IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
@@ -96,14 +109,36 @@ public final class Readers {
    * process need TwelveMonkeys. Unparseable headers go to the JDK's reader, whose error we report.
    */
   private static boolean needsTwelveMonkeys(ImageInputStream stream) throws IOException {
+    int[] frame = frameHeader(stream);
+    return frame != null && (frame[1] == 4 || isLossless(frame[0]));
+  }
+
+  /**
+   * True for a JPEG the JDK's decoder delivers row by row, once: a sequential (baseline or
+   * extended) frame of 1 or 3 components. Progressive frames are refined scan after scan over the
+   * whole image, and CMYK or lossless ones go to TwelveMonkeys, which decodes whole. Leaves the
+   * stream at 0.
+   */
+  static boolean isSequentialJpeg(ImageInputStream stream) throws IOException {
+    int[] frame = frameHeader(stream);
+    stream.seek(0);
+    return frame != null && (frame[0] == 0xc0 || frame[0] == 0xc1) && frame[1] != 4;
+  }
+
+  private static boolean isLossless(int marker) {
+    return marker == 0xc3 || marker == 0xc7 || marker == 0xcb || marker == 0xcf;
+  }
+
+  /** {SOF marker, components} of the first frame header, or null when none is found. */
+  private static int[] frameHeader(ImageInputStream stream) throws IOException {
     try {
       return scanFrameHeader(stream);
     } catch (EOFException e) {
-      return false;
+      return null;
     }
   }
 
-  private static boolean scanFrameHeader(ImageInputStream stream) throws IOException {
+  private static int[] scanFrameHeader(ImageInputStream stream) throws IOException {
     stream.seek(2);
     for (int segments = 0; segments < 10_000; segments++) {
       int b = stream.read();
@@ -115,7 +150,7 @@ public final class Readers {
         marker = stream.read();
       }
       if (marker == -1 || marker == 0xd9 || marker == 0xda) {
-        return false; // end of image or start of scan before any frame header
+        return null; // end of image or start of scan before any frame header
       }
       if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
         continue; // markers without a length
@@ -125,15 +160,13 @@ public final class Readers {
           marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
       if (frame) {
         stream.skipBytes(5); // precision, height, width
-        int components = stream.read();
-        boolean lossless = marker == 0xc3 || marker == 0xc7 || marker == 0xcb || marker == 0xcf;
-        return components == 4 || lossless;
+        return new int[] {marker, stream.read()};
       }
       if (length < 2) {
-        return false;
+        return null;
       }
       stream.seek(stream.getStreamPosition() + length - 2);
     }
-    return false;
+    return null;
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
 import io.haloconv.io.ImageProbe;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
@@ -15,6 +16,7 @@ import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
+import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.plan.WorkPlan;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
@@ -97,11 +99,12 @@ public final class FeaturizeJob {
       probes =
           probe(DistributedListing.entries(jsc, listing, hadoop, 4 * cores), hadoop)
               .persist(StorageLevel.MEMORY_AND_DISK_SER());
-      ImagePlanner planner = new ImagePlanner(config);
+      MemoryBudget memory = TaskMemory.of(sc);
+      ImagePlanner planner = new ImagePlanner(config, memory, scratchMinBytes());
       jsc.setJobDescription("haloconv probe");
       WorkPlan plan;
       try {
-        plan = WorkPlan.of(probes, planner, cores, config.partitions(), scratchMinBytes());
+        plan = WorkPlan.of(probes, planner, cores, config.partitions());
       } finally {
         jsc.setJobDescription(null);
       }
@@ -227,18 +230,20 @@ public final class FeaturizeJob {
   private JavaRDD<ProbeOutcome> probe(
       JavaRDD<DistributedListing.Listed> entries, HadoopConf hadoop) {
     long maxPixels = config.maxPixels();
+    int level = config.level();
     return entries.map(
         entry ->
             entry.failure() != null
                 ? ProbeOutcome.failed(entry.failure())
-                : probeOne(entry.file(), hadoop, maxPixels));
+                : probeOne(entry.file(), hadoop, maxPixels, level));
   }
 
-  private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels) {
+  private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels, int level) {
     try {
       Path path = new Path(file);
       FileSystem fs = path.getFileSystem(hadoop.get());
-      return ProbeOutcome.ok(ImageProbe.probe(fs, path, maxPixels));
+      return ProbeOutcome.ok(
+          ImageProbe.probe(fs, path, maxPixels, ImageProbe.DEFAULT_TIMEOUT, level));
     } catch (Exception e) {
       return ProbeOutcome.failed(BadRecords.of(file, "probe", e));
     }
@@ -256,7 +261,8 @@ public final class FeaturizeJob {
       ProgressListener progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long[][] sizes = plan.groupSizes(probes, skipped);
-    TaskSettings settings = config.taskSettings(StackBroadcast.of(jsc, config.stack()));
+    TaskSettings settings =
+        config.taskSettings(StackBroadcast.of(jsc, config.stack()), TaskMemory.of(jsc.sc()));
     TileProcessor processor =
         new TileProcessor(
             settings,

@@ -20,6 +20,7 @@ import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.TileRows;
+import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
@@ -349,7 +350,8 @@ public final class Featurizer {
         tileHeight,
         tileWidth,
         maxPixels,
-        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES);
+        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
+        TaskMemory.of(spark.sparkContext()));
   }
 
   LayerStack stack() {

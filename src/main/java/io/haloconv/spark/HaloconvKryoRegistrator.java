@@ -2,6 +2,7 @@ package io.haloconv.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.haloconv.io.Georeference;
 import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.PixelLayout;
@@ -29,6 +30,7 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, Tile.class);
     registerRecord(kryo, Window.class);
     registerRecord(kryo, ImageInfo.class);
+    registerRecord(kryo, Georeference.class);
     registerRecord(kryo, ProbeOutcome.class);
     registerRecord(kryo, BadRecord.class);
     registerRecord(kryo, WorkPlan.PartitionStats.class);
@@ -49,6 +51,7 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(int[][].class);
     kryo.register(long[].class);
+    kryo.register(double[].class);
     kryo.register(byte[].class);
     // Spark SQL ships these through the serializer when it infers a Parquet schema in parallel
     // (reading a dataset without a given schema); Spark registers none of them itself.

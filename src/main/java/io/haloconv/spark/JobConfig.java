@@ -3,6 +3,7 @@ package io.haloconv.spark;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.Compression;
@@ -34,6 +35,7 @@ import io.haloconv.tensor.Precision;
  * @param pattern a Hadoop glob the names of listed files must match ({@code --pattern}), or null
  *     for every file
  * @param compression the Parquet codec of the feature files ({@code --compression})
+ * @param level the pyramid level read of every image ({@code --level}; 0 = full resolution)
  */
 public record JobConfig(
     String input,
@@ -50,9 +52,46 @@ public record JobConfig(
     long maxPixels,
     int partitions,
     String pattern,
-    Compression compression) {
+    Compression compression,
+    int level) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
+  /** A config reading level 0, full resolution. */
+  public JobConfig(
+      String input,
+      String output,
+      String layersFile,
+      LayerStack stack,
+      int tileHeight,
+      int tileWidth,
+      ChannelMode channels,
+      Normalization normalization,
+      Precision precision,
+      FailureMode mode,
+      WriteMode writeMode,
+      long maxPixels,
+      int partitions,
+      String pattern,
+      Compression compression) {
+    this(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression,
+        0);
+  }
 
   /** A config reading every listed file. */
   public JobConfig(
@@ -141,6 +180,9 @@ public record JobConfig(
     if (maxPixels < 1) {
       throw new IllegalArgumentException("max pixels must be >= 1, got " + maxPixels);
     }
+    if (level < 0) {
+      throw new IllegalArgumentException("--level must be >= 0, got " + level);
+    }
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
@@ -202,7 +244,8 @@ public record JobConfig(
         maxPixels,
         partitions,
         pattern,
-        compression);
+        compression,
+        level);
   }
 
   public JobConfig withPartitions(int count) {
@@ -221,7 +264,8 @@ public record JobConfig(
         maxPixels,
         count,
         pattern,
-        compression);
+        compression,
+        level);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
@@ -240,7 +284,8 @@ public record JobConfig(
         maxPixels,
         partitions,
         pattern,
-        compression);
+        compression,
+        level);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
@@ -259,7 +304,8 @@ public record JobConfig(
         maxPixels,
         partitions,
         pattern,
-        compression);
+        compression,
+        level);
   }
 
   /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
@@ -279,7 +325,8 @@ public record JobConfig(
         maxPixels,
         partitions,
         glob,
-        compression);
+        compression,
+        level);
   }
 
   public JobConfig withCompression(Compression codec) {
@@ -298,7 +345,8 @@ public record JobConfig(
         maxPixels,
         partitions,
         pattern,
-        codec);
+        codec,
+        level);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
@@ -317,7 +365,29 @@ public record JobConfig(
         maxPixels,
         partitions,
         pattern,
-        compression);
+        compression,
+        level);
+  }
+
+  /** The same job at pyramid level {@code pyramidLevel} ({@code --level}). */
+  public JobConfig withLevel(int pyramidLevel) {
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression,
+        pyramidLevel);
   }
 
   /** Output rows per tile: {@code --tile}, or the stack's default. */
@@ -330,8 +400,11 @@ public record JobConfig(
     return stack.tileSide(tileWidth, precision.bytesPerValue());
   }
 
-  /** What the job's tasks get, with the layer stack broadcast as {@code stack}. */
-  public TaskSettings taskSettings(StackBroadcast stack) {
+  /**
+   * What the job's tasks get, with the layer stack broadcast as {@code stack} and {@code memory}
+   * the heap one task may spend decoding an image whole.
+   */
+  public TaskSettings taskSettings(StackBroadcast stack, MemoryBudget memory) {
     return new TaskSettings(
         stack,
         channels,
@@ -341,6 +414,7 @@ public record JobConfig(
         resolvedTileHeight(),
         resolvedTileWidth(),
         maxPixels,
-        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES);
+        TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
+        memory);
   }
 }

@@ -115,6 +115,8 @@ class BadArgumentsTest {
         Arguments.of(
             "--max-pixels", "-5", "--max-pixels must be in [1, 9223372036854775807], got -5"),
         Arguments.of("--max-pixels", "2^31", "--max-pixels must be an integer, got '2^31'"),
+        Arguments.of("--level", "-1", "--level must be in [0, 65536], got -1"),
+        Arguments.of("--level", "two", "--level must be an integer, got 'two'"),
         Arguments.of("--master", "", "--master must not be empty"),
         Arguments.of("--master", " ", "--master must not be empty"),
         Arguments.of(

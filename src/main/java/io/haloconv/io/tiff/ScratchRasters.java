@@ -2,6 +2,7 @@ package io.haloconv.io.tiff;
 
 import static java.util.Objects.requireNonNull;
 
+import io.haloconv.io.DecodeMemory;
 import io.haloconv.io.Failures;
 import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
@@ -54,7 +55,12 @@ public final class ScratchRasters {
 
   /** Bytes of the decoded raster: width · height · channels · bytes per sample. */
   public static long decodedBytes(ImageInfo info) {
-    return info.pixels() * info.channels() * ((info.bitDepth() + 7) / 8);
+    return DecodeMemory.decodedBytes(info);
+  }
+
+  /** Rows of the bands {@link #write} converts at a time: about 8 MB of float values. */
+  public static int bandRows(ImageInfo info) {
+    return (int) Math.max(1, Math.min(256, BAND_BYTES / (4L * info.width() * info.channels())));
   }
 
   /**
@@ -81,8 +87,7 @@ public final class ScratchRasters {
               + info.sampleFormat());
     }
     Readers.initialise();
-    int bandRows =
-        (int) Math.max(1, Math.min(256, BAND_BYTES / (4L * info.width() * info.channels())));
+    int bandRows = bandRows(info);
     boolean done = false;
     try {
       try {
@@ -95,11 +100,14 @@ public final class ScratchRasters {
           throw e;
         }
       }
-      // Not streamable: one whole decode, then the same file.
+      // Not streamable: one whole decode, then the same file, converted a band at a time (the
+      // decoded raster is all the memory this needs beyond a band: DecodeMemory budgets it).
       try (ImageIoDecoder whole = new ImageIoDecoder(fs, info, timeout);
           OutputStream out = create(fs, scratch)) {
         ScratchTiff tiff = scratchTiff(out, info);
-        tiff.accept(whole.read(0, 0, info.height(), info.width()));
+        for (int y = 0; y < info.height(); y += bandRows) {
+          tiff.accept(whole.read(y, 0, Math.min(bandRows, info.height() - y), info.width()));
+        }
         tiff.finish();
       }
       done = true;

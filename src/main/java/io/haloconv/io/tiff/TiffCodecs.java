@@ -29,8 +29,17 @@ final class TiffCodecs {
             }
           };
       case TiffDirectory.COMPRESSION_PACKBITS -> new PackBitsInputStream(compressed);
+      case TiffDirectory.COMPRESSION_ZSTD -> zstdStream(compressed);
       default -> throw new IllegalArgumentException("unsupported TIFF compression " + compression);
     };
+  }
+
+  private static InputStream zstdStream(InputStream compressed) {
+    try {
+      return new com.github.luben.zstd.ZstdInputStream(compressed);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
@@ -57,6 +66,17 @@ final class TiffCodecs {
         throw new IOException("corrupt Deflate data: " + e.getMessage(), e);
       } finally {
         inflater.end();
+      }
+      return;
+    }
+    if (compression == TiffDirectory.COMPRESSION_ZSTD) {
+      // zstd-jni (which Spark ships for its own shuffle files): one frame per chunk, as libtiff
+      // writes it. A chunk that decodes to less leaves the rest zero, as for Deflate.
+      try {
+        com.github.luben.zstd.Zstd.decompressByteArray(
+            out, 0, length, compressed, 0, compressedLength);
+      } catch (com.github.luben.zstd.ZstdException e) {
+        throw new IOException("corrupt ZSTD data: " + e.getMessage(), e);
       }
       return;
     }

@@ -1,6 +1,9 @@
 package io.haloconv.io.tiff;
 
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.Failures;
+import io.haloconv.io.Georeference;
+import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageReadException;
@@ -23,9 +26,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads windows of classic TIFFs and BigTIFFs by their tiles or strips ("chunks"), touching only
- * the bytes of the chunks a window overlaps: 8- or 16-bit unsigned samples, chunky or planar,
- * uncompressed, LZW, Deflate or PackBits, with or without the horizontal predictor (what {@link
- * TiffDirectory#unsupported()} accepts; other TIFFs go to ImageIO's readers).
+ * the bytes of the chunks a window overlaps: unsigned, signed and floating-point samples, chunky or
+ * planar, uncompressed, LZW, Deflate, PackBits, ZSTD, JPEG or WebP, with the horizontal or the
+ * floating-point predictor or none (what {@link TiffDirectory#unsupported()} accepts; other TIFFs
+ * go to ImageIO's readers), at any pyramid level ({@link TiffLevels}).
  *
  * <ul>
  *   <li>Uncompressed chunks are read row range by row range: a window reads only its own rows.
@@ -85,9 +89,13 @@ public final class TiffDecoder implements RegionDecoder {
     try {
       TiffDirectory dir;
       try {
-        dir = TiffDirectory.read(in, length);
+        dir = TiffDirectory.read(in, length, info == null ? 0 : info.directory());
       } catch (ImageReadException e) {
         throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
+      }
+      String refusal = refusal(dir);
+      if (refusal != null) {
+        throw new ImageReadException(Stage.DECODE, ErrorKind.UNSUPPORTED, refusal);
       }
       if (info == null ? dir.unsupported() != null : !handles(dir, info)) {
         ImageProbe.closeQuietly(in);
@@ -109,6 +117,30 @@ public final class TiffDecoder implements RegionDecoder {
     }
   }
 
+  /**
+   * Why no reader here decodes {@code dir}, or null when one may: old-style JPEG (compression 6,
+   * which the JDK's reader guesses at) and predictors TIFF does not define are refused outright
+   * rather than handed to ImageIO.
+   */
+  static String refusal(TiffDirectory dir) {
+    if (dir.compression == TiffDirectory.COMPRESSION_OLD_JPEG) {
+      return "unsupported TIFF compression 6 (old-style JPEG): convert it, e.g. with"
+          + " gdal_translate -co COMPRESS=JPEG";
+    }
+    boolean predicting =
+        dir.compression == TiffDirectory.COMPRESSION_LZW
+            || dir.compression == TiffDirectory.COMPRESSION_DEFLATE
+            || dir.compression == TiffDirectory.COMPRESSION_ADOBE_DEFLATE
+            || dir.compression == TiffDirectory.COMPRESSION_ZSTD;
+    if (predicting
+        && dir.predictor != TiffDirectory.PREDICTOR_NONE
+        && dir.predictor != TiffDirectory.PREDICTOR_HORIZONTAL
+        && dir.predictor != TiffDirectory.PREDICTOR_FLOATING_POINT) {
+      return "unsupported TIFF predictor " + dir.predictor;
+    }
+    return null;
+  }
+
   /** A thirty-second of the heap, at most {@link #DEFAULT_CACHE_BYTES}: each task has one. */
   static long defaultCacheBytes() {
     return Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 32);
@@ -121,9 +153,64 @@ public final class TiffDecoder implements RegionDecoder {
         && dir.height == info.height()
         && dir.samplesPerPixel == info.channels()
         && dir.bitsPerSample == info.bitDepth()
-        && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
+        && info.sampleFormat() == sampleFormat(dir)
         && info.layout() != PixelLayout.BINARY
         && info.layout() != PixelLayout.TENSOR;
+  }
+
+  /** The TIFF SampleFormat tag as haloconv's {@link SampleFormat}. */
+  static SampleFormat sampleFormat(TiffDirectory dir) {
+    return switch (dir.sampleFormat) {
+      case 2 -> SampleFormat.SIGNED_INTEGER;
+      case 3 -> SampleFormat.FLOAT;
+      default -> SampleFormat.UNSIGNED_INTEGER;
+    };
+  }
+
+  /**
+   * What the probe reports for a directory this reader decodes, read from its own tags: for levels
+   * above 0 and for the encodings ImageIO's TIFF readers do not decode (ZSTD, WebP, signed and
+   * float samples, JPEG by Photometric), so their probe does not depend on ImageIO's.
+   *
+   * @return null when this reader does not decode {@code dir}
+   */
+  public static ImageInfo describe(
+      TiffDirectory dir, String path, long fileSize, int level, Georeference georeference) {
+    if (dir.unsupported() != null) {
+      return null;
+    }
+    int spp = dir.samplesPerPixel;
+    boolean alpha =
+        dir.extraSamples.length > 0 && (dir.extraSamples[0] == 1 || dir.extraSamples[0] == 2);
+    boolean colour = dir.photometric == 2 || dir.photometric == TiffDirectory.PHOTOMETRIC_YCBCR;
+    PixelLayout layout;
+    if (colour) {
+      layout =
+          spp == 3 ? PixelLayout.RGB : spp == 4 && alpha ? PixelLayout.RGBA : PixelLayout.MULTIBAND;
+    } else {
+      layout =
+          spp == 1
+              ? PixelLayout.GRAY
+              : spp == 2 && alpha ? PixelLayout.GRAY_ALPHA : PixelLayout.MULTIBAND;
+    }
+    int[] block = readableBlock(dir);
+    return new ImageInfo(
+        path,
+        io.haloconv.io.ImageFormat.TIFF,
+        dir.width,
+        dir.height,
+        spp,
+        dir.bitsPerSample,
+        layout,
+        sampleFormat(dir),
+        block[0],
+        block[1],
+        fileSize,
+        // Strips of the first level stream through rows() into a scratch raster (ImageInfo).
+        !dir.tiled && level == 0,
+        level,
+        level == 0 ? 0 : dir.position,
+        georeference);
   }
 
   /**
@@ -144,6 +231,11 @@ public final class TiffDecoder implements RegionDecoder {
     return dir.tiled;
   }
 
+  /** True when {@code dir} is tiled, false for strips. */
+  public static boolean tiled(TiffDirectory dir) {
+    return dir.tiled;
+  }
+
   /** Chunks decoded so far (cache misses), which tests use to check reuse. */
   long chunksDecoded() {
     return chunksDecoded;
@@ -153,12 +245,21 @@ public final class TiffDecoder implements RegionDecoder {
   public Tensor3 read(int y0, int x0, int height, int width) throws ImageReadException {
     try {
       return readWindow(y0, x0, height, width);
+    } catch (ImageReadException e) {
+      throw e;
+    } catch (TiffImageCodecs.CorruptChunk e) {
+      throw new ImageReadException(Stage.DECODE, e.getMessage(), e);
     } catch (EOFException e) {
       throw new ImageReadException(
           Stage.DECODE, "truncated TIFF: a strip or tile lies past the end of the file", e);
     } catch (IOException e) {
       throw new ImageReadException(
           Stage.DECODE, "cannot decode TIFF: " + Failures.chainMessages(e), e);
+    } catch (OutOfMemoryError e) {
+      // A compressed chunk is decoded whole: a huge strip may not fit the task's heap.
+      cache.clear();
+      cached = 0;
+      throw Failures.outOfMemory(Stage.DECODE, ImageFormat.TIFF, e);
     }
   }
 
@@ -224,18 +325,144 @@ public final class TiffDecoder implements RegionDecoder {
 
   private Object decodeChunk(int index, int rows) throws IOException {
     long count = dir.byteCounts[index];
+    long offset = dir.offsets[index];
+    String chunk = (dir.tiled ? "tile " : "strip ") + index;
     if (count > Integer.MAX_VALUE - 8 || count < 0) {
       throw new IOException("a strip or tile of " + count + " bytes");
     }
+    if (offset < 0 || offset + count > dir.fileLength) {
+      throw new ImageReadException(
+          Stage.DECODE,
+          ErrorKind.TRUNCATED,
+          "truncated TIFF: "
+              + chunk
+              + " (bytes "
+              + offset
+              + " to "
+              + (offset + count)
+              + ") lies past the end of the "
+              + dir.fileLength
+              + "-byte file");
+    }
     byte[] compressed = new byte[(int) count];
-    in.readFully(dir.offsets[index], compressed, 0, compressed.length);
-    byte[] bytes = new byte[rows * dir.chunkRowBytes()];
-    TiffCodecs.decode(dir.compression, compressed, compressed.length, bytes, bytes.length);
+    in.readFully(offset, compressed, 0, compressed.length);
+    byte[] bytes;
+    if (dir.compression == TiffDirectory.COMPRESSION_JPEG) {
+      bytes = TiffImageCodecs.jpeg(dir, chunk, compressed, rows);
+    } else if (dir.compression == TiffDirectory.COMPRESSION_WEBP) {
+      bytes = TiffImageCodecs.webp(dir, chunk, compressed, rows);
+    } else {
+      bytes = new byte[rows * dir.chunkRowBytes()];
+      TiffCodecs.decode(dir.compression, compressed, compressed.length, bytes, bytes.length);
+    }
     return samples(bytes, rows);
   }
 
-  /** Stored bytes of {@code rows} chunk rows → samples (byte[] or short[]), predictor undone. */
+  /**
+   * Stored bytes of {@code rows} chunk rows → samples, predictor undone: byte[] or short[] for 8-
+   * and 16-bit unsigned samples (compact in the cache), float[] for the others.
+   */
   private Object samples(byte[] bytes, int rows) {
+    if (dir.sampleFormat != 1 || dir.bitsPerSample > 16) {
+      return floats(bytes, rows);
+    }
+    return unsigned(bytes, rows);
+  }
+
+  /**
+   * Signed, 32-bit and floating-point samples as floats. The horizontal predictor adds each sample
+   * to its left neighbour's in the sample's own width, wrapping (libtiff's horAcc8/16/32, which
+   * GDAL also applies to float bits). The floating-point predictor (Adobe's TIFF Technote 3) stores
+   * each row as its samples' bytes split into planes, most significant first, then byte-wise
+   * differences across the row with a stride of the samples per pixel: undone in that order, as
+   * libtiff's fpAcc.
+   */
+  private float[] floats(byte[] bytes, int rows) {
+    int spp = dir.samplesPerChunkPixel();
+    int rowSamples = dir.chunkWidth * spp;
+    int size = dir.bytesPerSample();
+    int bits = dir.bitsPerSample;
+    long mask = bits == 64 ? -1L : (1L << bits) - 1;
+    float[] out = new float[rows * rowSamples];
+    long[] row = new long[rowSamples];
+    boolean little = dir.order == ByteOrder.LITTLE_ENDIAN;
+    for (int r = 0; r < rows; r++) {
+      int base = r * rowSamples * size;
+      if (dir.predictor == TiffDirectory.PREDICTOR_FLOATING_POINT) {
+        int rowBytes = rowSamples * size;
+        for (int i = base + spp; i < base + rowBytes; i++) {
+          bytes[i] += bytes[i - spp];
+        }
+        for (int i = 0; i < rowSamples; i++) {
+          long value = 0;
+          for (int b = 0; b < size; b++) {
+            value = value << 8 | (bytes[base + b * rowSamples + i] & 0xffL);
+          }
+          row[i] = value;
+        }
+      } else {
+        for (int i = 0, at = base; i < rowSamples; i++, at += size) {
+          long value = 0;
+          for (int b = 0; b < size; b++) {
+            int shift = little ? 8 * b : 8 * (size - 1 - b);
+            value |= (bytes[at + b] & 0xffL) << shift;
+          }
+          row[i] = value;
+        }
+        if (dir.predictor == TiffDirectory.PREDICTOR_HORIZONTAL) {
+          for (int i = spp; i < rowSamples; i++) {
+            row[i] = (row[i] + row[i - spp]) & mask;
+          }
+        }
+      }
+      int at = r * rowSamples;
+      switch (dir.sampleFormat) {
+        case 2 -> {
+          int unused = 64 - bits;
+          for (int i = 0; i < rowSamples; i++) {
+            out[at + i] = (float) (row[i] << unused >> unused);
+          }
+        }
+        case 3 -> {
+          for (int i = 0; i < rowSamples; i++) {
+            out[at + i] =
+                switch (bits) {
+                  case 16 -> halfToFloat((int) row[i]);
+                  case 32 -> Float.intBitsToFloat((int) row[i]);
+                  default -> (float) Double.longBitsToDouble(row[i]);
+                };
+          }
+        }
+        default -> {
+          for (int i = 0; i < rowSamples; i++) {
+            out[at + i] = (float) row[i];
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** IEEE 754 binary16 → float32, exactly (Float.float16ToFloat arrives in Java 20). */
+  static float halfToFloat(int half) {
+    int sign = (half & 0x8000) << 16;
+    int exponent = (half >>> 10) & 0x1f;
+    int mantissa = half & 0x3ff;
+    if (exponent == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | mantissa << 13);
+    }
+    if (exponent == 0) {
+      if (mantissa == 0) {
+        return Float.intBitsToFloat(sign);
+      }
+      float value = mantissa * 0x1p-24f; // subnormal: mantissa · 2^-24, exact in float32
+      return sign == 0 ? value : -value;
+    }
+    return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
+  }
+
+  /** Stored bytes of {@code rows} chunk rows → samples (byte[] or short[]), predictor undone. */
+  private Object unsigned(byte[] bytes, int rows) {
     int spp = dir.samplesPerChunkPixel();
     int rowSamples = dir.chunkWidth * spp;
     if (dir.bitsPerSample == 8) {
@@ -269,7 +496,10 @@ public final class TiffDecoder implements RegionDecoder {
   }
 
   private static long sizeOf(Object samples) {
-    return samples instanceof byte[] b ? b.length : 2L * ((short[]) samples).length;
+    if (samples instanceof byte[] b) {
+      return b.length;
+    }
+    return samples instanceof short[] s ? 2L * s.length : 4L * ((float[]) samples).length;
   }
 
   /**
@@ -293,6 +523,10 @@ public final class TiffDecoder implements RegionDecoder {
         if (rows.samples instanceof byte[] bytes) {
           for (int i = 0; i < n; i++, src += spp) {
             dst[at + i] = bytes[src] & 0xff;
+          }
+        } else if (rows.samples instanceof float[] floats) {
+          for (int i = 0; i < n; i++, src += spp) {
+            dst[at + i] = floats[src];
           }
         } else {
           short[] shorts = (short[]) rows.samples;
@@ -328,6 +562,16 @@ public final class TiffDecoder implements RegionDecoder {
         return null;
       }
       try {
+        if (dir.compression == TiffDirectory.COMPRESSION_JPEG
+            || dir.compression == TiffDirectory.COMPRESSION_WEBP) {
+          // A JPEG or WebP strip is one image: decoded whole (and cached), then handed out in
+          // bands.
+          int rows = Math.min(maxRows, dir.height - y);
+          rows = Math.min(rows, (y / dir.chunkHeight + 1) * dir.chunkHeight - y);
+          Tensor3 band = read(y, 0, rows, dir.width);
+          y += rows;
+          return band;
+        }
         int row = y / dir.chunkHeight;
         if (row != strip) {
           closePlanes();
@@ -355,6 +599,8 @@ public final class TiffDecoder implements RegionDecoder {
       } catch (IOException e) {
         throw new ImageReadException(
             Stage.DECODE, "cannot decode TIFF: " + Failures.chainMessages(e), e);
+      } catch (OutOfMemoryError e) {
+        throw Failures.outOfMemory(Stage.DECODE, ImageFormat.TIFF, e);
       }
     }
 

@@ -7,13 +7,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.PositionedReadable;
 
 /**
- * The first image file directory (IFD) of a classic TIFF or a BigTIFF: the facts {@link
- * TiffDecoder} needs to find and decode the tiles or strips ("chunks") of a window, and nothing
- * else. Classic TIFF stores offsets in 4 bytes and entries in 12; BigTIFF (version 43) in 8 and 20,
- * which is all that differs for reading.
+ * One image file directory (IFD) of a classic TIFF or a BigTIFF: the facts {@link TiffDecoder}
+ * needs to find and decode the tiles or strips ("chunks") of a window, what {@link TiffLevels}
+ * needs to tell pyramid levels from other pages, and the georeferencing tags {@link GeoTiff} reads.
+ * Classic TIFF stores offsets in 4 bytes and entries in 12; BigTIFF (version 43) in 8 and 20, which
+ * is all that differs for reading.
  *
  * <p>Chunks are numbered as TIFF numbers them: row-major within a plane, planes one after another
  * when samples are stored planar (PlanarConfiguration 2).
@@ -24,8 +26,17 @@ public final class TiffDirectory {
   static final int COMPRESSION_DEFLATE = 8;
   static final int COMPRESSION_ADOBE_DEFLATE = 32946;
   static final int COMPRESSION_PACKBITS = 32773;
+  static final int COMPRESSION_OLD_JPEG = 6;
+  static final int COMPRESSION_JPEG = 7;
+  static final int COMPRESSION_ZSTD = 50000;
+  static final int COMPRESSION_WEBP = 50001;
   static final int PREDICTOR_NONE = 1;
   static final int PREDICTOR_HORIZONTAL = 2;
+  static final int PREDICTOR_FLOATING_POINT = 3;
+  static final int PHOTOMETRIC_YCBCR = 6;
+
+  /** Longest ImageDescription or GDAL_NODATA text kept: SVS descriptions run to a few hundred. */
+  private static final int MAX_TEXT_BYTES = 1 << 16;
 
   /**
    * Arrays larger than this are refused: 64 MB of offsets is 8 million tiles, far past any scan.
@@ -68,6 +79,44 @@ public final class TiffDirectory {
   final boolean hasColorProfile;
   final boolean hasSubsampling;
 
+  /** Where this directory starts in the file, and the file's length. */
+  final long position;
+
+  final long fileLength;
+
+  /** NewSubfileType: bit 0 reduced resolution, bit 2 transparency mask; 0 for a full image. */
+  final long newSubfileType;
+
+  /** ImageDescription, or null. */
+  final String description;
+
+  /** The SubIFDs tag (OME-TIFF, vips: the pyramid's reduced levels), empty when absent. */
+  final long[] subDirectories;
+
+  /** The next directory of the main chain, 0 at the end. */
+  final long next;
+
+  /** JPEGTables: the quantisation and Huffman tables every JPEG chunk shares, or null. */
+  final byte[] jpegTables;
+
+  /** ExtraSamples: 1 associated, 2 unassociated alpha, 0 unspecified; empty when absent. */
+  final long[] extraSamples;
+
+  /** The GeoTIFF and resolution tags, as stored (null or NaN when absent). */
+  final double[] pixelScale;
+
+  final double[] tiepoints;
+  final double[] modelTransformation;
+  final long[] geoKeys;
+  final double[] geoDoubles;
+  final String gdalNodata;
+  final double xResolution;
+  final double yResolution;
+  final int resolutionUnit;
+
+  /** Why the GeoTIFF tags cannot be read (they point outside the file), or null. */
+  final String geoProblem;
+
   private TiffDirectory(Builder b) {
     bigTiff = b.bigTiff;
     order = b.order;
@@ -78,12 +127,13 @@ public final class TiffDirectory {
     compression = b.compression;
     photometric = b.photometric;
     planarConfiguration = b.planarConfiguration;
-    // Only the LZW and Deflate codecs apply a predictor (as in libtiff and the JDK's reader);
-    // the tag means nothing to uncompressed or PackBits data.
+    // Only the LZW, Deflate and ZSTD codecs apply a predictor (as in libtiff and the JDK's
+    // reader); the tag means nothing to uncompressed, PackBits, JPEG or WebP data.
     predictor =
         b.compression == COMPRESSION_LZW
                 || b.compression == COMPRESSION_DEFLATE
                 || b.compression == COMPRESSION_ADOBE_DEFLATE
+                || b.compression == COMPRESSION_ZSTD
             ? b.predictor
             : PREDICTOR_NONE;
     sampleFormat = b.sampleFormat;
@@ -95,6 +145,32 @@ public final class TiffDirectory {
     byteCounts = b.byteCounts;
     hasColorProfile = b.hasColorProfile;
     hasSubsampling = b.hasSubsampling;
+    position = b.position;
+    fileLength = b.fileLength;
+    newSubfileType = b.newSubfileType;
+    description = b.description;
+    subDirectories = b.subDirectories;
+    next = b.next;
+    jpegTables = b.jpegTables;
+    extraSamples = b.extraSamples;
+    pixelScale = b.pixelScale;
+    tiepoints = b.tiepoints;
+    modelTransformation = b.modelTransformation;
+    geoKeys = b.geoKeys;
+    geoDoubles = b.geoDoubles;
+    gdalNodata = b.gdalNodata;
+    xResolution = b.xResolution;
+    yResolution = b.yResolution;
+    resolutionUnit = b.resolutionUnit;
+    geoProblem = b.geoProblem;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
   }
 
   /** Chunks per row of chunks. */
@@ -140,29 +216,61 @@ public final class TiffDirectory {
   }
 
   /**
-   * Why {@link TiffDecoder} cannot read this image, or null when it can: 8- or 16-bit unsigned
-   * samples, gray or RGB without an ICC profile or subsampling, compression none, LZW, Deflate or
-   * PackBits, no predictor or the horizontal one. Other TIFFs go to ImageIO's readers.
+   * Why {@link TiffDecoder} cannot read this image, or null when it can: unsigned 8-, 16- or
+   * 32-bit, signed 8-, 16- or 32-bit, or 16-, 32- or 64-bit floating-point samples; gray, RGB, or
+   * YCbCr in JPEG; compression none, LZW, Deflate, PackBits, ZSTD, JPEG (8-bit, with or without
+   * JPEGTables) or WebP (8-bit RGB or RGBA); no predictor, the horizontal one or the floating-point
+   * one. Other TIFFs go to ImageIO's readers.
    */
   String unsupported() {
-    if (bitsPerSample != 8 && bitsPerSample != 16) {
-      return "bits per sample " + bitsPerSample;
-    }
-    if (sampleFormat != 1) {
+    if (sampleFormat != 1 && sampleFormat != 2 && sampleFormat != 3) {
       return "sample format " + sampleFormat;
     }
-    if (photometric != 1 && !(photometric == 2 && samplesPerPixel >= 3)) {
+    boolean sizeFits =
+        sampleFormat == 3
+            ? bitsPerSample == 16 || bitsPerSample == 32 || bitsPerSample == 64
+            : bitsPerSample == 8 || bitsPerSample == 16 || bitsPerSample == 32;
+    if (!sizeFits) {
+      return "bits per sample " + bitsPerSample + " of sample format " + sampleFormat;
+    }
+    boolean imageCodec = compression == COMPRESSION_JPEG || compression == COMPRESSION_WEBP;
+    if (photometric != 1
+        && !(photometric == 2 && samplesPerPixel >= 3)
+        && !(photometric == PHOTOMETRIC_YCBCR
+            && compression == COMPRESSION_JPEG
+            && samplesPerPixel == 3)) {
       return "photometric interpretation " + photometric + " with " + samplesPerPixel + " samples";
     }
     if (compression != COMPRESSION_NONE
         && compression != COMPRESSION_LZW
         && compression != COMPRESSION_DEFLATE
         && compression != COMPRESSION_ADOBE_DEFLATE
-        && compression != COMPRESSION_PACKBITS) {
+        && compression != COMPRESSION_PACKBITS
+        && compression != COMPRESSION_ZSTD
+        && !imageCodec) {
       return "compression " + compression;
     }
-    if (predictor != PREDICTOR_NONE && predictor != PREDICTOR_HORIZONTAL) {
+    if (imageCodec && (bitsPerSample != 8 || sampleFormat != 1 || planarConfiguration != 1)) {
+      return (compression == COMPRESSION_JPEG ? "JPEG" : "WebP")
+          + " compression of "
+          + bitsPerSample
+          + "-bit "
+          + (planarConfiguration == 2 ? "planar " : "")
+          + "samples";
+    }
+    if (compression == COMPRESSION_JPEG && samplesPerPixel != 1 && samplesPerPixel != 3) {
+      return "JPEG compression of " + samplesPerPixel + " samples";
+    }
+    if (compression == COMPRESSION_WEBP && samplesPerPixel != 3 && samplesPerPixel != 4) {
+      return "WebP compression of " + samplesPerPixel + " samples";
+    }
+    if (predictor != PREDICTOR_NONE
+        && predictor != PREDICTOR_HORIZONTAL
+        && predictor != PREDICTOR_FLOATING_POINT) {
       return "predictor " + predictor;
+    }
+    if (predictor == PREDICTOR_FLOATING_POINT && sampleFormat != 3) {
+      return "the floating-point predictor on sample format " + sampleFormat;
     }
     if (fillOrder != 1) {
       return "fill order " + fillOrder;
@@ -170,7 +278,8 @@ public final class TiffDirectory {
     if (planarConfiguration != 1 && planarConfiguration != 2) {
       return "planar configuration " + planarConfiguration;
     }
-    if (hasColorProfile || hasSubsampling) {
+    // JPEG subsamples chroma inside its own stream; raw YCbCr subsampling is another layout.
+    if (hasColorProfile || (hasSubsampling && compression != COMPRESSION_JPEG)) {
       return hasColorProfile ? "an ICC colour profile" : "chroma subsampling";
     }
     long chunkBytes = (long) chunkRowBytes() * chunkHeight;
@@ -180,10 +289,36 @@ public final class TiffDirectory {
     return null;
   }
 
+  /**
+   * True for what haloconv's reader decoded before issue 13 (8- or 16-bit unsigned samples,
+   * compression none, LZW, Deflate or PackBits), which the probe still checks against ImageIO's
+   * reading of the header; every other directory the reader handles is probed from its own tags.
+   */
+  boolean classic() {
+    return unsupported() == null
+        && sampleFormat == 1
+        && (bitsPerSample == 8 || bitsPerSample == 16)
+        && (compression == COMPRESSION_NONE
+            || compression == COMPRESSION_LZW
+            || compression == COMPRESSION_DEFLATE
+            || compression == COMPRESSION_ADOBE_DEFLATE
+            || compression == COMPRESSION_PACKBITS)
+        && predictor != PREDICTOR_FLOATING_POINT;
+  }
+
   /** Reads the first IFD of a file of {@code length} bytes. */
   public static TiffDirectory read(PositionedReadable in, long length) throws ImageReadException {
+    return read(in, length, 0);
+  }
+
+  /**
+   * Reads the IFD at {@code position} of a file of {@code length} bytes; 0 means the first one (the
+   * header's).
+   */
+  public static TiffDirectory read(PositionedReadable in, long length, long position)
+      throws ImageReadException {
     try {
-      return parse(in, length);
+      return parse(in, length, position);
     } catch (EOFException e) {
       throw new ImageReadException(
           Stage.PROBE, "truncated TIFF: the file ends inside its header", e);
@@ -193,7 +328,8 @@ public final class TiffDirectory {
     }
   }
 
-  private static TiffDirectory parse(PositionedReadable in, long length) throws IOException {
+  private static TiffDirectory parse(PositionedReadable in, long length, long position)
+      throws IOException {
     if (length < 8) {
       throw new ImageReadException(Stage.PROBE, "truncated TIFF: " + length + " bytes");
     }
@@ -226,10 +362,17 @@ public final class TiffDirectory {
     }
     int countSize = b.bigTiff ? 8 : 2;
     int entrySize = b.bigTiff ? 20 : 12;
+    if (position != 0) {
+      ifd = position;
+    }
+    b.position = ifd;
+    b.fileLength = length;
     if (ifd < 8 || ifd + countSize > length) {
       throw new ImageReadException(
           Stage.PROBE,
-          "malformed TIFF: first directory at "
+          "malformed TIFF: "
+              + (position == 0 ? "first " : "")
+              + "directory at "
               + ifd
               + " lies outside the "
               + length
@@ -253,6 +396,14 @@ public final class TiffDirectory {
       long count = b.bigTiff ? t.getLong(base + 4) : t.getInt(base + 4) & 0xffffffffL;
       int valueAt = base + (b.bigTiff ? 12 : 8);
       b.entry(in, length, t, tag, type, count, valueAt);
+    }
+    long nextAt = ifd + countSize + entries * entrySize;
+    int pointer = b.bigTiff ? 8 : 4;
+    if (nextAt + pointer <= length) {
+      byte[] next = new byte[pointer];
+      in.readFully(nextAt, next, 0, pointer);
+      ByteBuffer n = ByteBuffer.wrap(next).order(order);
+      b.next = b.bigTiff ? n.getLong(0) : n.getInt(0) & 0xffffffffL;
     }
     return b.build();
   }
@@ -279,6 +430,24 @@ public final class TiffDirectory {
     boolean hasSubsampling;
     int bitsPerSample;
     int sampleFormat;
+    long position;
+    long fileLength;
+    long newSubfileType;
+    String description;
+    long[] subDirectories = new long[0];
+    long next;
+    byte[] jpegTables;
+    long[] extraSamples = new long[0];
+    double[] pixelScale;
+    double[] tiepoints;
+    double[] modelTransformation;
+    long[] geoKeys;
+    double[] geoDoubles;
+    String gdalNodata;
+    double xResolution = Double.NaN;
+    double yResolution = Double.NaN;
+    int resolutionUnit = 2;
+    String geoProblem;
 
     void entry(
         PositionedReadable in,
@@ -306,9 +475,57 @@ public final class TiffDirectory {
         case 322 -> tileWidth = (int) single(in, length, table, tag, type, count, valueAt);
         case 323 -> tileHeight = (int) single(in, length, table, tag, type, count, valueAt);
         case 339 -> sampleFormats = values(in, length, table, tag, type, count, valueAt);
-        case 530 -> hasSubsampling = true;
+        case 530 -> {
+          long[] factors = values(in, length, table, tag, type, count, valueAt);
+          hasSubsampling = factors[0] != 1 || factors.length < 2 || factors[1] != 1;
+        }
         case 34675 -> hasColorProfile = true;
+        case 254 -> newSubfileType = single(in, length, table, tag, type, count, valueAt);
+        case 270 -> description = text(in, length, table, tag, count, valueAt);
+        case 282 -> xResolution = rational(in, length, table, tag, type, count, valueAt);
+        case 283 -> yResolution = rational(in, length, table, tag, type, count, valueAt);
+        case 296 -> resolutionUnit = (int) single(in, length, table, tag, type, count, valueAt);
+        case 330 -> subDirectories = values(in, length, table, tag, type, count, valueAt);
+        case 338 -> extraSamples = values(in, length, table, tag, type, count, valueAt);
+        case 347 -> jpegTables = bytes(in, length, table, tag, count, valueAt);
+        case 33550, 33922, 34264, 34735, 34736, 34737, 42113 ->
+            geoEntry(in, length, table, tag, type, count, valueAt);
         default -> {} // tags that do not change how pixels are found or decoded
+      }
+    }
+
+    /**
+     * A GeoTIFF tag (or GDAL's nodata): kept aside when it cannot be read, so the probe reports a
+     * malformed georeference rather than a TIFF this parser cannot read at all.
+     */
+    private void geoEntry(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
+      try {
+        switch (tag) {
+          case 33550 -> pixelScale = doubles(in, length, table, tag, type, count, valueAt);
+          case 33922 -> tiepoints = doubles(in, length, table, tag, type, count, valueAt);
+          case 34264 -> modelTransformation = doubles(in, length, table, tag, type, count, valueAt);
+          case 34735 -> geoKeys = values(in, length, table, tag, type, count, valueAt);
+          case 34736 -> geoDoubles = doubles(in, length, table, tag, type, count, valueAt);
+          case 34737 -> {} // GeoAsciiParams: citations only, no EPSG code
+          default -> gdalNodata = text(in, length, table, tag, count, valueAt);
+        }
+      } catch (ImageReadException e) {
+        if (geoProblem == null) {
+          String why =
+              e.getMessage()
+                  .replaceFirst("^(truncated|malformed) TIFF: ", "")
+                  .replace("the values of tag " + tag, "its values")
+                  .replace("tag " + tag + " has", "it has");
+          geoProblem = "malformed GeoTIFF: " + GeoTiff.tagName(tag) + ": " + why;
+        }
       }
     }
 
@@ -398,30 +615,7 @@ public final class TiffDirectory {
                 throw new ImageReadException(
                     Stage.PROBE, "malformed TIFF: tag " + tag + " has non-integer type " + type);
           };
-      long bytes = count * size;
-      if (count < 1 || bytes > MAX_ARRAY_BYTES) {
-        throw new ImageReadException(
-            Stage.PROBE, "malformed TIFF: tag " + tag + " has " + count + " values");
-      }
-      int inline = bigTiff ? 8 : 4;
-      ByteBuffer data;
-      if (bytes <= inline) {
-        data = table.duplicate().order(order).position(valueAt).slice().order(order);
-      } else {
-        long offset = bigTiff ? table.getLong(valueAt) : table.getInt(valueAt) & 0xffffffffL;
-        if (offset < 0 || offset + bytes > length) {
-          throw new ImageReadException(
-              Stage.PROBE,
-              "truncated TIFF: the values of tag "
-                  + tag
-                  + " lie outside the "
-                  + length
-                  + "-byte file");
-        }
-        byte[] raw = new byte[(int) bytes];
-        in.readFully(offset, raw, 0, raw.length);
-        data = ByteBuffer.wrap(raw).order(order);
-      }
+      ByteBuffer data = raw(in, length, table, tag, size, count, valueAt);
       long[] values = new long[(int) count];
       for (int i = 0; i < values.length; i++) {
         values[i] =
@@ -433,6 +627,132 @@ public final class TiffDirectory {
             };
       }
       return values;
+    }
+
+    /** DOUBLE values (the GeoTIFF model tags), or integers widened. */
+    private double[] doubles(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
+      if (type != 12) {
+        long[] integers = values(in, length, table, tag, type, count, valueAt);
+        double[] out = new double[integers.length];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = integers[i];
+        }
+        return out;
+      }
+      ByteBuffer data = raw(in, length, table, tag, 8, count, valueAt);
+      double[] out = new double[(int) count];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = data.getDouble(8 * i);
+      }
+      return out;
+    }
+
+    /** The first RATIONAL (or integer) value of an entry. */
+    private double rational(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int type,
+        long count,
+        int valueAt)
+        throws IOException {
+      if (type != 5) {
+        return single(in, length, table, tag, type, count, valueAt);
+      }
+      ByteBuffer data = raw(in, length, table, tag, 8, count, valueAt);
+      long numerator = data.getInt(0) & 0xffffffffL;
+      long denominator = data.getInt(4) & 0xffffffffL;
+      return denominator == 0 ? Double.NaN : (double) numerator / denominator;
+    }
+
+    /** ASCII text up to its first NUL, at most {@link #MAX_TEXT_BYTES}. */
+    private String text(
+        PositionedReadable in, long length, ByteBuffer table, int tag, long count, int valueAt)
+        throws IOException {
+      ByteBuffer data =
+          raw(in, length, table, tag, 1, Math.min(count, MAX_TEXT_BYTES), count, valueAt);
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      int end = 0;
+      while (end < bytes.length && bytes[end] != 0) {
+        end++;
+      }
+      return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+    }
+
+    /** An UNDEFINED entry's bytes (JPEGTables). */
+    private byte[] bytes(
+        PositionedReadable in, long length, ByteBuffer table, int tag, long count, int valueAt)
+        throws IOException {
+      ByteBuffer data = raw(in, length, table, tag, 1, count, valueAt);
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      return bytes;
+    }
+
+    private ByteBuffer raw(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int size,
+        long count,
+        int valueAt)
+        throws IOException {
+      return raw(in, length, table, tag, size, count, count, valueAt);
+    }
+
+    /**
+     * The first {@code keep} of an entry's {@code count} values of {@code size} bytes: inline when
+     * all of them fit the value field, else at its offset.
+     */
+    private ByteBuffer raw(
+        PositionedReadable in,
+        long length,
+        ByteBuffer table,
+        int tag,
+        int size,
+        long keep,
+        long count,
+        int valueAt)
+        throws IOException {
+      long bytes = count * size;
+      if (count < 1 || bytes > MAX_ARRAY_BYTES) {
+        throw new ImageReadException(
+            Stage.PROBE, "malformed TIFF: tag " + tag + " has " + count + " values");
+      }
+      int inline = bigTiff ? 8 : 4;
+      if (bytes <= inline) {
+        return table
+            .duplicate()
+            .order(order)
+            .position(valueAt)
+            .limit(valueAt + (int) (keep * size))
+            .slice()
+            .order(order);
+      }
+      long offset = bigTiff ? table.getLong(valueAt) : table.getInt(valueAt) & 0xffffffffL;
+      if (offset < 0 || offset + bytes > length) {
+        throw new ImageReadException(
+            Stage.PROBE,
+            "truncated TIFF: the values of tag "
+                + tag
+                + " lie outside the "
+                + length
+                + "-byte file");
+      }
+      byte[] raw = new byte[(int) (keep * size)];
+      in.readFully(offset, raw, 0, raw.length);
+      return ByteBuffer.wrap(raw).order(order);
     }
   }
 }

@@ -1,7 +1,10 @@
 package io.haloconv.spark.plan;
 
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.DecodeMemory;
 import io.haloconv.io.ImageInfo;
+import io.haloconv.io.MemoryBudget;
+import io.haloconv.io.tiff.ScratchRasters;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.stack.LayerStack;
@@ -44,7 +47,25 @@ public final class ImagePlanner implements Serializable {
   private final int bytesPerValue;
   private final int[] written;
 
+  /** What one task may spend decoding an image whole. */
+  private final MemoryBudget memory;
+
+  /** Decoded size from which a multi-tile image that is not read by window is staged. */
+  private final long scratchMinBytes;
+
+  /** A planner that never stages images into scratch rasters and sets no memory budget. */
   public ImagePlanner(JobConfig config) {
+    this(config, MemoryBudget.UNLIMITED, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param memory what one task may spend decoding an image whole ({@link TaskMemory})
+   * @param scratchMinBytes decoded size from which a multi-tile image that cannot be read by window
+   *     is streamed into a scratch raster ({@link ScratchStage})
+   */
+  public ImagePlanner(JobConfig config, MemoryBudget memory, long scratchMinBytes) {
+    this.memory = java.util.Objects.requireNonNull(memory, "memory is null");
+    this.scratchMinBytes = scratchMinBytes;
     this.stack = config.stack();
     this.channels = config.channels();
     this.needChannels = stack.inputChannels().orElse(-1);
@@ -54,10 +75,20 @@ public final class ImagePlanner implements Serializable {
     this.written = stack.writtenLayers();
   }
 
-  /** The tiles of one image, or why it is a bad record. */
-  record Plan(ImageInfo image, StackGeometry geometry, TileGrid grid, BadRecord misfit) {
+  /**
+   * The tiles of one image, or why it is a bad record.
+   *
+   * @param staged true when the image is streamed (or decoded once) into a scratch raster before
+   *     its tiles run
+   */
+  record Plan(
+      ImageInfo image, StackGeometry geometry, TileGrid grid, boolean staged, BadRecord misfit) {
     int tiles() {
       return grid == null ? 0 : grid.count();
+    }
+
+    static Plan misfit(ImageInfo image, BadRecord misfit) {
+      return new Plan(image, null, null, false, misfit);
     }
   }
 
@@ -66,16 +97,53 @@ public final class ImagePlanner implements Serializable {
         PlanChecks.channels(
             image, channels, needChannels < 0 ? OptionalInt.empty() : OptionalInt.of(needChannels));
     if (misfit != null) {
-      return new Plan(image, null, null, misfit);
+      return Plan.misfit(image, misfit);
     }
     StackGeometry geometry;
     try {
       geometry =
           stack.geometry(channels.outputChannels(image.channels()), image.height(), image.width());
     } catch (IllegalArgumentException e) {
-      return new Plan(image, null, null, PlanChecks.tooSmall(image, e));
+      return Plan.misfit(image, PlanChecks.tooSmall(image, e));
     }
-    return new Plan(image, geometry, geometry.grid(tileHeight, tileWidth), null);
+    TileGrid grid = geometry.grid(tileHeight, tileWidth);
+    boolean multiTile = grid.count() > 1;
+    boolean staged = multiTile && ScratchRasters.worthStaging(image, scratchMinBytes);
+    if (DecodeMemory.decodesWhole(image, staged)) {
+      // A scratch task converts the decoded raster a band at a time; a tile task reads its tiles'
+      // windows from it.
+      long window =
+          staged
+              ? (long) ScratchRasters.bandRows(image) * image.width()
+              : largestWindow(geometry, grid);
+      long needed = DecodeMemory.wholeDecodeBytes(image, window);
+      if (needed > memory.taskBytes()) {
+        if (multiTile && image.streamable() && ScratchRasters.worthStaging(image, 0)) {
+          staged = true; // too large to decode whole here, but streaming it holds only a band
+        } else {
+          BadRecord tooLarge = PlanChecks.memory(image, needed, memory);
+          if (tooLarge != null) {
+            return Plan.misfit(image, tooLarge);
+          }
+        }
+      }
+    }
+    return new Plan(image, geometry, grid, staged, null);
+  }
+
+  /** The most image pixels one tile of {@code grid} reads. */
+  public static long largestWindow(StackGeometry geometry, TileGrid grid) {
+    long largest = 1;
+    for (int i = 0; i < grid.count(); i++) {
+      Tile tile = grid.tile(i);
+      largest =
+          Math.max(
+              largest,
+              geometry
+                  .plan(tile.outY0(), tile.outX0(), tile.outHeight(), tile.outWidth())
+                  .inputPixels());
+    }
+    return largest;
   }
 
   /** Written layers, in stack order; {@link #writes} says which a tile contributes to. */

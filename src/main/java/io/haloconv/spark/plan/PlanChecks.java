@@ -1,15 +1,20 @@
 package io.haloconv.spark.plan;
 
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.DecodeMemory;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
+import io.haloconv.io.ImageReadException;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.badrecord.BadRecords;
 import java.util.OptionalInt;
 
 /**
- * The planner's checks of a probed image against the job: does it fit the filters, and is it large
- * enough for the kernel and padding. A misfit is a bad record of stage {@code convolve}, found on
- * the driver before any task runs.
+ * The planner's checks of a probed image against the job: does it fit the filters, is it large
+ * enough for the kernel and padding (a misfit is a bad record of stage {@code convolve}), and can a
+ * task decode it at all (stage {@code probe}, {@code too-large}); found in the planning pass,
+ * before any tile task runs.
  */
 final class PlanChecks {
   private PlanChecks() {}
@@ -43,6 +48,19 @@ final class PlanChecks {
         BadRecord.CONVOLVE,
         ErrorKind.CHANNEL_MISMATCH,
         "filters expect " + needChannels + " channels, image has " + channels + converted);
+  }
+
+  /**
+   * The {@code too-large} bad record (stage {@code probe}) of an image whose whole decode needs
+   * {@code needed} bytes, more than {@code memory} gives a task; null when it fits.
+   */
+  static BadRecord memory(ImageInfo image, long needed, MemoryBudget memory) {
+    try {
+      DecodeMemory.requireFits(image, needed, memory);
+      return null;
+    } catch (ImageReadException e) {
+      return BadRecords.of(image.path(), BadRecord.PROBE, e);
+    }
   }
 
   /** The bad record of an image whose geometry the stack refused (empty output, padding limits). */

@@ -1,7 +1,6 @@
 package io.haloconv.spark.plan;
 
 import io.haloconv.io.ImageInfo;
-import io.haloconv.io.tiff.ScratchRasters;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.tiling.Tile;
@@ -110,20 +109,11 @@ public final class WorkPlan implements Serializable {
    *
    * @param cores the cluster's parallelism
    * @param partitions the number of groups asked for, or 0 to choose
-   * @param scratchMinBytes decoded size from which a whole-decode image is streamed into a scratch
-   *     raster
    */
   public static WorkPlan of(
-      JavaRDD<ProbeOutcome> probes,
-      ImagePlanner planner,
-      int cores,
-      int partitions,
-      long scratchMinBytes) {
+      JavaRDD<ProbeOutcome> probes, ImagePlanner planner, int cores, int partitions) {
     List<PartitionStats> stats =
-        probes
-            .mapPartitions(
-                outcomes -> List.of(stats(outcomes, planner, scratchMinBytes)).iterator())
-            .collect();
+        probes.mapPartitions(outcomes -> List.of(stats(outcomes, planner)).iterator()).collect();
     return fromStats(planner, stats, cores, partitions);
   }
 
@@ -139,8 +129,8 @@ public final class WorkPlan implements Serializable {
         planner, stats, (int) Math.max(1, Math.min(groups, Math.max(1, draft.tiles))));
   }
 
-  public static PartitionStats stats(
-      Iterator<ProbeOutcome> outcomes, ImagePlanner planner, long scratchMinBytes) {
+  /** What the planner makes of one probe partition's outcomes. */
+  public static PartitionStats stats(Iterator<ProbeOutcome> outcomes, ImagePlanner planner) {
     long files = 0;
     long images = 0;
     long tiles = 0;
@@ -173,7 +163,7 @@ public final class WorkPlan implements Serializable {
         }
       }
       tiles += plan.tiles();
-      if (plan.tiles() > 1 && ScratchRasters.worthStaging(outcome.info(), scratchMinBytes)) {
+      if (plan.staged()) {
         scratch.add(outcome.info());
       }
     }

@@ -1,13 +1,16 @@
 package io.haloconv.spark.task;
 
+import io.haloconv.io.DecodeMemory;
 import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
+import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageSource;
 import io.haloconv.spark.Featurizer;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
+import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
@@ -114,6 +117,17 @@ public final class ImageFeatures implements Iterator<Row> {
       return;
     }
     TileGrid grid = geometry.grid(settings.tileHeight(), settings.tileWidth());
+    if (DecodeMemory.decodesWhole(info, false)) {
+      // Nothing here streams into scratch rasters: an image not read by window is decoded whole,
+      // so one that cannot fit the task is refused before any pixel is decoded.
+      long needed = DecodeMemory.wholeDecodeBytes(info, ImagePlanner.largestWindow(geometry, grid));
+      try {
+        DecodeMemory.requireFits(info, needed, settings.memory());
+      } catch (ImageReadException e) {
+        sink.accept(BadRecords.of(id, BadRecord.PROBE, e), ready);
+        return;
+      }
+    }
     long featureBytes = 0;
     for (int index : stack.writtenLayers()) {
       int level = index + 1;

@@ -1,6 +1,7 @@
 package io.haloconv.spark.task;
 
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.MemoryBudget;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.tensor.Precision;
@@ -16,6 +17,7 @@ import java.io.Serializable;
  * @param maxPixels the largest image accepted (width × height), for inputs probed in tasks
  * @param maxBufferedBytes the features of one image held back until its last tile succeeded (the
  *     library API's all-or-nothing rows); larger images stream their tiles
+ * @param memory what one task may spend decoding an image whole, for inputs probed in tasks
  */
 public record TaskSettings(
     StackBroadcast stack,
@@ -26,7 +28,8 @@ public record TaskSettings(
     int tileHeight,
     int tileWidth,
     long maxPixels,
-    long maxBufferedBytes)
+    long maxBufferedBytes,
+    MemoryBudget memory)
     implements Serializable {
   /** {@link #maxBufferedBytes} unless a caller sets another. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 256L << 20;
@@ -36,8 +39,8 @@ public record TaskSettings(
       throw new IllegalArgumentException(
           "task settings need a stack, channels, normalization" + " and precision");
     }
-    if (mode == null) {
-      throw new IllegalArgumentException("task settings need a failure mode");
+    if (mode == null || memory == null) {
+      throw new IllegalArgumentException("task settings need a failure mode and a memory budget");
     }
     if (tileHeight < 1 || tileWidth < 1) {
       throw new IllegalArgumentException(

@@ -72,7 +72,7 @@ class WorkPlanTest {
     ImagePlanner planner = new ImagePlanner(config());
     List<WorkPlan.PartitionStats> stats = new ArrayList<>();
     for (List<ProbeOutcome> partition : partitions) {
-      stats.add(WorkPlan.stats(partition.iterator(), planner, Long.MAX_VALUE));
+      stats.add(WorkPlan.stats(partition.iterator(), planner));
     }
     WorkPlan plan = WorkPlan.fromStats(planner, stats, cores, 0);
     Grouped grouped = new Grouped(plan.groups());
