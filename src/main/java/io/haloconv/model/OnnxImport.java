@@ -116,7 +116,6 @@ public final class OnnxImport {
       for (TensorProto t : graph.getInitializerList()) {
         constants.put(t.getName(), t);
       }
-      Set<String> outputs = new HashSet<>();
       for (NodeProto node : graph.getNodeList()) {
         if (node.getOpType().equals("Constant") && isDefaultDomain(node)) {
           constant(node);
@@ -125,12 +124,12 @@ public final class OnnxImport {
         for (String input : node.getInputList()) {
           if (!input.isEmpty()) {
             List<NodeProto> users = consumers.computeIfAbsent(input, k -> new ArrayList<>());
-            if (!users.contains(node)) {
+            // identity, not equals: two identical nodes reading one tensor are still two uses
+            if (users.stream().noneMatch(u -> u == node)) {
               users.add(node);
             }
           }
         }
-        outputs.addAll(node.getOutputList());
       }
       if (until != null && !hasNodeOrOutput(until)) {
         throw new IllegalArgumentException(
@@ -143,6 +142,8 @@ public final class OnnxImport {
       }
       boolean reached = false;
       NodeProto previous = null;
+      Set<NodeProto> visited =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       while (true) {
         List<NodeProto> users = consumers.getOrDefault(current, List.of());
         if (users.isEmpty()) {
@@ -161,6 +162,10 @@ public final class OnnxImport {
                   + "; haloconv imports chains only (use --onnx-until to stop before the branch)");
         }
         NodeProto node = users.get(0);
+        if (!visited.add(node)) {
+          throw new IllegalArgumentException(
+              "the graph has a cycle through " + describe(node) + "; an ONNX graph is acyclic");
+        }
         checkInputs(node, current);
         apply(node, previous);
         if (until != null

@@ -138,6 +138,7 @@ class BadArgumentsTest {
         Arguments.of("--layers", "", "--layers must not be empty"),
         Arguments.of(
             "--layers", "data/stacks/small-cnn.json", "--layers cannot be combined with --filters"),
+        Arguments.of("--onnx-until", "conv1", "--onnx-until needs --layers MODEL.onnx"),
         Arguments.of("--pattern", "", "--pattern must not be empty"),
         Arguments.of("--pattern", "[a-", "--pattern '[a-' is not a valid glob"),
         Arguments.of("--pattern", "sub/*.png", "--pattern matches file names, not paths"),
