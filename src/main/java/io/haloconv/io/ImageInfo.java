@@ -112,40 +112,6 @@ public record ImageInfo(
         null);
   }
 
-  /** A pyramid level (or page) of a file read by haloconv's TIFF reader, not streamable. */
-  public ImageInfo(
-      String path,
-      ImageFormat format,
-      int width,
-      int height,
-      int channels,
-      int bitDepth,
-      PixelLayout layout,
-      SampleFormat sampleFormat,
-      int tileWidth,
-      int tileHeight,
-      long fileSize,
-      int level,
-      long directory,
-      Georeference georeference) {
-    this(
-        path,
-        format,
-        width,
-        height,
-        channels,
-        bitDepth,
-        layout,
-        sampleFormat,
-        tileWidth,
-        tileHeight,
-        fileSize,
-        false,
-        level,
-        directory,
-        georeference);
-  }
-
   public ImageInfo {
     requireNonNull(path, "path is null");
     requireNonNull(format, "format is null");

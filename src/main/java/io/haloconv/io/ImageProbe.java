@@ -216,7 +216,7 @@ public final class ImageProbe {
                 tileWidth,
                 tileHeight,
                 length,
-                ownReader && !TiffDecoder.tiled(dir)); // strips stream through TiffDecoder.rows
+                ownReader && TiffDecoder.streams(dir, 0));
           },
           () -> {
             ImageReader reader = opened.get();

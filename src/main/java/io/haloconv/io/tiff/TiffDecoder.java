@@ -206,8 +206,7 @@ public final class TiffDecoder implements RegionDecoder {
         block[0],
         block[1],
         fileSize,
-        // Strips of the first level stream through rows() into a scratch raster (ImageInfo).
-        !dir.tiled && level == 0,
+        streams(dir, level),
         level,
         level == 0 ? 0 : dir.position,
         georeference);
@@ -231,9 +230,13 @@ public final class TiffDecoder implements RegionDecoder {
     return dir.tiled;
   }
 
-  /** True when {@code dir} is tiled, false for strips. */
-  public static boolean tiled(TiffDirectory dir) {
-    return dir.tiled;
+  /**
+   * Whether this reader can stream level {@code level} of {@code dir} top to bottom into a scratch
+   * raster ({@link #rows}): strips of the first level do, tiles do not (ImageInfo's {@code
+   * streamable}). The one rule for both probe paths.
+   */
+  public static boolean streams(TiffDirectory dir, int level) {
+    return !dir.tiled && level == 0;
   }
 
   /** Chunks decoded so far (cache misses), which tests use to check reuse. */

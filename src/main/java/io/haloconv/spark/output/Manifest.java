@@ -57,14 +57,6 @@ public final class Manifest {
   }
 
   /**
-   * @param layerTiles tiles written per written layer, in stack order
-   */
-  public static String json(
-      JobConfig config, JobResult result, String sparkVersion, long[] layerTiles) {
-    return json(config, Input.FILES, result, sparkVersion, layerTiles);
-  }
-
-  /**
    * @param input what the job says about its input beyond its path
    * @param layerTiles tiles written per written layer, in stack order
    */

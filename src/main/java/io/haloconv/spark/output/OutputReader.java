@@ -366,7 +366,11 @@ public final class OutputReader {
   /** Maps from rows sorted by path: each run of one path's rows is one map. */
   private Iterator<FeatureMap> assembleInOrder(Iterator<Row> sorted) {
     return new Iterator<>() {
-      private Row pending = sorted.hasNext() ? sorted.next() : null;
+      private TileRows.Tile pending = advance();
+
+      private TileRows.Tile advance() {
+        return sorted.hasNext() ? TileRows.decode(sorted.next()) : null;
+      }
 
       @Override
       public boolean hasNext() {
@@ -378,14 +382,11 @@ public final class OutputReader {
         if (pending == null) {
           throw new NoSuchElementException();
         }
-        TileRows.Tile first = TileRows.decode(pending);
-        String path = first.path();
-        MapAssembler assembler = new MapAssembler(first);
-        TileRows.Tile tile = first;
-        while (tile != null && tile.path().equals(path)) {
-          assembler.add(tile);
-          pending = sorted.hasNext() ? sorted.next() : null;
-          tile = pending == null ? null : TileRows.decode(pending);
+        String path = pending.path();
+        MapAssembler assembler = new MapAssembler(pending);
+        while (pending != null && pending.path().equals(path)) {
+          assembler.add(pending);
+          pending = advance();
         }
         return new FeatureMap(path, assembler.finish(), assembler.dtype);
       }

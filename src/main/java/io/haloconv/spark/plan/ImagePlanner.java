@@ -70,8 +70,8 @@ public final class ImagePlanner implements Serializable {
     this.channels = config.channels();
     this.needChannels = stack.inputChannels().orElse(-1);
     this.bytesPerValue = config.precision().bytesPerValue();
-    this.tileHeight = stack.tileSide(config.tileHeight(), bytesPerValue);
-    this.tileWidth = stack.tileSide(config.tileWidth(), bytesPerValue);
+    this.tileHeight = config.resolvedTileHeight();
+    this.tileWidth = config.resolvedTileWidth();
     this.written = stack.writtenLayers();
   }
 
