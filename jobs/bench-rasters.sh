@@ -4,17 +4,19 @@
 # a 20,000 x 20,000 float32 Cloud-Optimized GeoTIFF (ZSTD, floating-point predictor, overviews;
 # written by GDAL), then runs, alternately and REPS times, `vips avg` on a level and haloconv
 # featurize of the same level (a 16x3x3 bank on the slide, 16x1x3 on the COG) with a 1 GB heap,
-# and prints a Markdown table of medians: wall seconds, megapixels/s of the level's input, peak
-# RSS, and haloconv / vips.
+# and prints a Markdown table of medians: wall and CPU seconds, megapixels/s of the level's input,
+# peak RSS, and haloconv / vips.
 #
-#   jobs/bench-rasters.sh [CASE...]    cases: slide0 slide2 cog0 cog2 (default: all; the digit is
-#                                      the level, haloconv's --level and vips' [page=N])
+#   jobs/bench-rasters.sh [CASE...]    cases: slideN, cogN, N the level (haloconv's --level N,
+#                                      vips' [page=N]); default: slide0 slide2 cog0 cog2
 #
 # Environment: WORK (scratch directory, default /tmp/haloconv-bench-rasters; inputs are generated
 # there once and kept, each featurize output is deleted after its run), REPS (default 3), HEAP
 # (--driver-memory, default 1g), SLIDE_SIDE (default 40000), COG_SIDE (default 20000), FLAGS (the
 # featurize output settings, default "--stride 2 --padding same --activation relu --precision
-# bfloat16": at stride 1 the slide's 16-channel map would be 51 GB of bfloat16, 102 GB of float32).
+# bfloat16": at stride 1 the slide's 16-channel map would be 51 GB of bfloat16, 102 GB of float32),
+# RESULTS (logs, runs.tsv, default target/bench-rasters), TABLE_ONLY=1 (print the table of the
+# runs in RESULTS again, run nothing).
 # Needs vips (libvips-tools), gdal-bin, and Debian's python3 with numpy, scikit-image and GDAL.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,7 +33,7 @@ for tool in vips gdal_translate /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "bench-rasters: needs $tool" >&2; exit 2; }
 done
 mkdir -p "$work"
-results=$root/target/bench-rasters
+results=${RESULTS:-$root/target/bench-rasters}
 mkdir -p "$results"
 "$root/jobs/haloconv" --version > /dev/null # builds target/haloconv.jar on first use
 
@@ -116,10 +118,10 @@ PY
 
 input_of() { case "$1" in slide*) echo "$slide" ;; cog*) echo "$cog" ;; esac; }
 bank_of() { case "$1" in slide*) echo "random:16,3,3" ;; cog*) echo "random:16,1,3" ;; esac; }
-level_of() { echo "${1: -1}"; }
+level_of() { echo "${1##*[a-z]}"; }
 
 for case in "${cases[@]}"; do
-  case "$case" in slide0|slide2|cog0|cog2) ;; *) echo "bench-rasters: unknown case $case" >&2; exit 2 ;; esac
+  [[ "$case" =~ ^(slide|cog)[0-9]+$ ]] || { echo "bench-rasters: unknown case $case" >&2; exit 2; }
   case "$case" in slide*) make_slide ;; cog*) make_cog ;; esac
 done
 for case in "${cases[@]}"; do
@@ -128,97 +130,96 @@ for case in "${cases[@]}"; do
   cat "$results/$case.probe" >&2
 done
 # Both tools then read the files from the page cache.
-for file in $( (for case in "${cases[@]}"; do input_of "$case"; done) | sort -u); do
+[ "${TABLE_ONLY:-0}" = 1 ] || for file in $( (for case in "${cases[@]}"; do input_of "$case"; done) | sort -u); do
   cat "$file" > /dev/null
 done
 
 # --- measurements -------------------------------------------------------------------------------
-# One line per run in runs.tsv: case, tool, repetition, load average (1 min) at the start, wall s,
-# peak RSS kB, exit code (haloconv: 1 also when the image failed), job s (haloconv's manifest,
-# after JVM start), output bytes, vips' mean or haloconv's split of task time.
+# One line per run in runs.tsv: case, tool, repetition, load average (1 min) at its start, exit
+# code; the rest (wall and CPU seconds, peak RSS, haloconv's manifest) is read from the logs.
 runs=$results/runs.tsv
-: > "$runs"
 out=$work/out
-for ((r = 1; r <= reps; r++)); do
-  for case in "${cases[@]}"; do
-    input=$(input_of "$case")
-    level=$(level_of "$case")
-    log=$results/$case.$r
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    rc=0
-    /usr/bin/time -v vips avg "$input[page=$level]" > "$log.vips.out" 2> "$log.vips.err" || rc=$?
-    "$py" - vips "$case" "$r" "$load" "$rc" "$log.vips" >> "$runs" <<'PY'
-import re, sys
-tool, case, rep, load, rc, log = sys.argv[1:]
-err = open(log + ".err").read()
-wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
-secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
-rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)
-print("\t".join([case, tool, rep, load, "%.2f" % secs, rss, rc, "", "", open(log + ".out").read().strip()]))
-PY
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    rc=0
-    rm -rf "$out"
-    # shellcheck disable=SC2086
-    /usr/bin/time -v "$root/jobs/haloconv" featurize --input "$input" --level "$level" \
-        --filters "$(bank_of "$case")" $flags --master 'local[2]' --driver-memory "$heap" \
-        --output "$out" --overwrite > "$log.haloconv.out" 2> "$log.haloconv.err" || rc=$?
-    [ -f "$out/_manifest.json" ] && cp "$out/_manifest.json" "$log.manifest.json"
-    # Bad records, if any, kept for the report.
-    [ -d "$out/_errors" ] && find "$out/_errors" -name '*.parquet' -size +0 | head -1 | grep -q . &&
-      cp -r "$out/_errors" "$log.errors"
-    rm -rf "$out"
-    "$py" - haloconv "$case" "$r" "$load" "$rc" "$log" >> "$runs" <<'PY'
-import json, os, re, sys
-tool, case, rep, load, rc, log = sys.argv[1:]
-err = open(log + ".haloconv.err").read()
-wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
-secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
-rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)
-job = out_bytes = split = ""
-if os.path.exists(log + ".manifest.json"):
-    m = json.load(open(log + ".manifest.json"))
-    t = m["seconds"]
-    job = "%.2f" % t["total"]
-    out_bytes = str(m["counts"]["output_bytes"])
-    if m["counts"]["images_failed"] and rc == "0":
-        rc = "1"  # a bad record (see _errors/), not a measurement
-    split = " / ".join("%.0f" % (100 * t[k] / (t["tasks"] or 1)) for k in
-                       ("task_read", "task_convolve", "task_encode", "task_write_and_other"))
-else:
-    rc = rc if rc != "0" else "1"
-print("\t".join([case, tool, rep, load, "%.2f" % secs, rss, rc, job, out_bytes, split]))
-PY
+if [ "${TABLE_ONLY:-0}" != 1 ]; then
+  : > "$runs"
+  for ((r = 1; r <= reps; r++)); do
+    for case in "${cases[@]}"; do
+      input=$(input_of "$case")
+      level=$(level_of "$case")
+      log=$results/$case.$r
+      rc=0
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      /usr/bin/time -v vips avg "$input[page=$level]" > "$log.vips.out" 2> "$log.vips.err" || rc=$?
+      printf '%s\tvips\t%s\t%s\t%s\n' "$case" "$r" "$load" "$rc" >> "$runs"
+      rc=0
+      rm -rf "$out" "$log.manifest.json"
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      # shellcheck disable=SC2086
+      /usr/bin/time -v "$root/jobs/haloconv" featurize --input "$input" --level "$level" \
+          --filters "$(bank_of "$case")" $flags --master 'local[2]' --driver-memory "$heap" \
+          --output "$out" --overwrite > "$log.haloconv.out" 2> "$log.haloconv.err" || rc=$?
+      printf '%s\thaloconv\t%s\t%s\t%s\n' "$case" "$r" "$load" "$rc" >> "$runs"
+      [ -f "$out/_manifest.json" ] && cp "$out/_manifest.json" "$log.manifest.json"
+      rm -rf "$out"
+    done
   done
-done
+fi
 
 # --- table ----------------------------------------------------------------------------------------
+# Medians over the runs that succeeded (exit code 0 and, for haloconv, no failed image); the
+# spread of wall seconds in brackets; CPU s is user + system time (what the load on a shared machine
+# disturbs least); the split of haloconv's task time is the median run's.
 "$py" - "$runs" "$results" "${cases[@]}" <<'PY'
-import re, statistics, sys
+import json, os, re, statistics, sys
 runs, results, cases = sys.argv[1], sys.argv[2], sys.argv[3:]
-rows = [l.rstrip("\n").split("\t") for l in open(runs)]
+rows = []
+for line in open(runs):
+    case, tool, rep, load, rc = line.split()
+    log = "%s/%s.%s.%s" % (results, case, rep, tool)
+    err = open(log + ".err").read()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
+    r = dict(case=case, tool=tool, rep=int(rep), load=load, rc=rc,
+             wall=sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":")))),
+             cpu=sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): (\S+)", err)),
+             rss=int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024)
+    manifest = "%s/%s.%s.manifest.json" % (results, case, rep)
+    if tool == "haloconv":
+        if not os.path.exists(manifest):
+            r["rc"] = rc if rc != "0" else "no manifest"
+        else:
+            m = json.load(open(manifest))
+            t = m["seconds"]
+            r["job"], r["out"] = t["total"], m["counts"]["output_bytes"] / 1e6
+            if m["counts"]["images_failed"]:
+                r["rc"] = "failed image"  # a bad record in _errors/, not a measurement
+            r["split"] = " / ".join("%.0f" % (100 * t[k] / (t["tasks"] or 1)) for k in
+                                    ("task_read", "task_convolve", "task_encode", "task_write_and_other"))
+    rows.append(r)
 if not rows:
     sys.exit(0)
 def size(case):
     m = re.search(r"size\s+(\d+)x(\d+)", open("%s/%s.probe" % (results, case)).read())
     return int(m.group(1)), int(m.group(2))
-print("| input, level | size | megapixels | vips avg s | vips MP/s | vips peak RSS | haloconv s (job s) | haloconv MP/s | haloconv peak RSS | output MB | read / conv / encode / write+other % | haloconv / vips | load at starts | failed runs |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| input, level | size | MP | vips avg s | vips MP/s | vips CPU s | vips peak RSS "
+      "| haloconv s | job s | haloconv MP/s | haloconv CPU s | haloconv peak RSS | output MB "
+      "| read / conv / encode / write+other % | haloconv / vips, wall | haloconv / vips, CPU "
+      "| load at starts (vips, haloconv) | failed runs |")
+print("|" + "---|" * 18)
 for case in cases:
     w, h = size(case)
     mp = w * h / 1e6
-    v = [r for r in rows if r[0] == case and r[1] == "vips"]
-    k = [r for r in rows if r[0] == case and r[1] == "haloconv"]
-    good = lambda rs, i: [float(r[i]) for r in rs if r[6] == "0" and r[i]]
-    med = lambda rs, i: statistics.median(good(rs, i)) if good(rs, i) else float("nan")
-    spread = lambda rs, i: "%.1f–%.1f" % (min(good(rs, i)), max(good(rs, i))) if good(rs, i) else "-"
-    failed = sum(r[6] != "0" for r in v + k)
-    vs, ks = med(v, 4), med(k, 4)
-    loads = ", ".join(r[3] for r in sorted(v + k, key=lambda r: (int(r[2]), r[1] != "vips")))
-    ok = [r for r in k if r[6] == "0"]
-    split = sorted(ok, key=lambda r: float(r[4]))[len(ok) // 2][9] if ok else ""
-    print("| %s | %dx%d | %.0f | %.1f (%s) | %.1f | %.0f MB | %.1f (%.1f) (%s) | %.1f | %.0f MB | %.0f | %s | %.1f | %s | %d |" % (
-        case, w, h, mp, vs, spread(v, 4), mp / vs, med(v, 5) / 1024, ks, med(k, 7), spread(k, 4),
-        mp / ks, med(k, 5) / 1024, med(k, 8) / 1e6, split, ks / vs, loads, failed))
+    v = [r for r in rows if r["case"] == case and r["tool"] == "vips"]
+    k = [r for r in rows if r["case"] == case and r["tool"] == "haloconv"]
+    vok, kok = [r for r in v if r["rc"] == "0"], [r for r in k if r["rc"] == "0"]
+    med = lambda rs, key: statistics.median(r[key] for r in rs) if rs else float("nan")
+    spread = lambda rs: "%.1f–%.1f" % (min(r["wall"] for r in rs), max(r["wall"] for r in rs)) if rs else "-"
+    failed = ["%s %d: %s" % (r["tool"], r["rep"], r["rc"]) for r in v + k if r["rc"] != "0"]
+    loads = "; ".join("%s, %s" % (a["load"], b["load"]) for a, b in zip(v, k))
+    split = sorted(kok, key=lambda r: r["wall"])[(len(kok) - 1) // 2]["split"] if kok else ""
+    vs, ks, vc, kc = med(vok, "wall"), med(kok, "wall"), med(vok, "cpu"), med(kok, "cpu")
+    print("| %s | %d×%d | %.0f | %.1f (%s) | %.1f | %.1f | %.0f MB | %.1f (%s) | %.1f | %.1f | %.1f "
+          "| %.0f MB | %.0f | %s | %.1f | %.1f | %s | %s |" % (
+        case, w, h, mp, vs, spread(vok), mp / vs, vc, med(vok, "rss"), ks, spread(kok),
+        med(kok, "job"), mp / ks, kc, med(kok, "rss"), med(kok, "out"), split, ks / vs, kc / vc,
+        loads, ", ".join(failed) or "0"))
 PY
-echo "bench-rasters: raw runs in $runs" >&2
+echo "bench-rasters: raw runs in $runs, logs beside it" >&2
