@@ -200,6 +200,15 @@ public final class Featurizer {
     public Featurizer build() {
       LayerStack layers;
       if (stack != null) {
+        if (stack.embedding().isPresent()) {
+          // The library API's rows are tiles of each image as it streams by; embeddings need an
+          // aggregation across rows, which only the featurize job of image files runs so far.
+          throw new IllegalArgumentException(
+              "the stack ends in a "
+                  + stack.embedding().get().type()
+                  + "; the library API (and --input-format parquet) write feature maps only,"
+                  + " embeddings come from featurize jobs over image files");
+        }
         layers = stack;
       } else {
         spec.checkBank(bank);
