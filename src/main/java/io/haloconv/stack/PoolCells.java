@@ -38,6 +38,11 @@ public final class PoolCells {
     return new PoolCells(axis(g, pool, true), axis(g, pool, false));
   }
 
+  /** Cells given axis by axis, as they are (for tests and callers that lay out their own). */
+  public static PoolCells wrap(Axis rows, Axis cols) {
+    return new PoolCells(rows, cols);
+  }
+
   public Axis rows() {
     return rows;
   }
