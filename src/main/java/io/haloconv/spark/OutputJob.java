@@ -106,7 +106,7 @@ final class OutputJob {
       // cannot count a cell twice.
       long embeddings =
           EmbeddingRows.embeds(config.stack())
-              ? OutputLayout.read(spark, config.stack(), commit.staging()).count()
+              ? OutputLayout.rowCount(spark, fs, commit.staging())
               : -1;
       commit.writeFile(
           OutputLayout.MANIFEST,

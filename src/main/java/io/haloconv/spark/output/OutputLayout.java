@@ -118,6 +118,20 @@ public final class OutputLayout {
         .parquet(new Path(dir, "*").toString());
   }
 
+  /**
+   * Rows of the Parquet files directly in {@code dir} (an output without layers), from their
+   * footers: {@code _errors/} and layer directories are not counted.
+   */
+  public static long rowCount(SparkSession spark, FileSystem fs, Path dir) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.isFile() && s.getPath().getName().endsWith(".parquet")) {
+        files.add(s.getPath().toString());
+      }
+    }
+    return files.isEmpty() ? 0 : spark.read().parquet(files.toArray(new String[0])).count();
+  }
+
   /** Bytes of the feature Parquet files, in layer directories too (not {@code _errors/}). */
   public static long parquetBytes(FileSystem fs, Path dir) throws IOException {
     long total = 0;
