@@ -211,10 +211,16 @@ public final class StackFile {
               + (node.has("grid") ? "both" : "neither"));
     }
     if (node.has("grid")) {
-      int grid = integer(node.get("grid"), "grid");
-      if (grid < 1 || grid > EmbeddingPool.MAX_GRID) {
+      int grid =
+          integer(
+              node.get("grid"),
+              "grid must be an integer in [1, "
+                  + EmbeddingPool.MAX_GRID
+                  + "], got "
+                  + node.get("grid"));
+      if (grid > EmbeddingPool.MAX_GRID) {
         throw new IllegalArgumentException(
-            "grid must be in [1, " + EmbeddingPool.MAX_GRID + "], got " + grid);
+            "grid must be an integer in [1, " + EmbeddingPool.MAX_GRID + "], got " + grid);
       }
       return new EmbeddingPool(name, op, grid, 0);
     }
