@@ -115,12 +115,14 @@ public final class CellReducer {
                     : bits < 0 ? CellStats.NEGATIVE_INFINITY : CellStats.POSITIVE_INFINITY;
             continue;
           }
-          if (exponent == 0) {
-            exponent = 1; // a subnormal is significand·2^−149, the scale of exponent 1
-          } else {
-            significand |= 0x800000; // the implicit leading bit
-          }
-          acc[exponent] += bits < 0 ? -significand : significand;
+          // Branch-free, as signs and zeros (after a ReLU) follow the data, not a pattern: a
+          // zero or subnormal (exponent 0) is significand·2^−149, the scale of exponent 1;
+          // others get their implicit leading bit.
+          int subnormal = (exponent - 1) >>> 31; // 1 when exponent is 0
+          exponent += subnormal;
+          significand |= (subnormal ^ 1) << 23;
+          int sign = bits >> 31; // 0 or −1
+          acc[exponent] += (significand ^ sign) - sign;
         }
       }
       sums[ch] = toInteger(acc);
