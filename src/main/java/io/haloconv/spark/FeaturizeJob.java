@@ -279,7 +279,7 @@ public final class FeaturizeJob {
       tiles += t;
     }
     progress.phase("convolve", tiles + " tiles in " + plan.groups() + " tasks");
-    progress.trackTiles(sizes[0], sizes[1]);
+    progress.trackTiles(sizes[0], sizes[1], EmbeddingRows.embeds(config.stack()));
     jsc.setJobDescription("haloconv convolve");
     try {
       Dataset<Row> frame;
