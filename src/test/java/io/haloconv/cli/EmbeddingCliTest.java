@@ -186,4 +186,29 @@ class EmbeddingCliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("layer gp: mode must be avg or max, got 'median'");
   }
+
+  @Test
+  void parquetInputRefusesAStackEndingInAPool() throws IOException {
+    Path stack = temp.resolve("pool.json");
+    Files.writeString(
+        stack,
+        "{\"layers\": [{\"name\": \"c\", \"type\": \"conv\", \"filters\": \"random:4,3,3\"},"
+            + " {\"name\": \"gp\", \"type\": \"grid_pool\", \"grid\": 2}]}");
+    CliRuns.Result r =
+        CliRuns.run(
+            "featurize",
+            "--input",
+            "data/images",
+            "--layers",
+            stack.toString(),
+            "--input-format",
+            "parquet",
+            "--output",
+            temp.resolve("never").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "haloconv: error: --layers ends in a grid_pool: embeddings are computed from image"
+                + " files, not --input-format parquet");
+  }
 }

@@ -224,4 +224,14 @@ class EmbeddingJobTest {
     assertThat(out.resolve("_errors")).doesNotExist();
     assertThat(read(out.toString())).hasSize(3);
   }
+
+  @Test
+  void theLibraryApiRefusesAStackEndingInAPool() throws IOException {
+    LayerStack stack = model("resnet_block");
+    assertThatThrownBy(() -> Featurizer.builder(stack).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the stack ends in a global_pool; the library API (and --input-format parquet) write"
+                + " feature maps only, embeddings come from featurize jobs over image files");
+  }
 }
