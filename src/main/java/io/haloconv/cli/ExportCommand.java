@@ -20,7 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code haloconv export}: whole feature maps, reassembled from their tiles, in numpy's formats.
  * {@code .npy} holds one image's (K, H, W) float32 map; {@code .npz} holds many, one member per
  * image named by its {@code path} value. float16 and bfloat16 outputs are widened to float32
- * exactly (numpy has no bfloat16).
+ * exactly (numpy has no bfloat16). An embeddings output (a stack ending in a global or grid pool)
+ * exports whole: one (N, K) float32 {@code .npy} with {@code .paths.txt} and {@code .cells.tsv}
+ * beside it.
  */
 final class ExportCommand {
   static final String USAGE =
