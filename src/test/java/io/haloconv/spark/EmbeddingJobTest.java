@@ -225,13 +225,52 @@ class EmbeddingJobTest {
     assertThat(read(out.toString())).hasSize(3);
   }
 
+  /**
+   * The library API merges each image's cells in its task: the same rows as the job, bit for bit,
+   * and in permissive mode an error row for the broken file.
+   */
   @Test
-  void theLibraryApiRefusesAStackEndingInAPool() throws IOException {
+  void theLibraryApiGivesTheJobsEmbeddings() throws IOException {
+    SparkSession spark = SparkTests.session();
     LayerStack stack = model("resnet_block");
-    assertThatThrownBy(() -> Featurizer.builder(stack).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "the stack ends in a global_pool; the library API (and --input-format parquet) write"
-                + " feature maps only, embeddings come from featurize jobs over image files");
+    String out = temp.resolve("api-job").toString();
+    FeaturizeJob.run(spark, JobConfig.defaults(input.toString(), out, "m.onnx", stack));
+    Map<String, float[]> job = read(out);
+    List<String> paths = new java.util.ArrayList<>();
+    for (String name : new String[] {"shapes.png", "texture.png", "broken.png"}) {
+      paths.add(input.resolve(name).toString());
+    }
+    Featurizer featurizer = Featurizer.builder(stack).tile(29).mode(FailureMode.PERMISSIVE).build();
+    assertThat(featurizer.schema().fieldNames())
+        .containsExactly(
+            "path",
+            "cell_row",
+            "cell_col",
+            "y0",
+            "x0",
+            "height",
+            "width",
+            "pixels",
+            "channels",
+            "embedding",
+            "error");
+    List<Row> rows =
+        featurizer
+            .featurizePaths(spark.createDataset(paths, org.apache.spark.sql.Encoders.STRING()))
+            .collectAsList();
+    assertThat(rows).hasSize(3);
+    int good = 0;
+    for (Row r : rows) {
+      String name = r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1);
+      if (name.equals("broken.png")) {
+        assertThat(r.isNullAt(r.fieldIndex("error"))).isFalse();
+        assertThat(r.isNullAt(r.fieldIndex("embedding"))).isTrue();
+        continue;
+      }
+      assertThat(r.isNullAt(r.fieldIndex("error"))).isTrue();
+      assertThat(EmbeddingRows.decode(r).values()).containsExactly(job.get(name + " 0,0"));
+      good++;
+    }
+    assertThat(good).isEqualTo(2);
   }
 }
