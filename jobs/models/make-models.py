@@ -17,6 +17,11 @@ Models (random weights and BatchNorm statistics, seeded, eval mode):
              - avgpool 3 stride 2 pad 1 (count_include_pad) - grouped conv(4->4, 3x3, groups 2,
              dilation 2, pad 2) - bn - tanh - conv(4->5, 1x1) - sigmoid: the other ops.
 
+  resnet_block      ResNet's stem and first conv: conv(3->16, 7x7, stride 2, pad 3, no bias) - bn
+                    - relu - maxpool 3 stride 2 pad 1 - conv(16->16, 3x3, pad 1, no bias) - bn
+                    - relu - global average pool: one 16-value embedding per image.
+  resnet_block_max  the same weights ending in a global max pool.
+
 For each model: NAME.onnx (exported with training=PRESERVE, so the BatchNormalization nodes stay
 in the graph rather than being fused by the exporter), NAME.safetensors (the state_dict) and
 NAME.json (the stack file naming its keys), and for each input crop_K.npy (3xHxW float32, a crop
@@ -56,6 +61,21 @@ class SmallCnn(nn.Module):
     def forward(self, x):
         x = self.pool1(torch.relu(self.bn1(self.conv1(x))))
         return torch.relu(self.bn2(self.conv2(x)))
+
+
+class ResnetBlock(nn.Module):
+    def __init__(self, pool):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(16, 16, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.pool = nn.AdaptiveAvgPool2d(1) if pool == "avg" else nn.AdaptiveMaxPool2d(1)
+
+    def forward(self, x):
+        x = self.maxpool(torch.relu(self.bn1(self.conv1(x))))
+        return self.pool(torch.relu(self.bn2(self.conv2(x))))
 
 
 class Mixed(nn.Module):
@@ -149,19 +169,28 @@ def crop(image, top, left, height, width):
     return np.ascontiguousarray(x.transpose(2, 0, 1))
 
 
-def export(model, name, stack):
+def whole(image):
+    """A whole image of data/images as haloconv reads it: RGB / 255, 3xHxW float32."""
+    pixels = np.asarray(PIL.Image.open(os.path.join(REPO, "data", "images", image)).convert("RGB"))
+    return np.ascontiguousarray((pixels.astype(np.float32) / np.float32(255)).transpose(2, 0, 1))
+
+
+def export(model, name, stack, embedding=False):
     path = os.path.join(OUT, name + ".onnx")
     torch.onnx.export(
         model, torch.zeros(1, 3, 32, 32), path, opset_version=13,
         training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
         input_names=["image"], output_names=["features"],
-        dynamic_axes={"image": {0: "n", 2: "h", 3: "w"}, "features": {0: "n", 2: "h", 3: "w"}})
+        dynamic_axes={"image": {0: "n", 2: "h", 3: "w"},
+                      "features": {0: "n"} if embedding else {0: "n", 2: "h", 3: "w"}})
     m = onnx.load(path)
     onnx.checker.check_model(m)
     ops = [n.op_type for n in m.graph.node]
     if "BatchNormalization" not in ops:
         raise SystemExit(name + ": the exporter fused the BatchNormalization nodes: " + str(ops))
     print(name + ".onnx:", ", ".join(n.name + " " + n.op_type for n in m.graph.node))
+    if stack is None:
+        return
     state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
     write_safetensors(os.path.join(OUT, name + ".safetensors"), state)
     with open(os.path.join(OUT, name + ".json"), "w") as f:
@@ -196,10 +225,28 @@ def main():
                           "expected": "%s_crop_%d.npy" % (name, k),
                           "shape": list(want.shape)})
         model.float()
+    embeddings = []
+    for name, pool in [("resnet_block", "avg"), ("resnet_block_max", "max")]:
+        model = randomize(ResnetBlock(pool), 17)  # one seed: the same weights for both pools
+        export(model, name, None, embedding=True)
+        exact = model.double()
+        images = [("crop_%d.npy" % k, x) for k, x in enumerate(inputs)]
+        for image in sorted(os.listdir(os.path.join(REPO, "data", "images"))):
+            if image.endswith(".png"):
+                images.append((image, whole(image)))
+        for input_name, x in images:
+            with torch.no_grad():
+                want = exact(torch.from_numpy(x.astype(np.float64))[None])[0, :, 0, 0].numpy()
+            expected = "%s_%s.npy" % (name, os.path.splitext(input_name)[0])
+            np.save(os.path.join(OUT, expected), want)  # float64: the reduction is compared too
+            embeddings.append({"model": name, "input": input_name, "expected": expected,
+                               "shape": list(want.shape)})
+        model.float()
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"versions": {"torch": torch.__version__, "onnx": onnx.__version__,
                                 "numpy": np.__version__},
-                   "crops": [list(c) for c in CROPS], "cases": cases}, f, indent=1)
+                   "crops": [list(c) for c in CROPS], "cases": cases,
+                   "embeddings": embeddings}, f, indent=1)
         f.write("\n")
 
 

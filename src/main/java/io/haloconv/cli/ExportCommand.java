@@ -1,6 +1,7 @@
 package io.haloconv.cli;
 
 import io.haloconv.spark.JobException;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.OutputReader;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpzWriter;
@@ -12,17 +13,21 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code haloconv export}: whole feature maps, reassembled from their tiles, in numpy's formats.
  * {@code .npy} holds one image's (K, H, W) float32 map; {@code .npz} holds many, one member per
  * image named by its {@code path} value. float16 and bfloat16 outputs are widened to float32
- * exactly (numpy has no bfloat16).
+ * exactly (numpy has no bfloat16). An embeddings output (a stack ending in a global or grid pool)
+ * exports whole: one (N, K) float32 {@code .npy} with {@code .paths.txt} and {@code .cells.tsv}
+ * beside it.
  */
 final class ExportCommand {
   static final String USAGE =
       "haloconv export DIR --image PATH --out FILE.npy [--layer NAME]\n"
+          + "       haloconv export DIR --out FILE.npy   (an embeddings output: all rows)\n"
           + "       haloconv export DIR --format npz --out FILE.npz [--image PATH]... [--layer NAME]";
   private static final Set<String> VALUED =
       SparkFlags.with(SparkFlags.VALUED, "--image", "--out", "--layer", "--format");
@@ -47,17 +52,21 @@ final class ExportCommand {
       throw new UsageException("--format must be npy or npz, got '" + args.get("--format") + "'");
     }
     List<String> images = args.all("--image");
-    if (format.equals("npy") && images.size() != 1) {
-      throw new UsageException(
-          images.isEmpty()
-              ? "export to .npy needs --image PATH (or --format npz for many images)"
-              : "export to .npy takes one --image; use --format npz for several");
+    if (format.equals("npy") && images.size() > 1) {
+      throw new UsageException("export to .npy takes one --image; use --format npz for several");
     }
     SparkFlags flags = SparkFlags.from(args);
     OutputFiles.check(target, args.has("--overwrite"), FeaturizeCommand.hadoopConf(flags.conf()));
     SparkSession spark = sparkSource.start(flags);
     try {
       OutputReader reader = OutputReader.open(spark, dir);
+      if (reader.embeddings()) {
+        return exportEmbeddings(reader, args, format, target, spark, out);
+      }
+      if (format.equals("npy") && images.isEmpty()) {
+        throw new UsageException(
+            "export to .npy needs --image PATH (or --format npz for many images)");
+      }
       String layer = reader.chooseLayer(args.get("--layer"));
       List<String> paths = new ArrayList<>();
       for (String image : images) {
@@ -111,5 +120,111 @@ final class ExportCommand {
     } finally {
       sparkSource.finish(spark);
     }
+  }
+
+  /**
+   * An embeddings output as one (N, K) float32 {@code .npy}, rows ordered by path, cell row and
+   * cell column, with {@code STEM.paths.txt} (row i's path on line i) and {@code STEM.cells.tsv}
+   * (row i's cell and box in input pixels, after a header line) beside it.
+   */
+  private static int exportEmbeddings(
+      OutputReader reader,
+      Args args,
+      String format,
+      String target,
+      SparkSession spark,
+      PrintStream out) {
+    for (String flag : new String[] {"--image", "--layer"}) {
+      if (args.has(flag)) {
+        throw new UsageException(
+            reader.dir()
+                + " holds embeddings; export writes them all to one .npy, without "
+                + flag);
+      }
+    }
+    if (!format.equals("npy")) {
+      throw new UsageException(
+          reader.dir() + " holds embeddings; export writes them to one .npy, not ." + format);
+    }
+    String stem =
+        target.toLowerCase(Locale.ROOT).endsWith(".npy")
+            ? target.substring(0, target.length() - 4)
+            : target;
+    List<EmbeddingRows.Embedding> rows = new ArrayList<>();
+    Iterator<Row> it = reader.embeddingRows().toLocalIterator();
+    long values = 0;
+    int k = -1;
+    while (it.hasNext()) {
+      EmbeddingRows.Embedding e = EmbeddingRows.decode(it.next());
+      if (k >= 0 && e.values().length != k) {
+        throw JobException.badInput(
+            reader.dir() + " mixes embeddings of " + k + " and " + e.values().length + " values");
+      }
+      k = e.values().length;
+      values += k;
+      if (values > Integer.MAX_VALUE - 8) {
+        throw JobException.badInput(
+            reader.dir() + " holds more than 2^31 embedding values, too many for one .npy");
+      }
+      if (e.path().indexOf('\n') >= 0 || e.path().indexOf('\t') >= 0) {
+        throw JobException.badInput(
+            "path " + e.path() + " holds a tab or newline; it cannot go in " + stem + ".paths.txt");
+      }
+      rows.add(e);
+    }
+    int n = rows.size();
+    int width = Math.max(k, 0);
+    float[] data = new float[n * width];
+    StringBuilder paths = new StringBuilder();
+    StringBuilder cells = new StringBuilder("cell_row\tcell_col\ty0\tx0\theight\twidth\tpixels\n");
+    for (int i = 0; i < n; i++) {
+      EmbeddingRows.Embedding e = rows.get(i);
+      System.arraycopy(e.values(), 0, data, i * width, width);
+      paths.append(e.path()).append('\n');
+      cells
+          .append(e.cellRow())
+          .append('\t')
+          .append(e.cellCol())
+          .append('\t')
+          .append(e.y0())
+          .append('\t')
+          .append(e.x0())
+          .append('\t')
+          .append(e.height())
+          .append('\t')
+          .append(e.width())
+          .append('\t')
+          .append(e.pixels())
+          .append('\n');
+    }
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      OutputFiles.write(target, conf, o -> Npy.write(o, new int[] {n, width}, data));
+      OutputFiles.write(
+          stem + ".paths.txt",
+          conf,
+          o -> o.write(paths.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      OutputFiles.write(
+          stem + ".cells.tsv",
+          conf,
+          o -> o.write(cells.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw JobException.failed("cannot write " + target + ": " + e.getMessage(), e);
+    }
+    out.println(
+        "haloconv: wrote "
+            + target
+            + " ("
+            + TextTable.count(n)
+            + " embedding"
+            + (n == 1 ? "" : "s")
+            + " of "
+            + width
+            + " float32 values), "
+            + stem
+            + ".paths.txt and "
+            + stem
+            + ".cells.tsv");
+    return 0;
   }
 }

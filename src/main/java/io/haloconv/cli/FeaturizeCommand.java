@@ -169,6 +169,12 @@ final class FeaturizeCommand {
             pattern,
             compression,
             level);
+    if (parquet != null && config.stack().embedding().isPresent()) {
+      throw new UsageException(
+          "--layers ends in a "
+              + config.stack().embedding().get().type()
+              + ": embeddings are computed from image files, not --input-format parquet");
+    }
     if (level > 0 && parquet != null) {
       throw new UsageException(
           "--level reads pyramid levels of TIFF files, not --input-format parquet");

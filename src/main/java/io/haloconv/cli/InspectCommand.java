@@ -59,6 +59,7 @@ final class InspectCommand {
       OutputReader reader,
       List<StructField> schema,
       boolean layered,
+      boolean embeddings,
       List<LayerCounts> counts,
       List<ChannelStats> channels,
       long errorCount,
@@ -68,13 +69,19 @@ final class InspectCommand {
 
     static Report of(OutputReader reader) {
       boolean layered = reader.layered();
+      boolean embeddings = reader.embeddings();
       List<ErrorGroup> errors = OutputStats.errorGroups(reader.errors());
       return new Report(
           reader,
           List.of(reader.features().schema().fields()),
           layered,
-          OutputStats.counts(reader.features(), layered),
-          OutputStats.channels(reader.features(), layered),
+          embeddings,
+          embeddings
+              ? OutputStats.embeddingCounts(reader.features())
+              : OutputStats.counts(reader.features(), layered),
+          embeddings
+              ? OutputStats.embeddingChannels(reader.features())
+              : OutputStats.channels(reader.features(), layered),
           errors.stream().mapToLong(ErrorGroup::count).sum(),
           errors,
           reader.manifest(),
@@ -96,6 +103,43 @@ final class InspectCommand {
       }
       s.print(out);
       out.println();
+      if (embeddings) {
+        printEmbeddings(out);
+      } else {
+        printMaps(out);
+      }
+      out.println();
+      if (errorCount == 0) {
+        out.println("errors: none in _errors/" + failedNote());
+      } else {
+        out.println(
+            "errors: "
+                + TextTable.count(errorCount)
+                + " bad record"
+                + (errorCount == 1 ? "" : "s")
+                + " in _errors/, by reason");
+        TextTable e = new TextTable("  ", "count", "stage", "error", "example");
+        for (ErrorGroup g : errors) {
+          e.row(
+              TextTable.count(g.count()),
+              g.stage(),
+              g.error(),
+              g.examplePath() + ": " + g.exampleMessage());
+        }
+        e.print(out);
+      }
+      out.println();
+      if (manifest.isEmpty()) {
+        out.println("manifest: none (no _manifest.json)");
+      } else {
+        out.println("manifest (_manifest.json)");
+        for (String line : manifest.get().strip().split("\n")) {
+          out.println("  " + line);
+        }
+      }
+    }
+
+    private void printMaps(PrintStream out) {
       out.println(
           "counts"
               + (layered ? " per layer" : "")
@@ -180,34 +224,44 @@ final class InspectCommand {
       } else {
         t.print(out);
       }
-      out.println();
-      if (errorCount == 0) {
-        out.println("errors: none in _errors/" + failedNote());
+    }
+
+    /** Counts and per-dimension statistics of an embedding output. */
+    private void printEmbeddings(PrintStream out) {
+      out.println("embeddings (" + TextTable.bytes(parquetBytes) + " of Parquet)");
+      if (counts.isEmpty()) {
+        out.println("  no embeddings: every image failed, or the input was empty");
       } else {
-        out.println(
-            "errors: "
-                + TextTable.count(errorCount)
-                + " bad record"
-                + (errorCount == 1 ? "" : "s")
-                + " in _errors/, by reason");
-        TextTable e = new TextTable("  ", "count", "stage", "error", "example");
-        for (ErrorGroup g : errors) {
-          e.row(
-              TextTable.count(g.count()),
-              g.stage(),
-              g.error(),
-              g.examplePath() + ": " + g.exampleMessage());
-        }
-        e.print(out);
+        LayerCounts n = counts.get(0);
+        TextTable c = new TextTable("  ", "images", "rows", "K", "cell sizes (HxW, input pixels)");
+        c.row(
+            TextTable.count(n.images()),
+            TextTable.count(n.tiles()),
+            join(n.channels()),
+            n.minHeight()
+                + "x"
+                + n.minWidth()
+                + (n.minHeight() == n.maxHeight() && n.minWidth() == n.maxWidth()
+                    ? ""
+                    : " .. " + n.maxHeight() + "x" + n.maxWidth()));
+        c.print(out);
       }
       out.println();
-      if (manifest.isEmpty()) {
-        out.println("manifest: none (no _manifest.json)");
+      out.println("dimensions (std over all rows)");
+      TextTable t = new TextTable("  ", "dimension", "min", "max", "mean", "std", "non-finite");
+      for (ChannelStats st : channels) {
+        t.row(
+            st.channel(),
+            TextTable.number(st.min()),
+            TextTable.number(st.max()),
+            TextTable.number(st.mean()),
+            TextTable.number(st.std()),
+            TextTable.count(st.nonFinite()));
+      }
+      if (t.isEmpty()) {
+        out.println("  none");
       } else {
-        out.println("manifest (_manifest.json)");
-        for (String line : manifest.get().strip().split("\n")) {
-          out.println("  " + line);
-        }
+        t.print(out);
       }
     }
 
@@ -245,6 +299,7 @@ final class InspectCommand {
             .put("nullable", f.nullable());
       }
       root.put("parquet_bytes", parquetBytes);
+      root.put("kind", embeddings ? "embeddings" : "feature_maps");
       ArrayNode c = root.putArray("counts");
       for (LayerCounts n : counts) {
         ObjectNode o = c.addObject();

@@ -142,7 +142,8 @@ public final class Main {
           out,
           parsed.config().output(),
           result,
-          parsed.parquet() == null ? Summary.Stages.FILES : Summary.Stages.PARQUET);
+          parsed.parquet() == null ? Summary.Stages.FILES : Summary.Stages.PARQUET,
+          parsed.config().stack().embedding().isPresent());
       return 0;
     } finally {
       source.finish(spark);

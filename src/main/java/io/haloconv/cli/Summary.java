@@ -27,6 +27,15 @@ final class Summary {
   private Summary() {}
 
   static void print(PrintStream out, String output, JobResult r, Stages stages) {
+    print(out, output, r, stages, false);
+  }
+
+  /**
+   * @param embeddings whether the stack ends in a pool: its Parquet holds embeddings, and the
+   *     values counted are the map values pooled into them
+   */
+  static void print(
+      PrintStream out, String output, JobResult r, Stages stages, boolean embeddings) {
     JobResult.StageTimes t = r.times();
     out.printf(Locale.ROOT, "haloconv: wrote %s%n", output);
     String unit = stages == Stages.PARQUET ? "rows" : "files";
@@ -41,7 +50,9 @@ final class Summary {
     out.printf(Locale.ROOT, "  tiles    %s%n", TextTable.count(r.tiles()));
     out.printf(
         Locale.ROOT,
-        "  written  %s of Parquet, %s feature values%n",
+        embeddings
+            ? "  written  %s of Parquet: embeddings of %s pooled map values%n"
+            : "  written  %s of Parquet, %s feature values%n",
         TextTable.bytes(r.outputBytes()),
         TextTable.count(r.featureValues()));
     out.println();

@@ -13,6 +13,7 @@ import io.haloconv.model.proto.OnnxProto.NodeProto;
 import io.haloconv.model.proto.OnnxProto.TensorProto;
 import io.haloconv.model.proto.OnnxProto.ValueInfoProto;
 import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.EmbeddingPool;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolLayer;
@@ -46,7 +47,8 @@ public final class OnnxImport {
   /** What {@link #read} imports, for messages. */
   static final String SUPPORTED =
       "Conv, BatchNormalization, Add (of a constant bias), Relu, LeakyRelu, Sigmoid, Tanh,"
-          + " MaxPool, AveragePool, Pad (before a Conv or AveragePool)";
+          + " MaxPool, AveragePool, Pad (before a Conv or AveragePool), GlobalAveragePool and"
+          + " GlobalMaxPool (as the last node)";
 
   private static final Set<String> CONV_ATTRIBUTES =
       Set.of("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
@@ -101,6 +103,9 @@ public final class OnnxImport {
 
     /** A Pad node waiting for the Conv or AveragePool it becomes the padding of. */
     private PendingPad pad;
+
+    /** The global pool that ended the chain, if one did. */
+    private Embedding embedding;
 
     Walk(GraphProto graph, String until, String source) {
       this.graph = graph;
@@ -193,7 +198,7 @@ public final class OnnxImport {
       if (layers.isEmpty()) {
         throw new IllegalArgumentException("the model has no layer haloconv imports");
       }
-      return new LayerStack(layers);
+      return new LayerStack(layers, embedding == null ? null : embedding.pool);
     }
 
     private boolean hasNodeOrOutput(String name) {
@@ -291,6 +296,15 @@ public final class OnnxImport {
                   + "), which haloconv does not compute");
         }
       }
+      if (embedding != null) {
+        throw new IllegalArgumentException(
+            describe(node)
+                + " follows the global pool "
+                + describe(embedding.node)
+                + ", which must be the last node (it makes the embeddings); stop there with"
+                + " --onnx-until "
+                + nameOf(embedding.node));
+      }
       if (pad != null
           && !node.getOpType().equals("Conv")
           && !node.getOpType().equals("AveragePool")) {
@@ -315,13 +329,8 @@ public final class OnnxImport {
         case "Tanh" -> activation(node, new Activation(Activation.Kind.TANH, 0f), Set.of());
         case "MaxPool" -> pool(node, PoolOp.MAX);
         case "AveragePool" -> pool(node, PoolOp.AVG);
-        case "GlobalAveragePool", "GlobalMaxPool" ->
-            throw new IllegalArgumentException(
-                describe(node)
-                    + ": embeddings (a global pool at the end) are not supported yet; "
-                    + (previous == null
-                        ? "import the layers before it"
-                        : "stop before it with --onnx-until " + nameOf(previous)));
+        case "GlobalAveragePool" -> globalPool(node, PoolOp.AVG);
+        case "GlobalMaxPool" -> globalPool(node, PoolOp.MAX);
         default ->
             throw new IllegalArgumentException(
                 describe(node) + " is not supported; " + supported(previous));
@@ -485,6 +494,17 @@ public final class OnnxImport {
             describe(node) + " follows another activation; a conv layer has one");
       }
       pending = new Pending(pending.node, pending.bank, pending.spec, activation);
+    }
+
+    /** A global pool ends the chain: the stack's embeddings, one vector per image. */
+    private void globalPool(NodeProto node, PoolOp op) {
+      flush();
+      attributes(node, Set.of());
+      if (layers.isEmpty()) {
+        throw new IllegalArgumentException(
+            describe(node) + " has no conv or pool layer before it; haloconv pools a layer's map");
+      }
+      embedding = new Embedding(node, EmbeddingPool.global(layerName(node), op));
     }
 
     private void pool(NodeProto node, PoolOp op) {
@@ -980,6 +1000,8 @@ public final class OnnxImport {
   }
 
   /** A Pad node's amounts and mode. */
+  private record Embedding(NodeProto node, EmbeddingPool pool) {}
+
   private record PendingPad(NodeProto node, Padding.Explicit padding, PaddingMode mode) {}
 
   /** The convolution being folded: its node, its bank in float64, its spec and activation. */

@@ -9,6 +9,7 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.listing.DistributedListing;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.Manifest;
 import io.haloconv.spark.output.OutputLayout;
 import io.haloconv.spark.output.ParquetSettings;
@@ -23,6 +24,7 @@ import io.haloconv.spark.task.TaskMetrics;
 import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.spark.task.TileBatches;
 import io.haloconv.spark.task.TileProcessor;
+import io.haloconv.stack.CellStats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashSet;
@@ -41,6 +43,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
+import scala.Tuple2;
 
 /**
  * The featurize job of image files: list → probe headers in parallel → plan tiles in the probe
@@ -276,14 +279,24 @@ public final class FeaturizeJob {
       tiles += t;
     }
     progress.phase("convolve", tiles + " tiles in " + plan.groups() + " tasks");
-    progress.trackTiles(sizes[0], sizes[1]);
+    progress.trackTiles(sizes[0], sizes[1], EmbeddingRows.embeds(config.stack()));
     jsc.setJobDescription("haloconv convolve");
     try {
-      OutputLayout.write(
-          spark.createDataFrame(rows, TileRows.schema(config.stack())),
-          config.stack(),
-          staging,
-          writeOptions(planner));
+      Dataset<Row> frame;
+      if (EmbeddingRows.embeds(config.stack())) {
+        // Each tile yields its cells' partials; partials of one cell merge in any order to the
+        // same exact value (CellStats), first within each task (map-side combine), then by key
+        // across tasks: no map is ever gathered in one place.
+        int partitions = (int) Math.max(1, Math.min(plan.groups(), plan.images / 20_000 + 1));
+        JavaRDD<Row> embeddings =
+            rows.mapToPair(r -> new Tuple2<>(EmbeddingRows.key(r), EmbeddingRows.stats(r)))
+                .reduceByKey(CellStats::merge, partitions)
+                .map(cell -> EmbeddingRows.encode(cell._1().path(), cell._2()));
+        frame = spark.createDataFrame(embeddings, EmbeddingRows.SCHEMA);
+      } else {
+        frame = spark.createDataFrame(rows, TileRows.schema(config.stack()));
+      }
+      OutputLayout.write(frame, config.stack(), staging, writeOptions(planner));
     } finally {
       jsc.setJobDescription(null);
       settings.stack().destroy();

@@ -19,7 +19,7 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
-import io.haloconv.spark.output.TileRows;
+import io.haloconv.spark.output.OutputLayout;
 import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.StackBroadcast;
@@ -49,7 +49,8 @@ import org.apache.spark.sql.types.StructType;
  * of design.md §3 ({@link io.haloconv.spark.output.TileRows#SCHEMA}), lazily, as any Dataset
  * transformation. One convolution ({@link #builder(FilterBank)}) or a layer stack ({@link
  * #builder(LayerStack)}, design.md §6: then with a {@code layer} column when the stack emits
- * layers). Images can be
+ * layers, or {@link io.haloconv.spark.output.EmbeddingRows} when it ends in a global or grid pool:
+ * each image's tiles run in one task, so its cells are merged there). Images can be
  *
  * <ul>
  *   <li>file paths or URIs ({@link #featurizePaths}), read through Hadoop's FileSystem;
@@ -228,7 +229,7 @@ public final class Featurizer {
    * emitted layers, plus {@code error} if permissive.
    */
   public StructType schema() {
-    StructType features = TileRows.schema(stack);
+    StructType features = OutputLayout.schema(stack);
     if (mode != FailureMode.PERMISSIVE) {
       return features;
     }
@@ -334,7 +335,7 @@ public final class Featurizer {
         switch (mode) {
           case FAILFAST -> BadRecordSink.failFast();
           case DROPMALFORMED -> BadRecordSink.drop();
-          case PERMISSIVE -> BadRecordSink.rows(TileRows.schema(stack).size());
+          case PERMISSIVE -> BadRecordSink.rows(OutputLayout.schema(stack).size());
         };
     return input.mapPartitions(new Task(preparer, settings, sink, null), Encoders.row(schema()));
   }

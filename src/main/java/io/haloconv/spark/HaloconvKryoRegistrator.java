@@ -9,10 +9,12 @@ import io.haloconv.io.PixelLayout;
 import io.haloconv.io.SampleFormat;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.listing.DistributedListing;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
 import io.haloconv.spark.plan.TileTask;
 import io.haloconv.spark.plan.WorkPlan;
+import io.haloconv.stack.CellStats;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.Window;
@@ -36,6 +38,11 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     registerRecord(kryo, WorkPlan.PartitionStats.class);
     registerRecord(kryo, ScratchStage.Result.class);
     registerRecord(kryo, DistributedListing.Listed.class);
+    // Embeddings: the partials a tile task yields per cell, shuffled by cell to be merged.
+    registerRecord(kryo, CellStats.class);
+    registerRecord(kryo, EmbeddingRows.Key.class);
+    kryo.register(java.math.BigInteger.class);
+    kryo.register(java.math.BigInteger[].class);
     kryo.register(BadRecord[].class);
     kryo.register(ImageInfo[].class);
     // The broadcast: sent once per executor, so Java serialization of the stack's records (banks,

@@ -2,6 +2,7 @@ package io.haloconv.spark;
 
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.Manifest;
 import io.haloconv.spark.output.OutputCommit;
 import io.haloconv.spark.output.OutputLayout;
@@ -101,9 +102,15 @@ final class OutputJob {
       if (result.imagesWritten() + result.imagesFailed() != result.filesListed()) {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }
+      // Embedding rows are counted from the Parquet footers of what was written, so task retries
+      // cannot count a cell twice.
+      long embeddings =
+          EmbeddingRows.embeds(config.stack())
+              ? OutputLayout.rowCount(spark, fs, commit.staging())
+              : -1;
       commit.writeFile(
           OutputLayout.MANIFEST,
-          Manifest.json(config, input, result, sc.version(), w.tilesPerWrittenLayer())
+          Manifest.json(config, input, result, sc.version(), w.tilesPerWrittenLayer(), embeddings)
               .getBytes(StandardCharsets.UTF_8));
       commit.writeFile(OutputLayout.SUCCESS, new byte[0]);
       commit.publish();

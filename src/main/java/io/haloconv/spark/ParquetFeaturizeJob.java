@@ -81,6 +81,13 @@ public final class ParquetFeaturizeJob {
     SparkContext sc = spark.sparkContext();
     ProgressListener progress = staging.progress();
     LayerStack stack = config.stack();
+    if (stack.embedding().isPresent()) {
+      // Its rows are written as tiles, and its stages count tiles: embeddings come from files.
+      throw JobException.badInput(
+          "the stack ends in a "
+              + stack.embedding().get().type()
+              + ": embeddings are computed from image files, not --input-format parquet");
+    }
     Featurizer featurizer =
         Featurizer.builder(stack)
             .tile(config.resolvedTileHeight(), config.resolvedTileWidth())

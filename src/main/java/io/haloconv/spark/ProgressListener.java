@@ -68,13 +68,25 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     return listener;
   }
 
+  /** Which stage of the convolve job runs the tiles, counted from its last (result) stage. */
+  private int stagesFromEnd;
+
   synchronized void phase(String name, String detail) {
     endLine();
     out.println("haloconv: " + name + ": " + detail);
   }
 
   synchronized void trackTiles(long[] tiles, long[] pixels) {
+    trackTiles(tiles, pixels, false);
+  }
+
+  /**
+   * @param beforeResult the tiles run in the stage before the convolve job's result stage (a stack
+   *     ending in a pool, whose result stage merges the tiles' partials and writes)
+   */
+  synchronized void trackTiles(long[] tiles, long[] pixels, boolean beforeResult) {
     track("tiles", tiles, pixels, null);
+    stagesFromEnd = beforeResult ? 1 : 0;
   }
 
   /**
@@ -119,12 +131,16 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
       // Only the result stage runs tiles; a shuffle stage before it (grouping tile descriptors)
       // has partitions of its own. Parent stages are created first, so the result stage's id is
       // the largest.
-      int result = -1;
-      scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
-      while (ids.hasNext()) {
-        result = Math.max(result, (Integer) ids.next());
+      // For embeddings the tiles run in the stage before that one (stagesFromEnd 1).
+      java.util.List<Integer> ids = new java.util.ArrayList<>();
+      scala.collection.Iterator<Object> it = jobStart.stageIds().iterator();
+      while (it.hasNext()) {
+        ids.add((Integer) it.next());
       }
-      trackedStages.add(result);
+      ids.sort(null);
+      if (ids.size() > stagesFromEnd) {
+        trackedStages.add(ids.get(ids.size() - 1 - stagesFromEnd));
+      }
     }
   }
 

@@ -35,11 +35,31 @@ public final class LayerStack implements Serializable {
 
   private final Layer[] layers;
 
+  /** The pool the stack ends in, or null when it writes the last layer's map. */
+  private final EmbeddingPool embedding;
+
   public LayerStack(List<? extends Layer> layers) {
+    this(layers, null);
+  }
+
+  /**
+   * A stack whose last layer's map is reduced by {@code embedding} (when not null) to one vector
+   * per image or cell instead of being written. Such a stack writes nothing else: no layer may be
+   * emitted.
+   */
+  public LayerStack(List<? extends Layer> layers, EmbeddingPool embedding) {
     if (layers == null || layers.isEmpty()) {
-      throw new IllegalArgumentException("a layer stack needs at least one layer");
+      throw new IllegalArgumentException(
+          embedding == null
+              ? "a layer stack needs at least one layer"
+              : "layer "
+                  + embedding.name()
+                  + ": a "
+                  + embedding.type()
+                  + " needs a conv or pool layer before it");
     }
     this.layers = layers.toArray(new Layer[0]);
+    this.embedding = embedding;
     Set<String> names = new HashSet<>();
     int channels = -1; // unknown until the first conv layer fixes it
     String giver = "the image";
@@ -77,7 +97,27 @@ public final class LayerStack implements Serializable {
         channels = layer.outputChannels(need.getAsInt());
         giver = "layer " + layer.name();
       }
+      if (embedding != null && layer.emit()) {
+        throw new IllegalArgumentException(
+            "layer "
+                + layer.name()
+                + ": \"emit\" cannot be used in a stack that ends in a "
+                + embedding.type()
+                + " (it writes embeddings, not maps)");
+      }
     }
+    if (embedding != null && names.contains(embedding.name().toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "layer name '"
+              + embedding.name()
+              + "' is used twice"
+              + " (names are compared ignoring case, as directory names may be)");
+    }
+  }
+
+  /** The pool the stack ends in, when it writes embeddings instead of the last layer's map. */
+  public java.util.Optional<EmbeddingPool> embedding() {
+    return java.util.Optional.ofNullable(embedding);
   }
 
   /**
@@ -288,6 +328,9 @@ public final class LayerStack implements Serializable {
     StringBuilder s = new StringBuilder("LayerStack[");
     for (int i = 0; i < layers.length; i++) {
       s.append(i == 0 ? "" : ", ").append(layers[i].name()).append(':').append(layers[i].type());
+    }
+    if (embedding != null) {
+      s.append(", ").append(embedding.name()).append(':').append(embedding.type());
     }
     return s.append(']').toString();
   }

@@ -132,6 +132,7 @@ public final class StackFile {
       throw new IllegalArgumentException("\"layers\" must be a non-empty array of layers");
     }
     List<Layer> layers = new ArrayList<>();
+    EmbeddingPool embedding = null;
     int channels = 0;
     for (int i = 0; i < list.size(); i++) {
       JsonNode node = list.get(i);
@@ -140,6 +141,18 @@ public final class StackFile {
         label = "layer " + node.get("name").asText();
       }
       try {
+        if (isEmbedding(node)) {
+          if (i != list.size() - 1) {
+            throw new IllegalArgumentException(
+                "a "
+                    + node.get("type").asText()
+                    + " must be the last layer (it reduces the map to embeddings); "
+                    + (list.size() - 1 - i)
+                    + " layer(s) follow it");
+          }
+          embedding = embedding(node, i);
+          continue;
+        }
         Layer layer = layer(node, i, channels, banks, state);
         if (layer instanceof ConvLayer conv) {
           channels = conv.bank().filters();
@@ -149,7 +162,73 @@ public final class StackFile {
         throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
       }
     }
-    return new LayerStack(layers);
+    return new LayerStack(layers, embedding);
+  }
+
+  /** Keys a global_pool layer takes. */
+  public static final Set<String> GLOBAL_POOL_KEYS = Set.of("name", "type", "mode");
+
+  /** Keys a grid_pool layer takes. */
+  public static final Set<String> GRID_POOL_KEYS = Set.of("name", "type", "mode", "grid", "cell");
+
+  private static boolean isEmbedding(JsonNode node) {
+    if (!node.isObject() || !node.has("type") || !node.get("type").isTextual()) {
+      return false;
+    }
+    String type = node.get("type").asText();
+    return type.equals("global_pool") || type.equals("grid_pool");
+  }
+
+  private static EmbeddingPool embedding(JsonNode node, int index) {
+    String type = node.get("type").asText();
+    Set<String> keys = type.equals("global_pool") ? GLOBAL_POOL_KEYS : GRID_POOL_KEYS;
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!keys.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown key '"
+                + key
+                + "'; "
+                + type
+                + " layers take "
+                + String.join(", ", sorted(keys)));
+      }
+    }
+    String name = node.has("name") ? text(node, "name") : "layer" + (index + 1);
+    PoolOp op;
+    try {
+      op = node.has("mode") ? PoolOp.parse(text(node, "mode")) : PoolOp.AVG;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "mode must be avg or max, got '" + node.get("mode").asText() + "'");
+    }
+    if (type.equals("global_pool")) {
+      return EmbeddingPool.global(name, op);
+    }
+    if (node.has("grid") == node.has("cell")) {
+      throw new IllegalArgumentException(
+          "a grid_pool needs \"grid\": G (G×G cells per image) or \"cell\": PIXELS, not "
+              + (node.has("grid") ? "both" : "neither"));
+    }
+    if (node.has("grid")) {
+      int grid =
+          integer(
+              node.get("grid"),
+              "grid must be an integer in [1, "
+                  + EmbeddingPool.MAX_GRID
+                  + "], got "
+                  + node.get("grid"));
+      if (grid > EmbeddingPool.MAX_GRID) {
+        throw new IllegalArgumentException(
+            "grid must be an integer in [1, " + EmbeddingPool.MAX_GRID + "], got " + grid);
+      }
+      return new EmbeddingPool(name, op, grid, 0);
+    }
+    int cell = integer(node.get("cell"), "cell");
+    if (cell < 1) {
+      throw new IllegalArgumentException("cell must be >= 1 pixel, got " + cell);
+    }
+    return new EmbeddingPool(name, op, 0, cell);
   }
 
   private static Layer layer(
@@ -163,7 +242,8 @@ public final class StackFile {
     }
     String type = typeNode.asText();
     if (!type.equals("conv") && !type.equals("pool")) {
-      throw new IllegalArgumentException("unknown layer type '" + type + "'; types are conv, pool");
+      throw new IllegalArgumentException(
+          "unknown layer type '" + type + "'; types are conv, pool, global_pool, grid_pool");
     }
     Set<String> keys = type.equals("conv") ? CONV_KEYS : POOL_KEYS;
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

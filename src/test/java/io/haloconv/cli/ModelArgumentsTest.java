@@ -123,7 +123,8 @@ class ModelArgumentsTest {
   static List<Arguments> badModels() throws IOException {
     String imports =
         "haloconv imports Conv, BatchNormalization, Add (of a constant bias), Relu, LeakyRelu,"
-            + " Sigmoid, Tanh, MaxPool, AveragePool, Pad (before a Conv or AveragePool)";
+            + " Sigmoid, Tanh, MaxPool, AveragePool, Pad (before a Conv or AveragePool),"
+            + " GlobalAveragePool and GlobalMaxPool (as the last node)";
     Path softmax =
         edited(
             "softmax",
@@ -135,7 +136,7 @@ class ModelArgumentsTest {
         edited(
             "global",
             g -> {
-              g.getNodeBuilder(index(g, "/Relu_1")).setOpType("GlobalAveragePool");
+              g.getNodeBuilder(index(g, "/Relu")).setOpType("GlobalAveragePool");
               return g;
             });
     Path branch =
@@ -156,8 +157,9 @@ class ModelArgumentsTest {
                 + "; stop before it with --onnx-until /bn2/BatchNormalization"),
         Arguments.of(
             featurize(global),
-            "node /Relu_1 (GlobalAveragePool): embeddings (a global pool at the end) are not"
-                + " supported yet; stop before it with --onnx-until /bn2/BatchNormalization"),
+            "node /pool1/MaxPool (MaxPool) follows the global pool node /Relu (GlobalAveragePool),"
+                + " which must be the last node (it makes the embeddings); stop there with"
+                + " --onnx-until /Relu"),
         Arguments.of(
             featurize(branch),
             "the graph is not a single chain: '/Relu_output_0' (the output of node /Relu (Relu))"

@@ -10,16 +10,19 @@ import io.haloconv.model.proto.OnnxProto.GraphProto;
 import io.haloconv.model.proto.OnnxProto.ModelProto;
 import io.haloconv.model.proto.OnnxProto.NodeProto;
 import io.haloconv.model.proto.OnnxProto.TensorProto;
+import io.haloconv.stack.CellStats;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolLayer;
 import io.haloconv.stack.PoolOp;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.EmbeddingCells;
 import io.haloconv.testing.ModelCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,6 +56,43 @@ class OnnxImportTest {
     Tensor3 image = ModelCases.image(c);
     ModelCases.assertMatches(c, ModelCases.evaluateTiles(stack, image, 3, 5));
     ModelCases.assertMatches(c, ModelCases.evaluateTiles(stack, image, 8, 7));
+  }
+
+  static List<ModelCases.Case> embeddingCases() {
+    return ModelCases.embeddingCases().stream().filter(c -> c.input().endsWith(".npy")).toList();
+  }
+
+  /**
+   * A ResNet-like block ending in GlobalAveragePool or GlobalMaxPool imports as a stack ending in a
+   * global pool; its embedding equals PyTorch's float64 one, and is bitwise the same at every tile
+   * size.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("embeddingCases")
+  void globalPoolModelMatchesPyTorchAtEveryTileSize(ModelCases.Case c) throws IOException {
+    LayerStack stack = load(c);
+    assertThat(stack.embedding()).isPresent();
+    assertThat(stack.embedding().get().describe())
+        .isEqualTo(c.model().endsWith("_max") ? "global_pool max" : "global_pool avg");
+    assertThat(stack.toString())
+        .isEqualTo(
+            "LayerStack[conv1_Conv:conv, maxpool_MaxPool:pool, conv2_Conv:conv, pool_Global"
+                + (c.model().endsWith("_max") ? "Max" : "Average")
+                + "Pool:global_pool]");
+    Tensor3 image = ModelCases.image(c);
+    float[] whole = null;
+    for (int[] tile : new int[][] {{100, 100}, {1, 1}, {3, 5}, {8, 7}}) {
+      Map<String, CellStats> cells =
+          EmbeddingCells.evaluate(stack, image, tile[0], tile[1], tile[0]);
+      assertThat(cells.keySet()).containsExactly("0,0");
+      float[] got = cells.get("0,0").embedding();
+      ModelCases.assertEmbeddingMatches(c, got);
+      if (whole == null) {
+        whole = got;
+      } else {
+        assertThat(got).as("tile %dx%d", tile[0], tile[1]).containsExactly(whole);
+      }
+    }
   }
 
   @Test

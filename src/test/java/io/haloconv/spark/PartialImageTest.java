@@ -13,6 +13,10 @@ import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.stack.ConvLayer;
+import io.haloconv.stack.EmbeddingPool;
+import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.PoolOp;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;
@@ -115,6 +119,36 @@ class PartialImageTest {
     assertThat(errors.get(0).getString(0)).endsWith("/cut.tif");
     assertThat(errors.get(0).getString(1)).isEqualTo("decode");
     assertThat(errors.get(0).getString(2)).isEqualTo("corrupt");
+  }
+
+  /**
+   * A stack ending in a global pool: the cut TIFF's top tiles yield partials that are merged and
+   * written before its bottom fails; its row is then removed, and good.png's row stays.
+   */
+  @ParameterizedTest(name = "{0} task(s)")
+  @ValueSource(ints = {1, 3})
+  void anEmbeddingOfAnImageThatFailsPartWayIsRemoved(int partitions) {
+    SparkSession spark = SparkTests.session();
+    LayerStack stack =
+        new LayerStack(
+            List.of(
+                new ConvLayer("c", "random:2,3,3,5", bank, ConvSpec.builder(bank).build(), false)),
+            EmbeddingPool.global("g", PoolOp.AVG));
+    JobResult result =
+        FeaturizeJob.run(
+            spark,
+            JobConfig.defaults(input.toString(), temp.resolve("emb").toString(), "s.json", stack)
+                .withTile(8, 8)
+                .withPartitions(partitions));
+    assertThat(result.imagesWritten()).isEqualTo(1);
+    assertThat(result.imagesFailed()).isEqualTo(1);
+    List<Row> rows = spark.read().parquet(temp.resolve("emb").toString()).collectAsList();
+    assertThat(rows)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString(0)).endsWith("/good.png"));
+    assertThat(spark.read().parquet(temp.resolve("emb") + "/_errors").collectAsList())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString(0)).endsWith("/cut.tif"));
   }
 
   @Test

@@ -101,4 +101,67 @@ class StackFileTest {
     assertThatThrownBy(() -> convSpec(", \"activation\": 3"))
         .hasMessage("layer 1: activation must be a string, got 3");
   }
+
+  private static final String CONV =
+      "{\"name\": \"c\", \"type\": \"conv\", \"filters\": \"random:2,3,3\"}";
+
+  @Test
+  void poolsAtTheEndBecomeTheStacksEmbedding() throws IOException {
+    LayerStack global = parse("{\"layers\": [" + CONV + ", {\"type\": \"global_pool\"}]}");
+    assertThat(global.size()).isEqualTo(1);
+    assertThat(global.embedding()).contains(EmbeddingPool.global("layer2", PoolOp.AVG));
+    assertThat(global.toString()).isEqualTo("LayerStack[c:conv, layer2:global_pool]");
+    assertThat(
+            parse(
+                    "{\"layers\": ["
+                        + CONV
+                        + ", {\"name\": \"g\", \"type\": \"grid_pool\", \"mode\": \"max\","
+                        + " \"grid\": 4}]}")
+                .embedding())
+        .contains(new EmbeddingPool("g", PoolOp.MAX, 4, 0));
+    assertThat(
+            parse("{\"layers\": [" + CONV + ", {\"type\": \"grid_pool\", \"cell\": \"32\"}]}")
+                .embedding())
+        .contains(new EmbeddingPool("layer2", PoolOp.AVG, 0, 32));
+    assertThat(parse("{\"layers\": [" + CONV + "]}").embedding()).isEmpty();
+  }
+
+  @Test
+  void poolsAreRefusedOutOfPlaceOrWithBadKeys() {
+    String[][] cases = {
+      {
+        "{\"type\": \"global_pool\", \"name\": \"g\"}, " + CONV,
+        "layer g: a global_pool must be the last layer (it reduces the map to embeddings); 1"
+            + " layer(s) follow it"
+      },
+      {
+        "{\"type\": \"global_pool\", \"name\": \"g\", \"grid\": 2}",
+        "layer g: unknown key 'grid'; global_pool layers take mode, name, type"
+      },
+      {
+        "{\"type\": \"grid_pool\", \"name\": \"g\"}",
+        "layer g: a grid_pool needs \"grid\": G (G×G cells per image) or \"cell\": PIXELS, not"
+            + " neither"
+      },
+      {
+        "{\"type\": \"grid_pool\", \"name\": \"g\", \"grid\": 0}",
+        "layer g: grid must be an integer in [1, 1024], got 0"
+      },
+      {
+        "{\"type\": \"global_pool\", \"name\": \"c\"}",
+        "layer name 'c' is used twice (names are compared ignoring case, as directory names may"
+            + " be)"
+      },
+    };
+    for (String[] c : cases) {
+      String json =
+          "{\"layers\": ["
+              + (c[0].startsWith("{\"type\": \"global_pool\", \"name\": \"g\"}, ")
+                  ? ""
+                  : CONV + ", ")
+              + c[0]
+              + "]}";
+      assertThatThrownBy(() -> parse(json)).as(json).hasMessage(c[1]);
+    }
+  }
 }

@@ -51,10 +51,28 @@ public final class ModelCases {
   }
 
   public static List<Case> cases() {
+    return read("cases");
+  }
+
+  /**
+   * The models ending in a global pool ({@code resnet_block}, {@code resnet_block_max}), on the
+   * crops ({@code crop_K.npy} here) and on whole images of data/images ({@code NAME.png}); the
+   * expected file holds PyTorch's float64 embedding, K values.
+   */
+  public static List<Case> embeddingCases() {
+    return read("embeddings");
+  }
+
+  /** The image file of a case: a crop here, or a whole image of the repository's data/images. */
+  public static Path imageFile(Case c) {
+    return c.input().endsWith(".npy") ? c.inputFile() : Path.of("data/images").resolve(c.input());
+  }
+
+  private static List<Case> read(String key) {
     try {
       JsonNode root = new ObjectMapper().readTree(DIR.resolve("cases.json").toFile());
       List<Case> cases = new ArrayList<>();
-      for (JsonNode c : root.get("cases")) {
+      for (JsonNode c : root.get(key)) {
         cases.add(
             new Case(c.get("model").asText(), c.get("input").asText(), c.get("expected").asText()));
       }
@@ -71,6 +89,16 @@ public final class ModelCases {
 
   public static NpyArray expected(Case c) throws IOException {
     return read(DIR.resolve(c.expected()));
+  }
+
+  /** Asserts an embedding is within design.md §1's tolerance of PyTorch's float64 one. */
+  public static void assertEmbeddingMatches(Case c, float[] got) throws IOException {
+    NpyArray want = expected(c);
+    if (want.rank() != 1 || want.dimension(0) != got.length) {
+      throw new AssertionError(
+          c + ": " + got.length + " values, expected " + java.util.Arrays.toString(want.shape()));
+    }
+    NaiveConv.assertClose(got, want.data(), c.toString());
   }
 
   /** Asserts {@code got} has the expected shape and is within design.md §1's tolerance. */

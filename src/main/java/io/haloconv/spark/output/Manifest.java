@@ -58,10 +58,16 @@ public final class Manifest {
 
   /**
    * @param input what the job says about its input beyond its path
-   * @param layerTiles tiles written per written layer, in stack order
+   * @param layerTiles tiles computed per written layer, in stack order
+   * @param embeddings embedding rows written, or -1 when the stack writes maps
    */
   public static String json(
-      JobConfig config, Input input, JobResult result, String sparkVersion, long[] layerTiles) {
+      JobConfig config,
+      Input input,
+      JobResult result,
+      String sparkVersion,
+      long[] layerTiles,
+      long embeddings) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode software = root.putObject("software");
     software.put("name", "haloconv");
@@ -127,19 +133,42 @@ public final class Manifest {
         l.put("padding", pool.padding().toString());
       }
       l.put("emit", layer.emit());
-      l.put("written", stack.written(i));
-      if (stack.written(i)) {
+      boolean mapWritten = stack.written(i) && stack.embedding().isEmpty();
+      l.put("written", mapWritten);
+      if (mapWritten) {
         l.put("directory", OutputLayout.directory(stack, i));
         l.put("tiles", written < layerTiles.length ? layerTiles[written] : 0);
         written++;
       }
     }
+    stack
+        .embedding()
+        .ifPresent(
+            pool -> {
+              // The pool is the stack file's last layer; its rows are the output.
+              ObjectNode l = layers.addObject();
+              l.put("name", pool.name());
+              l.put("type", pool.type());
+              l.put("mode", pool.op().cliName());
+              if (pool.grid() > 0) {
+                l.put("grid", pool.grid());
+              }
+              if (pool.cell() > 0) {
+                l.put("cell", pool.cell());
+              }
+              l.put("written", true);
+              l.put("directory", ".");
+              l.put("embeddings", embeddings);
+            });
 
     ObjectNode counts = root.putObject("counts");
     counts.put("files_listed", result.filesListed());
     counts.put("images_written", result.imagesWritten());
     counts.put("images_failed", result.imagesFailed());
     counts.put("tiles", result.tiles());
+    if (embeddings >= 0) {
+      counts.put("embeddings", embeddings);
+    }
     counts.put("output_bytes", result.outputBytes());
     counts.put("feature_values", result.featureValues());
     if (input.countsRows()) {

@@ -49,6 +49,14 @@ public final class OutputLayout {
 
   private OutputLayout() {}
 
+  /**
+   * The schema of the rows {@code stack} writes: {@link EmbeddingRows#SCHEMA} for a stack ending in
+   * a global or grid pool, else {@link TileRows#schema}.
+   */
+  public static StructType schema(LayerStack stack) {
+    return EmbeddingRows.embeds(stack) ? EmbeddingRows.SCHEMA : TileRows.schema(stack);
+  }
+
   /** The directory, relative to the output, holding layer {@code index}'s rows. */
   static String directory(LayerStack stack, int index) {
     return TileRows.layered(stack) ? TileRows.LAYER + "=" + stack.layer(index).name() : ".";
@@ -74,7 +82,11 @@ public final class OutputLayout {
     FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!TileRows.layered(stack)) {
       if (!fs.exists(dir)) {
-        empty(spark).write().options(options).parquet(dir.toString());
+        spark
+            .createDataFrame(new ArrayList<Row>(), schema(stack))
+            .write()
+            .options(options)
+            .parquet(dir.toString());
       }
       return;
     }
@@ -101,9 +113,23 @@ public final class OutputLayout {
     // not warn.
     return spark
         .read()
-        .schema(TileRows.schema(stack))
+        .schema(schema(stack))
         .option("basePath", dir.toString())
         .parquet(new Path(dir, "*").toString());
+  }
+
+  /**
+   * Rows of the Parquet files directly in {@code dir} (an output without layers), from their
+   * footers: {@code _errors/} and layer directories are not counted.
+   */
+  public static long rowCount(SparkSession spark, FileSystem fs, Path dir) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.isFile() && s.getPath().getName().endsWith(".parquet")) {
+        files.add(s.getPath().toString());
+      }
+    }
+    return files.isEmpty() ? 0 : spark.read().parquet(files.toArray(new String[0])).count();
   }
 
   /** Bytes of the feature Parquet files, in layer directories too (not {@code _errors/}). */

@@ -74,7 +74,10 @@ public final class OutputReader {
       throw JobException.badInput(
           dir + " holds no readable Parquet features: " + BadRecords.oneLine(e.getMessage()));
     }
-    String missing = TileRows.missingColumn(features.schema());
+    String missing =
+        EmbeddingRows.isEmbeddings(features.schema())
+            ? EmbeddingRows.missingColumn(features.schema())
+            : TileRows.missingColumn(features.schema());
     if (missing != null) {
       throw JobException.badInput(
           dir
@@ -104,6 +107,29 @@ public final class OutputReader {
   /** Every feature row, with a {@code layer} column for layered outputs. */
   public Dataset<Row> features() {
     return features;
+  }
+
+  /**
+   * True when the output holds embedding rows ({@link EmbeddingRows}: a stack ending in a global or
+   * grid pool), not feature-map tiles.
+   */
+  public boolean embeddings() {
+    return EmbeddingRows.isEmbeddings(features.schema());
+  }
+
+  /**
+   * Every embedding, in one fixed order: by {@code path}, then cell row and column.
+   *
+   * @throws JobException (bad input) when the output holds feature maps instead
+   */
+  public Dataset<Row> embeddingRows() {
+    if (!embeddings()) {
+      throw JobException.badInput(
+          dir
+              + " holds feature maps, not embeddings (its stack does not end in a global or grid pool)");
+    }
+    return features.orderBy(
+        col(EmbeddingRows.PATH), col(EmbeddingRows.CELL_ROW), col(EmbeddingRows.CELL_COL));
   }
 
   /** True when the output holds several layers, each under {@code layer=NAME/}. */
@@ -321,6 +347,7 @@ public final class OutputReader {
    *     exactly once
    */
   public FeatureMap featureMap(String path, String layer) {
+    refuseEmbeddings();
     List<Row> rows = layer(layer).filter(col(TileRows.PATH).equalTo(path)).collectAsList();
     if (rows.isEmpty()) {
       throw JobException.badInput("no tiles of " + path + " in " + dir);
@@ -332,6 +359,15 @@ public final class OutputReader {
     return new FeatureMap(path, assembler.finish(), assembler.dtype);
   }
 
+  private void refuseEmbeddings() {
+    if (embeddings()) {
+      throw JobException.badInput(
+          dir
+              + " holds embeddings (one row per image or cell), not feature maps: export it to one"
+              + " .npy without --image");
+    }
+  }
+
   /** One image's feature map, as {@link #featureMaps} streams them. */
   public record FeatureMap(String path, Tensor3 map, String dtype) {}
 
@@ -341,6 +377,7 @@ public final class OutputReader {
    * and one map at a time.
    */
   public Iterator<FeatureMap> featureMaps(List<String> paths, String layer) {
+    refuseEmbeddings();
     Dataset<Row> rows = layer(layer);
     if (paths != null) {
       rows = rows.filter(col(TileRows.PATH).isin(paths.toArray()));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -117,6 +118,93 @@ public final class OutputStats {
               r.getInt(7),
               r.getInt(8),
               r.getInt(9)));
+    }
+    return out;
+  }
+
+  /**
+   * The counts of an embedding output ({@link EmbeddingRows}), as one {@link LayerCounts}: images,
+   * rows ({@code tiles}), K ({@code channels}), values, and the range of cell box sizes in input
+   * pixels (the {@code min}/{@code max} sizes).
+   */
+  public static List<LayerCounts> embeddingCounts(Dataset<Row> rows) {
+    Row r =
+        rows.agg(
+                countDistinct(EmbeddingRows.PATH),
+                count(lit(1)),
+                collect_set(EmbeddingRows.CHANNELS),
+                sum(col(EmbeddingRows.CHANNELS).cast("long")),
+                min(EmbeddingRows.HEIGHT),
+                max(EmbeddingRows.HEIGHT),
+                min(EmbeddingRows.WIDTH),
+                max(EmbeddingRows.WIDTH))
+            .first();
+    if (r.getLong(1) == 0) {
+      return List.of();
+    }
+    List<Integer> channels = new ArrayList<>(r.<Integer>getList(2));
+    channels.sort(null);
+    return List.of(
+        new LayerCounts(
+            null,
+            r.getLong(0),
+            r.getLong(1),
+            channels,
+            List.of("float32"),
+            r.getLong(3),
+            r.getInt(4),
+            r.getInt(5),
+            r.getInt(6),
+            r.getInt(7)));
+  }
+
+  /**
+   * Statistics of each embedding dimension over every row (finite values; NaN and infinities are
+   * counted apart), with Spark's aggregates: the rows are small, K values each.
+   */
+  public static List<ChannelStats> embeddingChannels(Dataset<Row> rows) {
+    Dataset<Row> values =
+        rows.select(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .posexplode(col(EmbeddingRows.EMBEDDING))
+                .as(new String[] {"dimension", "value"}));
+    Column v = col("value").cast("double");
+    Column finite =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .not(org.apache.spark.sql.functions.isnan(v))
+            .and(org.apache.spark.sql.functions.abs(v).notEqual(lit(Double.POSITIVE_INFINITY)));
+    Column kept = org.apache.spark.sql.functions.when(finite, v);
+    List<Row> grouped =
+        values
+            .groupBy(col("dimension"))
+            .agg(
+                count(kept),
+                count(lit(1)),
+                min(kept),
+                max(kept),
+                org.apache.spark.sql.functions.avg(kept),
+                org.apache.spark.sql.functions.stddev_pop(kept))
+            .orderBy(col("dimension"))
+            .collectAsList();
+    List<ChannelStats> out = new ArrayList<>();
+    for (Row r : grouped) {
+      long finiteCount = r.getLong(1);
+      out.add(
+          new ChannelStats(
+              null,
+              r.getInt(0),
+              finiteCount,
+              r.getLong(2) - finiteCount,
+              r.isNullAt(3) ? Double.NaN : r.getDouble(3),
+              r.isNullAt(4) ? Double.NaN : r.getDouble(4),
+              r.isNullAt(5) ? Double.NaN : r.getDouble(5),
+              r.isNullAt(6) ? Double.NaN : r.getDouble(6)));
     }
     return out;
   }

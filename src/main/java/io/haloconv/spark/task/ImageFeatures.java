@@ -10,7 +10,9 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.plan.ImagePlanner;
+import io.haloconv.stack.CellStats;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
@@ -18,8 +20,11 @@ import io.haloconv.tiling.TileGrid;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 
 /**
@@ -137,11 +142,24 @@ public final class ImageFeatures implements Iterator<Row> {
               * geometry.width(level)
               * settings.precision().bytesPerValue();
     }
-    boolean stream = featureBytes > settings.maxBufferedBytes();
+    boolean embeds = EmbeddingRows.embeds(stack);
+    // An embedding is a few values per cell: its partials are merged here, never streamed.
+    boolean stream = !embeds && featureBytes > settings.maxBufferedBytes();
     Deque<Row> rows = stream ? ready : new ArrayDeque<>();
+    // Every tile of an image runs in this task, so its cells merge here (in tile order; the exact
+    // sums make the order irrelevant, and the values are the featurize job's bit for bit).
+    Map<Long, CellStats> cells = new TreeMap<>();
+    Consumer<Row> out =
+        embeds
+            ? partial ->
+                cells.merge(
+                    cellKey(EmbeddingRows.stats(partial)),
+                    EmbeddingRows.stats(partial),
+                    CellStats::merge)
+            : row -> rows.add(sink.featureRow(row));
     for (int i = 0; i < grid.count(); i++) {
       try {
-        runner.run(id, geometry, grid.tile(i), source::read, row -> rows.add(sink.featureRow(row)));
+        runner.run(id, geometry, grid.tile(i), source::read, out);
       } catch (TileRunner.TileFailure e) {
         BadRecord record = BadRecords.of(id, e.stage(), e.failure());
         if (stream && i > 0) {
@@ -161,8 +179,16 @@ public final class ImageFeatures implements Iterator<Row> {
         return;
       }
     }
+    for (CellStats cell : cells.values()) {
+      rows.add(sink.featureRow(EmbeddingRows.encode(id, cell)));
+    }
     if (!stream) {
       ready.addAll(rows);
     }
+  }
+
+  /** Cells in row-major order. */
+  private static long cellKey(CellStats cell) {
+    return ((long) cell.row() << 32) | cell.col();
   }
 }

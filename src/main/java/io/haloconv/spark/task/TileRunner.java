@@ -1,8 +1,11 @@
 package io.haloconv.spark.task;
 
 import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.TileRows;
+import io.haloconv.stack.CellReducer;
 import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.PoolCells;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.stack.TilePlan;
@@ -17,8 +20,10 @@ import org.apache.spark.sql.Row;
 /**
  * One tile's step on an executor, the same for the featurize jobs ({@link TileProcessor}) and the
  * library API ({@link ImageFeatures}): evaluate the layer stack over the image spans the tile's
- * plan needs, encode each written map as a feature row, time reading, convolving and encoding, and
- * add the tile to the task's metrics. A failure names the stage it happened in.
+ * plan needs, encode each written map as a feature row (or, for a stack ending in a global or grid
+ * pool, reduce the last map to one partial {@link EmbeddingRows#partial} per cell it touches), time
+ * reading, convolving and encoding, and add the tile to the task's metrics. A failure names the
+ * stage it happened in.
  *
  * <p>Holds the task's {@link StackEvaluator} (and so its reused buffers); one per task, not
  * thread-safe.
@@ -48,6 +53,12 @@ final class TileRunner {
   private final Precision precision;
   private final TaskMetrics metrics;
 
+  /** The embedding pool's reducer, or null when the stack writes maps. */
+  private final CellReducer reducer;
+
+  private StackGeometry cellsGeometry;
+  private PoolCells cells;
+
   /**
    * @param metrics the task's metrics, or null when nobody reads them (the library API outside a
    *     job)
@@ -56,10 +67,20 @@ final class TileRunner {
     this.evaluator = new StackEvaluator(stack);
     this.precision = precision;
     this.metrics = metrics;
+    this.reducer = stack.embedding().map(CellReducer::new).orElse(null);
   }
 
   LayerStack stack() {
     return evaluator.stack();
+  }
+
+  /** The embedding cells of the image {@code geometry} is of, kept while a task stays on it. */
+  private PoolCells cellsFor(StackGeometry geometry) {
+    if (geometry != cellsGeometry) {
+      cells = PoolCells.of(geometry, geometry.stack().embedding().orElseThrow());
+      cellsGeometry = geometry;
+    }
+    return cells;
   }
 
   /**
@@ -90,7 +111,12 @@ final class TileRunner {
           region -> {
             long e0 = System.nanoTime();
             stage[0] = BadRecord.WRITE;
-            rows.accept(TileRows.encode(id, geometry, region, precision));
+            if (reducer == null) {
+              rows.accept(TileRows.encode(id, geometry, region, precision));
+            } else {
+              reducer.reduce(
+                  cellsFor(geometry), region, cell -> rows.accept(EmbeddingRows.partial(id, cell)));
+            }
             stage[0] = BadRecord.CONVOLVE;
             values[0] += region.size();
             nanos[1] += System.nanoTime() - e0;
