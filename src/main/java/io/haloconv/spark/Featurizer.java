@@ -14,6 +14,7 @@ import io.haloconv.io.ImageBytes;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
+import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordSink;
@@ -23,6 +24,7 @@ import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.task.ImageFeatures;
 import io.haloconv.spark.task.StackBroadcast;
+import io.haloconv.spark.task.EmptyTiles;
 import io.haloconv.spark.task.TaskMetrics;
 import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
@@ -92,6 +94,8 @@ public final class Featurizer {
   private final Precision precision;
   private final long maxPixels;
   private final FailureMode mode;
+  private final NodataPolicy nodata;
+  private final EmptyTiles emptyTiles;
 
   private Featurizer(Builder b, LayerStack stack) {
     this.stack = stack;
@@ -102,6 +106,8 @@ public final class Featurizer {
     this.precision = b.precision;
     this.maxPixels = b.maxPixels;
     this.mode = b.mode;
+    this.nodata = b.nodata;
+    this.emptyTiles = b.emptyTiles;
   }
 
   /** A builder for {@code bank}, with a valid convolution (stride 1, no padding) to start from. */
@@ -129,6 +135,8 @@ public final class Featurizer {
     private Precision precision = Precision.FLOAT32;
     private long maxPixels = JobConfig.DEFAULT_MAX_PIXELS;
     private FailureMode mode = FailureMode.FAILFAST;
+    private NodataPolicy nodata = NodataPolicy.AUTO;
+    private EmptyTiles emptyTiles = EmptyTiles.KEEP;
 
     private Builder(FilterBank bank, LayerStack stack) {
       this.bank = bank;
@@ -184,6 +192,18 @@ public final class Featurizer {
         throw new IllegalArgumentException("max pixels must be >= 1, got " + value);
       }
       this.maxPixels = value;
+      return this;
+    }
+
+    /** Which input pixels are masked, as {@code --nodata}; default {@code auto}. */
+    public Builder nodata(NodataPolicy value) {
+      this.nodata = requireNonNull(value, "nodata is null");
+      return this;
+    }
+
+    /** Whether rows with no valid pixel are left out, as {@code --skip-empty-tiles}. */
+    public Builder emptyTiles(EmptyTiles value) {
+      this.emptyTiles = requireNonNull(value, "emptyTiles is null");
       return this;
     }
 
@@ -351,7 +371,9 @@ public final class Featurizer {
         tileWidth,
         maxPixels,
         TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
-        TaskMemory.of(spark.sparkContext()));
+        TaskMemory.of(spark.sparkContext()),
+        nodata,
+        emptyTiles);
   }
 
   LayerStack stack() {

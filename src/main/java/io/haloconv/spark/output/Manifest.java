@@ -140,6 +140,7 @@ public final class Manifest {
     counts.put("images_written", result.imagesWritten());
     counts.put("images_failed", result.imagesFailed());
     counts.put("tiles", result.tiles());
+    counts.put("empty_tiles_skipped", result.emptyTilesSkipped());
     counts.put("output_bytes", result.outputBytes());
     counts.put("feature_values", result.featureValues());
     if (input.countsRows()) {
