@@ -463,7 +463,20 @@ public final class StageBench {
                       byte[] bytes = new byte[n * precision.bytesPerValue()];
                       precision.encode(v, from, from + n, bytes, 0);
                       return RowFactory.create(
-                          "file:/bench", 0, 0, h, w, k, h, w, dtype, bytes, null, null, null, null,
+                          "file:/bench",
+                          0,
+                          0,
+                          h,
+                          w,
+                          k,
+                          h,
+                          w,
+                          dtype,
+                          bytes,
+                          null,
+                          null,
+                          null,
+                          null,
                           1.0);
                     }
                   };

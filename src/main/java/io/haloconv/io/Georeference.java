@@ -95,7 +95,8 @@ public record Georeference(
    * position ({@code column}, {@code row}) and whose pixels are {@code columnStep} × {@code
    * rowStep} image pixels; null when the image has no transform. The arithmetic is GDAL's for
    * {@code gdal_translate -srcwin} (the origin moved by {@code column·dx + row·rx}) then {@code
-   * -outsize} (each term scaled by the size ratio), so the values are the same doubles GDAL reports.
+   * -outsize} (each term scaled by the size ratio), so the values are the same doubles GDAL
+   * reports.
    */
   public double[] gridTransform(double column, double row, double columnStep, double rowStep) {
     if (transform == null) {

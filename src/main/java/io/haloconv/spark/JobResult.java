@@ -16,7 +16,9 @@ public record JobResult(
     StageTimes times,
     long emptyTilesSkipped) {
 
-  /** A result of a job that left no row out ({@code --skip-empty-tiles} not given, or none empty). */
+  /**
+   * A result of a job that left no row out ({@code --skip-empty-tiles} not given, or none empty).
+   */
   public JobResult(
       long filesListed,
       long imagesWritten,

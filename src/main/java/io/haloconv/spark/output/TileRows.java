@@ -1,7 +1,7 @@
 package io.haloconv.spark.output;
 
-import io.haloconv.stack.LayerStack;
 import io.haloconv.io.Georeference;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.MapRegion;
 import io.haloconv.stack.OutputGrid;
 import io.haloconv.stack.StackGeometry;

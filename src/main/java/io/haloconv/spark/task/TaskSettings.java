@@ -48,7 +48,8 @@ public record TaskSettings(
       throw new IllegalArgumentException("task settings need a failure mode and a memory budget");
     }
     if (nodata == null || emptyTiles == null) {
-      throw new IllegalArgumentException("task settings need a nodata policy and an empty-tile rule");
+      throw new IllegalArgumentException(
+          "task settings need a nodata policy and an empty-tile rule");
     }
     if (tileHeight < 1 || tileWidth < 1) {
       throw new IllegalArgumentException(

@@ -48,7 +48,10 @@ final class TileRunner {
     }
   }
 
-  /** Reads a window of the image with its nodata mask ({@link ImageSource#read(int, int, int, int, NodataMask)}). */
+  /**
+   * Reads a window of the image with its nodata mask ({@link ImageSource#read(int, int, int, int,
+   * NodataMask)}).
+   */
   @FunctionalInterface
   interface MaskedReader {
     ImageSource.Masked read(int y0, int x0, int height, int width, NodataMask nodata)
@@ -96,8 +99,8 @@ final class TileRunner {
    * @param geo the image's georeference, or null
    * @param nodata what to mask, or null for nothing
    * @return which rows were left out as empty ({@link EmptyTiles#SKIP}): per written layer (in
-   *     {@link LayerStack#writtenLayers} order) 1 when its row was, then 1 more entry that is 1 when
-   *     every row of the tile was; null when none was
+   *     {@link LayerStack#writtenLayers} order) 1 when its row was, then 1 more entry that is 1
+   *     when every row of the tile was; null when none was
    */
   int[] run(
       String id,
@@ -213,8 +216,8 @@ final class TileRunner {
   }
 
   /**
-   * Runs the tile's masks through the receptive-field stack, on the same plan, and sets each
-   * part's fraction of outputs whose count of masked inputs is 0.
+   * Runs the tile's masks through the receptive-field stack, on the same plan, and sets each part's
+   * fraction of outputs whose count of masked inputs is 0.
    */
   private void validFractions(
       StackGeometry geometry,
