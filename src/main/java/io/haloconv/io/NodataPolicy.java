@@ -58,10 +58,10 @@ public record NodataPolicy(Kind kind, double value) implements Serializable {
       v = Double.parseDouble(t);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "expected auto, none, nan or a number, got '" + text + "'");
+          "nodata must be auto, none, nan or a number, got '" + text + "'");
     }
     if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException("expected a finite number or nan, got '" + text + "'");
+      throw new IllegalArgumentException("nodata must be a finite number or nan, got '" + text + "'");
     }
     return new NodataPolicy(Kind.VALUE, v);
   }

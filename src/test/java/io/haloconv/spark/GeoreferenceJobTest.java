@@ -152,4 +152,33 @@ class GeoreferenceJobTest {
         rows.stream().filter(r -> r.getString(r.fieldIndex("layer")).equals("pool")).toList(),
         windows(cases().get("outsize")));
   }
+
+  @Test
+  void slidesCarryMicronsPerOutputPixelAndNoTransform() throws IOException {
+    Path input = Files.createDirectories(temp.resolve("slides"));
+    Files.copy(RASTERS.resolve("resolution-uint16.tif"), input.resolve("resolution-uint16.tif"));
+    Files.copy(RASTERS.resolve("svs-like.tif"), input.resolve("svs-like.tif"));
+    SparkSession spark = SparkTests.session();
+    String out = temp.resolve("mpp").toString();
+    LayerStack pool =
+        new LayerStack(
+            List.of(
+                new PoolLayer("pool", new PoolSpec(PoolOp.AVG, 2, 2, 2, 2, Padding.VALID), false)));
+    JobResult result =
+        FeaturizeJob.run(
+            spark, JobConfig.defaults(input.toString(), out, "", pool).withTile(8, 8).withLevel(0));
+    assertThat(result.imagesWritten()).isEqualTo(2);
+    // cases.json: 2000 pixels/cm is 5 µm, Aperio's MPP = 0.499; a 2x2/2 pool doubles both.
+    Map<String, Double> mpp = Map.of("resolution-uint16", 10.0, "svs-like", 0.998);
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertThat(rows).isNotEmpty();
+    for (Row r : rows) {
+      String name = key(r).substring(0, key(r).indexOf(' '));
+      assertThat(r.getDouble(r.fieldIndex(TileRows.MPP_X))).as(name).isEqualTo(mpp.get(name));
+      assertThat(r.getDouble(r.fieldIndex(TileRows.MPP_Y))).as(name).isEqualTo(mpp.get(name));
+      assertThat(r.isNullAt(r.fieldIndex(TileRows.TRANSFORM))).as(name).isTrue();
+      assertThat(r.isNullAt(r.fieldIndex(TileRows.CRS))).as(name).isTrue();
+      assertThat(r.getDouble(r.fieldIndex(TileRows.VALID_FRACTION))).as(name).isEqualTo(1.0);
+    }
+  }
 }
