@@ -12,6 +12,10 @@ geo-cases.json           what GDAL reports for regions of the georeferenced rast
   "outsize": per raster, for the tiles of a `tile` grid over the image reduced `factor` times
              (floor, as a factor x factor stride-factor pool gives), [x0, y0, w, h] of the reduced
              grid and the geotransform of `gdal_translate -srcwin f*x0 f*y0 f*w f*h -outsize w h`
+  "overview": for the tiles of a 16 x 16 grid over level 1 of the COG (its first overview),
+             [x0, y0, w, h] and the geotransform of `gdal_translate -ovr 0
+             -srcwin 2*x0 2*y0 2*w 2*h` (-srcwin counts full-resolution pixels; the output is
+             w x h pixels of the overview)
   "nodata-float32-geo": gdalinfo's geotransform, EPSG code and nodata of the nodata raster
 
 Needs Debian's /usr/bin/python3 with python3-gdal and python3-numpy, and gdal_translate.
@@ -97,7 +101,23 @@ def main():
             [x0, y0, tw, th,
              translated(path, srcWin=[f * x0, f * y0, f * tw, f * th], width=tw, height=th)]
             for x0, y0, tw, th in tiles(w // f, h // f, 8)]}
-    cases = {"gdal": gdal.__version__, "srcwin": srcwin, "outsize": outsize,
+    # Level 1 of the COG (its first overview, half the size): with -ovr, gdal_translate takes
+    # -srcwin in full-resolution pixels and reads the overview, so the window is doubled.
+    cog = os.path.join(OUT, "cog-zstd-float32.tif")
+    ds = gdal.Open(cog)
+    ovr = ds.GetRasterBand(1).GetOverview(0)
+    ow, oh = ovr.XSize, ovr.YSize
+    ovr = ds = None
+    windows = []
+    for x0, y0, tw, th in tiles(ow, oh, 16):
+        out = gdal.Translate("/vsimem/ovr.tif", cog, options="-ovr 0 -srcwin %d %d %d %d"
+                             % (2 * x0, 2 * y0, 2 * tw, 2 * th))
+        assert (out.RasterXSize, out.RasterYSize) == (tw, th), (x0, y0, tw, th)
+        windows.append([x0, y0, tw, th, list(out.GetGeoTransform())])
+        out = None
+        gdal.Unlink("/vsimem/ovr.tif")
+    overview = {"cog-zstd-float32": {"level": 1, "tile": 16, "windows": windows}}
+    cases = {"gdal": gdal.__version__, "srcwin": srcwin, "outsize": outsize, "overview": overview,
              "nodata-float32-geo": facts(nodata)}
     with open(os.path.join(OUT, "geo-cases.json"), "w") as f:
         json.dump(cases, f, indent=1, sort_keys=True)

@@ -61,7 +61,8 @@ public record NodataPolicy(Kind kind, double value) implements Serializable {
           "nodata must be auto, none, nan or a number, got '" + text + "'");
     }
     if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException("nodata must be a finite number or nan, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "nodata must be a finite number or nan, got '" + text + "'");
     }
     return new NodataPolicy(Kind.VALUE, v);
   }

@@ -39,7 +39,8 @@ class GeoreferenceJobTest {
       Map.of(
           "zstd-float32-pred3-geo", "EPSG:32633",
           "deflate-float32-rotated-geo", "EPSG:4326",
-          "nodata-float32-geo", "EPSG:32633");
+          "nodata-float32-geo", "EPSG:32633",
+          "cog-zstd-float32", "EPSG:32633");
 
   @TempDir Path temp;
 
@@ -49,7 +50,8 @@ class GeoreferenceJobTest {
 
   private Path input() throws IOException {
     Path input = Files.createDirectories(temp.resolve("input"));
-    for (String name : CRS.keySet()) {
+    for (String name :
+        List.of("zstd-float32-pred3-geo", "deflate-float32-rotated-geo", "nodata-float32-geo")) {
       Files.copy(RASTERS.resolve(name + ".tif"), input.resolve(name + ".tif"));
     }
     return input;
@@ -180,5 +182,19 @@ class GeoreferenceJobTest {
       assertThat(r.isNullAt(r.fieldIndex(TileRows.CRS))).as(name).isTrue();
       assertThat(r.getDouble(r.fieldIndex(TileRows.VALID_FRACTION))).as(name).isEqualTo(1.0);
     }
+  }
+
+  @Test
+  void aPyramidLevelsTilesCarryGdalsOverviewTransform() throws IOException {
+    Path input = Files.createDirectories(temp.resolve("cog"));
+    Files.copy(RASTERS.resolve("cog-zstd-float32.tif"), input.resolve("cog-zstd-float32.tif"));
+    SparkSession spark = SparkTests.session();
+    String out = temp.resolve("level1").toString();
+    JobConfig config =
+        JobConfig.defaults(input.toString(), out, "", new LayerStack(List.of(sameConv(false))))
+            .withTile(16, 16)
+            .withLevel(1);
+    assertThat(FeaturizeJob.run(spark, config).imagesWritten()).isEqualTo(1);
+    assertTransforms(spark.read().parquet(out).collectAsList(), windows(cases().get("overview")));
   }
 }

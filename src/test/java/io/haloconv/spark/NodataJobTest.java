@@ -10,9 +10,9 @@ import io.haloconv.conv.FilterBanks;
 import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.NodataPolicy;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.OutputReader;
 import io.haloconv.spark.output.TileRows;
-import io.haloconv.spark.task.EmptyTiles;
 import io.haloconv.tensor.Npz;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --nodata} on a GDAL-made float32 GeoTIFF with GDAL_NODATA −9999, nodata blocks, pixels on
  * its edges and NaN samples: masked pixels contribute 0 (the maps equal an independent float64
  * convolution of the image with them set to 0), each row's {@code valid_fraction} equals an
- * independent tap-by-tap dilation of the mask through reflect padding, the maps are bitwise the same
- * whatever the tile size, and {@code --skip-empty-tiles} leaves out exactly the tiles with no valid
- * pixel, counting them.
+ * independent tap-by-tap dilation of the mask through reflect padding, the maps are bitwise the
+ * same whatever the tile size, and {@code --skip-empty-tiles} leaves out exactly the tiles with no
+ * valid pixel, counting them.
  */
 class NodataJobTest {
   static final Path RASTERS = Path.of("src/test/resources/rasters");
@@ -66,7 +66,8 @@ class NodataJobTest {
   }
 
   private JobConfig job(String out, int tile) throws IOException {
-    return JobConfig.defaults(input().toString(), temp.resolve(out).toString(), "random", BANK, SPEC)
+    return JobConfig.defaults(
+            input().toString(), temp.resolve(out).toString(), "random", BANK, SPEC)
         .withTile(tile, tile);
   }
 
@@ -116,7 +117,8 @@ class NodataJobTest {
     SparkSession spark = SparkTests.session();
     FeaturizeJob.run(spark, job("t7", 7));
     FeaturizeJob.run(spark, job("t16", 16));
-    Tensor3 got7 = FeatureMaps.viaSpark(spark, temp.resolve("t7").toString()).values().iterator().next();
+    Tensor3 got7 =
+        FeatureMaps.viaSpark(spark, temp.resolve("t7").toString()).values().iterator().next();
     Tensor3 got16 =
         FeatureMaps.viaSpark(spark, temp.resolve("t16").toString()).values().iterator().next();
     // -9999 or NaN convolved as numbers would be far off (or NaN) here.
@@ -190,8 +192,7 @@ class NodataJobTest {
     SparkSession spark = SparkTests.session();
     String out = temp.resolve("skip").toString();
     JobResult result =
-        FeaturizeJob.run(
-            spark, job("skip", tile).withNodata(NodataPolicy.AUTO, EmptyTiles.SKIP));
+        FeaturizeJob.run(spark, job("skip", tile).withNodata(NodataPolicy.AUTO, EmptyTiles.SKIP));
     assertThat(result.emptyTilesSkipped()).isEqualTo(empty);
     assertThat(result.tiles()).isEqualTo(total - empty);
     Set<String> written = new HashSet<>();

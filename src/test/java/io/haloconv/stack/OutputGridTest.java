@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link StackGeometry#outputGrid}: the footprint of every written level's pixels, against the
- * receptive field enumerated tap by tap; and {@link LayerStack#receptiveFieldStack}: its outputs are
- * positive exactly where the receptive field (padding modes included) holds a masked pixel.
+ * receptive field enumerated tap by tap; and {@link LayerStack#receptiveFieldStack}: its outputs
+ * are positive exactly where the receptive field (padding modes included) holds a masked pixel.
  */
 class OutputGridTest {
   private static ConvLayer conv(
@@ -129,13 +129,17 @@ class OutputGridTest {
         for (int out : new int[] {0, 1, g.height(level) - 1}) {
           TreeSet<Long> f = field(g, level, out, true);
           double want = (f.first() + f.last() + 1) / 2.0 - stride / 2.0;
-          assertThat(grid.row(out)).as("trial %d level %d row %d", trial, level, out).isEqualTo(want);
+          assertThat(grid.row(out))
+              .as("trial %d level %d row %d", trial, level, out)
+              .isEqualTo(want);
         }
         for (int out : new int[] {0, 2, g.width(level) - 1}) {
           TreeSet<Long> f = field(g, level, out, false);
           long s = grid.colStride();
           double want = (f.first() + f.last() + 1) / 2.0 - s / 2.0;
-          assertThat(grid.column(out)).as("trial %d level %d col %d", trial, level, out).isEqualTo(want);
+          assertThat(grid.column(out))
+              .as("trial %d level %d col %d", trial, level, out)
+              .isEqualTo(want);
         }
       }
     }
@@ -159,14 +163,15 @@ class OutputGridTest {
       for (int i = 0; i < 1 + random.nextInt(4); i++) {
         mask.set(0, random.nextInt(h), random.nextInt(w), 1f);
       }
-      Map<String, Tensor3> got =
-          StackEvaluator.evaluateImage(stack.receptiveFieldStack(), mask);
+      Map<String, Tensor3> got = StackEvaluator.evaluateImage(stack.receptiveFieldStack(), mask);
       Tensor3 counts = got.get("b");
       StackGeometry g = stack.geometry(1, h, w);
       for (int y = 0; y < counts.height(); y++) {
         for (int x = 0; x < counts.width(); x++) {
           boolean want = readsMasked(g, mask, y, x);
-          assertThat(counts.get(0, y, x) > 0).as("trial %d output %d,%d", trial, y, x).isEqualTo(want);
+          assertThat(counts.get(0, y, x) > 0)
+              .as("trial %d output %d,%d", trial, y, x)
+              .isEqualTo(want);
         }
       }
     }

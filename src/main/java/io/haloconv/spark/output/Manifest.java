@@ -105,6 +105,8 @@ public final class Manifest {
     s.put("precision", config.precision().dtype());
     s.put("compression", config.compression().cliName());
     s.put("mode", config.mode().cliName());
+    s.put("nodata", config.nodata().toString());
+    s.put("skip_empty_tiles", config.emptyTiles() == EmptyTiles.SKIP);
 
     if (single != null) {
       bank(root.putObject("bank"), single);

@@ -5,6 +5,7 @@ import io.haloconv.io.MemoryBudget;
 import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.tensor.Precision;
 import java.io.Serializable;
 

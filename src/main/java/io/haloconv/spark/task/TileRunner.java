@@ -4,6 +4,7 @@ import io.haloconv.io.Georeference;
 import io.haloconv.io.ImageSource;
 import io.haloconv.io.NodataMask;
 import io.haloconv.spark.badrecord.BadRecord;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.StackEvaluator;

@@ -1,4 +1,4 @@
-package io.haloconv.spark.task;
+package io.haloconv.spark.output;
 
 /** {@code --skip-empty-tiles}: whether rows whose {@code valid_fraction} is 0 are written. */
 public enum EmptyTiles {
