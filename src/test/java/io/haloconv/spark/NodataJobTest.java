@@ -213,4 +213,43 @@ class NodataJobTest {
     assertThat(Float.isNaN(map.get(0, 13, 13))).isTrue();
     assertThat(Float.isNaN(map.get(1, 33, 1))).isFalse();
   }
+
+  @Test
+  void parquetInputRowsCarryTheSameColumnsAndSkipTheSameTiles() throws IOException {
+    SparkSession spark = SparkTests.session();
+    String dataset = temp.resolve("bytes").toString();
+    spark
+        .createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    "dem", Files.readAllBytes(RASTERS.resolve(NAME + ".tif")))),
+            new org.apache.spark.sql.types.StructType()
+                .add("id", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("image", org.apache.spark.sql.types.DataTypes.BinaryType))
+        .write()
+        .parquet(dataset);
+    String out = temp.resolve("from-parquet").toString();
+    JobConfig config =
+        JobConfig.defaults(dataset, out, "random", BANK, SPEC)
+            .withTile(4, 4)
+            .withNodata(NodataPolicy.AUTO, EmptyTiles.SKIP);
+    JobResult result =
+        ParquetFeaturizeJob.run(
+            spark,
+            config,
+            new io.haloconv.spark.listing.ParquetInput("image", "id"),
+            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertThat(result.emptyTilesSkipped()).isEqualTo(13);
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertThat(rows).hasSize(90 - 13);
+    for (Row r : rows) {
+      assertThat(r.getString(r.fieldIndex(TileRows.CRS))).isEqualTo("EPSG:32633");
+      int x0 = r.getInt(r.fieldIndex(TileRows.X0));
+      int y0 = r.getInt(r.fieldIndex(TileRows.Y0));
+      // -a_ullr 440000 3751200 ...: 30 m pixels, north up.
+      assertThat(r.<Double>getList(r.fieldIndex(TileRows.TRANSFORM)))
+          .containsExactly(440000.0 + 30 * x0, 30.0, 0.0, 3751200.0 - 30 * y0, 0.0, -30.0);
+      assertThat(r.getDouble(r.fieldIndex(TileRows.VALID_FRACTION))).isGreaterThan(0);
+    }
+  }
 }
