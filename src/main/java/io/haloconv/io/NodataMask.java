@@ -28,28 +28,22 @@ public record NodataMask(float value, boolean nan) implements Serializable {
   public int mark(Tensor3 raw, float[] mask) {
     int plane = raw.height() * raw.width();
     float[] data = raw.data();
-    java.util.Arrays.fill(mask, 0, plane, 0f);
     float v = value;
+    boolean n = nan;
+    // One pass per band, each writing every mask value (no fill, no branch on the mask): the first
+    // band sets it, the others OR into it; the count comes from the last pass.
+    int count = 0;
     for (int c = 0; c < raw.channels(); c++) {
       int base = c * plane;
-      if (nan) {
-        for (int i = 0; i < plane; i++) {
-          float s = data[base + i];
-          if (s == v || s != s) {
-            mask[i] = 1f;
-          }
-        }
-      } else {
-        for (int i = 0; i < plane; i++) {
-          if (data[base + i] == v) {
-            mask[i] = 1f;
-          }
+      boolean last = c == raw.channels() - 1;
+      for (int i = 0; i < plane; i++) {
+        float s = data[base + i];
+        boolean hit = s == v || (n && s != s) || (c > 0 && mask[i] != 0f);
+        mask[i] = hit ? 1f : 0f;
+        if (last && hit) {
+          count++;
         }
       }
-    }
-    int count = 0;
-    for (int i = 0; i < plane; i++) {
-      count += (int) mask[i];
     }
     return count;
   }
