@@ -10,6 +10,7 @@ For every FILE.tif:
 cases.json      per file: the tool and command that wrote it, the levels (width, height), the
                 codec, whether the decode is exact (lossless) or within one 8-bit step (JPEG), and
                 for GeoTIFFs GDAL's geotransform, EPSG code and nodata.
+geo-cases.json, nodata-float32-geo.*   written by make-geo-cases.py, which main() runs last.
 
 Needs Debian's /usr/bin/python3 with python3-gdal, python3-numpy and python3-tifffile, and the
 `vips` and `gdal_translate` commands (libvips-tools, gdal-bin). Deterministic: images are seeded,
@@ -309,6 +310,8 @@ def main():
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"versions": versions, "cases": CASES}, f, indent=1, sort_keys=True)
         f.write("\n")
+    # The georeferencing and nodata cases: GDAL's transforms of regions, and a raster with nodata.
+    subprocess.run([sys.executable, os.path.join(HERE, "make-geo-cases.py")], check=True)
     for name in os.listdir(OUT):
         if name.endswith(".aux.xml"):
             os.remove(os.path.join(OUT, name))

@@ -296,7 +296,12 @@ public final class StackBench {
                     g.outHeight(),
                     g.outWidth(),
                     "float32",
-                    bytes));
+                    bytes,
+                    null,
+                    null,
+                    null,
+                    null,
+                    1.0));
           });
     }
     return rows.iterator();

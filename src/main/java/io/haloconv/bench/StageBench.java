@@ -462,7 +462,22 @@ public final class StageBench {
                       i++;
                       byte[] bytes = new byte[n * precision.bytesPerValue()];
                       precision.encode(v, from, from + n, bytes, 0);
-                      return RowFactory.create("file:/bench", 0, 0, h, w, k, h, w, dtype, bytes);
+                      return RowFactory.create(
+                          "file:/bench",
+                          0,
+                          0,
+                          h,
+                          w,
+                          k,
+                          h,
+                          w,
+                          dtype,
+                          bytes,
+                          null,
+                          null,
+                          null,
+                          null,
+                          1.0);
                     }
                   };
                 });

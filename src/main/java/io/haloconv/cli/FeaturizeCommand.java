@@ -6,11 +6,13 @@ import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.io.ChannelMode;
+import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.listing.ParquetInput;
 import io.haloconv.spark.output.Compression;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.WriteMode;
 import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
@@ -56,9 +58,10 @@ final class FeaturizeCommand {
           "--input-format",
           "--image-column",
           "--id-column",
-          "--compression");
+          "--compression",
+          "--nodata");
   static final Set<String> REPEATABLE = Set.of("--conf");
-  static final Set<String> SWITCHES = Set.of("--overwrite", "--help");
+  static final Set<String> SWITCHES = Set.of("--overwrite", "--help", "--skip-empty-tiles");
 
   /**
    * What describes the one convolution of {@code --filters}; a {@code --layers} file has it per
@@ -123,6 +126,10 @@ final class FeaturizeCommand {
     int level =
         args.has("--level") ? Values.integer("--level", args.get("--level"), 0, 1 << 16) : 0;
 
+    NodataPolicy nodata =
+        parse("--nodata", args.get("--nodata"), NodataPolicy.AUTO, NodataPolicy::parse);
+    EmptyTiles emptyTiles = args.has("--skip-empty-tiles") ? EmptyTiles.SKIP : EmptyTiles.KEEP;
+
     Configuration hadoop = hadoopConf(spark.conf());
     int presetChannels = channels.fixedChannels().orElse(3);
     String layersFile = "";
@@ -168,7 +175,9 @@ final class FeaturizeCommand {
             0,
             pattern,
             compression,
-            level);
+            level,
+            nodata,
+            emptyTiles);
     if (parquet != null && config.stack().embedding().isPresent()) {
       throw new UsageException(
           "--layers ends in a "

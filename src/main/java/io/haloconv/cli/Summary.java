@@ -47,7 +47,13 @@ final class Summary {
         TextTable.count(r.imagesWritten()),
         TextTable.count(r.imagesFailed()),
         r.imagesFailed() > 0 ? " (see _errors/ or the manifest)" : "");
-    out.printf(Locale.ROOT, "  tiles    %s%n", TextTable.count(r.tiles()));
+    out.printf(
+        Locale.ROOT,
+        "  tiles    %s%s%n",
+        TextTable.count(r.tiles()),
+        r.emptyTilesSkipped() > 0
+            ? " (" + TextTable.count(r.emptyTilesSkipped()) + " empty left out, --skip-empty-tiles)"
+            : "");
     out.printf(
         Locale.ROOT,
         embeddings

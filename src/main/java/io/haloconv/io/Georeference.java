@@ -90,6 +90,33 @@ public record Georeference(
         micronsPerPixelY * baseHeight / height);
   }
 
+  /**
+   * The transform, in GDAL's order, of a grid whose pixel (0, 0) has its top-left corner at image
+   * position ({@code column}, {@code row}) and whose pixels are {@code columnStep} × {@code
+   * rowStep} image pixels; null when the image has no transform. The arithmetic is GDAL's for
+   * {@code gdal_translate -srcwin} (the origin moved by {@code column·dx + row·rx}) then {@code
+   * -outsize} (each term scaled by the size ratio), so the values are the same doubles GDAL
+   * reports.
+   */
+  public double[] gridTransform(double column, double row, double columnStep, double rowStep) {
+    if (transform == null) {
+      return null;
+    }
+    double[] t = transform.clone();
+    t[0] += column * transform[1] + row * transform[2];
+    t[3] += column * transform[4] + row * transform[5];
+    t[1] *= columnStep;
+    t[2] *= rowStep;
+    t[4] *= columnStep;
+    t[5] *= rowStep;
+    return t;
+  }
+
+  /** {@code "EPSG:code"}, or null when the GeoKeys name no EPSG code. */
+  public String crs() {
+    return epsg > 0 ? "EPSG:" + epsg : null;
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof Georeference that

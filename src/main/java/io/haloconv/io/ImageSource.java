@@ -171,6 +171,12 @@ public final class ImageSource implements Closeable {
    *     probe
    */
   public Tensor3 read(int y0, int x0, int height, int width) throws ImageReadException {
+    checkWindow(y0, x0, height, width);
+    Tensor3 raw = decoder.read(y0, x0, height, width);
+    return pipeline.apply(raw);
+  }
+
+  private void checkWindow(int y0, int x0, int height, int width) {
     if (height < 1
         || width < 1
         || y0 < 0
@@ -193,8 +199,38 @@ public final class ImageSource implements Closeable {
               + " image "
               + info.path());
     }
+  }
+
+  /**
+   * A window read with its nodata mask: the values of {@link #read}, with every channel of the
+   * masked pixels set to 0, and the mask (1 where masked, else 0, height × width).
+   *
+   * @param values the window, converted and normalised, masked pixels 0
+   * @param mask 1 × height × width: 1 where the pixel is masked
+   * @param masked the number of masked pixels
+   */
+  public record Masked(Tensor3 values, Tensor3 mask, int masked) {}
+
+  /**
+   * {@link #read}, then the pixels {@code nodata} masks (compared on the decoded samples, before
+   * normalisation and channel conversion) set to 0 in every channel.
+   *
+   * @param nodata what to mask, or null for nothing
+   */
+  public Masked read(int y0, int x0, int height, int width, NodataMask nodata)
+      throws ImageReadException {
+    if (nodata == null) {
+      return new Masked(read(y0, x0, height, width), null, 0);
+    }
+    checkWindow(y0, x0, height, width);
     Tensor3 raw = decoder.read(y0, x0, height, width);
-    return pipeline.apply(raw);
+    Tensor3 mask = Tensor3.zeros(1, height, width);
+    int masked = nodata.mark(raw, mask.data());
+    Tensor3 values = pipeline.apply(raw);
+    if (masked > 0) {
+      NodataMask.zero(values, mask.data());
+    }
+    return new Masked(values, mask, masked);
   }
 
   /** The whole image; {@code read(0, 0, height, width)}. */

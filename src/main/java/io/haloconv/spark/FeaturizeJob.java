@@ -171,6 +171,24 @@ public final class FeaturizeJob {
       for (int l = 0; l < tilesPerLayer.length; l++) {
         tilesPerLayer[l] -= sum(skippedTiles, l + 1) + sum(failedTiles, l + 1);
       }
+      // Rows --skip-empty-tiles left out, of images that were written (failed images' tiles are
+      // subtracted whole above).
+      long emptyRows = 0;
+      for (String entry : metrics.emptyTiles.value()) {
+        String path = TaskMetrics.emptyPath(entry);
+        if (skipped.contains(path) || failedInTasks.contains(path)) {
+          continue;
+        }
+        for (int l = 0; l < tilesPerLayer.length; l++) {
+          if (TaskMetrics.emptyRow(entry, l)) {
+            tilesPerLayer[l]--;
+            emptyRows++;
+          }
+        }
+        if (TaskMetrics.emptyTile(entry)) {
+          tiles--;
+        }
+      }
       return new OutputJob.Written(
           plan.files,
           plan.images - skipped.size() - failedInTasks.size(),
@@ -181,7 +199,8 @@ public final class FeaturizeJob {
           listSeconds,
           probeSeconds,
           writeSeconds,
-          metrics);
+          metrics,
+          emptyRows);
     } finally {
       if (probes != null) {
         probes.unpersist(false);

@@ -14,11 +14,13 @@ import io.haloconv.io.ImageBytes;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
+import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.OutputLayout;
 import io.haloconv.spark.plan.TaskMemory;
 import io.haloconv.spark.task.ImageFeatures;
@@ -93,6 +95,8 @@ public final class Featurizer {
   private final Precision precision;
   private final long maxPixels;
   private final FailureMode mode;
+  private final NodataPolicy nodata;
+  private final EmptyTiles emptyTiles;
 
   private Featurizer(Builder b, LayerStack stack) {
     this.stack = stack;
@@ -103,6 +107,8 @@ public final class Featurizer {
     this.precision = b.precision;
     this.maxPixels = b.maxPixels;
     this.mode = b.mode;
+    this.nodata = b.nodata;
+    this.emptyTiles = b.emptyTiles;
   }
 
   /** A builder for {@code bank}, with a valid convolution (stride 1, no padding) to start from. */
@@ -130,6 +136,8 @@ public final class Featurizer {
     private Precision precision = Precision.FLOAT32;
     private long maxPixels = JobConfig.DEFAULT_MAX_PIXELS;
     private FailureMode mode = FailureMode.FAILFAST;
+    private NodataPolicy nodata = NodataPolicy.AUTO;
+    private EmptyTiles emptyTiles = EmptyTiles.KEEP;
 
     private Builder(FilterBank bank, LayerStack stack) {
       this.bank = bank;
@@ -185,6 +193,18 @@ public final class Featurizer {
         throw new IllegalArgumentException("max pixels must be >= 1, got " + value);
       }
       this.maxPixels = value;
+      return this;
+    }
+
+    /** Which input pixels are masked, as {@code --nodata}; default {@code auto}. */
+    public Builder nodata(NodataPolicy value) {
+      this.nodata = requireNonNull(value, "nodata is null");
+      return this;
+    }
+
+    /** Whether rows with no valid pixel are left out, as {@code --skip-empty-tiles}. */
+    public Builder emptyTiles(EmptyTiles value) {
+      this.emptyTiles = requireNonNull(value, "emptyTiles is null");
       return this;
     }
 
@@ -352,7 +372,9 @@ public final class Featurizer {
         tileWidth,
         maxPixels,
         TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
-        TaskMemory.of(spark.sparkContext()));
+        TaskMemory.of(spark.sparkContext()),
+        nodata,
+        emptyTiles);
   }
 
   LayerStack stack() {

@@ -4,9 +4,11 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.MemoryBudget;
+import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.Compression;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.WriteMode;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskSettings;
@@ -36,6 +38,8 @@ import io.haloconv.tensor.Precision;
  *     for every file
  * @param compression the Parquet codec of the feature files ({@code --compression})
  * @param level the pyramid level read of every image ({@code --level}; 0 = full resolution)
+ * @param nodata which input pixels are masked ({@code --nodata}; default {@code auto})
+ * @param emptyTiles whether rows with no valid pixel are written ({@code --skip-empty-tiles})
  */
 public record JobConfig(
     String input,
@@ -53,9 +57,50 @@ public record JobConfig(
     int partitions,
     String pattern,
     Compression compression,
-    int level) {
+    int level,
+    NodataPolicy nodata,
+    EmptyTiles emptyTiles) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+
+  /** A config masking the files' own nodata ({@code --nodata auto}) and writing every row. */
+  public JobConfig(
+      String input,
+      String output,
+      String layersFile,
+      LayerStack stack,
+      int tileHeight,
+      int tileWidth,
+      ChannelMode channels,
+      Normalization normalization,
+      Precision precision,
+      FailureMode mode,
+      WriteMode writeMode,
+      long maxPixels,
+      int partitions,
+      String pattern,
+      Compression compression,
+      int level) {
+    this(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression,
+        level,
+        NodataPolicy.AUTO,
+        EmptyTiles.KEEP);
+  }
 
   /** A config reading level 0, full resolution. */
   public JobConfig(
@@ -198,6 +243,12 @@ public record JobConfig(
       throw new IllegalArgumentException(
           "channels, normalization, precision and modes are required");
     }
+    if (nodata == null) {
+      nodata = NodataPolicy.AUTO;
+    }
+    if (emptyTiles == null) {
+      emptyTiles = EmptyTiles.KEEP;
+    }
   }
 
   /** A config with the defaults of design.md §4 for everything but the essentials. */
@@ -245,7 +296,9 @@ public record JobConfig(
         partitions,
         pattern,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   public JobConfig withPartitions(int count) {
@@ -265,7 +318,9 @@ public record JobConfig(
         count,
         pattern,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   public JobConfig withOutput(String dir, WriteMode write) {
@@ -285,7 +340,9 @@ public record JobConfig(
         partitions,
         pattern,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   public JobConfig withMode(FailureMode failureMode) {
@@ -305,7 +362,9 @@ public record JobConfig(
         partitions,
         pattern,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
@@ -326,7 +385,9 @@ public record JobConfig(
         partitions,
         glob,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   public JobConfig withCompression(Compression codec) {
@@ -346,7 +407,9 @@ public record JobConfig(
         partitions,
         pattern,
         codec,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
@@ -366,7 +429,9 @@ public record JobConfig(
         partitions,
         pattern,
         compression,
-        level);
+        level,
+        nodata,
+        emptyTiles);
   }
 
   /** The same job at pyramid level {@code pyramidLevel} ({@code --level}). */
@@ -387,7 +452,32 @@ public record JobConfig(
         partitions,
         pattern,
         compression,
-        pyramidLevel);
+        pyramidLevel,
+        nodata,
+        emptyTiles);
+  }
+
+  /** The same job with {@code --nodata} and {@code --skip-empty-tiles} as given. */
+  public JobConfig withNodata(NodataPolicy policy, EmptyTiles empty) {
+    return new JobConfig(
+        input,
+        output,
+        layersFile,
+        stack,
+        tileHeight,
+        tileWidth,
+        channels,
+        normalization,
+        precision,
+        mode,
+        writeMode,
+        maxPixels,
+        partitions,
+        pattern,
+        compression,
+        level,
+        policy,
+        empty);
   }
 
   /** Output rows per tile: {@code --tile}, or the stack's default. */
@@ -415,6 +505,8 @@ public record JobConfig(
         resolvedTileWidth(),
         maxPixels,
         TaskSettings.DEFAULT_MAX_BUFFERED_BYTES,
-        memory);
+        memory,
+        nodata,
+        emptyTiles);
   }
 }

@@ -13,7 +13,34 @@ public record JobResult(
     long featureValues,
     long inputPixels,
     double seconds,
-    StageTimes times) {
+    StageTimes times,
+    long emptyTilesSkipped) {
+
+  /**
+   * A result of a job that left no row out ({@code --skip-empty-tiles} not given, or none empty).
+   */
+  public JobResult(
+      long filesListed,
+      long imagesWritten,
+      long imagesFailed,
+      long tiles,
+      long outputBytes,
+      long featureValues,
+      long inputPixels,
+      double seconds,
+      StageTimes times) {
+    this(
+        filesListed,
+        imagesWritten,
+        imagesFailed,
+        tiles,
+        outputBytes,
+        featureValues,
+        inputPixels,
+        seconds,
+        times,
+        0);
+  }
 
   /** Seconds spent in each stage, summed over tasks, and wall-clock time of the job's phases. */
   public record StageTimes(

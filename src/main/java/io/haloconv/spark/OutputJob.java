@@ -38,7 +38,8 @@ final class OutputJob {
       double listSeconds,
       double probeSeconds,
       double writeSeconds,
-      TaskMetrics metrics) {}
+      TaskMetrics metrics,
+      long emptyTilesSkipped) {}
 
   /** A job's own stages: list (or read), probe (or check), convolve and write features. */
   interface Body {
@@ -98,7 +99,8 @@ final class OutputJob {
                   progress.taskSeconds(),
                   m.readNanos.value() / 1e9,
                   m.convolveNanos.value() / 1e9,
-                  m.encodeNanos.value() / 1e9));
+                  m.encodeNanos.value() / 1e9),
+              w.emptyTilesSkipped());
       if (result.imagesWritten() + result.imagesFailed() != result.filesListed()) {
         throw new IllegalStateException("counts do not reconcile: " + result);
       }

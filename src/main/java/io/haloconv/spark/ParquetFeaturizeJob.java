@@ -96,6 +96,8 @@ public final class ParquetFeaturizeJob {
             .precision(config.precision())
             .maxPixels(config.maxPixels())
             .mode(config.mode())
+            .nodata(config.nodata())
+            .emptyTiles(config.emptyTiles())
             .build();
     long total = rows.count();
     double listSeconds = seconds(start);
@@ -181,7 +183,8 @@ public final class ParquetFeaturizeJob {
         listSeconds,
         checkSeconds,
         writeSeconds,
-        metrics);
+        metrics,
+        emptyRows(metrics));
   }
 
   /**
@@ -307,6 +310,16 @@ public final class ParquetFeaturizeJob {
       out[i] = counts.get(i);
     }
     return out;
+  }
+
+  /** Rows left out as empty: {@code ImageFeatures} reports only images that succeeded. */
+  private static long emptyRows(TaskMetrics metrics) {
+    long n = 0;
+    for (String entry : metrics.emptyTiles.value()) {
+      String flags = entry.substring(0, entry.indexOf('\t') - 1);
+      n += flags.chars().filter(c -> c == '1').count();
+    }
+    return n;
   }
 
   private static double seconds(long since) {

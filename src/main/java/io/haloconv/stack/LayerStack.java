@@ -1,5 +1,6 @@
 package io.haloconv.stack;
 
+import io.haloconv.conv.Activation;
 import io.haloconv.conv.ConvGeometry;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
@@ -159,6 +160,58 @@ public final class LayerStack implements Serializable {
   /** True when layer {@code index}'s output is written: the last layer, and every emitted one. */
   public boolean written(int index) {
     return index == layers.length - 1 || layers[index].emit();
+  }
+
+  /**
+   * The stack's receptive-field counter: the same geometry layer by layer (kernel or window size,
+   * stride, dilation, padding and padding mode, written layers), on one channel, each convolution
+   * an all-ones kernel without bias or activation and each pool a max pool. Fed a 0/1 mask of
+   * masked input pixels, every output is positive exactly when its receptive field, through every
+   * layer and its padding mode, holds a masked pixel: sums and maxima of non-negative numbers are
+   * zero only when every term is, even rounded in float32. Zero padding adds 0 (padding is not an
+   * input pixel); reflect, replicate and circular padding read the mask where they read pixels.
+   */
+  public LayerStack receptiveFieldStack() {
+    List<Layer> counters = new ArrayList<>(layers.length);
+    for (Layer layer : layers) {
+      if (layer instanceof ConvLayer conv) {
+        ConvSpec s = conv.spec();
+        float[] ones = new float[s.kernelHeight() * s.kernelWidth()];
+        java.util.Arrays.fill(ones, 1f);
+        counters.add(
+            new ConvLayer(
+                conv.name(),
+                "ones",
+                new FilterBank(1, 1, s.kernelHeight(), s.kernelWidth(), ones, null),
+                new ConvSpec(
+                    s.kernelHeight(),
+                    s.kernelWidth(),
+                    s.strideHeight(),
+                    s.strideWidth(),
+                    s.dilationHeight(),
+                    s.dilationWidth(),
+                    1,
+                    s.padding(),
+                    s.paddingMode(),
+                    Activation.NONE),
+                conv.emit()));
+      } else {
+        PoolLayer pool = (PoolLayer) layer;
+        PoolSpec p = pool.pool();
+        counters.add(
+            new PoolLayer(
+                pool.name(),
+                new PoolSpec(
+                    PoolOp.MAX,
+                    p.sizeHeight(),
+                    p.sizeWidth(),
+                    p.strideHeight(),
+                    p.strideWidth(),
+                    p.padding()),
+                pool.emit()));
+      }
+    }
+    return new LayerStack(counters);
   }
 
   /** Indices of the written layers, in stack order. */

@@ -87,6 +87,38 @@ public final class StackGeometry {
     return new Window(toInt(y0), toInt(x0), toInt(y1 - y0), toInt(x1 - x0));
   }
 
+  /**
+   * Where level {@code level}'s pixels lie on the image ({@link OutputGrid}'s footprint
+   * convention), composed through layers 0 to {@code level − 1}: an output pixel o reads padded
+   * image positions [o·S − B, o·S − B + R), with S the product of the strides, B the composed
+   * padding before and R the composed receptive field, so its footprint starts at o·S − B + (R −
+   * S)/2.
+   */
+  public OutputGrid outputGrid(int level) {
+    if (level < 1 || level >= levels()) {
+      throw new IllegalArgumentException(
+          "level must be in [1, " + (levels() - 1) + "], got " + level);
+    }
+    long[] rows = {1, 0, 1}; // stride S, before B, field R of one level pixel, in the image
+    long[] cols = {1, 0, 1};
+    for (int i = level - 1; i >= 0; i--) {
+      compose(rows, layers[i].rows());
+      compose(cols, layers[i].cols());
+    }
+    return new OutputGrid(
+        -rows[1] + (rows[2] - rows[0]) / 2.0,
+        -cols[1] + (cols[2] - cols[0]) / 2.0,
+        rows[0],
+        cols[0]);
+  }
+
+  /** Maps (S, B, R) of a level through the layer {@code a} that computes it from the one below. */
+  private static void compose(long[] sbr, AxisGeometry a) {
+    sbr[1] = sbr[1] * a.stride() + a.before();
+    sbr[2] = (sbr[2] - 1) * a.stride() + a.receptiveField();
+    sbr[0] = sbr[0] * a.stride();
+  }
+
   private static int toInt(long v) {
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("window coordinate " + v + " overflows an int");

@@ -117,6 +117,12 @@ class BadArgumentsTest {
         Arguments.of("--max-pixels", "2^31", "--max-pixels must be an integer, got '2^31'"),
         Arguments.of("--level", "-1", "--level must be in [0, 65536], got -1"),
         Arguments.of("--level", "two", "--level must be an integer, got 'two'"),
+        Arguments.of(
+            "--nodata",
+            "missing",
+            "--nodata: nodata must be auto, none, nan or a number, got 'missing'"),
+        Arguments.of(
+            "--nodata", "1e999", "--nodata: nodata must be a finite number or nan, got '1e999'"),
         Arguments.of("--master", "", "--master must not be empty"),
         Arguments.of("--master", " ", "--master must not be empty"),
         Arguments.of(

@@ -111,7 +111,11 @@ class ToolCommandsTest {
     Result r = run("inspect", output.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
-        .contains("schema", "  features    binary", "  dtype       string")
+        .contains("schema")
+        .containsPattern("  features +binary")
+        .containsPattern("  dtype +string")
+        .containsPattern("  transform +array<double>")
+        .containsPattern("  valid_fraction +double")
         .contains("images  tiles  channels  dtype    map sizes (HxW)")
         .containsPattern("channel +min +max +mean +std +non-finite")
         .contains("errors: 1 bad record in _errors/, by reason")
@@ -354,7 +358,7 @@ class ToolCommandsTest {
         .isEqualTo(
             "haloconv: error: --id-column nope is not a column of the "
                 + "input; its columns: path, y0, x0, height, width, channels, out_height, out_width, "
-                + "dtype, features\n");
+                + "dtype, features, transform, crs, mpp_x, mpp_y, valid_fraction\n");
     Result files =
         run(
             "featurize",

@@ -95,7 +95,8 @@ class FeaturizeJobTest {
         .isEqualTo(
             "struct<path:string,y0:int,x0:int,"
                 + "height:int,width:int,channels:int,out_height:int,out_width:int,dtype:string,"
-                + "features:binary>");
+                + "features:binary,transform:array<double>,crs:string,mpp_x:double,mpp_y:double,"
+                + "valid_fraction:double>");
     assertThat(frame.count()).isEqualTo(result.tiles());
     JsonNode manifest = new ObjectMapper().readTree(temp.resolve("schema/_manifest.json").toFile());
     assertThat(manifest.at("/counts/files_listed").asLong()).isEqualTo(4);
@@ -106,6 +107,17 @@ class FeaturizeJobTest {
     assertThat(manifest.at("/bank/shape").toString()).isEqualTo("[4,3,3,3]");
     assertThat(manifest.at("/spec/padding").asText()).isEqualTo("same");
     assertThat(manifest.at("/spec/padding_mode").asText()).isEqualTo("reflect");
+    assertThat(manifest.at("/spec/nodata").asText()).isEqualTo("auto");
+    assertThat(manifest.at("/spec/skip_empty_tiles").asBoolean()).isFalse();
+    assertThat(manifest.at("/counts/empty_tiles_skipped").asLong()).isZero();
+    // Plain images: no georeference, nothing masked.
+    assertThat(
+            frame
+                .filter(
+                    "transform is null and crs is null and mpp_x is null and mpp_y is null"
+                        + " and valid_fraction = 1.0")
+                .count())
+        .isEqualTo(frame.count());
     assertThat(manifest.at("/software/version").asText()).isNotBlank();
     // The errors dataset exists and is empty in permissive mode with clean input.
     assertThat(spark.read().parquet(temp.resolve("schema/_errors").toString()).count()).isZero();

@@ -329,7 +329,8 @@ class FeaturizerTest {
     FeaturizeJob.run(
         spark, JobConfig.defaults(input, out, "small-cnn.json", stack).withTile(40, 40));
     Featurizer featurizer = Featurizer.builder(stack).tile(32, 48).build();
-    assertThat(featurizer.schema().fieldNames()).endsWith("features", "layer");
+    assertThat(featurizer.schema().fieldNames()).endsWith("valid_fraction", "layer");
+    assertThat(featurizer.schema().fieldNames()).contains("features", "transform", "crs");
     Dataset<Row> rows =
         featurizer.featurizePaths(
             spark.createDataset(

@@ -111,6 +111,8 @@ public final class Manifest {
     s.put("precision", config.precision().dtype());
     s.put("compression", config.compression().cliName());
     s.put("mode", config.mode().cliName());
+    s.put("nodata", config.nodata().toString());
+    s.put("skip_empty_tiles", config.emptyTiles() == EmptyTiles.SKIP);
 
     if (single != null) {
       bank(root.putObject("bank"), single);
@@ -166,6 +168,7 @@ public final class Manifest {
     counts.put("images_written", result.imagesWritten());
     counts.put("images_failed", result.imagesFailed());
     counts.put("tiles", result.tiles());
+    counts.put("empty_tiles_skipped", result.emptyTilesSkipped());
     if (embeddings >= 0) {
       counts.put("embeddings", embeddings);
     }

@@ -38,6 +38,7 @@ public final class OutputReader {
   private final FileSystem fs;
   private final Path root;
   private final Dataset<Row> features;
+  private Boolean leftEmptyTilesOut;
 
   private OutputReader(
       SparkSession spark, String dir, FileSystem fs, Path root, Dataset<Row> features) {
@@ -244,6 +245,28 @@ public final class OutputReader {
     }
   }
 
+  /**
+   * Whether the job left empty tiles out ({@code --skip-empty-tiles}, counted in the manifest): its
+   * maps have gaps, read back as NaN.
+   */
+  public boolean leftEmptyTilesOut() {
+    if (leftEmptyTilesOut == null) {
+      boolean gaps = false;
+      Optional<String> text = manifest();
+      if (text.isPresent()) {
+        try {
+          com.fasterxml.jackson.databind.JsonNode counts =
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.get()).path("counts");
+          gaps = counts.path("empty_tiles_skipped").asLong(0) > 0;
+        } catch (IOException e) {
+          gaps = false; // an unreadable manifest: the coverage check applies
+        }
+      }
+      leftEmptyTilesOut = gaps;
+    }
+    return leftEmptyTilesOut;
+  }
+
   /** Bytes of the features' Parquet files, layer directories included. */
   public long parquetBytes() {
     try {
@@ -430,7 +453,10 @@ public final class OutputReader {
     };
   }
 
-  /** Puts tiles into one image's map, checking that they cover it exactly once. */
+  /**
+   * Puts tiles into one image's map, checking that they cover it exactly once; or, for an output
+   * that left empty tiles out, at most once, the gaps NaN.
+   */
   private final class MapAssembler {
     private final String path;
     private final Tensor3 map;
@@ -448,6 +474,9 @@ public final class OutputReader {
                 + " is too large to hold in "
                 + "memory: "
                 + e.getMessage());
+      }
+      if (leftEmptyTilesOut()) {
+        java.util.Arrays.fill(map.data(), Float.NaN);
       }
     }
 
@@ -493,7 +522,7 @@ public final class OutputReader {
 
     Tensor3 finish() {
       long pixels = (long) map.height() * map.width();
-      if (covered != pixels) {
+      if (covered > pixels || (covered < pixels && !leftEmptyTilesOut())) {
         throw JobException.badInput(
             "tiles of "
                 + path

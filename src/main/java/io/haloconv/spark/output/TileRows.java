@@ -1,7 +1,9 @@
 package io.haloconv.spark.output;
 
+import io.haloconv.io.Georeference;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.MapRegion;
+import io.haloconv.stack.OutputGrid;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.tensor.Precision;
 import java.util.List;
@@ -28,6 +30,21 @@ public final class TileRows {
   public static final String DTYPE = "dtype";
   public static final String FEATURES = "features";
 
+  /** The affine transform of the tile's pixel grid, GDAL's order; null without georeference. */
+  public static final String TRANSFORM = "transform";
+
+  /** The CRS as {@code EPSG:code}; null when the file names none. */
+  public static final String CRS = "crs";
+
+  /** Microns per output pixel across a row; null when the file does not say. */
+  public static final String MPP_X = "mpp_x";
+
+  /** Microns per output pixel down a column; null when the file does not say. */
+  public static final String MPP_Y = "mpp_y";
+
+  /** The share of the tile's pixels whose receptive field holds no masked (nodata) input. */
+  public static final String VALID_FRACTION = "valid_fraction";
+
   /** The partition column of outputs with several written layers (design.md §6). */
   public static final String LAYER = "layer";
 
@@ -35,7 +52,10 @@ public final class TileRows {
   public static final List<String> REQUIRED =
       List.of(PATH, Y0, X0, HEIGHT, WIDTH, CHANNELS, OUT_HEIGHT, OUT_WIDTH, DTYPE, FEATURES);
 
-  /** One row per output tile. */
+  /**
+   * One row per output tile: design.md §3's columns, then the georeferencing and nodata columns
+   * (issue 13), which are nullable and only ever added after them.
+   */
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {
@@ -49,6 +69,12 @@ public final class TileRows {
             DataTypes.createStructField(OUT_WIDTH, DataTypes.IntegerType, false),
             DataTypes.createStructField(DTYPE, DataTypes.StringType, false),
             DataTypes.createStructField(FEATURES, DataTypes.BinaryType, false),
+            DataTypes.createStructField(
+                TRANSFORM, DataTypes.createArrayType(DataTypes.DoubleType, false), true),
+            DataTypes.createStructField(CRS, DataTypes.StringType, true),
+            DataTypes.createStructField(MPP_X, DataTypes.DoubleType, true),
+            DataTypes.createStructField(MPP_Y, DataTypes.DoubleType, true),
+            DataTypes.createStructField(VALID_FRACTION, DataTypes.DoubleType, true),
           });
 
   /** {@link #SCHEMA} plus the layer name, for rows of a stack with emitted layers. */
@@ -68,9 +94,44 @@ public final class TileRows {
 
   /**
    * One written layer's part of a tile as a row, with its layer's name where layers are emitted:
-   * the region's values encoded at {@code precision}, channel by channel, row by row.
+   * the region's values encoded at {@code precision}, channel by channel, row by row; no
+   * georeference, every pixel valid.
    */
   public static Row encode(String path, StackGeometry g, MapRegion region, Precision precision) {
+    return encode(path, g, region, precision, null, 1.0);
+  }
+
+  /**
+   * {@link #encode(String, StackGeometry, MapRegion, Precision)} with the tile's georeferencing
+   * ({@code geo}'s transform moved to the tile's pixel grid, {@link StackGeometry#outputGrid}) and
+   * its valid fraction.
+   *
+   * @param geo the image's georeference, or null when it has none
+   */
+  public static Row encode(
+      String path,
+      StackGeometry g,
+      MapRegion region,
+      Precision precision,
+      Georeference geo,
+      double validFraction) {
+    return row(
+        path,
+        g,
+        region.layer(),
+        region.y0(),
+        region.x0(),
+        region.height(),
+        region.width(),
+        region.channels(),
+        features(region, precision),
+        precision,
+        geo,
+        validFraction);
+  }
+
+  /** The region's values encoded at {@code precision}, channel by channel, row by row. */
+  public static byte[] features(MapRegion region, Precision precision) {
     int bytesPerValue = precision.bytesPerValue();
     byte[] bytes = new byte[region.size() * bytesPerValue];
     int at = 0;
@@ -81,33 +142,64 @@ public final class TileRows {
         at += region.width() * bytesPerValue;
       }
     }
-    int level = region.layer() + 1;
-    LayerStack stack = g.stack();
-    if (layered(stack)) {
-      return RowFactory.create(
-          path,
-          region.y0(),
-          region.x0(),
-          region.height(),
-          region.width(),
-          region.channels(),
-          g.height(level),
-          g.width(level),
-          precision.dtype(),
-          bytes,
-          stack.layer(region.layer()).name());
+    return bytes;
+  }
+
+  /**
+   * The row of a written part of a tile: rows [y0, +height) × columns [x0, +width) of layer {@code
+   * layer}'s map, its features already encoded.
+   *
+   * @param geo the image's georeference, or null when it has none
+   */
+  public static Row row(
+      String path,
+      StackGeometry g,
+      int layer,
+      int y0,
+      int x0,
+      int height,
+      int width,
+      int channels,
+      byte[] features,
+      Precision precision,
+      Georeference geo,
+      double validFraction) {
+    int level = layer + 1;
+    double[] transform = null;
+    String crs = null;
+    Double mppX = null;
+    Double mppY = null;
+    if (geo != null) {
+      OutputGrid grid = g.outputGrid(level);
+      transform =
+          geo.gridTransform(grid.column(x0), grid.row(y0), grid.colStride(), grid.rowStride());
+      crs = geo.crs();
+      if (!Double.isNaN(geo.micronsPerPixelX())) {
+        mppX = geo.micronsPerPixelX() * grid.colStride();
+        mppY = geo.micronsPerPixelY() * grid.rowStride();
+      }
     }
-    return RowFactory.create(
-        path,
-        region.y0(),
-        region.x0(),
-        region.height(),
-        region.width(),
-        region.channels(),
-        g.height(level),
-        g.width(level),
-        precision.dtype(),
-        bytes);
+    LayerStack stack = g.stack();
+    Object[] values = new Object[schema(stack).size()];
+    values[0] = path;
+    values[1] = y0;
+    values[2] = x0;
+    values[3] = height;
+    values[4] = width;
+    values[5] = channels;
+    values[6] = g.height(level);
+    values[7] = g.width(level);
+    values[8] = precision.dtype();
+    values[9] = features;
+    values[10] = transform;
+    values[11] = crs;
+    values[12] = mppX;
+    values[13] = mppY;
+    values[14] = validFraction;
+    if (layered(stack)) {
+      values[15] = stack.layer(layer).name();
+    }
+    return RowFactory.create(values);
   }
 
   /** The first required column {@code schema} lacks, or null when it has them all. */

@@ -93,7 +93,9 @@ public final class ImageFeatures implements Iterator<Row> {
 
   private void featurize(String id, ImageSource source) {
     if (runner == null) {
-      runner = new TileRunner(settings.stack().get(), settings.precision(), metrics);
+      runner =
+          new TileRunner(
+              settings.stack().get(), settings.precision(), metrics, settings.emptyTiles());
     }
     LayerStack stack = runner.stack();
     ImageInfo info = source.info();
@@ -157,9 +159,15 @@ public final class ImageFeatures implements Iterator<Row> {
                     EmbeddingRows.stats(partial),
                     CellStats::merge)
             : row -> rows.add(sink.featureRow(row));
+    java.util.List<String> empty = new java.util.ArrayList<>();
+    io.haloconv.io.NodataMask nodata = settings.nodata().maskFor(info);
     for (int i = 0; i < grid.count(); i++) {
       try {
-        runner.run(id, geometry, grid.tile(i), source::read, out);
+        int[] skipped =
+            runner.run(id, info.georeference(), nodata, geometry, grid.tile(i), source::read, out);
+        if (skipped != null) {
+          empty.add(TaskMetrics.emptyEntry(id, skipped));
+        }
       } catch (TileRunner.TileFailure e) {
         BadRecord record = BadRecords.of(id, e.stage(), e.failure());
         if (stream && i > 0) {
@@ -184,6 +192,9 @@ public final class ImageFeatures implements Iterator<Row> {
     }
     if (!stream) {
       ready.addAll(rows);
+    }
+    if (metrics != null) {
+      empty.forEach(metrics.emptyTiles::add); // only for images that succeeded
     }
   }
 

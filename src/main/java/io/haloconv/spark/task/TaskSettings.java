@@ -2,8 +2,10 @@ package io.haloconv.spark.task;
 
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.MemoryBudget;
+import io.haloconv.io.NodataPolicy;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.tensor.Precision;
 import java.io.Serializable;
 
@@ -18,6 +20,8 @@ import java.io.Serializable;
  * @param maxBufferedBytes the features of one image held back until its last tile succeeded (the
  *     library API's all-or-nothing rows); larger images stream their tiles
  * @param memory what one task may spend decoding an image whole, for inputs probed in tasks
+ * @param nodata which input pixels are masked ({@code --nodata})
+ * @param emptyTiles whether rows with no valid pixel are written ({@code --skip-empty-tiles})
  */
 public record TaskSettings(
     StackBroadcast stack,
@@ -29,7 +33,9 @@ public record TaskSettings(
     int tileWidth,
     long maxPixels,
     long maxBufferedBytes,
-    MemoryBudget memory)
+    MemoryBudget memory,
+    NodataPolicy nodata,
+    EmptyTiles emptyTiles)
     implements Serializable {
   /** {@link #maxBufferedBytes} unless a caller sets another. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 256L << 20;
@@ -41,6 +47,10 @@ public record TaskSettings(
     }
     if (mode == null || memory == null) {
       throw new IllegalArgumentException("task settings need a failure mode and a memory budget");
+    }
+    if (nodata == null || emptyTiles == null) {
+      throw new IllegalArgumentException(
+          "task settings need a nodata policy and an empty-tile rule");
     }
     if (tileHeight < 1 || tileWidth < 1) {
       throw new IllegalArgumentException(

@@ -117,16 +117,25 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
         return;
       }
       if (runner == null) {
-        runner = new TileRunner(settings.stack().get(), settings.precision(), metrics);
+        runner =
+            new TileRunner(
+                settings.stack().get(), settings.precision(), metrics, settings.emptyTiles());
       }
       int before = pending.size();
       try {
-        runner.run(
-            image.path(),
-            geometryFor(image),
-            task.tile(),
-            (y0, x0, height, width) -> sourceFor(image).read(y0, x0, height, width),
-            pending::add);
+        int[] skipped =
+            runner.run(
+                image.path(),
+                image.georeference(),
+                settings.nodata().maskFor(image),
+                geometryFor(image),
+                task.tile(),
+                (y0, x0, height, width, nodata) ->
+                    sourceFor(image).read(y0, x0, height, width, nodata),
+                pending::add);
+        if (skipped != null && metrics != null) {
+          metrics.emptyTiles.add(TaskMetrics.emptyEntry(image.path(), skipped));
+        }
       } catch (TileRunner.TileFailure e) {
         while (pending.size() > before) {
           pending.pollLast();

@@ -8,11 +8,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** The writer's schema and the reader's required columns are one list, read back by name. */
+/**
+ * The reader's required columns are the writer's first columns (design.md §3), the georeferencing
+ * and nodata columns follow, nullable; rows are read back by name.
+ */
 class TileRowsTest {
   @Test
-  void theReaderRequiresExactlyTheColumnsTheWriterWrites() {
-    assertThat(List.of(TileRows.SCHEMA.fieldNames())).isEqualTo(TileRows.REQUIRED);
+  void theReaderRequiresTheContractsColumnsAndTheAddedOnesFollowThem() {
+    List<String> names = List.of(TileRows.SCHEMA.fieldNames());
+    assertThat(names.subList(0, TileRows.REQUIRED.size())).isEqualTo(TileRows.REQUIRED);
+    assertThat(names.subList(TileRows.REQUIRED.size(), names.size()))
+        .containsExactly("transform", "crs", "mpp_x", "mpp_y", "valid_fraction");
+    for (int i = TileRows.REQUIRED.size(); i < names.size(); i++) {
+      assertThat(TileRows.SCHEMA.fields()[i].nullable()).as(names.get(i)).isTrue();
+    }
     assertThat(TileRows.LAYERED_SCHEMA.fieldNames())
         .containsExactly(
             "path",
@@ -25,6 +34,11 @@ class TileRowsTest {
             "out_width",
             "dtype",
             "features",
+            "transform",
+            "crs",
+            "mpp_x",
+            "mpp_y",
+            "valid_fraction",
             "layer");
     assertThat(TileRows.missingColumn(TileRows.LAYERED_SCHEMA)).isNull();
     StructType noDtype = new StructType();
