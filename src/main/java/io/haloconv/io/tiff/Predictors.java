@@ -63,6 +63,7 @@ final class Predictors {
         carry = (x >>> shift) * replicate;
       }
       if (i == from) {
+        // under eight bytes: the tail loop below would read before the row's first byte
         scalar(bytes, from, end, spp);
         return;
       }
