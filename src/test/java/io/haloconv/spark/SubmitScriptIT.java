@@ -23,6 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * run the other path, the build's own SparkSubmit, for real.)
  */
 class SubmitScriptIT {
+  /** The flags the script appends to executors' and client drivers' JVM options (jvm.options). */
+  private static final String GCLOCKER =
+      " -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions"
+          + " -XX:GCLockerRetryAllocationCount=100";
+
   @TempDir Path temp;
   private Path sparkHome;
 
@@ -134,7 +139,8 @@ class SubmitScriptIT {
         .filteredOn(c -> c.startsWith("spark.executor.extraJavaOptions="))
         .last()
         .isEqualTo(
-            "spark.executor.extraJavaOptions=-XX:+UseG1GC " + "--add-modules=jdk.incubator.vector");
+            "spark.executor.extraJavaOptions=-XX:+UseG1GC --add-modules=jdk.incubator.vector"
+                + GCLOCKER);
     // Cluster deploy mode: Spark's module flags for a driver that no launcher starts, no local
     // log4j2 path for a driver elsewhere, not loopback.
     assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags(""));
@@ -172,12 +178,13 @@ class SubmitScriptIT {
     assertThat(confs(args))
         .contains(
             "spark.driver.host=127.0.0.1",
-            "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector");
+            "spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector" + GCLOCKER);
     assertThat(after(args, "--driver-java-options"))
         .isEqualTo(
             "-Dlog4j2.configurationFile="
                 + Scripts.root().resolve("conf/log4j2.properties")
-                + " --add-modules=jdk.incubator.vector");
+                + " --add-modules=jdk.incubator.vector"
+                + GCLOCKER);
     // Client mode: the jar on the driver JVM's classpath too, for log4j's haloconv filter.
     assertThat(after(args, "--driver-class-path"))
         .isEqualTo(Scripts.root().resolve("target/haloconv.jar").toString());
@@ -211,7 +218,8 @@ class SubmitScriptIT {
     assertThat(after(args, "--properties-file")).isEqualTo(props.toString());
     assertThat(confs(args))
         .contains(
-            "spark.executor.extraJavaOptions=-Dfrom.file=1 --add-modules=jdk.incubator.vector");
+            "spark.executor.extraJavaOptions=-Dfrom.file=1 --add-modules=jdk.incubator.vector"
+                + GCLOCKER);
     assertThat(after(args, "--driver-java-options")).isEqualTo(clusterDriverFlags("-Dfrom.file=2"));
     assertThat(confs(args)).noneMatch(c -> c.startsWith("spark.driver.host="));
   }

@@ -392,9 +392,11 @@ public final class TiffDecoder implements RegionDecoder {
     for (int r = 0; r < rows; r++) {
       int base = r * rowSamples * size;
       if (dir.predictor == TiffDirectory.PREDICTOR_FLOATING_POINT) {
-        int rowBytes = rowSamples * size;
-        for (int i = base + spp; i < base + rowBytes; i++) {
-          bytes[i] += bytes[i - spp];
+        Predictors.undoByteDifferences(bytes, base, rowSamples * size, spp);
+        if (dir.sampleFormat == 3 && bits == 32) {
+          // the common case (float32 COGs): straight from the byte planes to the floats
+          Predictors.floats32(bytes, base, rowSamples, out, r * rowSamples);
+          continue;
         }
         for (int i = 0; i < rowSamples; i++) {
           long value = 0;
@@ -471,10 +473,8 @@ public final class TiffDecoder implements RegionDecoder {
     if (dir.bitsPerSample == 8) {
       if (dir.predictor == TiffDirectory.PREDICTOR_HORIZONTAL) {
         for (int r = 0; r < rows; r++) {
-          int base = r * rowSamples;
-          for (int i = base + spp; i < base + rowSamples; i++) {
-            bytes[i] += bytes[i - spp];
-          }
+          // the same byte-wise prefix sum as the floating-point predictor's
+          Predictors.undoByteDifferences(bytes, r * rowSamples, rowSamples, spp);
         }
       }
       return bytes;
