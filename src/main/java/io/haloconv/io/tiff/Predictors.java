@@ -30,13 +30,14 @@ final class Predictors {
    * Undoes the byte differences of one row, in place: {@code bytes[i] += bytes[i - spp]} for {@code
    * i} from {@code from + spp} to {@code from + length - 1}, in that order.
    *
-   * <p>For 1, 2 and 4 samples per pixel it works on eight bytes at a time (SWAR): within a long,
-   * three, two or one doubling steps (add the long shifted by {@code spp}, {@code 2 spp}, {@code 4
-   * spp} bytes, lane by lane without carries between lanes) turn the differences into sums from the
-   * long's first byte, then adding the previous long's last {@code spp} bytes to every lane
-   * continues the row. Only that last addition chains one long to the next. Byte addition modulo
-   * 256 is associative and commutative, so any order of the additions gives the serial loop's
-   * bytes. Other strides keep each of the {@code spp} running sums in a register instead.
+   * <p>For 1 to 7 samples per pixel it works on eight bytes at a time (SWAR): within a long,
+   * doubling steps (add the long shifted by {@code spp}, {@code 2 spp}, {@code 4 spp} bytes, while
+   * that is under eight, lane by lane without carries between lanes) turn the differences into sums
+   * from the long's first byte; then adding the previous long's last {@code spp} bytes, repeated
+   * with period {@code spp} across the lanes, continues the row. Only that last addition chains one
+   * long to the next. Byte addition modulo 256 is associative and commutative, so any order of the
+   * additions gives the serial loop's bytes. RGB (3) and RGBA (4) are the common cases. Wider
+   * pixels keep each of the {@code spp} running sums in a register instead.
    */
   static void undoByteDifferences(byte[] bytes, int from, int length, int spp) {
     if (length <= spp) {
@@ -44,24 +45,16 @@ final class Predictors {
     }
     int end = from + length;
     int i = from;
-    if (spp == 1 || spp == 2 || spp == 4) {
-      int shift = 64 - 8 * spp; // moves the last spp lanes to the first
+    if (spp < 8) {
       long replicate =
-          spp == 1 ? 0x0101010101010101L : spp == 2 ? 0x0001000100010001L : 1L << 32 | 1;
-      long carry = 0;
-      for (; i + 8 <= end; i += 8) {
-        long x = (long) LONGS.get(bytes, i);
-        x = addLanes(x, x << 8 * spp);
-        if (spp < 4) {
-          x = addLanes(x, x << 16 * spp);
-        }
-        if (spp < 2) {
-          x = addLanes(x, x << 32);
-        }
-        x = addLanes(x, carry);
-        LONGS.set(bytes, i, x);
-        carry = (x >>> shift) * replicate;
-      }
+          switch (spp) {
+            case 1 -> 0x0101010101010101L; // lanes 0-7
+            case 2 -> 0x0001000100010001L; // lanes 0, 2, 4, 6
+            case 3 -> 0x0001000001000001L; // lanes 0, 3, 6
+            case 4 -> 0x0000000100000001L; // lanes 0, 4
+            default -> 1L | 1L << 8 * spp; // lanes 0 and spp (5, 6, 7)
+          };
+      i = spp == 1 ? swar1(bytes, from, end) : swar(bytes, from, end, spp, replicate);
       if (i == from) {
         // under eight bytes: the tail loop below would read before the row's first byte
         scalar(bytes, from, end, spp);
@@ -74,6 +67,45 @@ final class Predictors {
       return;
     }
     scalar(bytes, from, end, spp);
+  }
+
+  /**
+   * The whole longs of a row, for {@code spp} from 2 to 7: returns the index after the last long.
+   * Lane {@code j} continues the running sum of the byte {@code (j mod spp) + 1} lanes before the
+   * previous long's end: its last {@code spp} lanes, moved to the first and repeated every {@code
+   * spp} lanes by multiplying with {@code replicate}.
+   */
+  private static int swar(byte[] bytes, int from, int end, int spp, long replicate) {
+    int shift = 64 - 8 * spp;
+    long carry = 0;
+    int i = from;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(bytes, i);
+      x = addLanes(x, x << 8 * spp);
+      if (spp < 4) {
+        x = addLanes(x, x << 16 * spp);
+      }
+      x = addLanes(x, carry);
+      LONGS.set(bytes, i, x);
+      carry = (x >>> shift) * replicate;
+    }
+    return i;
+  }
+
+  /** {@link #swar} for one sample per pixel, with its three doubling steps as constants. */
+  private static int swar1(byte[] bytes, int from, int end) {
+    long carry = 0;
+    int i = from;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(bytes, i);
+      x = addLanes(x, x << 8);
+      x = addLanes(x, x << 16);
+      x = addLanes(x, x << 32);
+      x = addLanes(x, carry);
+      LONGS.set(bytes, i, x);
+      carry = (x >>> 56) * 0x0101010101010101L;
+    }
+    return i;
   }
 
   /** The serial undo with each lane's running sum in a local: no load waits for a store. */
