@@ -35,7 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       a time. When the 3 vectors are consecutive in one row (all but the group that crosses a
  *       row's end), their loads are constant offsets from one base: C2 folds them into the
  *       addressing and checks the range once per tap instead of three times, which is what makes
- *       this block faster than the 4 × 5 block it replaced (by 9–19% on the RGB and gray layers,
+ *       this block faster than the 4 × 5 block it replaced (by 2–19% on the RGB and gray layers,
  *       2026-12-06; the list-driven 8 × 3 alone was slower than 4 × 5). Filter remainders use 4×5,
  *       2×8 and 1×12 blocks, still 12–20 independent FMA chains to cover the FMA latency. Weights
  *       are prepacked at construction so that a block's weights for one tap are adjacent.
