@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       block, prepacked at construction as oneDNN's {@code OIhw16o}: block, tap, filter). Each
  *       input value is broadcast once and feeds one FMA per filter block. A micro-kernel keeps 2
  *       blocks × 14 positions = 28 accumulators; per tap that is 2 weight loads and 14 broadcasts
- *       (loads from L1) for 28 FMAs, where {@link VectorConvKernel}'s 4 × 5 block needs 9 loads for
- *       20 FMAs and re-reads the input once per 4 filters.
+ *       (loads from L1) for 28 FMAs, where {@link VectorConvKernel}'s 8 × 3 block needs 11 loads
+ *       for 24 FMAs and re-reads the input once per 8 filters.
  *   <li><b>Positions.</b> A block's 14 positions are consecutive outputs of one output row, so
  *       their inputs are {@code stride} floats apart: constant offsets from one base, which C2
  *       folds into the addressing and whose range checks it merges (micro-kernels exist for strides

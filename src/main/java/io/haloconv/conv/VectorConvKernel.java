@@ -11,12 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>How the work is laid out</h2>
  *
  * <ul>
- *   <li><b>Stride becomes phases.</b> With stride sh×sw the window is split once per call into
- *       sh·sw phase planes per channel (plane (py, px) holds input rows py, py+sh, … and columns
- *       px, px+sw, …). Tap (ky, kx) of output (oy, ox) then reads plane ((ky·dh) mod sh, (kx·dw)
- *       mod sw) at row oy + ⌊ky·dh/sh⌋ and column ox + ⌊kx·dw/sw⌋: a stride-1 access, so 16 output
- *       columns are 16 consecutive floats, one vector load, for any stride and dilation. Stride 1
- *       reads the caller's window in place.
+ *   <li><b>Stride becomes phases.</b> With stride sh×sw the window is split into sh·sw phase planes
+ *       per channel (plane (py, px) holds input rows py, py+sh, … and columns px, px+sw, …). Tap
+ *       (ky, kx) of output (oy, ox) then reads plane ((ky·dh) mod sh, (kx·dw) mod sw) at row oy +
+ *       ⌊ky·dh/sh⌋ and column ox + ⌊kx·dw/sw⌋: a stride-1 access, so 16 output columns are 16
+ *       consecutive floats, one vector load, for any stride and dilation. The split is done one
+ *       band of output rows at a time (see Bands), into a buffer that stays in L2, not for the
+ *       whole window up front: on the 1024² 7×7 stride-2 RGB layer the whole-window split wrote and
+ *       re-read 12 MB and cost about 15% of the call; per band, with the even and odd columns of a
+ *       row taken in one pass for stride 2 across, it is about half that. Stride 1 reads the
+ *       caller's window in place.
  *   <li><b>Positions.</b> An output (oy, ox) has the flat position p = oy·wv + ox in a phase plane
  *       of width wv, and every tap reads {@code src[groupBase + tapOffsets[t] + p]}. A vector
  *       covers VL consecutive positions. Row mode puts vectors at ox = 0, VL, … in every output
@@ -25,18 +29,21 @@ import jdk.incubator.vector.VectorSpecies;
  *       are narrow (56 outputs of a 58-wide window), lets vectors run across row ends, so only the
  *       wv − outW halo columns per row are wasted: vectors store into a band buffer as wide as the
  *       phase plane, and the real columns are copied to the output row by row afterwards.
- *   <li><b>Register blocking.</b> The main micro-kernel keeps 4 filters × 5 vectors of positions =
- *       20 accumulators in registers. Each tap costs 5 vector loads and 4 weight broadcasts (from
- *       memory, no shuffle) for 20 FMAs. With the 5 inputs and 4 weights live that is 29 of the 32
- *       AVX-512 registers: the 8×3 block tried first had 24 accumulators, C2 spilled two of them
- *       per tap, and it ran 15–25% slower. Filter remainders use 2×8 and 1×12 blocks, still 12–16
- *       independent FMA chains to cover the FMA latency. Weights are prepacked at construction so
- *       that a block's weights for one tap are adjacent.
+ *   <li><b>Register blocking.</b> The main micro-kernel keeps 8 filters × 3 vectors of positions =
+ *       24 accumulators in registers; each tap costs 3 vector loads and 8 weight broadcasts (from
+ *       memory, no shuffle) for 24 FMAs, 28 of the 32 AVX-512 registers with one broadcast live at
+ *       a time. When the 3 vectors are consecutive in one row (all but the group that crosses a
+ *       row's end), their loads are constant offsets from one base: C2 folds them into the
+ *       addressing and checks the range once per tap instead of three times, which is what makes
+ *       this block faster than the 4 × 5 block it replaced (by 2–19% on the RGB and gray layers,
+ *       2026-12-06; the list-driven 8 × 3 alone was slower than 4 × 5). Filter remainders use 4×5,
+ *       2×8 and 1×12 blocks, still 12–20 independent FMA chains to cover the FMA latency. Weights
+ *       are prepacked at construction so that a block's weights for one tap are adjacent.
  *   <li><b>Bands.</b> Output rows are processed in bands whose input (all channels) fits in about
  *       192 KiB of L2; inside a band every filter block sweeps all positions, so the band's input
- *       is reused from cache by every block. Small-C first layers (C = 1 or 3, many filters) get
- *       long position sweeps with few taps; pointwise 1×1 convolutions run in flat mode over whole
- *       planes; both are these same loops with different trip counts.
+ *       (or its phase planes) is reused from cache by every block. Small-C first layers (C = 1 or
+ *       3, many filters) get long position sweeps with few taps; pointwise 1×1 convolutions run in
+ *       flat mode over whole planes; both are these same loops with different trip counts.
  *   <li><b>Epilogue.</b> For none and relu, bias and relu are applied to the accumulators in
  *       registers, then each is stored once. Leaky_relu, sigmoid and tanh go through a small tile
  *       and {@link #finish}; sigmoid and tanh use {@link Activation}'s scalar code, as the portable
@@ -91,7 +98,7 @@ final class VectorConvKernel implements ConvKernel {
   private final int activationCode;
   private final float alpha;
 
-  /** Per block: first filter, filter count (4, 2 or 1), offset of its packed weights. */
+  /** Per block: first filter, filter count (8, 4, 2 or 1), offset of its packed weights. */
   private final int[] blockFirst;
 
   private final int[] blockSize;
@@ -105,6 +112,8 @@ final class VectorConvKernel implements ConvKernel {
 
   private int boundHeight = -1;
   private int boundWidth = -1;
+  private int boundBand = -1;
+  private int phaseOrigin;
   private int phaseHeight;
   private int phaseWidth;
   private int groupStride;
@@ -119,7 +128,7 @@ final class VectorConvKernel implements ConvKernel {
   private float[] flatBand = new float[0];
 
   /** A micro-kernel's finished accumulators on their way to {@link #finish}. */
-  private final float[] tile = new float[20 * VL];
+  private final float[] tile = new float[24 * VL];
 
   private float[] output;
   private int outPlane;
@@ -179,7 +188,7 @@ final class VectorConvKernel implements ConvKernel {
       int end = k + filtersPerGroup;
       while (k < end) {
         int left = end - k;
-        int s = left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        int s = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
         first[count] = k;
         size[count] = s;
         count++;
@@ -209,17 +218,16 @@ final class VectorConvKernel implements ConvKernel {
   @Override
   public void convolve(
       float[] input, int inHeight, int inWidth, float[] output, int outHeight, int outWidth) {
-    bind(inHeight, inWidth);
-    float[] src =
-        strideHeight == 1 && strideWidth == 1 ? input : splitPhases(input, inHeight, inWidth);
     this.output = output;
     this.outPlane = outHeight * outWidth;
     this.outWidth = outWidth;
+    boolean strided = strideHeight != 1 || strideWidth != 1;
     try {
-      int wv = phaseWidth;
+      int wv = (inWidth + strideWidth - 1) / strideWidth;
       int last = (outHeight - 1) * wv + outWidth; // one past the last flat position
       if (last < VL) {
-        scalar(src, outHeight, outWidth);
+        bind(inHeight, inWidth, 0);
+        scalar(strided ? splitPhases(input, inHeight, inWidth, 0) : input, outHeight, outWidth);
         return;
       }
       long rowVectors =
@@ -228,6 +236,8 @@ final class VectorConvKernel implements ConvKernel {
       boolean rowMode = rowVectors <= flatVectors;
       long rowBytes = 4L * channels * strideHeight * inWidth;
       int bandRows = (int) Math.max(1, Math.min(outHeight, BAND_BYTES / rowBytes));
+      bind(inHeight, inWidth, strided ? bandRows : 0);
+      float[] src = input;
       if (rowMode) {
         destination = output;
         destinationPlane = outPlane;
@@ -243,10 +253,18 @@ final class VectorConvKernel implements ConvKernel {
       }
       for (int oy0 = 0; oy0 < outHeight; oy0 += bandRows) {
         int oy1 = Math.min(outHeight, oy0 + bandRows);
+        // Strided windows are split into phase planes one band at a time: the band's planes stay
+        // in L2 while every filter block passes over them, and positions and tap offsets count
+        // from the band's first row.
+        int base = 0;
+        if (strided) {
+          base = oy0 * wv;
+          src = splitPhases(input, inHeight, inWidth, oy0 * strideHeight);
+        }
         if (rowMode) {
-          sweep(src, rowPositions(oy0, oy1));
+          sweep(src, rowPositions(oy0, oy1, base));
         } else {
-          sweep(src, flatPositions(oy0, oy1, last));
+          sweep(src, flatPositions(oy0, oy1, last, base));
           dropHaloColumns(oy0, oy1);
         }
       }
@@ -263,6 +281,18 @@ final class VectorConvKernel implements ConvKernel {
       int inBase = (k0 / filtersPerGroup) * groupStride;
       int wBase = blockWeights[b];
       switch (blockSize[b]) {
+        case 8:
+          for (int j = 0; j < n; j += 3) {
+            // Three vectors of one row (most groups): constant offsets from one base, which C2
+            // folds into the addressing, with one range check per tap instead of three.
+            if (positions[j + 1] - positions[j] == VL
+                && positions[j + 2] - positions[j + 1] == VL) {
+              consec8x3(src, inBase, wBase, k0, j);
+            } else {
+              block8x3(src, inBase, wBase, k0, j);
+            }
+          }
+          break;
         case 4:
           for (int j = 0; j < n; j += 5) {
             block4x5(src, inBase, wBase, k0, j);
@@ -281,13 +311,22 @@ final class VectorConvKernel implements ConvKernel {
     }
   }
 
-  /** Recomputes the phase-plane geometry and tap offsets when the window size changes. */
-  private void bind(int inHeight, int inWidth) {
-    if (inHeight == boundHeight && inWidth == boundWidth) {
+  /**
+   * Recomputes the phase-plane geometry and tap offsets when the window size changes: planes of the
+   * whole window ({@code bandRows} 0), or of one band of output rows.
+   */
+  private void bind(int inHeight, int inWidth, int bandRows) {
+    if (inHeight == boundHeight && inWidth == boundWidth && bandRows == boundBand) {
       return;
     }
-    phaseHeight = (inHeight + strideHeight - 1) / strideHeight;
+    phaseHeight =
+        bandRows == 0
+            ? (inHeight + strideHeight - 1) / strideHeight
+            : bandRows + (kernelHeight - 1) * dilationHeight / strideHeight;
     phaseWidth = (inWidth + strideWidth - 1) / strideWidth;
+    // A band's vectors may start up to VL before its first position (flat mode), so its planes
+    // start VL floats into the buffer.
+    phaseOrigin = bandRows == 0 ? 0 : VL;
     int plane = phaseHeight * phaseWidth;
     int phasesPerChannel = strideHeight * strideWidth;
     groupStride = channelsPerGroup * phasesPerChannel * plane;
@@ -298,34 +337,42 @@ final class VectorConvKernel implements ConvKernel {
         for (int kx = 0; kx < kernelWidth; kx++) {
           int x = kx * dilationWidth;
           int phase = (c * strideHeight + y % strideHeight) * strideWidth + x % strideWidth;
-          tapOffsets[t++] = phase * plane + (y / strideHeight) * phaseWidth + x / strideWidth;
+          tapOffsets[t++] =
+              phaseOrigin + phase * plane + (y / strideHeight) * phaseWidth + x / strideWidth;
         }
       }
     }
     boundHeight = inHeight;
     boundWidth = inWidth;
+    boundBand = bandRows;
   }
 
   /**
-   * Copies the window into phase planes [c][py][px][y'][x'] = input[c][y'·sh + py][x'·sw + px],
-   * zero where that lies past the window (those values only reach discarded lanes).
+   * Copies window rows y0, y0 + 1, … into phase planes [c][py][px][y'][x'] = input[c][y0 + y'·sh +
+   * py][x'·sw + px] after {@link #phaseOrigin} floats, zero where that lies past the window (those
+   * values only reach discarded lanes).
    */
-  private float[] splitPhases(float[] input, int inHeight, int inWidth) {
+  private float[] splitPhases(float[] input, int inHeight, int inWidth, int y0) {
     int sh = strideHeight;
     int sw = strideWidth;
     int hv = phaseHeight;
     int wv = phaseWidth;
-    int size = channels * sh * sw * hv * wv;
+    int size = phaseOrigin + channels * sh * sw * hv * wv + VL;
     if (phases.length < size) {
       phases = new float[size];
     }
     float[] dst = phases;
-    int d = 0;
+    int d = phaseOrigin;
     for (int c = 0; c < channels; c++) {
       for (int py = 0; py < sh; py++) {
+        if (sw == 2) {
+          splitPairs(input, inHeight, inWidth, c, y0 + py, dst, d);
+          d += 2 * hv * wv;
+          continue;
+        }
         for (int px = 0; px < sw; px++) {
           for (int yv = 0; yv < hv; yv++) {
-            int y = yv * sh + py;
+            int y = y0 + yv * sh + py;
             if (y >= inHeight) {
               java.util.Arrays.fill(dst, d, d + wv, 0f);
               d += wv;
@@ -345,8 +392,38 @@ final class VectorConvKernel implements ConvKernel {
     return dst;
   }
 
+  /**
+   * Stride 2 across: the even and the odd phase plane of channel c's rows y, y + sh, … in one pass
+   * over each row (the even plane at {@code d}, the odd one after it).
+   */
+  private void splitPairs(
+      float[] input, int inHeight, int inWidth, int c, int y, float[] dst, int d) {
+    final int hv = phaseHeight;
+    final int wv = phaseWidth;
+    final int odd = hv * wv;
+    final int pairs = inWidth / 2;
+    for (int yv = 0; yv < hv; yv++, y += strideHeight) {
+      final int d0 = d + yv * wv;
+      final int d1 = d0 + odd;
+      if (y >= inHeight) {
+        java.util.Arrays.fill(dst, d0, d0 + wv, 0f);
+        java.util.Arrays.fill(dst, d1, d1 + wv, 0f);
+        continue;
+      }
+      final int row = (c * inHeight + y) * inWidth;
+      for (int xv = 0; xv < pairs; xv++) {
+        dst[d0 + xv] = input[row + 2 * xv];
+        dst[d1 + xv] = input[row + 2 * xv + 1];
+      }
+      if (pairs < wv) { // odd width: one more even column, and a zero in the odd plane
+        dst[d0 + pairs] = input[row + 2 * pairs];
+        dst[d1 + pairs] = 0f;
+      }
+    }
+  }
+
   /** Row mode: vectors at ox = 0, VL, … of each row, the last one ending at the row's end. */
-  private int rowPositions(int oy0, int oy1) {
+  private int rowPositions(int oy0, int oy1, int base) {
     int perRow = (outWidth + VL - 1) / VL;
     int n = ensurePositions((oy1 - oy0) * perRow);
     int j = 0;
@@ -355,7 +432,7 @@ final class VectorConvKernel implements ConvKernel {
       int o = oy * outWidth;
       for (int ox = 0; ox < perRow; ox++) {
         int x = Math.min(ox * VL, outWidth - VL);
-        positions[j] = p + x;
+        positions[j] = p + x - base;
         outOffsets[j] = o + x;
         j++;
       }
@@ -367,7 +444,7 @@ final class VectorConvKernel implements ConvKernel {
    * Flat mode: vectors at every VL-th flat position of the band, the last one ending at the last
    * real position. They store into {@link #flatBand} at VL + (p − band start).
    */
-  private int flatPositions(int oy0, int oy1, int last) {
+  private int flatPositions(int oy0, int oy1, int last, int base) {
     int a = oy0 * phaseWidth;
     int b = Math.min(last, oy1 * phaseWidth);
     int n = ensurePositions((b - a + VL - 1) / VL);
@@ -376,7 +453,7 @@ final class VectorConvKernel implements ConvKernel {
       // The band's last vector ends exactly at the band's end (b ≤ last, so it never reads past
       // the last real position); in a band shorter than a vector it starts at 0.
       int q = Math.max(0, Math.min(p, b - VL));
-      positions[j] = q;
+      positions[j] = q - base;
       outOffsets[j] = VL + q - a;
       j++;
     }
@@ -873,5 +950,325 @@ final class VectorConvKernel implements ConvKernel {
     a0_10.intoArray(out, 10 * VL);
     a0_11.intoArray(out, 11 * VL);
     finish(1, 12, k0, j);
+  }
+
+  /**
+   * 8 filters × 3 vectors at any 3 positions of the list: the group that crosses a row's end, and
+   * flat mode. 24 accumulators, 3 inputs and one broadcast: 28 registers.
+   */
+  private void block8x3(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final int[] pos = positions;
+    final int p0 = pos[j + 0];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      a4_2 = b4.fma(x2, a4_2);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+      a5_2 = b5.fma(x2, a5_2);
+      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
+      a6_0 = b6.fma(x0, a6_0);
+      a6_1 = b6.fma(x1, a6_1);
+      a6_2 = b6.fma(x2, a6_2);
+      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
+      a7_0 = b7.fma(x0, a7_0);
+      a7_1 = b7.fma(x1, a7_1);
+      a7_2 = b7.fma(x2, a7_2);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j + 0];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final FloatVector r4_2 = a4_2.add(c4);
+      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      final FloatVector r5_2 = a5_2.add(c5);
+      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
+      final int plane6 = (k0 + 6) * destinationPlane;
+      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
+      final FloatVector r6_0 = a6_0.add(c6);
+      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
+      final FloatVector r6_1 = a6_1.add(c6);
+      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
+      final FloatVector r6_2 = a6_2.add(c6);
+      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
+      final int plane7 = (k0 + 7) * destinationPlane;
+      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
+      final FloatVector r7_0 = a7_0.add(c7);
+      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
+      final FloatVector r7_1 = a7_1.add(c7);
+      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
+      final FloatVector r7_2 = a7_2.add(c7);
+      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
+  }
+
+  /**
+   * 8 filters × 3 consecutive vectors of one row (positions p, p + VL, p + 2·VL): the main
+   * micro-kernel. The same FMAs in the same order as {@link #block8x3}; only the addressing
+   * differs.
+   */
+  private void consec8x3(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final int base = inBase + positions[j];
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
+      final int off = base + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + VL);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + 2 * VL);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      a4_2 = b4.fma(x2, a4_2);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+      a5_2 = b5.fma(x2, a5_2);
+      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
+      a6_0 = b6.fma(x0, a6_0);
+      a6_1 = b6.fma(x1, a6_1);
+      a6_2 = b6.fma(x2, a6_2);
+      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
+      a7_0 = b7.fma(x0, a7_0);
+      a7_1 = b7.fma(x1, a7_1);
+      a7_2 = b7.fma(x2, a7_2);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j + 0];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final FloatVector r4_2 = a4_2.add(c4);
+      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      final FloatVector r5_2 = a5_2.add(c5);
+      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
+      final int plane6 = (k0 + 6) * destinationPlane;
+      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
+      final FloatVector r6_0 = a6_0.add(c6);
+      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
+      final FloatVector r6_1 = a6_1.add(c6);
+      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
+      final FloatVector r6_2 = a6_2.add(c6);
+      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
+      final int plane7 = (k0 + 7) * destinationPlane;
+      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
+      final FloatVector r7_0 = a7_0.add(c7);
+      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
+      final FloatVector r7_1 = a7_1.add(c7);
+      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
+      final FloatVector r7_2 = a7_2.add(c7);
+      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
   }
 }

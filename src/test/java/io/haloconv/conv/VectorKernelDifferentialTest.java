@@ -112,6 +112,55 @@ class VectorKernelDifferentialTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(PaddingMode.class)
+  void stridedWindowsSplitBandByBandMatchDirectBitwise(PaddingMode mode) {
+    // Strided windows are split into phase planes one band of output rows at a time (a band spans
+    // about 192 KiB of input), and positions and tap offsets count from the band's first row.
+    // These windows are wide or deep enough for several bands and a short last one, in row mode
+    // (8×3 blocks within a row and across a row's end) and in flat mode (narrow rows).
+    Random r = new Random(40 + mode.ordinal());
+    int[][] cases = { // channels, height, width, fh, fw, sh, sw, filters
+      {3, 61, 1031, 7, 7, 2, 2, 32}, // the 7×7 stride-2 RGB layer, narrower: 7 output rows a band
+      {3, 45, 1031, 7, 7, 2, 2, 13},
+      {40, 9, 257, 3, 3, 2, 2, 15}, // 2 output rows a band
+      {64, 101, 23, 3, 3, 2, 2, 11}, // flat mode: 11 outputs a row, 16 rows a band
+      {5, 37, 997, 5, 3, 3, 2, 9}, // stride 3 down, prime width
+      {48, 13, 211, 3, 5, 1, 2, 17}, // stride 2 across only
+      {48, 29, 1, 3, 1, 2, 1, 8}, // width 1: the scalar path
+      {17, 40, 401, 3, 3, 2, 3, 7}
+    };
+    Activation[] activations = {
+      Activation.RELU, Activation.NONE, new Activation(Activation.Kind.LEAKY_RELU, 0.1f)
+    };
+    int checked = 0;
+    for (int i = 0; i < cases.length; i++) {
+      int[] c = cases[i];
+      int fh = c[3];
+      int fw = c[4];
+      ConvSpec spec =
+          ConvSpec.builder(fh, fw)
+              .stride(c[5], c[6])
+              .padding(
+                  i % 3 == 2
+                      ? Padding.SAME
+                      : new Padding.Explicit(
+                          r.nextInt(fh), r.nextInt(fh), r.nextInt(fw), r.nextInt(fw)))
+              .paddingMode(mode)
+              .activation(activations[i % activations.length])
+              .build();
+      try {
+        spec.geometry(c[1], c[2]);
+      } catch (IllegalArgumentException cannotPad) {
+        continue; // this padding mode cannot pad this image that much
+      }
+      FilterBank bank = randomBank(r, c[7], c[0], fh, fw);
+      assertAgrees(new Problem(randomImage(r, c[0], c[1], c[2]), bank, spec), c[2] < 300);
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(cases.length - 2);
+  }
+
   private static void assertAgrees(Problem p, boolean withReference) {
     Tensor3 direct =
         WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.direct(p.bank, p.spec));
@@ -130,8 +179,8 @@ class VectorKernelDifferentialTest {
     static Problem draw(Random r, int height, int width, PaddingMode mode, int variant) {
       int groups = variant == 5 ? 3 : variant == 6 ? 2 : 1;
       int channelsPerGroup = variant == 5 ? 1 : 1 + r.nextInt(variant == 7 ? 16 : 4);
-      // 1..9 filters per group: every remainder of the 4/2/1 blocks
-      int filters = groups * (1 + r.nextInt(9));
+      // 1..17 filters per group: every remainder of the 8/4/2/1 blocks
+      int filters = groups * (1 + r.nextInt(17));
       int fh = 1 + r.nextInt(variant == 1 ? 1 : 7);
       int fw = variant == 1 ? 1 : r.nextBoolean() ? fh : 1 + r.nextInt(7);
       ConvSpec spec =
