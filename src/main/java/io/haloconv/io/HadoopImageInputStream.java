@@ -115,6 +115,17 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
     in.close();
   }
 
+  /**
+   * Nothing: every user closes this stream (or the Hadoop stream under it) itself. An empty
+   * override is what tells the JVM the class has no finalizer; ImageInputStreamImpl's would make
+   * every instance, and the Hadoop stream and buffers it holds, wait for the finalizer thread and
+   * survive a garbage collection, which two streams per small image (probe and decode) turned into
+   * a steady stream of promotions to the old generation.
+   */
+  @Override
+  @SuppressWarnings({"deprecation", "removal"})
+  protected void finalize() {}
+
   private boolean buffered(long position) {
     return position >= bufferStart && position < bufferStart + bufferLength;
   }
