@@ -46,11 +46,8 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
       throw new IllegalArgumentException("length must be >= 0, got " + length);
     }
     this.length = length;
-    this.buffer =
-        new byte
-            [whole && length > BUFFER_BYTES && length <= WHOLE_FILE_BYTES
-                ? (int) length
-                : BUFFER_BYTES];
+    boolean bufferWhole = whole && length > BUFFER_BYTES && length <= WHOLE_FILE_BYTES;
+    this.buffer = new byte[bufferWhole ? (int) length : BUFFER_BYTES];
   }
 
   @Override
