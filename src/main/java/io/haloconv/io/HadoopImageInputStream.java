@@ -16,9 +16,15 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
   /** Small: tile and header reads should not drag in much beyond what they ask for. */
   private static final int BUFFER_BYTES = 8 * 1024;
 
+  /**
+   * Files up to this size that a decoder reads whole are buffered whole: one read of the file, no
+   * seeks between the decoder's requests, instead of a seek and a read every 8 KB.
+   */
+  static final int WHOLE_FILE_BYTES = 1024 * 1024;
+
   private final FSDataInputStream in;
   private final long length;
-  private final byte[] buffer = new byte[BUFFER_BYTES];
+  private final byte[] buffer;
 
   /** The buffer holds file bytes [bufferStart, bufferStart + bufferLength). */
   private long bufferStart;
@@ -27,11 +33,21 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
   private long bytesFetched;
 
   HadoopImageInputStream(FSDataInputStream in, long length) {
+    this(in, length, false);
+  }
+
+  /**
+   * @param whole true when the decoder will read every byte (a whole-image decode): a file of at
+   *     most {@link #WHOLE_FILE_BYTES} is then fetched in one read
+   */
+  HadoopImageInputStream(FSDataInputStream in, long length, boolean whole) {
     this.in = requireNonNull(in, "in is null");
     if (length < 0) {
       throw new IllegalArgumentException("length must be >= 0, got " + length);
     }
     this.length = length;
+    boolean bufferWhole = whole && length > BUFFER_BYTES && length <= WHOLE_FILE_BYTES;
+    this.buffer = new byte[bufferWhole ? (int) length : BUFFER_BYTES];
   }
 
   @Override
@@ -80,7 +96,7 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
   /** One read from the buffer or the file: at most what one of them holds. */
   private int readOnce(byte[] bytes, int offset, int count) throws IOException {
     if (!buffered(streamPos)) {
-      if (count >= BUFFER_BYTES) {
+      if (count >= buffer.length) {
         // Large reads (tile data, image data) go straight into the caller's array.
         int got = fetch(streamPos, bytes, offset, (int) Math.min(count, length - streamPos));
         if (got > 0) {
@@ -115,19 +131,35 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
     in.close();
   }
 
+  /**
+   * Nothing: every user closes this stream (or the Hadoop stream under it) itself. An empty
+   * override is what tells the JVM the class has no finalizer; ImageInputStreamImpl's would make
+   * every instance, and the Hadoop stream and buffers it holds, wait for the finalizer thread and
+   * survive a garbage collection, which two streams per small image (probe and decode) turned into
+   * a steady stream of promotions to the old generation.
+   */
+  @Override
+  @SuppressWarnings({"deprecation", "removal"})
+  protected void finalize() {}
+
   private boolean buffered(long position) {
     return position >= bufferStart && position < bufferStart + bufferLength;
   }
 
+  /** Buffers the bytes from {@code position} on; a file the buffer holds whole is read from 0. */
   private boolean fill(long position) throws IOException {
+    long start = buffer.length >= length ? 0 : position;
+    int wanted = (int) Math.min(buffer.length, length - start);
     bufferLength = 0;
-    bufferStart = position;
-    int got = fetch(position, buffer, 0, (int) Math.min(BUFFER_BYTES, length - position));
-    if (got <= 0) {
-      return false;
+    bufferStart = start;
+    while (bufferLength < wanted && !buffered(position)) {
+      int got = fetch(start + bufferLength, buffer, bufferLength, wanted - bufferLength);
+      if (got <= 0) {
+        break;
+      }
+      bufferLength += got;
     }
-    bufferLength = got;
-    return true;
+    return buffered(position);
   }
 
   /**

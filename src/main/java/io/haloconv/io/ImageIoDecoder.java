@@ -145,7 +145,7 @@ public final class ImageIoDecoder implements RegionDecoder {
     try {
       head =
           FileHead.identify(ImageProbe.readHead(in, info.fileSize(), Stage.DECODE), path.getName());
-      stream = new HadoopImageInputStream(in, info.fileSize());
+      stream = new HadoopImageInputStream(in, info.fileSize(), !info.supportsRegionReads());
       reader = Readers.open(head, stream);
       reader.addIIOReadWarningListener(warnings);
     } catch (ImageReadException e) {

@@ -15,6 +15,9 @@ import io.haloconv.tensor.TensorFormatException;
 import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +29,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Reads an image's header, not its pixels: format (from the magic bytes), size, the channel layout
@@ -83,20 +87,7 @@ public final class ImageProbe {
       throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
     }
     Readers.initialise();
-    FileStatus status;
-    try {
-      status = fs.getFileStatus(path);
-    } catch (FileNotFoundException e) {
-      throw new ImageReadException(Stage.PROBE, ErrorKind.FILE_NOT_FOUND, "file not found", e);
-    } catch (IOException e) {
-      throw new ImageReadException(
-          Stage.PROBE, ErrorKind.UNREADABLE, "cannot open file: " + Failures.chainMessages(e), e);
-    }
-    if (status.isDirectory()) {
-      throw new ImageReadException(
-          Stage.PROBE, ErrorKind.NOT_AN_IMAGE, "is a directory, not an image file");
-    }
-    long length = status.getLen();
+    long length = length(fs, path);
     if (length == 0) {
       throw new ImageReadException(Stage.PROBE, ErrorKind.EMPTY_FILE, "empty file (0 bytes)");
     }
@@ -128,6 +119,63 @@ public final class ImageProbe {
       return probeImage(path, head, in, length, maxPixels, timeout);
     } finally {
       closeQuietly(in);
+    }
+  }
+
+  /**
+   * The file's length in bytes.
+   *
+   * @throws ImageReadException (PROBE) for a missing or unreadable file, or a directory
+   */
+  private static long length(FileSystem fs, Path path) throws ImageReadException {
+    java.nio.file.Path local = localFile(fs, path);
+    if (local != null) {
+      // One stat: Hadoop's local file status makes four (exists, length, isDirectory,
+      // lastModified) and builds a status object, a fifth of probing a small image. What it
+      // would say about a missing file or a directory is said here alike; any other failure goes
+      // the way below, so its message stays Hadoop's.
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(local, BasicFileAttributes.class);
+        if (attributes.isDirectory()) {
+          throw new ImageReadException(
+              Stage.PROBE, ErrorKind.NOT_AN_IMAGE, "is a directory, not an image file");
+        }
+        if (attributes.isRegularFile()) {
+          return attributes.size();
+        }
+      } catch (NoSuchFileException e) {
+        throw new ImageReadException(Stage.PROBE, ErrorKind.FILE_NOT_FOUND, "file not found", e);
+      } catch (IOException | SecurityException e) {
+        // below
+      }
+    }
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw new ImageReadException(Stage.PROBE, ErrorKind.FILE_NOT_FOUND, "file not found", e);
+    } catch (IOException e) {
+      throw new ImageReadException(
+          Stage.PROBE, ErrorKind.UNREADABLE, "cannot open file: " + Failures.chainMessages(e), e);
+    }
+    if (status.isDirectory()) {
+      throw new ImageReadException(
+          Stage.PROBE, ErrorKind.NOT_AN_IMAGE, "is a directory, not an image file");
+    }
+    return status.getLen();
+  }
+
+  /** The local file behind {@code path} on Hadoop's local file system, or null elsewhere. */
+  private static java.nio.file.Path localFile(FileSystem fs, Path path) {
+    FileSystem raw =
+        fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+    if (!(raw instanceof RawLocalFileSystem local)) {
+      return null;
+    }
+    try {
+      return local.pathToFile(path).toPath();
+    } catch (RuntimeException e) { // a path of another scheme, or not a valid local path
+      return null;
     }
   }
 

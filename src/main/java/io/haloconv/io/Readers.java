@@ -3,6 +3,7 @@ package io.haloconv.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
@@ -86,7 +87,24 @@ public final class Readers {
     return provider(TWELVE_MONKEYS + "webp.WebPImageReaderSpi").createReaderInstance();
   }
 
+  /**
+   * Providers found so far, by class name: the registry's ordered iterator sorts every provider on
+   * each call, and a job asks twice per file (probe and decode).
+   */
+  private static final ConcurrentHashMap<String, ImageReaderSpi> PROVIDERS =
+      new ConcurrentHashMap<>();
+
   private static ImageReaderSpi provider(String className) throws IOException {
+    ImageReaderSpi known = PROVIDERS.get(className);
+    if (known != null) {
+      return known;
+    }
+    ImageReaderSpi found = lookUp(className);
+    PROVIDERS.putIfAbsent(className, found);
+    return found;
+  }
+
+  private static ImageReaderSpi lookUp(String className) throws IOException {
     Iterator<ImageReaderSpi> providers =
         IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
     while (providers.hasNext()) {

@@ -87,12 +87,13 @@ class BadFilesTest {
 
   @Test
   void aStuckDecodeIsAbortedAfterItsTimeout() throws ImageReadException {
-    // A file system that takes 200 ms per read call: decoding the 47 KB PNG would take seconds.
+    // A file system that takes 700 ms per read call: the decode reads the 47 KB PNG in one call
+    // (HadoopImageInputStream.WHOLE_FILE_BYTES), which outlasts the 500 ms the decode may take.
     CountingFileSystem slow = new CountingFileSystem(local());
     ImageInfo info =
         ImageProbe.probe(
             slow, hadoop(golden("images/astronaut.png")), ImageProbe.DEFAULT_MAX_PIXELS);
-    slow.delayEveryRead(200);
+    slow.delayEveryRead(700);
     long start = System.nanoTime();
     try (ImageSource source =
         ImageSource.open(

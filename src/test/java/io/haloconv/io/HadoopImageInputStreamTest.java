@@ -58,4 +58,43 @@ class HadoopImageInputStreamTest {
       assertThat(in.read(out, 0, out.length)).isEqualTo(-1);
     }
   }
+
+  @Test
+  void aFileReadWholeIsFetchedOnceAndReadsAsTheFile() throws IOException {
+    byte[] bytes = new byte[50_000];
+    new Random(5).nextBytes(bytes);
+    Path file = write(dir.resolve("data.bin"), bytes);
+    Random steps = new Random(6);
+    try (HadoopImageInputStream whole =
+        new HadoopImageInputStream(local().open(hadoop(file)), bytes.length, true)) {
+      // A decoder's pattern: a look at the header from byte 2, back to 0, then reads of all sizes.
+      whole.seek(2);
+      assertThat(whole.read()).isEqualTo(bytes[2] & 0xff);
+      whole.seek(0);
+      long at = 0;
+      while (at < bytes.length) {
+        int count = 1 + steps.nextInt(12_000);
+        byte[] out = new byte[count];
+        int got = whole.read(out, 0, count);
+        int expected = (int) Math.min(count, bytes.length - at);
+        assertThat(got).isEqualTo(expected);
+        for (int i = 0; i < got; i++) {
+          assertThat(out[i]).as("byte %d", at + i).isEqualTo(bytes[(int) at + i]);
+        }
+        at += got;
+      }
+      assertThat(whole.read()).isEqualTo(-1);
+      assertThat(whole.bytesFetched()).isEqualTo(bytes.length);
+    }
+    // Larger than the whole-file buffer: read 8 KB at a time, as a stream that is not whole.
+    byte[] large = new byte[HadoopImageInputStream.WHOLE_FILE_BYTES + 5];
+    new Random(7).nextBytes(large);
+    Path big = write(dir.resolve("big.bin"), large);
+    try (HadoopImageInputStream in =
+        new HadoopImageInputStream(local().open(hadoop(big)), large.length, true)) {
+      in.seek(large.length - 3);
+      assertThat(in.read()).isEqualTo(large[large.length - 3] & 0xff);
+      assertThat(in.bytesFetched()).isEqualTo(3);
+    }
+  }
 }

@@ -148,4 +148,35 @@ class ImageProbeTest {
         .hasMessageStartingWith("truncated PNG: ")
         .satisfies(e -> assertThat(((ImageReadException) e).stage()).isEqualTo(Stage.PROBE));
   }
+
+  @Test
+  void readsTheLengthOfLocalFilesAsHadoopsFileStatusDoes() throws Exception {
+    // The probe stats local files itself; what it finds must be what Hadoop's status says.
+    Path image = golden("images/rocket.jpg");
+    ImageInfo direct = probe(image);
+    assertThat(direct.fileSize())
+        .isEqualTo(local().getFileStatus(hadoop(image)).getLen())
+        .isEqualTo(java.nio.file.Files.size(image));
+    Path link = dir.resolve("10:30 link.jpg"); // a name Hadoop cannot make a sibling path of
+    java.nio.file.Files.createSymbolicLink(link, image.toAbsolutePath());
+    ImageInfo viaLink = probe(link);
+    assertThat(viaLink.fileSize()).isEqualTo(direct.fileSize());
+    assertThat(viaLink.width()).isEqualTo(direct.width());
+    assertThat(viaLink.path()).isEqualTo(hadoop(link).toString());
+    Path dangling = dir.resolve("dangling.png");
+    java.nio.file.Files.createSymbolicLink(dangling, dir.resolve("gone.png"));
+    assertThatThrownBy(() -> probe(dangling))
+        .hasMessage("file not found")
+        .satisfies(
+            e -> assertThat(((ImageReadException) e).kind()).isEqualTo(ErrorKind.FILE_NOT_FOUND));
+    Path sub = java.nio.file.Files.createDirectory(dir.resolve("sub.png"));
+    assertThatThrownBy(() -> probe(sub))
+        .hasMessage("is a directory, not an image file")
+        .satisfies(
+            e -> assertThat(((ImageReadException) e).kind()).isEqualTo(ErrorKind.NOT_AN_IMAGE));
+    Path empty = write(dir.resolve("empty.jpg"), new byte[0]);
+    assertThatThrownBy(() -> probe(empty))
+        .satisfies(
+            e -> assertThat(((ImageReadException) e).kind()).isEqualTo(ErrorKind.EMPTY_FILE));
+  }
 }
