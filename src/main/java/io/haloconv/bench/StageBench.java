@@ -6,6 +6,7 @@ import io.haloconv.io.ImageSource;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.listing.DistributedListing;
+import io.haloconv.spark.output.OutputLayout;
 import io.haloconv.spark.output.ParquetSettings;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
@@ -39,9 +40,13 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
 /**
@@ -63,7 +68,23 @@ import scala.Tuple2;
 public final class StageBench {
   private StageBench() {}
 
-  /** Seconds per stage, and the sizes they cover. */
+  /** The stages {@link #run} can measure. */
+  public enum Stage {
+    DECODE,
+    KERNEL,
+    WRITE,
+    /**
+     * The write as it was before feature rows were internal rows: external {@code Row}s through
+     * {@code createDataFrame}, for a side-by-side comparison; reported as {@link Report#writeRows}.
+     */
+    WRITE_ROWS
+  }
+
+  /**
+   * Wall seconds per stage, the process's CPU seconds in it (every thread: tasks, GC, JIT; on a
+   * machine shared with other work, CPU time is the steadier measure), and the sizes they cover. A
+   * stage not run has NaN seconds.
+   */
   public record Report(
       long imagePixels,
       long tiles,
@@ -71,7 +92,40 @@ public final class StageBench {
       double decodeSeconds,
       double kernelSeconds,
       double writeSeconds,
-      long writeBytes) {}
+      long writeBytes,
+      double decodeCpuSeconds,
+      double kernelCpuSeconds,
+      double writeCpuSeconds,
+      double[] writeRows) {}
+
+  private static double median(List<double[]> times, int index) {
+    double[] v = new double[times.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = times.get(i)[index];
+    }
+    Arrays.sort(v);
+    return v.length == 0
+        ? Double.NaN
+        : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** The 1-minute load average, as /proc/loadavg gives it, or "?" where there is none. */
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** CPU seconds of this process so far, every thread. */
+  private static double cpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() / 1e9
+        : Double.NaN;
+  }
 
   /** The tiles of the job's input, in task order, grouped as the job would group them. */
   private record Planned(List<List<TileTask>> groups, long imagePixels, long tiles) {}
@@ -79,25 +133,108 @@ public final class StageBench {
   public static Report run(
       SparkSession spark, JobConfig config, int threads, String scratchDir, PrintStream log)
       throws Exception {
+    return run(
+        spark,
+        config,
+        threads,
+        scratchDir,
+        log,
+        java.util.EnumSet.of(Stage.DECODE, Stage.KERNEL, Stage.WRITE),
+        1);
+  }
+
+  /**
+   * {@link #run} of the {@code stages} given only, the write stages {@code writeRepeats} times
+   * (after a warm-up round when more than once).
+   */
+  public static Report run(
+      SparkSession spark,
+      JobConfig config,
+      int threads,
+      String scratchDir,
+      PrintStream log,
+      java.util.Set<Stage> stages,
+      int writeRepeats)
+      throws Exception {
     Planned planned = plan(spark, config, threads);
     log.printf(
         "stages: %d tiles of %.0f megapixels in %d groups%n",
         planned.tiles(), planned.imagePixels() / 1e6, planned.groups().size());
-    double decode = decode(spark, config, planned, threads, scratchDir);
-    log.printf("stages: decode alone %.1f s%n", decode);
-    double kernel = kernel(config, planned, threads);
-    log.printf("stages: kernel alone %.1f s%n", kernel);
-    Path out = new Path(scratchDir);
-    double write = write(spark, config, planned, out);
-    FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    double decode = Double.NaN;
+    double decodeCpu = Double.NaN;
+    if (stages.contains(Stage.DECODE)) {
+      double cpu0 = cpuSeconds();
+      decode = decode(spark, config, planned, threads, scratchDir);
+      decodeCpu = cpuSeconds() - cpu0;
+      log.printf("stages: decode alone %.1f s, %.1f CPU s%n", decode, decodeCpu);
+    }
+    double kernel = Double.NaN;
+    double kernelCpu = Double.NaN;
+    if (stages.contains(Stage.KERNEL)) {
+      double cpu0 = cpuSeconds();
+      kernel = kernel(config, planned, threads);
+      kernelCpu = cpuSeconds() - cpu0;
+      log.printf("stages: kernel alone %.1f s, %.1f CPU s%n", kernel, kernelCpu);
+    }
+    double[] writeRows = {Double.NaN, Double.NaN};
+    double write = Double.NaN;
+    double writeCpu = Double.NaN;
     long bytes = 0;
-    for (FileStatus s : fs.listStatus(out)) {
-      if (s.getPath().getName().endsWith(".parquet")) {
-        bytes += s.getLen();
+    boolean rows = stages.contains(Stage.WRITE_ROWS);
+    boolean internal = stages.contains(Stage.WRITE);
+    if (rows || internal) {
+      Pool pool = pool(spark, config, planned);
+      Path out = new Path(scratchDir);
+      FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      // With repeats, one unmeasured round first (class loading, JIT), then rounds that alternate
+      // which form goes first; medians of the measured rounds.
+      int rounds = writeRepeats > 1 ? writeRepeats + 1 : 1;
+      List<double[]> rowsTimes = new ArrayList<>();
+      List<double[]> internalTimes = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        boolean measured = rounds == 1 || round > 0;
+        for (int turn = 0; turn < 2; turn++) {
+          boolean internalTurn = (turn == 0) == (round % 2 == 0);
+          if (internalTurn ? !internal : !rows) {
+            continue;
+          }
+          double[] timed = write(spark, config, planned, pool, out, internalTurn);
+          if (internalTurn) {
+            bytes = 0;
+            for (FileStatus s : fs.listStatus(out)) {
+              if (s.getPath().getName().endsWith(".parquet")) {
+                bytes += s.getLen();
+              }
+            }
+          }
+          fs.delete(out, true);
+          log.printf(
+              "stages: encode+write alone, %s rows, round %d%s: %.1f s, %.1f CPU s, load %s%n",
+              internalTurn ? "internal" : "external",
+              round,
+              measured ? "" : " (warm-up)",
+              timed[0],
+              timed[1],
+              loadAverage());
+          if (measured) {
+            (internalTurn ? internalTimes : rowsTimes).add(timed);
+          }
+        }
+      }
+      if (internal) {
+        write = median(internalTimes, 0);
+        writeCpu = median(internalTimes, 1);
+        log.printf(
+            "stages: encode+write alone %.1f s, %.1f CPU s, %.1f MB%n",
+            write, writeCpu, bytes / 1e6);
+      }
+      if (rows) {
+        writeRows = new double[] {median(rowsTimes, 0), median(rowsTimes, 1)};
+        log.printf(
+            "stages: encode+write alone, external rows %.1f s, %.1f CPU s%n",
+            writeRows[0], writeRows[1]);
       }
     }
-    fs.delete(out, true);
-    log.printf("stages: encode+write alone %.1f s, %.1f MB%n", write, bytes / 1e6);
     return new Report(
         planned.imagePixels(),
         planned.tiles(),
@@ -105,7 +242,11 @@ public final class StageBench {
         decode,
         kernel,
         write,
-        bytes);
+        bytes,
+        decodeCpu,
+        kernelCpu,
+        writeCpu,
+        writeRows);
   }
 
   private static Planned plan(SparkSession spark, JobConfig config, int threads) throws Exception {
@@ -395,8 +536,10 @@ public final class StageBench {
     return computed;
   }
 
-  private static double write(SparkSession spark, JobConfig config, Planned planned, Path out)
-      throws Exception {
+  /** The features rows are cut from, and the rows' sizes per group. */
+  private record Pool(float[] values, List<int[][]> shapes, int channels) {}
+
+  private static Pool pool(SparkSession spark, JobConfig config, Planned planned) {
     // Real features to encode: computed for the input's first tiles (up to 64 MB of them, so that
     // small images give a varied pool), each row a slice of the pool at its own offset.
     int maxValues = 0;
@@ -434,16 +577,33 @@ public final class StageBench {
     for (int i = filled; i < want; i++) {
       values[i] = values[i % Math.max(1, filled)];
     }
+    return new Pool(values, shapes, k);
+  }
+
+  /**
+   * Wall and CPU seconds of encoding and writing every tile's row, as internal rows (the job's way)
+   * or as external rows.
+   */
+  private static double[] write(
+      SparkSession spark, JobConfig config, Planned planned, Pool pool, Path out, boolean internal)
+      throws Exception {
+    float[] values = pool.values();
+    List<int[][]> shapes = pool.shapes();
+    int k = pool.channels();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<float[]> broadcast = jsc.broadcast(values);
     var precision = config.precision();
     String dtype = precision.dtype();
-    JavaRDD<Row> rows =
+    // Rows as the featurize job makes them: internal rows, handed to the writer by
+    // OutputLayout.frame.
+    UTF8String path = UTF8String.fromString("file:/bench");
+    UTF8String dtypeName = UTF8String.fromString(dtype);
+    JavaRDD<InternalRow> rows =
         jsc.parallelize(shapes, shapes.size())
             .flatMap(
                 sizes -> {
                   float[] v = broadcast.value();
-                  return new Iterator<Row>() {
+                  return new Iterator<InternalRow>() {
                     int i;
 
                     @Override
@@ -452,7 +612,7 @@ public final class StageBench {
                     }
 
                     @Override
-                    public Row next() {
+                    public InternalRow next() {
                       int h = sizes[i][0];
                       int w = sizes[i][1];
                       int n = k * h * w;
@@ -462,22 +622,10 @@ public final class StageBench {
                       i++;
                       byte[] bytes = new byte[n * precision.bytesPerValue()];
                       precision.encode(v, from, from + n, bytes, 0);
-                      return RowFactory.create(
-                          "file:/bench",
-                          0,
-                          0,
-                          h,
-                          w,
-                          k,
-                          h,
-                          w,
-                          dtype,
-                          bytes,
-                          null,
-                          null,
-                          null,
-                          null,
-                          1.0);
+                      return new GenericInternalRow(
+                          new Object[] {
+                            path, 0, 0, h, w, k, h, w, dtypeName, bytes, null, null, null, null, 1.0
+                          });
                     }
                   };
                 });
@@ -488,14 +636,29 @@ public final class StageBench {
             Runtime.getRuntime().maxMemory(),
             spark.sparkContext().defaultParallelism());
     long start = System.nanoTime();
-    spark
-        .createDataFrame(rows, TileRows.SCHEMA)
+    double cpu0 = cpuSeconds();
+    Dataset<Row> frame =
+        internal
+            ? OutputLayout.frame(spark, rows, TileRows.SCHEMA)
+            : spark.createDataFrame(
+                rows.map(
+                    r -> {
+                      Object[] external = new Object[r.numFields()];
+                      for (int i = 0; i < external.length; i++) {
+                        Object v = ((GenericInternalRow) r).genericGet(i);
+                        external[i] = v instanceof UTF8String u ? u.toString() : v;
+                      }
+                      return RowFactory.create(external);
+                    }),
+                TileRows.SCHEMA);
+    frame
         .write()
         .options(ParquetSettings.options(config.compression(), rowGroup))
         .mode("overwrite")
         .parquet(out.toString());
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = cpuSeconds() - cpu0;
     broadcast.destroy();
-    return seconds;
+    return new double[] {seconds, cpu};
   }
 }

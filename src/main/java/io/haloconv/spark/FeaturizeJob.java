@@ -13,11 +13,13 @@ import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.Manifest;
 import io.haloconv.spark.output.OutputLayout;
 import io.haloconv.spark.output.ParquetSettings;
+import io.haloconv.spark.output.RowFormat;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.spark.plan.ProbeOutcome;
 import io.haloconv.spark.plan.ScratchStage;
 import io.haloconv.spark.plan.TaskMemory;
+import io.haloconv.spark.plan.TileTask;
 import io.haloconv.spark.plan.WorkPlan;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskMetrics;
@@ -41,6 +43,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import scala.Tuple2;
@@ -285,14 +288,8 @@ public final class FeaturizeJob {
     long[][] sizes = plan.groupSizes(probes, skipped);
     TaskSettings settings =
         config.taskSettings(StackBroadcast.of(jsc, config.stack()), TaskMemory.of(jsc.sc()));
-    TileProcessor processor =
-        new TileProcessor(
-            settings,
-            new HadoopConf(spark.sparkContext().hadoopConfiguration()),
-            errors,
-            metrics,
-            scratch);
-    JavaRDD<Row> rows = plan.tiles(probes, skipped).mapPartitions(new TileBatches(processor));
+    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    JavaRDD<TileTask> tileTasks = plan.tiles(probes, skipped);
     long tiles = 0;
     for (long t : sizes[0]) {
       tiles += t;
@@ -303,6 +300,11 @@ public final class FeaturizeJob {
     try {
       Dataset<Row> frame;
       if (EmbeddingRows.embeds(config.stack())) {
+        JavaRDD<Row> rows =
+            tileTasks.mapPartitions(
+                new TileBatches<>(
+                    new TileProcessor<>(
+                        RowFormat.ROWS, settings, hadoop, errors, metrics, scratch)));
         // Each tile yields its cells' partials; partials of one cell merge in any order to the
         // same exact value (CellStats), first within each task (map-side combine), then by key
         // across tasks: no map is ever gathered in one place.
@@ -313,7 +315,14 @@ public final class FeaturizeJob {
                 .map(cell -> EmbeddingRows.encode(cell._1().path(), cell._2()));
         frame = spark.createDataFrame(embeddings, EmbeddingRows.SCHEMA);
       } else {
-        frame = spark.createDataFrame(rows, TileRows.schema(config.stack()));
+        // Feature rows in Spark's internal form: the writer reads each tile's features from the
+        // array the encoder filled (OutputLayout.frame).
+        JavaRDD<InternalRow> rows =
+            tileTasks.mapPartitions(
+                new TileBatches<>(
+                    new TileProcessor<>(
+                        RowFormat.INTERNAL, settings, hadoop, errors, metrics, scratch)));
+        frame = OutputLayout.frame(spark, rows, TileRows.schema(config.stack()));
       }
       OutputLayout.write(frame, config.stack(), staging, writeOptions(planner));
     } finally {
@@ -325,7 +334,10 @@ public final class FeaturizeJob {
   /** The Parquet writer's settings ({@link ParquetSettings}) for this job's largest row. */
   private Map<String, String> writeOptions(ImagePlanner planner) {
     return ParquetSettings.writeOptions(
-        spark.sparkContext(), config.compression(), planner.maxRowBytes());
+        spark.sparkContext(),
+        config.compression(),
+        planner.maxRowBytes(),
+        OutputLayout.filesPerTask(config.stack()));
   }
 
   /** Enough tasks to keep every core busy with room to balance, never more than the tiles. */
@@ -360,7 +372,9 @@ public final class FeaturizeJob {
         all.filter(not(col("path").isin(partial.toArray()))),
         config.stack(),
         cleaned,
-        ParquetSettings.options(config.compression(), ParquetSettings.READER_BYTES / 2));
+        ParquetSettings.options(
+            config.compression(),
+            ParquetSettings.READER_BYTES / 2 / OutputLayout.filesPerTask(config.stack())));
     FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
     fs.delete(staging, true);
     if (!fs.rename(cleaned, staging)) {

@@ -377,6 +377,9 @@ public final class ParquetFeaturizeJob {
   /** The job's Parquet settings ({@link ParquetSettings}), rows sized by the default tile. */
   private static Map<String, String> writeOptions(SparkSession spark, JobConfig config) {
     return ParquetSettings.writeOptions(
-        spark.sparkContext(), config.compression(), new ImagePlanner(config).maxRowBytes());
+        spark.sparkContext(),
+        config.compression(),
+        new ImagePlanner(config).maxRowBytes(),
+        OutputLayout.filesPerTask(config.stack()));
   }
 }

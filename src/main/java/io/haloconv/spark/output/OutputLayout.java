@@ -10,10 +10,12 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -24,8 +26,9 @@ import org.apache.spark.sql.types.StructType;
  * layer the last layer's rows go straight into the output directory, as for a single convolution.
  * Otherwise every written layer goes to {@code DIR/layer=NAME/}: rows carry a {@code layer} column
  * that Spark's {@code partitionBy} turns into that directory, so {@code spark.read.parquet(DIR)}
- * shows it as a column again. With partitioning, Spark sorts each task's rows by layer before
- * writing (a local sort, no shuffle). The rows themselves are {@link TileRows}'.
+ * shows it as a column again. With partitioning, each task keeps one file open per written layer
+ * ({@link #write}) rather than letting Spark sort its rows by layer first. The rows themselves are
+ * {@link TileRows}'.
  */
 public final class OutputLayout {
   /** The bad records' directory. */
@@ -62,13 +65,66 @@ public final class OutputLayout {
     return TileRows.layered(stack) ? TileRows.LAYER + "=" + stack.layer(index).name() : ".";
   }
 
-  /** Writes the rows with the writer {@code options} ({@link ParquetSettings#options}). */
+  /**
+   * The feature rows of {@code rows} (in {@link RowFormat#INTERNAL} form) as a frame of {@code
+   * schema}, for {@link #write}. Spark's {@code createDataFrame} of external rows converts each row
+   * to an {@code UnsafeRow} (a copy of its features), which its scan then projects again (a copy
+   * read out and a copy written) before the Parquet writer copies the features out once more;
+   * internal rows skip the first three of these to one: the scan's projection into a buffer it
+   * reuses. {@code internalCreateDataFrame} is private to Spark's Scala package but public in its
+   * bytecode; it wraps the RDD as {@code createDataFrame} does, without the conversion.
+   */
+  public static Dataset<Row> frame(
+      SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
+    if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+      throw new IllegalStateException(
+          "writing features needs a classic SparkSession, not " + spark.getClass().getName());
+    }
+    return classic.internalCreateDataFrame(rows.rdd(), schema, false);
+  }
+
+  /** The Parquet files a task writes at once: one per written layer where layers are emitted. */
+  public static int filesPerTask(LayerStack stack) {
+    return TileRows.layered(stack) ? stack.writtenLayers().length : 1;
+  }
+
+  /**
+   * Writes the rows with the writer {@code options} ({@link ParquetSettings#options}, sized for
+   * {@link #filesPerTask} open files).
+   *
+   * <p>A {@code partitionBy} write makes Spark sort each task's rows by the partition column first,
+   * unless {@code spark.sql.maxConcurrentOutputFileWriters} lets a task keep a file open per value:
+   * the sort would copy every row of up to 16 MB into its memory pages (and spill them to disk when
+   * they do not fit) to group a handful of layers. So the setting is raised to the number of
+   * written layers for this write, and put back after it. A task never sees more layers than that;
+   * Spark would fall back to sorting the rest if it did.
+   */
   public static void write(
       Dataset<Row> frame, LayerStack stack, Path dir, Map<String, String> options) {
-    if (TileRows.layered(stack)) {
-      frame.write().options(options).partitionBy(TileRows.LAYER).parquet(dir.toString());
-    } else {
+    if (!TileRows.layered(stack)) {
       frame.write().options(options).parquet(dir.toString());
+      return;
+    }
+    org.apache.spark.sql.RuntimeConfig conf = frame.sparkSession().conf();
+    String key = "spark.sql.maxConcurrentOutputFileWriters";
+    // getOption gives the default (0) too; getAll only what the session set.
+    boolean wasSet = conf.getAll().contains(key);
+    String before = conf.get(key);
+    int files = filesPerTask(stack);
+    boolean raise = Integer.parseInt(before.trim()) < files;
+    if (raise) {
+      conf.set(key, Integer.toString(files));
+    }
+    try {
+      frame.write().options(options).partitionBy(TileRows.LAYER).parquet(dir.toString());
+    } finally {
+      if (raise) {
+        if (wasSet) {
+          conf.set(key, before);
+        } else {
+          conf.unset(key);
+        }
+      }
     }
   }
 

@@ -64,14 +64,18 @@ public final class ParquetSettings {
 
   /**
    * The writer's settings for a job on {@code sc}: the codec, and row groups sized for readers and
-   * for the heap of one executor shared by the tasks it runs at once.
+   * for the heap of one executor shared by the open files of the tasks it runs at once.
    *
    * @param maxRowBytes the largest row the job writes
+   * @param filesPerTask the files a task writes at once: 1, or the written layers of a layered
+   *     output ({@link OutputLayout#filesPerTask}), each with its own row group in memory
    */
   public static Map<String, String> writeOptions(
-      SparkContext sc, Compression compression, long maxRowBytes) {
+      SparkContext sc, Compression compression, long maxRowBytes, int filesPerTask) {
     return options(
-        compression, rowGroupBytes(maxRowBytes, executorHeapBytes(sc), executorTasks(sc)));
+        compression,
+        rowGroupBytes(
+            maxRowBytes, executorHeapBytes(sc), executorTasks(sc) * Math.max(1, filesPerTask)));
   }
 
   /** The heap of one executor: this JVM's in local mode, else {@code spark.executor.memory}. */

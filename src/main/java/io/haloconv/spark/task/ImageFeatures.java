@@ -11,6 +11,7 @@ import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecordSink;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.output.EmbeddingRows;
+import io.haloconv.spark.output.RowFormat;
 import io.haloconv.spark.plan.ImagePlanner;
 import io.haloconv.stack.CellStats;
 import io.haloconv.stack.LayerStack;
@@ -55,7 +56,7 @@ public final class ImageFeatures implements Iterator<Row> {
   private final BadRecordSink sink;
   private final TaskMetrics metrics;
   private final Deque<Row> ready = new ArrayDeque<>();
-  private TileRunner runner;
+  private TileRunner<Row> runner;
 
   public ImageFeatures(
       Iterator<Prepared> images, TaskSettings settings, BadRecordSink sink, TaskMetrics metrics) {
@@ -94,8 +95,12 @@ public final class ImageFeatures implements Iterator<Row> {
   private void featurize(String id, ImageSource source) {
     if (runner == null) {
       runner =
-          new TileRunner(
-              settings.stack().get(), settings.precision(), metrics, settings.emptyTiles());
+          new TileRunner<>(
+              RowFormat.ROWS,
+              settings.stack().get(),
+              settings.precision(),
+              metrics,
+              settings.emptyTiles());
     }
     LayerStack stack = runner.stack();
     ImageInfo info = source.info();

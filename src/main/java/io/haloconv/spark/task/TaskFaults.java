@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Row;
 
 /**
  * A test-only hook in the convolve stage, for the cluster fault tests. Off by default: with neither
@@ -46,7 +45,7 @@ public final class TaskFaults {
   private TaskFaults() {}
 
   /** The task's rows, with the configured faults around them; {@code rows} itself when off. */
-  static Iterator<Row> wrap(Iterator<Row> rows) {
+  static <R> Iterator<R> wrap(Iterator<R> rows) {
     SparkEnv env = SparkEnv.get();
     TaskContext task = TaskContext.get();
     if (env == null || task == null) {
@@ -83,7 +82,7 @@ public final class TaskFaults {
       }
     }
     sleep(delay);
-    return hold == 0 ? rows : new Held(rows, hold);
+    return hold == 0 ? rows : new Held<>(rows, hold);
   }
 
   /** A job's local property (set on the driver's thread) wins over the application's setting. */
@@ -125,12 +124,12 @@ public final class TaskFaults {
   }
 
   /** Rows that wait once they are exhausted, before the task may finish and commit. */
-  private static final class Held implements Iterator<Row> {
-    private final Iterator<Row> rows;
+  private static final class Held<R> implements Iterator<R> {
+    private final Iterator<R> rows;
     private final long millis;
     private boolean held;
 
-    Held(Iterator<Row> rows, long millis) {
+    Held(Iterator<R> rows, long millis) {
       this.rows = rows;
       this.millis = millis;
     }
@@ -146,7 +145,7 @@ public final class TaskFaults {
     }
 
     @Override
-    public Row next() {
+    public R next() {
       return rows.next();
     }
   }

@@ -6,24 +6,25 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
 
 /**
  * Feeds a task's tiles, one by one as the shuffle delivers them, to a {@link TileProcessor} in
  * small arrays, so the task holds a few hundred descriptors at a time, never its whole list.
+ *
+ * @param <R> the row type ({@link io.haloconv.spark.output.RowFormat})
  */
-public final class TileBatches implements FlatMapFunction<Iterator<TileTask>, Row> {
+public final class TileBatches<R> implements FlatMapFunction<Iterator<TileTask>, R> {
   private static final long serialVersionUID = 1L;
   private static final int BATCH = 256;
 
-  private final TileProcessor processor;
+  private final TileProcessor<R> processor;
 
-  public TileBatches(TileProcessor processor) {
+  public TileBatches(TileProcessor<R> processor) {
     this.processor = processor;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<TileTask> tiles) {
+  public Iterator<R> call(Iterator<TileTask> tiles) {
     return processor.call(
         new Iterator<>() {
           @Override

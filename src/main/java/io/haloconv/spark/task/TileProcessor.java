@@ -7,6 +7,7 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.spark.output.RowFormat;
 import io.haloconv.spark.plan.TileTask;
 import io.haloconv.stack.StackGeometry;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -33,30 +33,40 @@ import org.apache.spark.util.CollectionAccumulator;
  *
  * <p>A tile that fails makes its image a bad record: the task skips the image's remaining tiles,
  * and the driver removes tiles of it written by other tasks.
+ *
+ * @param <R> the row type ({@link RowFormat})
  */
-public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>, Row> {
+public final class TileProcessor<R> implements FlatMapFunction<Iterator<TileTask[]>, R> {
   private final TaskSettings settings;
   private final HadoopConf hadoop;
   private final CollectionAccumulator<BadRecord> errors;
   private final TaskMetrics metrics;
+  private final RowFormat<R> format;
 
   /** Scratch rasters of images streamed into one before the tiles run, by image path. */
   private final Map<String, String> scratch;
 
   public TileProcessor(
+      RowFormat<R> format,
       TaskSettings settings,
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics) {
-    this(settings, hadoop, errors, metrics, Map.of());
+    this(format, settings, hadoop, errors, metrics, Map.of());
   }
 
+  /**
+   * @param format the rows' form: {@link RowFormat#INTERNAL} for feature rows Spark writes, {@link
+   *     RowFormat#ROWS} for embedding partials
+   */
   public TileProcessor(
+      RowFormat<R> format,
       TaskSettings settings,
       HadoopConf hadoop,
       CollectionAccumulator<BadRecord> errors,
       TaskMetrics metrics,
       Map<String, String> scratch) {
+    this.format = format;
     this.settings = settings;
     this.hadoop = hadoop;
     this.errors = errors;
@@ -65,16 +75,16 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
   }
 
   @Override
-  public Iterator<Row> call(Iterator<TileTask[]> chunks) {
+  public Iterator<R> call(Iterator<TileTask[]> chunks) {
     return TaskFaults.wrap(new Rows(chunks)); // the rows themselves unless a test set faults
   }
 
-  private final class Rows implements Iterator<Row> {
+  private final class Rows implements Iterator<R> {
     private final Iterator<TileTask[]> chunks;
     private TileTask[] chunk = new TileTask[0];
     private int position;
-    private final ArrayDeque<Row> pending = new ArrayDeque<>();
-    private TileRunner runner;
+    private final ArrayDeque<R> pending = new ArrayDeque<>();
+    private TileRunner<R> runner;
     private String geometryPath;
     private StackGeometry geometry;
     private String openPath;
@@ -103,7 +113,7 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
     }
 
     @Override
-    public Row next() {
+    public R next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
@@ -118,8 +128,12 @@ public final class TileProcessor implements FlatMapFunction<Iterator<TileTask[]>
       }
       if (runner == null) {
         runner =
-            new TileRunner(
-                settings.stack().get(), settings.precision(), metrics, settings.emptyTiles());
+            new TileRunner<>(
+                format,
+                settings.stack().get(),
+                settings.precision(),
+                metrics,
+                settings.emptyTiles());
       }
       int before = pending.size();
       try {

@@ -6,6 +6,7 @@ import io.haloconv.io.NodataMask;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.EmptyTiles;
+import io.haloconv.spark.output.RowFormat;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.stack.CellReducer;
 import io.haloconv.stack.LayerStack;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.spark.sql.Row;
 
 /**
  * One tile's step on an executor, the same for the featurize jobs ({@link TileProcessor}) and the
@@ -32,8 +32,10 @@ import org.apache.spark.sql.Row;
  *
  * <p>Holds the task's {@link StackEvaluator} (and so its reused buffers); one per task, not
  * thread-safe.
+ *
+ * @param <R> the row type ({@link RowFormat})
  */
-final class TileRunner {
+final class TileRunner<R> {
   /** A tile that failed, with the stage ({@link BadRecord#DECODE}, ...) it failed in. */
   static final class TileFailure extends Exception {
     private static final long serialVersionUID = 1L;
@@ -71,6 +73,7 @@ final class TileRunner {
   /** A mask window read for the tile, kept to feed the receptive-field stack the same spans. */
   private record MaskWindow(int y0, int x0, int height, int width, Tensor3 mask) {}
 
+  private final RowFormat<R> format;
   private final StackEvaluator evaluator;
   private final Precision precision;
   private final TaskMetrics metrics;
@@ -89,7 +92,13 @@ final class TileRunner {
    * @param metrics the task's metrics, or null when nobody reads them (the library API outside a
    *     job)
    */
-  TileRunner(LayerStack stack, Precision precision, TaskMetrics metrics, EmptyTiles emptyTiles) {
+  TileRunner(
+      RowFormat<R> format,
+      LayerStack stack,
+      Precision precision,
+      TaskMetrics metrics,
+      EmptyTiles emptyTiles) {
+    this.format = format;
     this.evaluator = new StackEvaluator(stack);
     this.precision = precision;
     this.metrics = metrics;
@@ -131,7 +140,7 @@ final class TileRunner {
       StackGeometry geometry,
       Tile tile,
       MaskedReader source,
-      Consumer<Row> rows)
+      Consumer<R> rows)
       throws TileFailure {
     long[] nanos = new long[2]; // read, encode
     long[] values = {0};
@@ -176,7 +185,7 @@ final class TileRunner {
               // Embeddings: masked inputs read as 0 like for maps, and every map pixel is pooled;
               // valid fractions and empty tiles are properties of map rows, which are not written.
               reducer.reduce(
-                  cellsFor(geometry), region, cell -> rows.accept(EmbeddingRows.partial(id, cell)));
+                  cellsFor(geometry), region, cell -> rows.accept(format.partial(id, cell)));
               values[0] += region.size();
             }
             stage[0] = BadRecord.CONVOLVE;
@@ -202,7 +211,7 @@ final class TileRunner {
         kept++;
         values[0] += (long) part.channels() * part.height() * part.width();
         rows.accept(
-            TileRows.row(
+            format.tile(
                 id,
                 geometry,
                 part.layer(),
