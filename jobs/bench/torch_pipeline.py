@@ -34,7 +34,7 @@ class Images(Dataset):
         with Image.open(self.files[i]) as im:
             a = np.array(im.convert("RGB"))
         # HWC uint8 -> CHW float32 in [0, 1], in the worker process.
-        return i, torch.from_numpy(a).permute(2, 0, 1).float().div_(255.0)
+        return i, torch.from_numpy(a).permute(2, 0, 1).contiguous().float().div_(255.0)
 
 
 def main(root, bank, out, stride, padding, workers=2):
