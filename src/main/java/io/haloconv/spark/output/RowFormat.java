@@ -1,9 +1,6 @@
 package io.haloconv.spark.output;
 
-import io.haloconv.io.Georeference;
 import io.haloconv.stack.CellStats;
-import io.haloconv.stack.StackGeometry;
-import io.haloconv.tensor.Precision;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -23,20 +20,8 @@ public interface RowFormat<R> extends Serializable {
   /** Internal rows of feature tiles, {@link TileRows#internalRow}; no embedding partials. */
   RowFormat<InternalRow> INTERNAL = new Internal();
 
-  /** The row of a written part of a tile, as {@link TileRows#row} takes it. */
-  R tile(
-      String path,
-      StackGeometry g,
-      int layer,
-      int y0,
-      int x0,
-      int height,
-      int width,
-      int channels,
-      byte[] features,
-      Precision precision,
-      Georeference geo,
-      double validFraction);
+  /** The row of a written part of a tile ({@link TileRows#row}). */
+  R tile(TilePart part);
 
   /** A tile's partial of one embedding cell ({@link EmbeddingRows#partial}). */
   R partial(String path, CellStats stats);
@@ -48,21 +33,8 @@ public interface RowFormat<R> extends Serializable {
     private External() {}
 
     @Override
-    public Row tile(
-        String path,
-        StackGeometry g,
-        int layer,
-        int y0,
-        int x0,
-        int height,
-        int width,
-        int channels,
-        byte[] features,
-        Precision precision,
-        Georeference geo,
-        double validFraction) {
-      return TileRows.row(
-          path, g, layer, y0, x0, height, width, channels, features, precision, geo, validFraction);
+    public Row tile(TilePart part) {
+      return TileRows.row(part);
     }
 
     @Override
@@ -82,21 +54,8 @@ public interface RowFormat<R> extends Serializable {
     private Internal() {}
 
     @Override
-    public InternalRow tile(
-        String path,
-        StackGeometry g,
-        int layer,
-        int y0,
-        int x0,
-        int height,
-        int width,
-        int channels,
-        byte[] features,
-        Precision precision,
-        Georeference geo,
-        double validFraction) {
-      return TileRows.internalRow(
-          path, g, layer, y0, x0, height, width, channels, features, precision, geo, validFraction);
+    public InternalRow tile(TilePart part) {
+      return TileRows.internalRow(part);
     }
 
     /**

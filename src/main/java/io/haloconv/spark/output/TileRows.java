@@ -120,19 +120,7 @@ public final class TileRows {
       Precision precision,
       Georeference geo,
       double validFraction) {
-    return row(
-        path,
-        g,
-        region.layer(),
-        region.y0(),
-        region.x0(),
-        region.height(),
-        region.width(),
-        region.channels(),
-        features(region, precision),
-        precision,
-        geo,
-        validFraction);
+    return row(TilePart.encode(path, g, region, precision, geo).withValidFraction(validFraction));
   }
 
   /** The region's values encoded at {@code precision}, channel by channel, row by row. */
@@ -150,74 +138,19 @@ public final class TileRows {
     return bytes;
   }
 
-  /**
-   * The row of a written part of a tile: rows [y0, +height) × columns [x0, +width) of layer {@code
-   * layer}'s map, its features already encoded.
-   *
-   * @param geo the image's georeference, or null when it has none
-   */
-  public static Row row(
-      String path,
-      StackGeometry g,
-      int layer,
-      int y0,
-      int x0,
-      int height,
-      int width,
-      int channels,
-      byte[] features,
-      Precision precision,
-      Georeference geo,
-      double validFraction) {
-    return RowFactory.create(
-        values(
-            path,
-            g,
-            layer,
-            y0,
-            x0,
-            height,
-            width,
-            channels,
-            features,
-            precision,
-            geo,
-            validFraction));
+  /** The row of a written part of a tile, its features already encoded. */
+  public static Row row(TilePart part) {
+    return RowFactory.create(values(part));
   }
 
   /**
    * {@link #row}'s values in Spark's internal form: strings as {@link UTF8String}, the transform as
-   * {@link ArrayData}, and {@code features} itself, not a copy. The featurize job hands these to
-   * the Parquet writer ({@link OutputLayout#frame}), which then reads the features from this array
-   * rather than converting the row first (one copy of up to 16 MB less per row).
+   * {@link ArrayData}, and the part's features array itself, not a copy. The featurize job hands
+   * these to the Parquet writer ({@link OutputLayout#frame}), which then reads the features from
+   * this array rather than converting the row first (one copy of up to 16 MB less per row).
    */
-  public static InternalRow internalRow(
-      String path,
-      StackGeometry g,
-      int layer,
-      int y0,
-      int x0,
-      int height,
-      int width,
-      int channels,
-      byte[] features,
-      Precision precision,
-      Georeference geo,
-      double validFraction) {
-    Object[] values =
-        values(
-            path,
-            g,
-            layer,
-            y0,
-            x0,
-            height,
-            width,
-            channels,
-            features,
-            precision,
-            geo,
-            validFraction);
+  public static InternalRow internalRow(TilePart part) {
+    Object[] values = values(part);
     for (int i = 0; i < values.length; i++) {
       if (values[i] instanceof String s) {
         values[i] = UTF8String.fromString(s);
@@ -229,20 +162,10 @@ public final class TileRows {
   }
 
   /** The values of {@link #row}, in {@link #schema} order, as external Java values. */
-  private static Object[] values(
-      String path,
-      StackGeometry g,
-      int layer,
-      int y0,
-      int x0,
-      int height,
-      int width,
-      int channels,
-      byte[] features,
-      Precision precision,
-      Georeference geo,
-      double validFraction) {
-    int level = layer + 1;
+  private static Object[] values(TilePart part) {
+    StackGeometry g = part.geometry();
+    Georeference geo = part.georeference();
+    int level = part.layer() + 1;
     double[] transform = null;
     String crs = null;
     Double mppX = null;
@@ -250,7 +173,8 @@ public final class TileRows {
     if (geo != null) {
       OutputGrid grid = g.outputGrid(level);
       transform =
-          geo.gridTransform(grid.column(x0), grid.row(y0), grid.colStride(), grid.rowStride());
+          geo.gridTransform(
+              grid.column(part.x0()), grid.row(part.y0()), grid.colStride(), grid.rowStride());
       crs = geo.crs();
       if (!Double.isNaN(geo.micronsPerPixelX())) {
         mppX = geo.micronsPerPixelX() * grid.colStride();
@@ -259,23 +183,23 @@ public final class TileRows {
     }
     LayerStack stack = g.stack();
     Object[] values = new Object[schema(stack).size()];
-    values[0] = path;
-    values[1] = y0;
-    values[2] = x0;
-    values[3] = height;
-    values[4] = width;
-    values[5] = channels;
+    values[0] = part.path();
+    values[1] = part.y0();
+    values[2] = part.x0();
+    values[3] = part.height();
+    values[4] = part.width();
+    values[5] = part.channels();
     values[6] = g.height(level);
     values[7] = g.width(level);
-    values[8] = precision.dtype();
-    values[9] = features;
+    values[8] = part.precision().dtype();
+    values[9] = part.features();
     values[10] = transform;
     values[11] = crs;
     values[12] = mppX;
     values[13] = mppY;
-    values[14] = validFraction;
+    values[14] = part.validFraction();
     if (layered(stack)) {
-      values[15] = stack.layer(layer).name();
+      values[15] = stack.layer(part.layer()).name();
     }
     return values;
   }

@@ -7,7 +7,7 @@ import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.output.EmbeddingRows;
 import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.RowFormat;
-import io.haloconv.spark.output.TileRows;
+import io.haloconv.spark.output.TilePart;
 import io.haloconv.stack.CellReducer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolCells;
@@ -19,6 +19,7 @@ import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.Tile;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -65,10 +66,6 @@ final class TileRunner<R> {
     ImageSource.Masked read(int y0, int x0, int height, int width, NodataMask nodata)
         throws IOException;
   }
-
-  /** A written part of a tile, encoded, waiting for its valid fraction. */
-  private record Part(
-      int layer, int y0, int x0, int height, int width, int channels, byte[] features) {}
 
   /** A mask window read for the tile, kept to feed the receptive-field stack the same spans. */
   private record MaskWindow(int y0, int x0, int height, int width, Tensor3 mask) {}
@@ -147,7 +144,8 @@ final class TileRunner<R> {
     String[] stage = {BadRecord.CONVOLVE};
     long t0 = System.nanoTime();
     TilePlan plan;
-    List<Part> parts = new ArrayList<>(2);
+    // The written parts, encoded, every pixel valid until the mask says otherwise.
+    List<TilePart> parts = new ArrayList<>(2);
     List<MaskWindow> masks = nodata == null ? null : new ArrayList<>(1);
     int[] masked = {0};
     int[] skipped = null;
@@ -172,15 +170,7 @@ final class TileRunner<R> {
             long e0 = System.nanoTime();
             stage[0] = BadRecord.WRITE;
             if (reducer == null) {
-              parts.add(
-                  new Part(
-                      region.layer(),
-                      region.y0(),
-                      region.x0(),
-                      region.height(),
-                      region.width(),
-                      region.channels(),
-                      TileRows.features(region, precision)));
+              parts.add(TilePart.encode(id, geometry, region, precision, geo));
             } else {
               // Embeddings: masked inputs read as 0 like for maps, and every map pixel is pooled;
               // valid fractions and empty tiles are properties of map rows, which are not written.
@@ -192,7 +182,7 @@ final class TileRunner<R> {
             nanos[1] += System.nanoTime() - e0;
           });
       double[] fractions = new double[parts.size()];
-      java.util.Arrays.fill(fractions, 1.0);
+      Arrays.fill(fractions, 1.0);
       if (masked[0] > 0 && reducer == null) {
         validFractions(geometry, plan, masks, parts, fractions);
       }
@@ -200,7 +190,7 @@ final class TileRunner<R> {
       stage[0] = BadRecord.WRITE;
       int kept = 0;
       for (int p = 0; p < parts.size(); p++) {
-        Part part = parts.get(p);
+        TilePart part = parts.get(p);
         if (emptyTiles == EmptyTiles.SKIP && fractions[p] == 0) {
           if (skipped == null) {
             skipped = new int[stack().writtenLayers().length + 1];
@@ -210,20 +200,7 @@ final class TileRunner<R> {
         }
         kept++;
         values[0] += (long) part.channels() * part.height() * part.width();
-        rows.accept(
-            format.tile(
-                id,
-                geometry,
-                part.layer(),
-                part.y0(),
-                part.x0(),
-                part.height(),
-                part.width(),
-                part.channels(),
-                part.features(),
-                precision,
-                geo,
-                fractions[p]));
+        rows.accept(format.tile(part.withValidFraction(fractions[p])));
       }
       if (skipped != null && kept == 0) {
         skipped[skipped.length - 1] = 1;
@@ -262,7 +239,7 @@ final class TileRunner<R> {
       StackGeometry geometry,
       TilePlan plan,
       List<MaskWindow> masks,
-      List<Part> parts,
+      List<TilePart> parts,
       double[] fractions)
       throws IOException {
     if (maskEvaluator == null) {
@@ -294,7 +271,7 @@ final class TileRunner<R> {
         },
         region -> {
           int p = next[0]++;
-          Part part = parts.get(p);
+          TilePart part = parts.get(p);
           if (part.layer() != region.layer()
               || part.y0() != region.y0()
               || part.x0() != region.x0()) {

@@ -55,8 +55,12 @@ class FeatureFramesTest {
   private static final Georeference GEO =
       new Georeference(new double[] {500000, 10, 0, 6000000, 0, -10}, 32633, null, 0.25, 0.5);
 
-  /** The rows of one tile per written layer, with random features, as each form makes them. */
-  private static List<Object[]> parts(StackGeometry g, LayerStack stack, long seed) {
+  /**
+   * One tile per written layer, with random features of {@code precision}: {layer, y0, x0, height,
+   * width, channels, features}.
+   */
+  private static List<Object[]> parts(
+      StackGeometry g, LayerStack stack, long seed, Precision precision) {
     Random random = new Random(seed);
     List<Object[]> parts = new ArrayList<>();
     for (int layer : stack.writtenLayers()) {
@@ -64,11 +68,34 @@ class FeatureFramesTest {
       int height = Math.min(5, g.height(level));
       int width = Math.min(7, g.width(level));
       int channels = g.channels(level);
-      byte[] features = new byte[channels * height * width * 2];
+      byte[] features = new byte[channels * height * width * precision.bytesPerValue()];
       random.nextBytes(features);
       parts.add(new Object[] {layer, 1, 2, height, width, channels, features});
     }
     return parts;
+  }
+
+  /** {@code p}, one of {@link #parts}, as the part of a tile of {@code path}. */
+  private static TilePart part(
+      String path,
+      StackGeometry g,
+      Object[] p,
+      Precision precision,
+      Georeference geo,
+      double validFraction) {
+    return new TilePart(
+        path,
+        g,
+        (int) p[0],
+        (int) p[1],
+        (int) p[2],
+        (int) p[3],
+        (int) p[4],
+        (int) p[5],
+        (byte[]) p[6],
+        precision,
+        geo,
+        validFraction);
   }
 
   @Test
@@ -77,36 +104,11 @@ class FeatureFramesTest {
     StackGeometry g = stack.geometry(3, 40, 30);
     var toScala = CatalystTypeConverters.createToScalaConverter(TileRows.schema(stack));
     for (Georeference geo : new Georeference[] {GEO, null}) {
-      for (Object[] p : parts(g, stack, 1)) {
+      for (Object[] p : parts(g, stack, 1, Precision.BFLOAT16)) {
         byte[] features = (byte[]) p[6];
-        Row row =
-            TileRows.row(
-                "file:/a.tif",
-                g,
-                (int) p[0],
-                (int) p[1],
-                (int) p[2],
-                (int) p[3],
-                (int) p[4],
-                (int) p[5],
-                features,
-                Precision.BFLOAT16,
-                geo,
-                0.75);
-        InternalRow internal =
-            TileRows.internalRow(
-                "file:/a.tif",
-                g,
-                (int) p[0],
-                (int) p[1],
-                (int) p[2],
-                (int) p[3],
-                (int) p[4],
-                (int) p[5],
-                features,
-                Precision.BFLOAT16,
-                geo,
-                0.75);
+        TilePart part = part("file:/a.tif", g, p, Precision.BFLOAT16, geo, 0.75);
+        Row row = TileRows.row(part);
+        InternalRow internal = TileRows.internalRow(part);
         assertThat(internal.numFields()).isEqualTo(row.length()).isEqualTo(16);
         // The writer reads the encoder's array, not a copy.
         assertThat(internal.getBinary(9)).isSameAs(features);
@@ -144,7 +146,7 @@ class FeatureFramesTest {
     StackGeometry g = stack.geometry(3, 40, 30);
     List<Object[]> all = new ArrayList<>();
     for (long seed = 0; seed < 6; seed++) {
-      all.addAll(parts(g, stack, seed));
+      all.addAll(parts(g, stack, seed, Precision.FLOAT16));
     }
     // Tile order, as tasks emit them: the layers interleaved, never grouped.
     List<byte[]> features = new ArrayList<>();
@@ -153,18 +155,7 @@ class FeatureFramesTest {
       features.add((byte[]) p[6]);
       rows.add(
           TileRows.internalRow(
-              "file:/t" + features.size() + ".tif",
-              g,
-              (int) p[0],
-              (int) p[1],
-              (int) p[2],
-              (int) p[3],
-              (int) p[4],
-              (int) p[5],
-              (byte[]) p[6],
-              Precision.FLOAT16,
-              GEO,
-              1.0));
+              part("file:/t" + features.size() + ".tif", g, p, Precision.FLOAT16, GEO, 1.0)));
     }
     List<String> plans = new CopyOnWriteArrayList<>();
     QueryExecutionListener listener =
@@ -220,21 +211,8 @@ class FeatureFramesTest {
     LayerStack stack = layeredStack();
     StackGeometry g = stack.geometry(3, 40, 30);
     List<InternalRow> rows = new ArrayList<>();
-    for (Object[] p : parts(g, stack, 9)) {
-      rows.add(
-          TileRows.internalRow(
-              "file:/x.tif",
-              g,
-              (int) p[0],
-              (int) p[1],
-              (int) p[2],
-              (int) p[3],
-              (int) p[4],
-              (int) p[5],
-              (byte[]) p[6],
-              Precision.FLOAT32,
-              null,
-              1.0));
+    for (Object[] p : parts(g, stack, 9, Precision.FLOAT32)) {
+      rows.add(TileRows.internalRow(part("file:/x.tif", g, p, Precision.FLOAT32, null, 1.0)));
     }
     String key = "spark.sql.maxConcurrentOutputFileWriters";
     spark.conf().set(key, "7");
