@@ -6,8 +6,10 @@ import io.haloconv.spark.JobResult;
 import io.haloconv.spark.Sessions;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.output.WriteMode;
+import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
+import io.haloconv.stack.PoolLayer;
 import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.tensor.Npy;
@@ -188,9 +190,10 @@ public final class StackBench {
     JobResult result =
         FeaturizeJob.run(
             spark,
-            JobConfig.defaults(input, dir.toString(), "", lastOnly)
-                .withTile(tile, tile)
-                .withOutput(dir.toString(), WriteMode.OVERWRITE));
+            JobConfig.builder(input, dir.toString(), lastOnly)
+                .tile(tile, tile)
+                .writeMode(WriteMode.OVERWRITE)
+                .build());
     bytes[0] = result.outputBytes();
     return (System.nanoTime() - start) / 1e9;
   }
@@ -198,11 +201,11 @@ public final class StackBench {
   private static List<Layer> withoutEmits(List<Layer> layers) {
     List<Layer> out = new ArrayList<>();
     for (Layer l : layers) {
-      if (l instanceof io.haloconv.stack.ConvLayer c) {
-        out.add(new io.haloconv.stack.ConvLayer(c.name(), c.source(), c.bank(), c.spec(), false));
+      if (l instanceof ConvLayer c) {
+        out.add(new ConvLayer(c.name(), c.source(), c.bank(), c.spec(), false));
       } else {
-        io.haloconv.stack.PoolLayer p = (io.haloconv.stack.PoolLayer) l;
-        out.add(new io.haloconv.stack.PoolLayer(p.name(), p.pool(), false));
+        PoolLayer p = (PoolLayer) l;
+        out.add(new PoolLayer(p.name(), p.pool(), false));
       }
     }
     return out;
@@ -224,9 +227,10 @@ public final class StackBench {
     JobResult first =
         FeaturizeJob.run(
             spark,
-            JobConfig.defaults(input, previous, "", new LayerStack(layers.subList(0, 1)))
-                .withTile(tile, tile)
-                .withOutput(previous, WriteMode.OVERWRITE));
+            JobConfig.builder(input, previous, new LayerStack(layers.subList(0, 1)))
+                .tile(tile, tile)
+                .writeMode(WriteMode.OVERWRITE)
+                .build());
     long written = first.outputBytes();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     for (int i = 1; i < layers.size(); i++) {

@@ -18,6 +18,7 @@ import io.haloconv.stack.ConvLayer;
 import io.haloconv.stack.Layer;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -159,25 +160,21 @@ final class FeaturizeCommand {
     checkOutput(output, writeMode, hadoop);
 
     JobConfig config =
-        new JobConfig(
-            input,
-            output,
-            layersFile,
-            stack,
-            tile[0],
-            tile[1],
-            channels,
-            normalization,
-            precision,
-            mode,
-            writeMode,
-            maxPixels,
-            0,
-            pattern,
-            compression,
-            level,
-            nodata,
-            emptyTiles);
+        JobConfig.builder(input, output, stack)
+            .layersFile(layersFile)
+            .tile(tile[0], tile[1])
+            .channels(channels)
+            .normalization(normalization)
+            .precision(precision)
+            .mode(mode)
+            .writeMode(writeMode)
+            .maxPixels(maxPixels)
+            .pattern(pattern)
+            .compression(compression)
+            .level(level)
+            .nodata(nodata)
+            .emptyTiles(emptyTiles)
+            .build();
     if (parquet != null && config.stack().embedding().isPresent()) {
       throw new UsageException(
           "--layers ends in a "
@@ -350,7 +347,7 @@ final class FeaturizeCommand {
               "output " + output + " is a file; --overwrite replaces only directories");
         }
       }
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new UsageException("--output " + output + ": " + e.getMessage());
     }
   }

@@ -1,7 +1,5 @@
 package io.haloconv.spark;
 
-import io.haloconv.conv.ConvSpec;
-import io.haloconv.conv.FilterBank;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.MemoryBudget;
 import io.haloconv.io.NodataPolicy;
@@ -17,8 +15,8 @@ import io.haloconv.tensor.Precision;
 
 /**
  * Everything one featurize job needs, validated on the driver. Built by the CLI (or by tests and
- * users' code directly) and never shipped to executors: tasks get the broadcast layer stack and a
- * {@link TaskSettings}.
+ * users' code) with {@link #builder}, and never shipped to executors: tasks get the broadcast layer
+ * stack and a {@link TaskSettings}.
  *
  * @param input a file, directory or glob; any Hadoop URI
  * @param output the Parquet dataset directory
@@ -62,148 +60,6 @@ public record JobConfig(
     EmptyTiles emptyTiles) {
 
   public static final long DEFAULT_MAX_PIXELS = 1L << 31;
-
-  /** A config masking the files' own nodata ({@code --nodata auto}) and writing every row. */
-  public JobConfig(
-      String input,
-      String output,
-      String layersFile,
-      LayerStack stack,
-      int tileHeight,
-      int tileWidth,
-      ChannelMode channels,
-      Normalization normalization,
-      Precision precision,
-      FailureMode mode,
-      WriteMode writeMode,
-      long maxPixels,
-      int partitions,
-      String pattern,
-      Compression compression,
-      int level) {
-    this(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        NodataPolicy.AUTO,
-        EmptyTiles.KEEP);
-  }
-
-  /** A config reading level 0, full resolution. */
-  public JobConfig(
-      String input,
-      String output,
-      String layersFile,
-      LayerStack stack,
-      int tileHeight,
-      int tileWidth,
-      ChannelMode channels,
-      Normalization normalization,
-      Precision precision,
-      FailureMode mode,
-      WriteMode writeMode,
-      long maxPixels,
-      int partitions,
-      String pattern,
-      Compression compression) {
-    this(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        0);
-  }
-
-  /** A config reading every listed file. */
-  public JobConfig(
-      String input,
-      String output,
-      String layersFile,
-      LayerStack stack,
-      int tileHeight,
-      int tileWidth,
-      ChannelMode channels,
-      Normalization normalization,
-      Precision precision,
-      FailureMode mode,
-      WriteMode writeMode,
-      long maxPixels,
-      int partitions) {
-    this(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        null,
-        Compression.ZSTD);
-  }
-
-  /** A config writing zstd, the default. */
-  public JobConfig(
-      String input,
-      String output,
-      String layersFile,
-      LayerStack stack,
-      int tileHeight,
-      int tileWidth,
-      ChannelMode channels,
-      Normalization normalization,
-      Precision precision,
-      FailureMode mode,
-      WriteMode writeMode,
-      long maxPixels,
-      int partitions,
-      String pattern) {
-    this(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        Compression.ZSTD);
-  }
 
   public JobConfig {
     if (input == null || input.isBlank()) {
@@ -251,233 +107,177 @@ public record JobConfig(
     }
   }
 
-  /** A config with the defaults of design.md §4 for everything but the essentials. */
-  public static JobConfig defaults(
-      String input, String output, String bankSource, FilterBank bank, ConvSpec spec) {
-    return defaults(input, output, "", LayerStack.of(bank, spec, bankSource));
+  /**
+   * A builder for a job reading {@code input}, running {@code stack} and writing {@code output},
+   * everything else at the defaults of design.md §4 (the {@code haloconv featurize} flags'
+   * defaults): default tile size, channels kept, unit normalisation, float32, {@code PERMISSIVE},
+   * an existing output refused, zstd, level 0, {@code --nodata auto}, every row written. {@link
+   * Builder#build} validates.
+   */
+  public static Builder builder(String input, String output, LayerStack stack) {
+    return new Builder(input, output, stack);
+  }
+
+  /** A builder holding this config's values, to derive a config that differs in a few. */
+  public Builder toBuilder() {
+    Builder b = new Builder(input, output, stack);
+    b.layersFile = layersFile;
+    b.tileHeight = tileHeight;
+    b.tileWidth = tileWidth;
+    b.channels = channels;
+    b.normalization = normalization;
+    b.precision = precision;
+    b.mode = mode;
+    b.writeMode = writeMode;
+    b.maxPixels = maxPixels;
+    b.partitions = partitions;
+    b.pattern = pattern;
+    b.compression = compression;
+    b.level = level;
+    b.nodata = nodata;
+    b.emptyTiles = emptyTiles;
+    return b;
   }
 
   /**
-   * A config running {@code stack}, read from {@code layersFile}, with the defaults of design.md
-   * §4.
+   * Collects a {@link JobConfig}'s values, one setter per component (the flag it stands for in its
+   * Javadoc); {@link #build} checks them all, in the record's constructor.
    */
-  public static JobConfig defaults(
-      String input, String output, String layersFile, LayerStack stack) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        0,
-        0,
-        ChannelMode.KEEP,
-        Normalization.UNIT,
-        Precision.FLOAT32,
-        FailureMode.PERMISSIVE,
-        WriteMode.ERROR_IF_EXISTS,
-        DEFAULT_MAX_PIXELS,
-        0);
-  }
+  public static final class Builder {
+    private final String input;
+    private final String output;
+    private final LayerStack stack;
+    private String layersFile = "";
+    private int tileHeight;
+    private int tileWidth;
+    private ChannelMode channels = ChannelMode.KEEP;
+    private Normalization normalization = Normalization.UNIT;
+    private Precision precision = Precision.FLOAT32;
+    private FailureMode mode = FailureMode.PERMISSIVE;
+    private WriteMode writeMode = WriteMode.ERROR_IF_EXISTS;
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private int partitions;
+    private String pattern;
+    private Compression compression = Compression.ZSTD;
+    private int level;
+    private NodataPolicy nodata = NodataPolicy.AUTO;
+    private EmptyTiles emptyTiles = EmptyTiles.KEEP;
 
-  public JobConfig withTile(int height, int width) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        height,
-        width,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    private Builder(String input, String output, LayerStack stack) {
+      this.input = input;
+      this.output = output;
+      this.stack = stack;
+    }
 
-  public JobConfig withPartitions(int count) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        count,
-        pattern,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** The {@code --layers} file the stack was read from; empty (the default) for none. */
+    public Builder layersFile(String file) {
+      this.layersFile = file;
+      return this;
+    }
 
-  public JobConfig withOutput(String dir, WriteMode write) {
-    return new JobConfig(
-        input,
-        dir,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        write,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** Output tiles of {@code height}×{@code width} pixels ({@code --tile}); 0 for the default. */
+    public Builder tile(int height, int width) {
+      this.tileHeight = height;
+      this.tileWidth = width;
+      return this;
+    }
 
-  public JobConfig withMode(FailureMode failureMode) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        failureMode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** Channel conversion ({@code --channels}). */
+    public Builder channels(ChannelMode value) {
+      this.channels = value;
+      return this;
+    }
 
-  /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
-  public JobConfig withPattern(String glob) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        glob,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** Value normalisation ({@code --normalize}). */
+    public Builder normalization(Normalization value) {
+      this.normalization = value;
+      return this;
+    }
 
-  public JobConfig withCompression(Compression codec) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        codec,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** The stored value type ({@code --precision}). */
+    public Builder precision(Precision value) {
+      this.precision = value;
+      return this;
+    }
 
-  public JobConfig withDecoding(ChannelMode channelMode, Normalization norm, Precision prec) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channelMode,
-        norm,
-        prec,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        nodata,
-        emptyTiles);
-  }
+    /** What bad records do ({@code --mode}). */
+    public Builder mode(FailureMode value) {
+      this.mode = value;
+      return this;
+    }
 
-  /** The same job at pyramid level {@code pyramidLevel} ({@code --level}). */
-  public JobConfig withLevel(int pyramidLevel) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        pyramidLevel,
-        nodata,
-        emptyTiles);
-  }
+    /** What an existing output does ({@code --overwrite}). */
+    public Builder writeMode(WriteMode value) {
+      this.writeMode = value;
+      return this;
+    }
 
-  /** The same job with {@code --nodata} and {@code --skip-empty-tiles} as given. */
-  public JobConfig withNodata(NodataPolicy policy, EmptyTiles empty) {
-    return new JobConfig(
-        input,
-        output,
-        layersFile,
-        stack,
-        tileHeight,
-        tileWidth,
-        channels,
-        normalization,
-        precision,
-        mode,
-        writeMode,
-        maxPixels,
-        partitions,
-        pattern,
-        compression,
-        level,
-        policy,
-        empty);
+    /** The largest image (width·height) accepted ({@code --max-pixels}). */
+    public Builder maxPixels(long value) {
+      this.maxPixels = value;
+      return this;
+    }
+
+    /** Tasks to split the tiles into; 0 (the default) chooses from the cores and the work. */
+    public Builder partitions(int count) {
+      this.partitions = count;
+      return this;
+    }
+
+    /** Reads only listed files whose name matches the Hadoop glob {@code glob} (null: all). */
+    public Builder pattern(String glob) {
+      this.pattern = glob;
+      return this;
+    }
+
+    /** The Parquet codec of the feature files ({@code --compression}). */
+    public Builder compression(Compression codec) {
+      this.compression = codec;
+      return this;
+    }
+
+    /** The pyramid level read of every image ({@code --level}). */
+    public Builder level(int pyramidLevel) {
+      this.level = pyramidLevel;
+      return this;
+    }
+
+    /** Which input pixels are masked ({@code --nodata}). */
+    public Builder nodata(NodataPolicy policy) {
+      this.nodata = policy;
+      return this;
+    }
+
+    /** Whether rows with no valid pixel are written ({@code --skip-empty-tiles}). */
+    public Builder emptyTiles(EmptyTiles value) {
+      this.emptyTiles = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a value is missing or out of its range
+     */
+    public JobConfig build() {
+      return new JobConfig(
+          input,
+          output,
+          layersFile,
+          stack,
+          tileHeight,
+          tileWidth,
+          channels,
+          normalization,
+          precision,
+          mode,
+          writeMode,
+          maxPixels,
+          partitions,
+          pattern,
+          compression,
+          level,
+          nodata,
+          emptyTiles);
+    }
   }
 
   /** Output rows per tile: {@code --tile}, or the stack's default. */

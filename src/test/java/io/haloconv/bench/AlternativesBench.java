@@ -10,6 +10,7 @@ import io.haloconv.spark.Featurizer;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.Sessions;
 import io.haloconv.spark.output.OutputReader;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -61,7 +62,11 @@ public final class AlternativesBench {
       long t0 = System.nanoTime();
       FeaturizeJob.run(
           spark,
-          JobConfig.defaults(images, scratch.resolve("job" + rep).toString(), "bench", bank, spec));
+          JobConfig.builder(
+                  images,
+                  scratch.resolve("job" + rep).toString(),
+                  LayerStack.of(bank, spec, "bench"))
+              .build());
       long t1 = System.nanoTime();
       Featurizer featurizer =
           Featurizer.builder(bank).spec(spec).precision(Precision.FLOAT32).build();

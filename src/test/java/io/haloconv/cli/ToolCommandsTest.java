@@ -18,6 +18,7 @@ import io.haloconv.render.Rendering;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.output.SourceImages;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyArray;
 import io.haloconv.tensor.Npz;
@@ -85,9 +86,15 @@ class ToolCommandsTest {
     output = temp.resolve("features");
     FeaturizeJob.run(
         SparkTests.session(),
-        JobConfig.defaults(input.toString(), output.toString(), "data/banks/edges.npz", bank, spec)
-            .withTile(100, 128)
-            .withDecoding(ChannelMode.KEEP, Normalization.UNIT, Precision.FLOAT16));
+        JobConfig.builder(
+                input.toString(),
+                output.toString(),
+                LayerStack.of(bank, spec, "data/banks/edges.npz"))
+            .tile(100, 128)
+            .channels(ChannelMode.KEEP)
+            .normalization(Normalization.UNIT)
+            .precision(Precision.FLOAT16)
+            .build());
     maps = FeatureMaps.viaSpark(SparkTests.session(), output.toString());
     // Issue 8's layout: every written layer under layer=NAME/, errors and manifest at the top.
     layered = temp.resolve("layered");

@@ -11,6 +11,7 @@ import io.haloconv.conv.FilterBanks;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FaultyFileSystem;
@@ -149,7 +150,12 @@ class BadRecordMatrixTest {
 
     UnaryOperator<JobConfig> configure() {
       return this == CHANNELS_CANNOT_CONVERT
-          ? c -> c.withDecoding(ChannelMode.RGB, Normalization.UNIT, Precision.FLOAT32)
+          ? c ->
+              c.toBuilder()
+                  .channels(ChannelMode.RGB)
+                  .normalization(Normalization.UNIT)
+                  .precision(Precision.FLOAT32)
+                  .build()
           : c -> c;
     }
 
@@ -208,13 +214,12 @@ class BadRecordMatrixTest {
     c.write(input);
     String uri = c.faulty() ? FaultyFileSystem.uri(input) : input.toString();
     JobConfig config =
-        JobConfig.defaults(
+        JobConfig.builder(
                 uri,
                 temp.resolve("out").toString(),
-                "random:4,3,3,7",
-                bank,
-                ConvSpec.builder(bank).build())
-            .withMode(mode);
+                LayerStack.of(bank, ConvSpec.builder(bank).build(), "random:4,3,3,7"))
+            .mode(mode)
+            .build();
     return c.configure().apply(config);
   }
 

@@ -77,9 +77,11 @@ class EmbeddingJobTest {
       for (int[] run : runs) {
         String out = temp.resolve(model + "-" + run[0] + "-" + run[1]).toString();
         JobConfig config =
-            JobConfig.defaults(input.toString(), out, model + ".onnx", stack)
-                .withTile(run[0], run[0])
-                .withPartitions(run[1]);
+            JobConfig.builder(input.toString(), out, stack)
+                .layersFile(model + ".onnx")
+                .tile(run[0], run[0])
+                .partitions(run[1])
+                .build();
         JobResult result = FeaturizeJob.run(spark, config);
         assertThat(result.imagesWritten()).isEqualTo(3);
         assertThat(result.imagesFailed()).isEqualTo(1);
@@ -120,7 +122,10 @@ class EmbeddingJobTest {
     SparkSession spark = SparkTests.session();
     String out = temp.resolve("schema").toString();
     FeaturizeJob.run(
-        spark, JobConfig.defaults(input.toString(), out, "m.onnx", model("resnet_block")));
+        spark,
+        JobConfig.builder(input.toString(), out, model("resnet_block"))
+            .layersFile("m.onnx")
+            .build());
     var frame = spark.read().parquet(out);
     assertThat(frame.schema().fieldNames())
         .containsExactly(
@@ -173,9 +178,11 @@ class EmbeddingJobTest {
       String out = temp.resolve("grid-" + tile).toString();
       FeaturizeJob.run(
           spark,
-          JobConfig.defaults(input.toString(), out, "s.json", stack)
-              .withTile(tile, tile)
-              .withPartitions(tile == 13 ? 4 : 1));
+          JobConfig.builder(input.toString(), out, stack)
+              .layersFile("s.json")
+              .tile(tile, tile)
+              .partitions(tile == 13 ? 4 : 1)
+              .build());
       Map<String, float[]> got = read(out);
       // shapes 320x240 -> 4x3 cells of 100 px (the last ones smaller); texture 256x256 -> 3x3;
       // shapes_large 640x480 -> 7x5
@@ -204,8 +211,10 @@ class EmbeddingJobTest {
   void failfastFailsOnTheBrokenImageAndLeavesNoOutput() throws IOException {
     Path out = temp.resolve("failfast");
     JobConfig config =
-        JobConfig.defaults(input.toString(), out.toString(), "m.onnx", model("resnet_block"))
-            .withMode(FailureMode.FAILFAST);
+        JobConfig.builder(input.toString(), out.toString(), model("resnet_block"))
+            .layersFile("m.onnx")
+            .mode(FailureMode.FAILFAST)
+            .build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("broken.png");
@@ -218,8 +227,10 @@ class EmbeddingJobTest {
     JobResult result =
         FeaturizeJob.run(
             SparkTests.session(),
-            JobConfig.defaults(input.toString(), out.toString(), "m.onnx", model("resnet_block"))
-                .withMode(FailureMode.DROPMALFORMED));
+            JobConfig.builder(input.toString(), out.toString(), model("resnet_block"))
+                .layersFile("m.onnx")
+                .mode(FailureMode.DROPMALFORMED)
+                .build());
     assertThat(result.imagesFailed()).isEqualTo(1);
     assertThat(out.resolve("_errors")).doesNotExist();
     assertThat(read(out.toString())).hasSize(3);
@@ -234,7 +245,8 @@ class EmbeddingJobTest {
     SparkSession spark = SparkTests.session();
     LayerStack stack = model("resnet_block");
     String out = temp.resolve("api-job").toString();
-    FeaturizeJob.run(spark, JobConfig.defaults(input.toString(), out, "m.onnx", stack));
+    FeaturizeJob.run(
+        spark, JobConfig.builder(input.toString(), out, stack).layersFile("m.onnx").build());
     Map<String, float[]> job = read(out);
     List<String> paths = new java.util.ArrayList<>();
     for (String name : new String[] {"shapes.png", "texture.png", "broken.png"}) {

@@ -13,6 +13,7 @@ import io.haloconv.conv.Padding;
 import io.haloconv.conv.PaddingMode;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.WriteMode;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;
@@ -49,8 +50,9 @@ class FeaturizeJobTest {
             .build();
   }
 
-  private JobConfig config(String name) {
-    return JobConfig.defaults(IMAGES, temp.resolve(name).toString(), "edges.npz", bank, spec);
+  private JobConfig.Builder config(String name) {
+    return JobConfig.builder(
+        IMAGES, temp.resolve(name).toString(), LayerStack.of(bank, spec, "edges.npz"));
   }
 
   private static Map<String, Tensor3> read(String dir) {
@@ -67,8 +69,8 @@ class FeaturizeJobTest {
   @Test
   void tileSevenAndTile4096GiveBitwiseEqualFeatureMaps() {
     SparkSession spark = SparkTests.session();
-    JobResult small = FeaturizeJob.run(spark, config("t7").withTile(7, 7));
-    JobResult large = FeaturizeJob.run(spark, config("t4096").withTile(4096, 4096));
+    JobResult small = FeaturizeJob.run(spark, config("t7").tile(7, 7).build());
+    JobResult large = FeaturizeJob.run(spark, config("t4096").tile(4096, 4096).build());
     assertThat(small.tiles()).isGreaterThan(1000);
     assertThat(large.tiles()).isEqualTo(4); // each sample image is one tile
     Map<String, Tensor3> a = read(temp.resolve("t7").toString());
@@ -79,8 +81,8 @@ class FeaturizeJobTest {
   @Test
   void oneAndThreePartitionsGiveBitwiseEqualFeatureMaps() {
     SparkSession spark = SparkTests.session();
-    FeaturizeJob.run(spark, config("p1").withTile(64, 48).withPartitions(1));
-    FeaturizeJob.run(spark, config("p3").withTile(64, 48).withPartitions(3));
+    FeaturizeJob.run(spark, config("p1").tile(64, 48).partitions(1).build());
+    FeaturizeJob.run(spark, config("p3").tile(64, 48).partitions(3).build());
     assertThat(spark.read().parquet(temp.resolve("p3").toString()).rdd().getNumPartitions())
         .isGreaterThanOrEqualTo(1);
     assertBitwiseEqual(read(temp.resolve("p1").toString()), read(temp.resolve("p3").toString()));
@@ -89,7 +91,7 @@ class FeaturizeJobTest {
   @Test
   void outputHasExactlyTheDesignSchemaAndAManifestThatReconciles() throws IOException {
     SparkSession spark = SparkTests.session();
-    JobResult result = FeaturizeJob.run(spark, config("schema").withTile(200, 200));
+    JobResult result = FeaturizeJob.run(spark, config("schema").tile(200, 200).build());
     Dataset<Row> frame = spark.read().parquet(temp.resolve("schema").toString());
     assertThat(frame.schema().simpleString())
         .isEqualTo(
@@ -132,8 +134,11 @@ class FeaturizeJobTest {
     Files.write(input.resolve("empty.jpg"), new byte[0]);
     SparkSession spark = SparkTests.session();
     JobConfig config =
-        JobConfig.defaults(
-            input.toString(), temp.resolve("perm").toString(), "edges.npz", bank, spec);
+        JobConfig.builder(
+                input.toString(),
+                temp.resolve("perm").toString(),
+                LayerStack.of(bank, spec, "edges.npz"))
+            .build();
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.filesListed()).isEqualTo(3);
     assertThat(result.imagesWritten()).isEqualTo(1);
@@ -161,8 +166,12 @@ class FeaturizeJobTest {
     Files.copy(Path.of("data/images/shapes.png"), input.resolve("good.png"));
     Files.writeString(input.resolve("broken.png"), "not an image");
     JobConfig config =
-        JobConfig.defaults(input.toString(), temp.resolve("ff").toString(), "edges.npz", bank, spec)
-            .withMode(FailureMode.FAILFAST);
+        JobConfig.builder(
+                input.toString(),
+                temp.resolve("ff").toString(),
+                LayerStack.of(bank, spec, "edges.npz"))
+            .mode(FailureMode.FAILFAST)
+            .build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("broken.png")
@@ -177,13 +186,15 @@ class FeaturizeJobTest {
   @Test
   void dropmalformedCountsButWritesNoErrors() {
     JobConfig config =
-        JobConfig.defaults(
+        JobConfig.builder(
                 IMAGES,
                 temp.resolve("drop").toString(),
-                "edges.npz",
-                FilterBankFixtures.grayBank(),
-                ConvSpec.builder(FilterBankFixtures.grayBank()).build())
-            .withMode(FailureMode.DROPMALFORMED);
+                LayerStack.of(
+                    FilterBankFixtures.grayBank(),
+                    ConvSpec.builder(FilterBankFixtures.grayBank()).build(),
+                    "edges.npz"))
+            .mode(FailureMode.DROPMALFORMED)
+            .build();
     // A 1-channel bank against RGB images: every file is a channel mismatch.
     JobResult result = FeaturizeJob.run(SparkTests.session(), config);
     assertThat(result.imagesFailed()).isEqualTo(4);
@@ -197,33 +208,36 @@ class FeaturizeJobTest {
     Path out = temp.resolve("existing");
     Files.createDirectories(out);
     Files.writeString(out.resolve("keep.txt"), "old");
-    JobConfig config = config("existing").withTile(256, 256);
+    JobConfig config = config("existing").tile(256, 256).build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("already exists; pass --overwrite")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));
     assertThat(out.resolve("keep.txt")).hasContent("old");
 
-    FeaturizeJob.run(SparkTests.session(), config.withOutput(out.toString(), WriteMode.OVERWRITE));
+    FeaturizeJob.run(
+        SparkTests.session(), config.toBuilder().writeMode(WriteMode.OVERWRITE).build());
     assertThat(out.resolve("keep.txt")).doesNotExist();
     assertThat(out.resolve("_SUCCESS")).exists();
     Map<String, Tensor3> first = read(out.toString());
-    FeaturizeJob.run(SparkTests.session(), config.withOutput(out.toString(), WriteMode.OVERWRITE));
+    FeaturizeJob.run(
+        SparkTests.session(), config.toBuilder().writeMode(WriteMode.OVERWRITE).build());
     assertBitwiseEqual(first, read(out.toString()));
   }
 
   @Test
   void failedOverwriteLeavesThePreviousOutputIntact() throws IOException {
     Path out = temp.resolve("kept");
-    FeaturizeJob.run(SparkTests.session(), config("kept").withTile(256, 256));
+    FeaturizeJob.run(SparkTests.session(), config("kept").tile(256, 256).build());
     Map<String, Tensor3> before = read(out.toString());
     Path input = temp.resolve("broken");
     Files.createDirectories(input);
     Files.writeString(input.resolve("x.png"), "garbage");
     JobConfig failing =
-        JobConfig.defaults(input.toString(), out.toString(), "edges.npz", bank, spec)
-            .withMode(FailureMode.FAILFAST)
-            .withOutput(out.toString(), WriteMode.OVERWRITE);
+        JobConfig.builder(input.toString(), out.toString(), LayerStack.of(bank, spec, "edges.npz"))
+            .mode(FailureMode.FAILFAST)
+            .writeMode(WriteMode.OVERWRITE)
+            .build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), failing))
         .isInstanceOf(JobException.class);
     assertBitwiseEqual(before, read(out.toString()));
@@ -235,7 +249,7 @@ class FeaturizeJobTest {
     String host = java.net.InetAddress.getLocalHost().getHostName();
     Path lock = temp.resolve(".locked.haloconv-lock");
     Files.writeString(lock, ProcessHandle.current().pid() + "@" + host + " 2026-01-01T00:00:00Z");
-    JobConfig config = config("locked");
+    JobConfig config = config("locked").build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("is being written by another haloconv job")
@@ -251,7 +265,7 @@ class FeaturizeJobTest {
     long deadPid = ProcessHandle.current().pid() + 4_000_000; // beyond pid_max, never alive
     Files.writeString(lock, deadPid + "@" + host + " 2026-01-01T00:00:00Z");
     Path staleStaging = Files.createDirectories(temp.resolve(".stale.haloconv-staging-old"));
-    FeaturizeJob.run(SparkTests.session(), config("stale").withTile(256, 256));
+    FeaturizeJob.run(SparkTests.session(), config("stale").tile(256, 256).build());
     assertThat(temp.resolve("stale/_SUCCESS")).exists();
     assertThat(lock).doesNotExist();
     assertThat(staleStaging).doesNotExist();
@@ -260,12 +274,11 @@ class FeaturizeJobTest {
   @Test
   void missingInputIsBadInput() {
     JobConfig config =
-        JobConfig.defaults(
-            temp.resolve("nothing-here").toString(),
-            temp.resolve("o").toString(),
-            "edges.npz",
-            bank,
-            spec);
+        JobConfig.builder(
+                temp.resolve("nothing-here").toString(),
+                temp.resolve("o").toString(),
+                LayerStack.of(bank, spec, "edges.npz"))
+            .build();
     assertThatThrownBy(() -> FeaturizeJob.run(SparkTests.session(), config))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("does not exist")

@@ -15,6 +15,7 @@ import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.output.TileRows;
 import io.haloconv.spark.task.StackBroadcast;
 import io.haloconv.spark.task.TaskSettings;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Precision;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -79,7 +80,9 @@ class FeaturizerTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     FeaturizeJob.run(
         SparkTests.session(),
-        JobConfig.defaults(IMAGES.toString(), out, "edges.npz", bank, spec).withTile(100, 90),
+        JobConfig.builder(IMAGES.toString(), out, LayerStack.of(bank, spec, "edges.npz"))
+            .tile(100, 90)
+            .build(),
         new PrintStream(log, true, StandardCharsets.UTF_8));
     // Not a terminal here: plain progress lines, the last one at 100% with a rate and no ETA left.
     assertThat(log.toString(StandardCharsets.UTF_8))
@@ -327,7 +330,8 @@ class FeaturizerTest {
     String input = IMAGES.resolve("more").toString(); // stripes.png, 300x180
     String out = temp.resolve("stack-job").toString();
     FeaturizeJob.run(
-        spark, JobConfig.defaults(input, out, "small-cnn.json", stack).withTile(40, 40));
+        spark,
+        JobConfig.builder(input, out, stack).layersFile("small-cnn.json").tile(40, 40).build());
     Featurizer featurizer = Featurizer.builder(stack).tile(32, 48).build();
     assertThat(featurizer.schema().fieldNames()).endsWith("valid_fraction", "layer");
     assertThat(featurizer.schema().fieldNames()).contains("features", "transform", "crs");

@@ -126,8 +126,9 @@ class GeoreferenceJobTest {
     SparkSession spark = SparkTests.session();
     String out = temp.resolve("same").toString();
     JobConfig config =
-        JobConfig.defaults(input().toString(), out, "", new LayerStack(List.of(sameConv(false))))
-            .withTile(16, 16);
+        JobConfig.builder(input().toString(), out, new LayerStack(List.of(sameConv(false))))
+            .tile(16, 16)
+            .build();
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.imagesWritten()).isEqualTo(3);
     assertTransforms(spark.read().parquet(out).collectAsList(), windows(cases().get("srcwin")));
@@ -143,7 +144,7 @@ class GeoreferenceJobTest {
                 sameConv(true),
                 new PoolLayer("pool", new PoolSpec(PoolOp.MAX, 2, 2, 2, 2, Padding.VALID), false)));
     // Pool tiles of 8 project to conv tiles of 16: GDAL's srcwin grid of geo-cases.json.
-    JobConfig config = JobConfig.defaults(input().toString(), out, "", stack).withTile(8, 8);
+    JobConfig config = JobConfig.builder(input().toString(), out, stack).tile(8, 8).build();
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.imagesWritten()).isEqualTo(3);
     List<Row> rows = spark.read().parquet(out).collectAsList();
@@ -168,7 +169,7 @@ class GeoreferenceJobTest {
                 new PoolLayer("pool", new PoolSpec(PoolOp.AVG, 2, 2, 2, 2, Padding.VALID), false)));
     JobResult result =
         FeaturizeJob.run(
-            spark, JobConfig.defaults(input.toString(), out, "", pool).withTile(8, 8).withLevel(0));
+            spark, JobConfig.builder(input.toString(), out, pool).tile(8, 8).level(0).build());
     assertThat(result.imagesWritten()).isEqualTo(2);
     // cases.json: 2000 pixels/cm is 5 µm, Aperio's MPP = 0.499; a 2x2/2 pool doubles both.
     Map<String, Double> mpp = Map.of("resolution-uint16", 10.0, "svs-like", 0.998);
@@ -191,9 +192,10 @@ class GeoreferenceJobTest {
     SparkSession spark = SparkTests.session();
     String out = temp.resolve("level1").toString();
     JobConfig config =
-        JobConfig.defaults(input.toString(), out, "", new LayerStack(List.of(sameConv(false))))
-            .withTile(16, 16)
-            .withLevel(1);
+        JobConfig.builder(input.toString(), out, new LayerStack(List.of(sameConv(false))))
+            .tile(16, 16)
+            .level(1)
+            .build();
     assertThat(FeaturizeJob.run(spark, config).imagesWritten()).isEqualTo(1);
     assertTransforms(spark.read().parquet(out).collectAsList(), windows(cases().get("overview")));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.haloconv.conv.BankFiles;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Npy;
 import io.haloconv.tensor.NpyArray;
 import io.haloconv.tensor.Tensor3;
@@ -57,7 +58,9 @@ class GoldenImagesJobTest {
     String out = temp.resolve("out").toString();
     // Small tiles, so every image is many tiles with halos crossing seams.
     JobConfig config =
-        JobConfig.defaults(image, out, c.file("filters").toString(), bank, spec).withTile(100, 128);
+        JobConfig.builder(image, out, LayerStack.of(bank, spec, c.file("filters").toString()))
+            .tile(100, 128)
+            .build();
     JobResult result = FeaturizeJob.run(spark, config);
 
     assertThat(result.filesListed()).isEqualTo(1);

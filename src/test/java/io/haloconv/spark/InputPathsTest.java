@@ -7,6 +7,7 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.spark.listing.InputListing;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;
@@ -85,12 +86,11 @@ class InputPathsTest {
   }
 
   private static JobConfig config(String input, String output) {
-    return JobConfig.defaults(
-        input,
-        temp.resolve(output).toString(),
-        "random:2,3,3,1",
-        bank,
-        ConvSpec.builder(bank).build());
+    return JobConfig.builder(
+            input,
+            temp.resolve(output).toString(),
+            LayerStack.of(bank, ConvSpec.builder(bank).build(), "random:2,3,3,1"))
+        .build();
   }
 
   /** Expected {@code path} values: Hadoop's string of each file as listed. */
@@ -168,18 +168,25 @@ class InputPathsTest {
   @Test
   void patternRestrictsWhichFilesAreRead() {
     SparkSession spark = SparkTests.session();
-    JobResult png = FeaturizeJob.run(spark, config(root.toString(), "png").withPattern("*.png"));
+    JobResult png =
+        FeaturizeJob.run(
+            spark, config(root.toString(), "png").toBuilder().pattern("*.png").build());
     assertThat(png.filesListed()).isEqualTo(IMAGES.size());
     assertThat(png.imagesFailed()).isZero();
 
     JobResult some =
         FeaturizeJob.run(
-            spark, config(root.toString(), "some").withPattern("{hash#tag,with space,*%*}.png"));
+            spark,
+            config(root.toString(), "some").toBuilder()
+                .pattern("{hash#tag,with space,*%*}.png")
+                .build());
     assertThat(some.filesListed()).isEqualTo(4);
     assertThat(some.imagesWritten()).isEqualTo(4);
 
     assertThatThrownBy(
-            () -> FeaturizeJob.run(spark, config(root.toString(), "none").withPattern("*.jpg")))
+            () ->
+                FeaturizeJob.run(
+                    spark, config(root.toString(), "none").toBuilder().pattern("*.jpg").build()))
         .isInstanceOf(JobException.class)
         .hasMessage("input " + root + " holds no files matching --pattern *.jpg")
         .satisfies(e -> assertThat(((JobException) e).exitCode()).isEqualTo(2));

@@ -12,6 +12,7 @@ import io.haloconv.spark.listing.InputListing;
 import io.haloconv.spark.output.Compression;
 import io.haloconv.spark.output.ParquetSettings;
 import io.haloconv.spark.plan.ScratchStage;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;
@@ -54,8 +55,9 @@ class LargeInputsJobTest {
   @TempDir Path temp;
 
   private JobConfig config(Path input, String output) {
-    return JobConfig.defaults(
-        input.toString(), temp.resolve(output).toString(), "random", BANK, SPEC);
+    return JobConfig.builder(
+            input.toString(), temp.resolve(output).toString(), LayerStack.of(BANK, SPEC, "random"))
+        .build();
   }
 
   private static Path png(Path file, int width, int height, int seed) throws IOException {
@@ -86,7 +88,7 @@ class LargeInputsJobTest {
     png(input.resolve("a.png"), 300, 170, 1);
     png(input.resolve("b.jpg"), 190, 260, 2);
     SparkSession spark = SparkTests.session();
-    FeaturizeJob.run(spark, config(input, "direct").withTile(48, 64));
+    FeaturizeJob.run(spark, config(input, "direct").toBuilder().tile(48, 64).build());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     spark.conf().set(ScratchStage.MIN_BYTES_KEY, "1");
     JobResult staged;
@@ -94,7 +96,7 @@ class LargeInputsJobTest {
       staged =
           FeaturizeJob.run(
               spark,
-              config(input, "staged").withTile(48, 64),
+              config(input, "staged").toBuilder().tile(48, 64).build(),
               new PrintStream(log, true, StandardCharsets.UTF_8));
     } finally {
       spark.conf().unset(ScratchStage.MIN_BYTES_KEY);
@@ -171,7 +173,8 @@ class LargeInputsJobTest {
     SparkSession spark = SparkTests.session();
     for (Compression compression : Compression.values()) {
       String name = "codec-" + compression.cliName();
-      FeaturizeJob.run(spark, config(input, name).withTile(16, 16).withCompression(compression));
+      FeaturizeJob.run(
+          spark, config(input, name).toBuilder().tile(16, 16).compression(compression).build());
       Set<CompressionCodecName> codecs = new TreeSet<>();
       for (BlockMetaData block : rowGroups(temp.resolve(name))) {
         for (ColumnChunkMetaData column : block.getColumns()) {

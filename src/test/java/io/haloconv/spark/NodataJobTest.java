@@ -13,6 +13,7 @@ import io.haloconv.io.NodataPolicy;
 import io.haloconv.spark.output.EmptyTiles;
 import io.haloconv.spark.output.OutputReader;
 import io.haloconv.spark.output.TileRows;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Npz;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -66,9 +67,10 @@ class NodataJobTest {
   }
 
   private JobConfig job(String out, int tile) throws IOException {
-    return JobConfig.defaults(
-            input().toString(), temp.resolve(out).toString(), "random", BANK, SPEC)
-        .withTile(tile, tile);
+    return JobConfig.builder(
+            input().toString(), temp.resolve(out).toString(), LayerStack.of(BANK, SPEC, "random"))
+        .tile(tile, tile)
+        .build();
   }
 
   /** Whether output (y, x) of the reflect-padded 3×3 conv reads a masked pixel, tap by tap. */
@@ -149,7 +151,9 @@ class NodataJobTest {
   @Test
   void nodataNoneConvolvesTheValuesAsTheyAre() throws IOException {
     SparkSession spark = SparkTests.session();
-    FeaturizeJob.run(spark, job("none", 16).withNodata(NodataPolicy.NONE, EmptyTiles.KEEP));
+    FeaturizeJob.run(
+        spark,
+        job("none", 16).toBuilder().nodata(NodataPolicy.NONE).emptyTiles(EmptyTiles.KEEP).build());
     List<Row> rows = spark.read().parquet(temp.resolve("none").toString()).collectAsList();
     for (Row r : rows) {
       assertThat(r.getDouble(r.fieldIndex(TileRows.VALID_FRACTION))).isEqualTo(1.0);
@@ -192,7 +196,12 @@ class NodataJobTest {
     SparkSession spark = SparkTests.session();
     String out = temp.resolve("skip").toString();
     JobResult result =
-        FeaturizeJob.run(spark, job("skip", tile).withNodata(NodataPolicy.AUTO, EmptyTiles.SKIP));
+        FeaturizeJob.run(
+            spark,
+            job("skip", tile).toBuilder()
+                .nodata(NodataPolicy.AUTO)
+                .emptyTiles(EmptyTiles.SKIP)
+                .build());
     assertThat(result.emptyTilesSkipped()).isEqualTo(empty);
     assertThat(result.tiles()).isEqualTo(total - empty);
     Set<String> written = new HashSet<>();
@@ -230,9 +239,11 @@ class NodataJobTest {
         .parquet(dataset);
     String out = temp.resolve("from-parquet").toString();
     JobConfig config =
-        JobConfig.defaults(dataset, out, "random", BANK, SPEC)
-            .withTile(4, 4)
-            .withNodata(NodataPolicy.AUTO, EmptyTiles.SKIP);
+        JobConfig.builder(dataset, out, LayerStack.of(BANK, SPEC, "random"))
+            .tile(4, 4)
+            .nodata(NodataPolicy.AUTO)
+            .emptyTiles(EmptyTiles.SKIP)
+            .build();
     JobResult result =
         ParquetFeaturizeJob.run(
             spark,

@@ -7,6 +7,7 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.spark.output.WriteMode;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.testing.FaultyFileSystem;
 import io.haloconv.testing.FileTrees;
 import io.haloconv.testing.SparkTests;
@@ -54,14 +55,13 @@ class OutputSafetyTest {
   }
 
   private JobConfig config(WriteMode writeMode) {
-    return JobConfig.defaults(
+    return JobConfig.builder(
             input.toString(),
             FaultyFileSystem.uri(out),
-            "random:3,3,3,4",
-            bank,
-            ConvSpec.builder(bank).build())
-        .withTile(16, 16)
-        .withOutput(FaultyFileSystem.uri(out), writeMode);
+            LayerStack.of(bank, ConvSpec.builder(bank).build(), "random:3,3,3,4"))
+        .tile(16, 16)
+        .writeMode(writeMode)
+        .build();
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.haloconv.io.ImageSource;
 import io.haloconv.io.Normalization;
 import io.haloconv.spark.badrecord.FailureMode;
 import io.haloconv.spark.listing.ParquetInput;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
 import io.haloconv.testing.SparkTests;
@@ -98,8 +99,10 @@ class ParquetFeaturizeJobTest {
   }
 
   JobConfig config(String out) {
-    return JobConfig.defaults(dataset, temp.resolve(out).toString(), "preset:sobel", bank, spec)
-        .withTile(64, 64);
+    return JobConfig.builder(
+            dataset, temp.resolve(out).toString(), LayerStack.of(bank, spec, "preset:sobel"))
+        .tile(64, 64)
+        .build();
   }
 
   @Test
@@ -166,7 +169,7 @@ class ParquetFeaturizeJobTest {
     SparkSession spark = SparkTests.session();
     ParquetFeaturizeJob.run(
         spark,
-        config("locations").withMode(FailureMode.DROPMALFORMED),
+        config("locations").toBuilder().mode(FailureMode.DROPMALFORMED).build(),
         new ParquetInput("image", null),
         System.err);
     List<String> paths =
@@ -195,8 +198,10 @@ class ParquetFeaturizeJobTest {
               in, (filters, channels) -> FilterBanks.random(filters.substring("random:".length())));
     }
     JobConfig config =
-        JobConfig.defaults(dataset, temp.resolve("stack").toString(), "small-cnn.json", stack)
-            .withMode(FailureMode.DROPMALFORMED);
+        JobConfig.builder(dataset, temp.resolve("stack").toString(), stack)
+            .layersFile("small-cnn.json")
+            .mode(FailureMode.DROPMALFORMED)
+            .build();
     JobResult result =
         ParquetFeaturizeJob.run(spark, config, new ParquetInput("image", "id"), System.err);
     assertThat(result.imagesWritten()).isEqualTo(3);
@@ -224,7 +229,7 @@ class ParquetFeaturizeJobTest {
             () ->
                 ParquetFeaturizeJob.run(
                     spark,
-                    config("ff").withMode(FailureMode.FAILFAST),
+                    config("ff").toBuilder().mode(FailureMode.FAILFAST).build(),
                     new ParquetInput("image", "id"),
                     System.err))
         .isInstanceOf(JobException.class)

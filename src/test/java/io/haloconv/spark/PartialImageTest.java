@@ -66,13 +66,12 @@ class PartialImageTest {
     Files.write(input.resolve("good.png"), TestImages.png(40, 30, 2));
     bank = FilterBanks.random(2, 3, 3, 5);
     config =
-        JobConfig.defaults(
+        JobConfig.builder(
                 input.toString(),
                 temp.resolve("out").toString(),
-                "random:2,3,3,5",
-                bank,
-                ConvSpec.builder(bank).build())
-            .withTile(8, 8);
+                LayerStack.of(bank, ConvSpec.builder(bank).build(), "random:2,3,3,5"))
+            .tile(8, 8)
+            .build();
   }
 
   @Test
@@ -97,7 +96,7 @@ class PartialImageTest {
   @ValueSource(ints = {1, 3})
   void anImageThatFailsPartWayHasItsWrittenTilesRemoved(int partitions) {
     SparkSession spark = SparkTests.session();
-    JobResult result = FeaturizeJob.run(spark, config.withPartitions(partitions));
+    JobResult result = FeaturizeJob.run(spark, config.toBuilder().partitions(partitions).build());
     assertThat(result.filesListed()).isEqualTo(2);
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isEqualTo(1);
@@ -137,9 +136,11 @@ class PartialImageTest {
     JobResult result =
         FeaturizeJob.run(
             spark,
-            JobConfig.defaults(input.toString(), temp.resolve("emb").toString(), "s.json", stack)
-                .withTile(8, 8)
-                .withPartitions(partitions));
+            JobConfig.builder(input.toString(), temp.resolve("emb").toString(), stack)
+                .layersFile("s.json")
+                .tile(8, 8)
+                .partitions(partitions)
+                .build());
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isEqualTo(1);
     List<Row> rows = spark.read().parquet(temp.resolve("emb").toString()).collectAsList();
@@ -155,7 +156,8 @@ class PartialImageTest {
   void dropmalformedRemovesThePartialImageToo() {
     SparkSession spark = SparkTests.session();
     JobResult result =
-        FeaturizeJob.run(spark, config.withPartitions(2).withMode(FailureMode.DROPMALFORMED));
+        FeaturizeJob.run(
+            spark, config.toBuilder().partitions(2).mode(FailureMode.DROPMALFORMED).build());
     assertThat(result.imagesFailed()).isEqualTo(1);
     assertThat(
             spark
@@ -174,7 +176,8 @@ class PartialImageTest {
     assertThatThrownBy(
             () ->
                 FeaturizeJob.run(
-                    SparkTests.session(), config.withPartitions(2).withMode(FailureMode.FAILFAST)))
+                    SparkTests.session(),
+                    config.toBuilder().partitions(2).mode(FailureMode.FAILFAST).build()))
         .isInstanceOf(JobException.class)
         .hasMessageContaining("cut.tif: decode failed: cannot decode TIFF: ");
     assertThat(temp.resolve("out")).doesNotExist();

@@ -6,6 +6,7 @@ import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.io.tiff.RasterSurgery;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tensor.Npz;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.testing.FeatureMaps;
@@ -36,13 +37,12 @@ class RastersJobTest {
   private static final FilterBank IDENTITY = FilterBanks.preset("identity", 3);
 
   private JobConfig job(Path input, String out) {
-    return JobConfig.defaults(
+    return JobConfig.builder(
             input.toString(),
             temp.resolve(out).toString(),
-            "preset:identity",
-            IDENTITY,
-            ConvSpec.builder(IDENTITY).build())
-        .withTile(24, 24);
+            LayerStack.of(IDENTITY, ConvSpec.builder(IDENTITY).build(), "preset:identity"))
+        .tile(24, 24)
+        .build();
   }
 
   private static Tensor3 reference(String name, int level) throws IOException {
@@ -75,7 +75,7 @@ class RastersJobTest {
       Files.copy(RASTERS.resolve(name + ".tif"), input.resolve(name + ".tif"));
     }
     SparkSession spark = SparkTests.session();
-    JobResult result = FeaturizeJob.run(spark, job(input, "level1").withLevel(1));
+    JobResult result = FeaturizeJob.run(spark, job(input, "level1").toBuilder().level(1).build());
     assertThat(result.filesListed()).isEqualTo(3);
     assertThat(result.imagesWritten()).isEqualTo(2);
     assertThat(result.imagesFailed()).isEqualTo(1);

@@ -46,9 +46,10 @@ class StackJobTest {
     LayerStack stack = GoldenStacks.stack(c);
     String out = temp.resolve("out").toString();
     JobConfig config =
-        JobConfig.defaults(
-                GoldenStacks.input(c).toString(), out, GoldenStacks.stackFile(c).toString(), stack)
-            .withTile(8, 12);
+        JobConfig.builder(GoldenStacks.input(c).toString(), out, stack)
+            .layersFile(GoldenStacks.stackFile(c).toString())
+            .tile(8, 12)
+            .build();
     JobResult result = FeaturizeJob.run(spark, config);
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isZero();
@@ -114,7 +115,9 @@ class StackJobTest {
     JobResult result =
         FeaturizeJob.run(
             SparkTests.session(),
-            JobConfig.defaults(input.toString(), out, "stack.json", GoldenStacks.stack(c)));
+            JobConfig.builder(input.toString(), out, GoldenStacks.stack(c))
+                .layersFile("stack.json")
+                .build());
     assertThat(result.imagesWritten()).isEqualTo(1);
     assertThat(result.imagesFailed()).isEqualTo(1);
     List<Row> errors = SparkTests.session().read().parquet(out + "/_errors").collectAsList();

@@ -11,6 +11,7 @@ import io.haloconv.io.ImageInfo;
 import io.haloconv.io.PixelLayout;
 import io.haloconv.io.SampleFormat;
 import io.haloconv.spark.JobConfig;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.tiling.Tile;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,7 +65,7 @@ class WorkPlanTest {
   }
 
   private static JobConfig config() {
-    return JobConfig.defaults("in", "out", "random", BANK, SPEC);
+    return JobConfig.builder("in", "out", LayerStack.of(BANK, SPEC, "random")).build();
   }
 
   /** Plans the partitions as the job does: statistics, then each partition's assignment. */

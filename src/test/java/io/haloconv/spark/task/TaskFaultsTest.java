@@ -11,6 +11,7 @@ import io.haloconv.spark.FilterBankFixtures;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
+import io.haloconv.stack.LayerStack;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.Submission;
 import java.io.IOException;
@@ -35,18 +36,16 @@ class TaskFaultsTest {
   private JobConfig config(String name) {
     FilterBank bank = FilterBankFixtures.grayBank();
     ConvSpec spec = ConvSpec.builder(bank).padding(Padding.SAME).build();
-    return JobConfig.defaults(
+    return JobConfig.builder(
             Path.of("data/images").toAbsolutePath().toString(),
             temp.resolve(name).toString(),
-            "gray",
-            bank,
-            spec)
-        .withDecoding(
-            io.haloconv.io.ChannelMode.GRAY,
-            io.haloconv.io.Normalization.UNIT,
-            io.haloconv.tensor.Precision.FLOAT32)
-        .withTile(64, 64)
-        .withPartitions(3);
+            LayerStack.of(bank, spec, "gray"))
+        .channels(io.haloconv.io.ChannelMode.GRAY)
+        .normalization(io.haloconv.io.Normalization.UNIT)
+        .precision(io.haloconv.tensor.Precision.FLOAT32)
+        .tile(64, 64)
+        .partitions(3)
+        .build();
   }
 
   /** Runs the job with the hook's settings as local properties of this thread's jobs. */
