@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -121,7 +122,7 @@ final class FmaPeak {
     return sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
-  private static java.util.concurrent.ThreadFactory daemon() {
+  private static ThreadFactory daemon() {
     return r -> {
       Thread t = new Thread(r, "haloconv-fma-peak");
       t.setDaemon(true);

@@ -4,6 +4,7 @@ import io.haloconv.conv.Activation;
 import io.haloconv.conv.ConvKernel;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
+import io.haloconv.conv.FilterBanks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BiFunction;
 
 /**
@@ -121,7 +123,7 @@ final class ParallelConv implements AutoCloseable {
   }
 
   private static FilterBank bank(BenchShape shape, long seed) {
-    FilterBank random = io.haloconv.conv.FilterBanks.random(shape.k(), shape.c(), shape.f(), seed);
+    FilterBank random = FilterBanks.random(shape.k(), shape.c(), shape.f(), seed);
     float[] bias = new float[shape.k()];
     Random r = new Random(seed + 1);
     for (int i = 0; i < bias.length; i++) {
@@ -171,7 +173,7 @@ final class ParallelConv implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon() {
+  private static ThreadFactory daemon() {
     return r -> {
       Thread t = new Thread(r, "haloconv-bench");
       t.setDaemon(true);

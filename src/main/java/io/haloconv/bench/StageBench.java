@@ -3,6 +3,7 @@ package io.haloconv.bench;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageSource;
+import io.haloconv.io.tiff.ScratchRasters;
 import io.haloconv.spark.JobConfig;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.spark.listing.DistributedListing;
@@ -23,12 +24,17 @@ import io.haloconv.tiling.Tile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -112,7 +118,7 @@ public final class StageBench {
   /** The 1-minute load average, as /proc/loadavg gives it, or "?" where there is none. */
   private static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+      return Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
     } catch (IOException | RuntimeException e) {
       return "?";
     }
@@ -120,8 +126,7 @@ public final class StageBench {
 
   /** CPU seconds of this process so far, every thread. */
   private static double cpuSeconds() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun
         ? sun.getProcessCpuTime() / 1e9
         : Double.NaN;
@@ -139,7 +144,7 @@ public final class StageBench {
         threads,
         scratchDir,
         log,
-        java.util.EnumSet.of(Stage.DECODE, Stage.KERNEL, Stage.WRITE),
+        EnumSet.of(Stage.DECODE, Stage.KERNEL, Stage.WRITE),
         1);
   }
 
@@ -153,7 +158,7 @@ public final class StageBench {
       int threads,
       String scratchDir,
       PrintStream log,
-      java.util.Set<Stage> stages,
+      Set<Stage> stages,
       int writeRepeats)
       throws Exception {
     Planned planned = plan(spark, config, threads);
@@ -298,7 +303,7 @@ public final class StageBench {
     for (int g = 0; g < plan.groups(); g++) {
       groups.add(new ArrayList<>());
     }
-    Iterator<Tuple2<Long, TileTask>> it = plan.assign(0, all.iterator(), java.util.Set.of());
+    Iterator<Tuple2<Long, TileTask>> it = plan.assign(0, all.iterator(), Set.of());
     long pixels = 0;
     long tiles = 0;
     while (it.hasNext()) {
@@ -351,13 +356,13 @@ public final class StageBench {
             spark
                 .conf()
                 .get(ScratchStage.MIN_BYTES_KEY, Long.toString(ScratchStage.DEFAULT_MIN_BYTES)));
-    Map<String, Path> scratch = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Path> scratch = new ConcurrentHashMap<>();
     List<ImageInfo> huge = new ArrayList<>();
     for (List<TileTask> group : planned.groups()) {
       for (TileTask task : group) {
         if (task.tile().index() == 0
             && task.tilesOfImage() > 1
-            && io.haloconv.io.tiff.ScratchRasters.worthStaging(task.image(), minBytes)) {
+            && ScratchRasters.worthStaging(task.image(), minBytes)) {
           huge.add(task.image());
         }
       }
@@ -371,7 +376,7 @@ public final class StageBench {
         done.add(
             pool.submit(
                 () -> {
-                  io.haloconv.io.tiff.ScratchRasters.write(
+                  ScratchRasters.write(
                       target.getFileSystem(conf),
                       image,
                       target,

@@ -7,11 +7,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -94,8 +96,7 @@ public final class SyntheticImages {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      OutputStream out =
-          new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 20);
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
       int header = bigTiff ? 16 : 8;
       out.write(new byte[header]);
       long position = header;
@@ -119,7 +120,7 @@ public final class SyntheticImages {
           int length = 0;
           while (!deflater.finished()) {
             if (length == packed.length) {
-              packed = java.util.Arrays.copyOf(packed, packed.length * 2);
+              packed = Arrays.copyOf(packed, packed.length * 2);
             }
             length += deflater.deflate(packed, length, packed.length - length);
           }

@@ -3,6 +3,7 @@ package io.haloconv.cli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -84,7 +85,7 @@ final class Args {
     int bestDistance = Integer.MAX_VALUE;
     for (Set<String> set : List.of(valued, switches)) {
       for (String known : set) {
-        int d = distance(flag.toLowerCase(java.util.Locale.ROOT), known);
+        int d = distance(flag.toLowerCase(Locale.ROOT), known);
         if (d < bestDistance || (d == bestDistance && known.compareTo(best) < 0)) {
           bestDistance = d;
           best = known;

@@ -4,8 +4,10 @@ import io.haloconv.bench.StageBench;
 import io.haloconv.spark.Sessions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -29,16 +31,15 @@ public final class BenchStages {
     List<String> rest = new ArrayList<>();
     int threads = 2;
     int repeats = 1;
-    java.util.Set<StageBench.Stage> stages =
-        java.util.EnumSet.of(
-            StageBench.Stage.DECODE, StageBench.Stage.KERNEL, StageBench.Stage.WRITE);
+    Set<StageBench.Stage> stages =
+        EnumSet.of(StageBench.Stage.DECODE, StageBench.Stage.KERNEL, StageBench.Stage.WRITE);
     for (int i = 0; i < argv.length; i++) {
       if (argv[i].equals("--threads")) {
         threads = Values.integer("--threads", argv[++i], 1, 1024);
       } else if (argv[i].equals("--write-repeats")) {
         repeats = Values.integer("--write-repeats", argv[++i], 1, 100);
       } else if (argv[i].equals("--stages")) {
-        stages = java.util.EnumSet.noneOf(StageBench.Stage.class);
+        stages = EnumSet.noneOf(StageBench.Stage.class);
         for (String name : argv[++i].split(",")) {
           try {
             stages.add(StageBench.Stage.valueOf(name.trim().toUpperCase(Locale.ROOT)));

@@ -8,11 +8,13 @@ import io.haloconv.tensor.NpzWriter;
 import io.haloconv.tensor.Tensor3;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -197,17 +199,17 @@ final class ExportCommand {
           .append(e.pixels())
           .append('\n');
     }
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     try {
       OutputFiles.write(target, conf, o -> Npy.write(o, new int[] {n, width}, data));
       OutputFiles.write(
           stem + ".paths.txt",
           conf,
-          o -> o.write(paths.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          o -> o.write(paths.toString().getBytes(StandardCharsets.UTF_8)));
       OutputFiles.write(
           stem + ".cells.tsv",
           conf,
-          o -> o.write(cells.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          o -> o.write(cells.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw JobException.failed("cannot write " + target + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,8 @@
 package io.haloconv.cli;
 
 import io.haloconv.Version;
+import io.haloconv.bench.Bench;
+import io.haloconv.bench.StackBench;
 import io.haloconv.spark.FeaturizeJob;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.JobResult;
@@ -8,6 +10,7 @@ import io.haloconv.spark.ParquetFeaturizeJob;
 import io.haloconv.spark.Sessions;
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -82,7 +85,7 @@ public final class Main {
         case "export":
           return ExportCommand.run(rest, out, spark);
         case "bench":
-          return io.haloconv.bench.Bench.run(rest, out, err);
+          return Bench.run(rest, out, err);
         case "bench-stack":
           return benchStack(rest, out, err);
         default:
@@ -119,11 +122,7 @@ public final class Main {
     if (at < 0 || at + 1 >= args.length) {
       throw new UsageException("bench-stack needs --layers FILE");
     }
-    return io.haloconv.bench.StackBench.run(
-        args,
-        StackLoader.load(args[at + 1], 3, new org.apache.hadoop.conf.Configuration()),
-        out,
-        err);
+    return StackBench.run(args, StackLoader.load(args[at + 1], 3, new Configuration()), out, err);
   }
 
   private static int featurize(String[] args, PrintStream out, PrintStream err, Spark source) {

@@ -1,6 +1,7 @@
 package io.haloconv.cli;
 
 import io.haloconv.spark.Sessions;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -29,7 +30,7 @@ interface Spark {
           try {
             return Sessions.create(
                 flags.master(), confDir == null ? null : Path.of(confDir), flags.conf());
-          } catch (java.io.IOException | RuntimeException e) {
+          } catch (IOException | RuntimeException e) {
             throw new UsageException("cannot start Spark: " + e.getMessage());
           }
         }

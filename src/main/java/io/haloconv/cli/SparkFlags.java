@@ -1,6 +1,8 @@
 package io.haloconv.cli;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,8 +45,8 @@ record SparkFlags(String master, String driverMemory, Map<String, String> conf) 
 
   /** {@code a} ∪ {@code b}, for commands that add flags of their own. */
   static Set<String> with(Set<String> a, String... b) {
-    java.util.Set<String> all = new java.util.HashSet<>(a);
-    all.addAll(java.util.List.of(b));
+    Set<String> all = new HashSet<>(a);
+    all.addAll(List.of(b));
     return Set.copyOf(all);
   }
 }

@@ -2,6 +2,7 @@ package io.haloconv.cli;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,7 +20,7 @@ final class TextTable {
     this.indent = indent;
     rows.add(header);
     numeric = new boolean[header.length];
-    java.util.Arrays.fill(numeric, true);
+    Arrays.fill(numeric, true);
   }
 
   TextTable row(Object... cells) {

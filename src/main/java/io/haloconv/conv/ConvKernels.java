@@ -1,5 +1,6 @@
 package io.haloconv.conv;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -187,7 +188,7 @@ public final class ConvKernels {
   private static boolean fastFma() {
     try {
       return Boolean.parseBoolean(
-          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
               .getVMOption("UseFMA")
               .getValue());
     } catch (RuntimeException | LinkageError e) {

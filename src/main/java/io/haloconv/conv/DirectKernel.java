@@ -1,5 +1,7 @@
 package io.haloconv.conv;
 
+import java.util.Arrays;
+
 /**
  * The straightforward kernel: output-stationary rows, one weight at a time, scalar {@code fma}.
  * Correct for every spec and the portable fallback where the Vector API is absent.
@@ -34,7 +36,7 @@ final class DirectKernel implements ConvKernel {
       final float b = bias[k];
       for (int oy = 0; oy < outHeight; oy++) {
         final int out = (k * outHeight + oy) * outWidth;
-        java.util.Arrays.fill(output, out, out + outWidth, 0f);
+        Arrays.fill(output, out, out + outWidth, 0f);
         // Loop order c, ky, kx outside ox keeps every pixel's summation order fixed (see
         // ConvKernel).
         for (int c = 0; c < cg; c++) {

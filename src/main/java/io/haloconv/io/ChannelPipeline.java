@@ -1,6 +1,7 @@
 package io.haloconv.io;
 
 import io.haloconv.tensor.Tensor3;
+import java.util.Arrays;
 
 /**
  * Raw decoded channels → the floats a filter sees: unit scaling, then the {@link ChannelMode}
@@ -99,7 +100,7 @@ final class ChannelPipeline {
       if (sourceAlpha) {
         System.arraycopy(in, alphaPlane * plane, o, 3 * plane, plane);
       } else {
-        java.util.Arrays.fill(o, 3 * plane, 4 * plane, opaque);
+        Arrays.fill(o, 3 * plane, 4 * plane, opaque);
       }
     }
     return out;

@@ -3,6 +3,7 @@ package io.haloconv.io;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -122,14 +123,14 @@ public record Georeference(
     return other instanceof Georeference that
         && Arrays.equals(transform, that.transform)
         && epsg == that.epsg
-        && java.util.Objects.equals(nodata, that.nodata)
+        && Objects.equals(nodata, that.nodata)
         && Double.compare(micronsPerPixelX, that.micronsPerPixelX) == 0
         && Double.compare(micronsPerPixelY, that.micronsPerPixelY) == 0;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(
+    return Objects.hash(
         Arrays.hashCode(transform), epsg, nodata, micronsPerPixelX, micronsPerPixelY);
   }
 

@@ -3,6 +3,7 @@ package io.haloconv.io;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import javax.imageio.stream.ImageInputStreamImpl;
 import org.apache.hadoop.fs.FSDataInputStream;
 
@@ -177,7 +178,7 @@ final class HadoopImageInputStream extends ImageInputStreamImpl {
         bytesFetched += got;
       }
       return got;
-    } catch (java.io.InterruptedIOException e) {
+    } catch (InterruptedIOException e) {
       throw e; // a task being killed, not a storage failure
     } catch (IOException e) {
       throw new Failures.StorageException(e);

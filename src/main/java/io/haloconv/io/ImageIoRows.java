@@ -15,6 +15,7 @@ import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -253,7 +254,7 @@ public final class ImageIoRows {
     public void setPixels(int x, int y, int w, int h, int[] pixels) {
       int bands = getNumBands();
       for (int r = 0; r < h; r++) {
-        int[] row = java.util.Arrays.copyOfRange(pixels, r * w * bands, (r + 1) * w * bands);
+        int[] row = Arrays.copyOfRange(pixels, r * w * bands, (r + 1) * w * bands);
         band.setPixels(x, rowInBand(y + r), w, 1, row);
       }
     }

@@ -13,6 +13,7 @@ import io.haloconv.tensor.NpyHeader;
 import io.haloconv.tensor.Shapes;
 import io.haloconv.tensor.TensorFormatException;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -453,7 +454,7 @@ public final class ImageProbe {
     return tile < 1 || tile > size ? size : tile;
   }
 
-  public static void closeQuietly(java.io.Closeable closeable) {
+  public static void closeQuietly(Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.haloconv.io;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * An image that cannot be probed or decoded: a bad record in design.md §4's sense, not a crash. The
@@ -21,7 +22,7 @@ public class ImageReadException extends IOException {
 
     /** The lower-case name stored in {@code _errors/}. */
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

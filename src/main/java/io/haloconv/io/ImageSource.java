@@ -7,8 +7,10 @@ import io.haloconv.io.tiff.ScratchRasters;
 import io.haloconv.io.tiff.TiffDecoder;
 import io.haloconv.tensor.Tensor3;
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Reads windows of one probed image as C×h×w float32 tensors, converted by {@link ChannelMode} and
@@ -109,7 +111,7 @@ public final class ImageSource implements Closeable {
       ImageInfo info,
       ChannelMode channelMode,
       Normalization normalization,
-      org.apache.hadoop.fs.Path scratch)
+      Path scratch)
       throws ImageReadException {
     requireNonNull(fs, "fs is null");
     requireNonNull(info, "info is null");
@@ -123,7 +125,7 @@ public final class ImageSource implements Closeable {
     long length;
     try {
       length = fs.getFileStatus(scratch).getLen();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new ImageReadException(
           Stage.DECODE,
           "the scratch raster of this image is missing: " + Failures.chainMessages(e),

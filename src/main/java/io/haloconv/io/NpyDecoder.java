@@ -10,6 +10,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,7 +67,7 @@ final class NpyDecoder implements RegionDecoder {
           e);
     } catch (RuntimeException | OutOfMemoryError e) {
       // A header that changed since the probe, or an array too large for memory: a bad record.
-      throw Failures.translate(Stage.DECODE, ImageFormat.NPY, e, java.util.List.of());
+      throw Failures.translate(Stage.DECODE, ImageFormat.NPY, e, List.of());
     }
   }
 

@@ -14,6 +14,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /**
  * Turns a decoded raster into planar channels by the design.md §2 rules, keeping raw sample values
@@ -120,7 +121,7 @@ public final class PixelConverter {
       even &= bits[b] == bits[0];
     }
     if (format == SampleFormat.FLOAT) {
-      java.util.Arrays.fill(bits, DataBuffer.getDataTypeSize(dataType));
+      Arrays.fill(bits, DataBuffer.getDataTypeSize(dataType));
     }
     if (cm == null || cm.getNumComponents() != bands) {
       int depth = maximum(bits);

@@ -1,5 +1,8 @@
 package io.haloconv.io;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.tiff.BigTIFFImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
@@ -34,9 +37,9 @@ public final class Readers {
     // Decoders must not spill to temp files: we hand them seekable streams.
     ImageIO.setUseCache(false);
     IIORegistry registry = IIORegistry.getDefaultInstance();
-    registerIfAbsent(registry, new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi());
-    registerIfAbsent(registry, new com.twelvemonkeys.imageio.plugins.tiff.BigTIFFImageReaderSpi());
-    registerIfAbsent(registry, new com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi());
+    registerIfAbsent(registry, new JPEGImageReaderSpi());
+    registerIfAbsent(registry, new BigTIFFImageReaderSpi());
+    registerIfAbsent(registry, new WebPImageReaderSpi());
   }
 
   private Readers() {}

@@ -19,9 +19,14 @@ import io.haloconv.stack.LayerStack;
 import io.haloconv.stack.PoolLayer;
 import io.haloconv.stack.PoolOp;
 import io.haloconv.stack.PoolSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -147,8 +152,7 @@ public final class OnnxImport {
       }
       boolean reached = false;
       NodeProto previous = null;
-      Set<NodeProto> visited =
-          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      Set<NodeProto> visited = Collections.newSetFromMap(new IdentityHashMap<>());
       while (true) {
         List<NodeProto> users = consumers.getOrDefault(current, List.of());
         if (users.isEmpty()) {
@@ -369,7 +373,7 @@ public final class OnnxImport {
         throw new IllegalArgumentException(
             describe(node)
                 + ": kernel_shape "
-                + java.util.Arrays.toString(kernel)
+                + Arrays.toString(kernel)
                 + " does not match the weight's "
                 + shape(dims));
       }
@@ -527,7 +531,7 @@ public final class OnnxImport {
         throw new IllegalArgumentException(
             describe(node)
                 + ": dilations "
-                + java.util.Arrays.toString(dilation)
+                + Arrays.toString(dilation)
                 + " are not supported; haloconv's pools have dilation 1");
       }
       // ONNX pools default to stride 1, not to the kernel size as PyTorch's do.
@@ -615,7 +619,7 @@ public final class OnnxImport {
         throw new IllegalArgumentException(
             describe(node)
                 + ": pads "
-                + java.util.Arrays.toString(pads)
+                + Arrays.toString(pads)
                 + " must pad only height and width of N×C×H×W");
       }
       for (long v : pads) {
@@ -623,7 +627,7 @@ public final class OnnxImport {
           throw new IllegalArgumentException(
               describe(node)
                   + ": pads "
-                  + java.util.Arrays.toString(pads)
+                  + Arrays.toString(pads)
                   + " must be in [0, 65536] (a negative pad crops)");
         }
       }
@@ -665,7 +669,7 @@ public final class OnnxImport {
             throw new IllegalArgumentException(
                 describe(node)
                     + ": pads must have 4 values for a 2-D op, got "
-                    + java.util.Arrays.toString(pads));
+                    + Arrays.toString(pads));
           }
           // ONNX orders pads as [top, left, bottom, right] (all begins, then all ends).
           try {
@@ -787,7 +791,7 @@ public final class OnnxImport {
                 + fallback.length
                 + " values for a 2-D op,"
                 + " got "
-                + java.util.Arrays.toString(out));
+                + Arrays.toString(out));
       }
       return out;
     }
@@ -827,7 +831,7 @@ public final class OnnxImport {
       double[] values = values(t, node);
       if (values.length == 1 && dims.length <= 4) {
         double[] all = new double[k];
-        java.util.Arrays.fill(all, values[0]);
+        Arrays.fill(all, values[0]);
         return all;
       }
       int r = dims.length;
@@ -894,8 +898,7 @@ public final class OnnxImport {
       int n = (int) count;
       double[] out = new double[n];
       int type = t.getDataType();
-      java.nio.ByteBuffer raw =
-          t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       boolean hasRaw = !t.getRawData().isEmpty();
       if (type == TensorProto.DataType.FLOAT_VALUE) {
         int have = hasRaw ? raw.remaining() / 4 : t.getFloatDataCount();
@@ -933,8 +936,7 @@ public final class OnnxImport {
     /** An INT64 or INT32 constant (Pad's pads). */
     private static long[] integers(TensorProto t, NodeProto node) {
       String where = describe(node) + ": tensor '" + t.getName() + "'";
-      java.nio.ByteBuffer raw =
-          t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       boolean hasRaw = !t.getRawData().isEmpty();
       if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
         long[] out = new long[hasRaw ? raw.remaining() / 8 : t.getInt64DataCount()];

@@ -35,6 +35,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -338,7 +339,7 @@ public final class Featurizer {
                         && hasFields(s, "bytes")
                         && s.apply("bytes").dataType() instanceof BinaryType);
     String bytes = type instanceof StructType ? contentColumn + ".bytes" : contentColumn;
-    org.apache.spark.sql.Column id =
+    Column id =
         idColumn == null
             ? concat(lit("row-"), monotonically_increasing_id().cast("string"))
             : col(idColumn).cast("string");

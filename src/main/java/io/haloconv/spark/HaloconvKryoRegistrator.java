@@ -18,6 +18,7 @@ import io.haloconv.stack.CellStats;
 import io.haloconv.stack.LayerStack;
 import io.haloconv.tiling.Tile;
 import io.haloconv.tiling.Window;
+import java.math.BigInteger;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -41,8 +42,8 @@ public final class HaloconvKryoRegistrator implements KryoRegistrator {
     // Embeddings: the partials a tile task yields per cell, shuffled by cell to be merged.
     registerRecord(kryo, CellStats.class);
     registerRecord(kryo, EmbeddingRows.Key.class);
-    kryo.register(java.math.BigInteger.class);
-    kryo.register(java.math.BigInteger[].class);
+    kryo.register(BigInteger.class);
+    kryo.register(BigInteger[].class);
     kryo.register(BadRecord[].class);
     kryo.register(ImageInfo[].class);
     // The broadcast: sent once per executor, so Java serialization of the stack's records (banks,

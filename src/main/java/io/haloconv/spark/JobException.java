@@ -2,6 +2,8 @@ package io.haloconv.spark;
 
 import io.haloconv.spark.badrecord.BadRecordException;
 import io.haloconv.spark.badrecord.BadRecords;
+import java.io.IOException;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A job that could not run or did not finish, with a one-line message for the user and the exit
@@ -34,11 +36,11 @@ public final class JobException extends RuntimeException {
    * record behind a failfast abort; an I/O failure while writing {@code output}; else the root
    * cause of what Spark threw.
    */
-  static JobException from(Exception e, org.apache.hadoop.fs.Path output) {
+  static JobException from(Exception e, Path output) {
     if (e instanceof JobException job) {
       return job;
     }
-    if (e instanceof java.io.IOException) {
+    if (e instanceof IOException) {
       return failed("writing " + output + " failed: " + BadRecords.oneLine(e.getMessage()), e);
     }
     String line = BadRecordException.find(e);

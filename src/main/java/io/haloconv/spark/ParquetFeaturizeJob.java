@@ -26,6 +26,7 @@ import io.haloconv.spark.task.TaskSettings;
 import io.haloconv.stack.LayerStack;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
@@ -128,7 +131,7 @@ public final class ParquetFeaturizeJob {
             Encoders.row(TileRows.schema(stack)));
     long[] perPartition = rowsPerPartition(rows);
     // The rows left once those with a shared id are set aside, as progress will count them.
-    long images = java.util.Arrays.stream(perPartition).sum();
+    long images = Arrays.stream(perPartition).sum();
     progress.phase("convolve", images + " images in " + perPartition.length + " tasks");
     progress.trackImages(perPartition, metrics.inputPixels);
     sc.setJobDescription("haloconv convolve");
@@ -225,8 +228,8 @@ public final class ParquetFeaturizeJob {
       DataType type = column(schema, input.idColumn(), "--id-column");
       if (type instanceof StructType
           || type instanceof BinaryType
-          || type instanceof org.apache.spark.sql.types.ArrayType
-          || type instanceof org.apache.spark.sql.types.MapType) {
+          || type instanceof ArrayType
+          || type instanceof MapType) {
         throw JobException.badInput(
             "--id-column "
                 + input.idColumn()

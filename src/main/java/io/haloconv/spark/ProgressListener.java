@@ -2,9 +2,11 @@ package io.haloconv.spark;
 
 import io.haloconv.spark.task.TaskMetrics;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,9 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
+import scala.Tuple4;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
 
 /**
  * Prints the job's progress on the driver: tiles (or images) done out of total, megapixels per
@@ -132,8 +137,8 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
       // has partitions of its own. Parent stages are created first, so the result stage's id is
       // the largest.
       // For embeddings the tiles run in the stage before that one (stagesFromEnd 1).
-      java.util.List<Integer> ids = new java.util.ArrayList<>();
-      scala.collection.Iterator<Object> it = jobStart.stageIds().iterator();
+      List<Integer> ids = new ArrayList<>();
+      Iterator<Object> it = jobStart.stageIds().iterator();
       while (it.hasNext()) {
         ids.add((Integer) it.next());
       }
@@ -154,16 +159,14 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     if (!unit.equals("tiles")) {
       return;
     }
-    scala.collection.Iterator<
-            scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>>>
-        tasks = update.accumUpdates().iterator();
+    Iterator<Tuple4<Object, Object, Object, Seq<AccumulableInfo>>> tasks =
+        update.accumUpdates().iterator();
     while (tasks.hasNext()) {
-      scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<AccumulableInfo>> task =
-          tasks.next();
+      Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task = tasks.next();
       if (!trackedStages.contains((Integer) task._2())) {
         continue;
       }
-      scala.collection.Iterator<AccumulableInfo> infos = task._4().iterator();
+      Iterator<AccumulableInfo> infos = task._4().iterator();
       while (infos.hasNext()) {
         AccumulableInfo info = infos.next();
         if (info.name().isDefined()

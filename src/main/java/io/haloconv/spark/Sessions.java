@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,7 +33,7 @@ public final class Sessions {
    * core-site.xml} decides.
    */
   public static void installHadoopDefaults() {
-    org.apache.hadoop.conf.Configuration.addDefaultResource(HADOOP_DEFAULTS);
+    Configuration.addDefaultResource(HADOOP_DEFAULTS);
   }
 
   /** Settings every haloconv session gets unless the user overrides them. */

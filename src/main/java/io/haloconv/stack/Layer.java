@@ -3,6 +3,7 @@ package io.haloconv.stack;
 import io.haloconv.conv.ConvGeometry;
 import io.haloconv.conv.PaddingMode;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -59,7 +60,7 @@ public sealed interface Layer extends Serializable permits ConvLayer, PoolLayer 
               + name
               + "'");
     }
-    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    String lower = name.toLowerCase(Locale.ROOT);
     if (lower.equals("true") || lower.equals("false") || lower.equals("null")) {
       throw new IllegalArgumentException(
           "layer name '"

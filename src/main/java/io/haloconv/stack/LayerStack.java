@@ -7,10 +7,12 @@ import io.haloconv.conv.FilterBank;
 import io.haloconv.tiling.TileSizes;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -117,8 +119,8 @@ public final class LayerStack implements Serializable {
   }
 
   /** The pool the stack ends in, when it writes embeddings instead of the last layer's map. */
-  public java.util.Optional<EmbeddingPool> embedding() {
-    return java.util.Optional.ofNullable(embedding);
+  public Optional<EmbeddingPool> embedding() {
+    return Optional.ofNullable(embedding);
   }
 
   /**
@@ -129,7 +131,7 @@ public final class LayerStack implements Serializable {
   }
 
   public List<Layer> layers() {
-    return Collections.unmodifiableList(java.util.Arrays.asList(layers));
+    return Collections.unmodifiableList(Arrays.asList(layers));
   }
 
   public int size() {
@@ -177,7 +179,7 @@ public final class LayerStack implements Serializable {
       if (layer instanceof ConvLayer conv) {
         ConvSpec s = conv.spec();
         float[] ones = new float[s.kernelHeight() * s.kernelWidth()];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         counters.add(
             new ConvLayer(
                 conv.name(),

@@ -6,6 +6,7 @@ import io.haloconv.conv.PaddingMode;
 import io.haloconv.tensor.Tensor3;
 import io.haloconv.tiling.RegionReader;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -245,7 +246,7 @@ public final class StackEvaluator {
       for (int y = 0; y < h; y++) {
         int d = (c * h + y) * w;
         if (rowMap[y] < 0) {
-          java.util.Arrays.fill(dst, d, d + w, pad);
+          Arrays.fill(dst, d, d + w, pad);
           continue;
         }
         int s = (c * srcRows + rowMap[y]) * srcCols;
@@ -257,7 +258,7 @@ public final class StackEvaluator {
             while (x + run < w && colMap[x + run] < 0) {
               run++;
             }
-            java.util.Arrays.fill(dst, d + x, d + x + run, pad);
+            Arrays.fill(dst, d + x, d + x + run, pad);
           } else {
             while (x + run < w && colMap[x + run] == from + run) {
               run++;

@@ -130,7 +130,7 @@ public final class Npy {
       readValues(in, dtype, order, values, 0, count);
       return values;
     }
-    java.util.List<float[]> blocks = new java.util.ArrayList<>();
+    List<float[]> blocks = new ArrayList<>();
     int done = 0;
     while (done < count) {
       float[] block = new float[Math.min(DIRECT_VALUES, count - done)];

@@ -1,5 +1,8 @@
 package io.haloconv.tensor;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
@@ -175,25 +178,22 @@ public enum Precision {
 
   /** The vector encoder, found reflectively once, or null when this JVM cannot run it. */
   static final class VectorEncoding {
-    static final java.lang.invoke.MethodHandle HALF;
-    static final java.lang.invoke.MethodHandle BFLOAT;
+    static final MethodHandle HALF;
+    static final MethodHandle BFLOAT;
 
     static {
-      java.lang.invoke.MethodHandle half = null;
-      java.lang.invoke.MethodHandle bfloat = null;
+      MethodHandle half = null;
+      MethodHandle bfloat = null;
       try {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"direct".equals(System.getProperty("haloconv.kernel"))) {
           Class<?> type = Class.forName("io.haloconv.tensor.VectorHalfEncoder");
-          var lookup = java.lang.invoke.MethodHandles.lookup();
+          var lookup = MethodHandles.lookup();
           var signature =
-              java.lang.invoke.MethodType.methodType(
+              MethodType.methodType(
                   void.class, float[].class, int.class, int.class, byte[].class, int.class);
           int lanes =
-              (int)
-                  lookup
-                      .findStatic(type, "lanes", java.lang.invoke.MethodType.methodType(int.class))
-                      .invoke();
+              (int) lookup.findStatic(type, "lanes", MethodType.methodType(int.class)).invoke();
           if (lanes >= 4) {
             half = lookup.findStatic(type, "float16", signature);
             bfloat = lookup.findStatic(type, "bfloat16", signature);

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -63,7 +64,7 @@ final class ScratchTiff implements BandSink {
     List<long[]> entries = new ArrayList<>(); // tag, type, count, value-or-(-1 for external)
     List<byte[]> external = new ArrayList<>();
     short[] perSample = new short[channels];
-    java.util.Arrays.fill(perSample, (short) (8 * bytesPerSample));
+    Arrays.fill(perSample, (short) (8 * bytesPerSample));
     entries.add(new long[] {256, 16, 1, width});
     entries.add(new long[] {257, 16, 1, height});
     entries.add(new long[] {258, 3, channels, 0});
@@ -79,7 +80,7 @@ final class ScratchTiff implements BandSink {
       entries.add(new long[] {338, 3, channels - colours, 0});
     }
     short[] formats = new short[channels];
-    java.util.Arrays.fill(formats, (short) 1);
+    Arrays.fill(formats, (short) 1);
     entries.add(new long[] {339, 3, channels, 0});
 
     int ifdBytes = 8 + 20 * entries.size() + 8;
@@ -221,7 +222,7 @@ final class ScratchTiff implements BandSink {
 
   private void flush() throws IOException {
     out.write(band);
-    java.util.Arrays.fill(band, (byte) 0);
+    Arrays.fill(band, (byte) 0);
     rowsWritten += rowsInBand;
     rowsInBand = 0;
   }

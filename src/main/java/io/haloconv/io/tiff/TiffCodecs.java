@@ -1,8 +1,14 @@
 package io.haloconv.io.tiff;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -36,9 +42,9 @@ final class TiffCodecs {
 
   private static InputStream zstdStream(InputStream compressed) {
     try {
-      return new com.github.luben.zstd.ZstdInputStream(compressed);
+      return new ZstdInputStream(compressed);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -73,9 +79,8 @@ final class TiffCodecs {
       // zstd-jni (which Spark ships for its own shuffle files): one frame per chunk, as libtiff
       // writes it. A chunk that decodes to less leaves the rest zero, as for Deflate.
       try {
-        com.github.luben.zstd.Zstd.decompressByteArray(
-            out, 0, length, compressed, 0, compressedLength);
-      } catch (com.github.luben.zstd.ZstdException e) {
+        Zstd.decompressByteArray(out, 0, length, compressed, 0, compressedLength);
+      } catch (ZstdException e) {
         throw new IOException("corrupt ZSTD data: " + e.getMessage(), e);
       }
       return;
@@ -85,7 +90,7 @@ final class TiffCodecs {
       return;
     }
     try (InputStream in =
-        decoding(compression, new java.io.ByteArrayInputStream(compressed, 0, compressedLength))) {
+        decoding(compression, new ByteArrayInputStream(compressed, 0, compressedLength))) {
       in.readNBytes(out, 0, length);
     }
   }
@@ -288,7 +293,7 @@ final class TiffCodecs {
       while (done < length) {
         if (repeat > 0) {
           int n = Math.min(repeat, length - done);
-          java.util.Arrays.fill(out, offset + done, offset + done + n, (byte) repeated);
+          Arrays.fill(out, offset + done, offset + done + n, (byte) repeated);
           repeat -= n;
           done += n;
         } else if (literal > 0) {

@@ -196,7 +196,7 @@ public final class TiffDecoder implements RegionDecoder {
     int[] block = readableBlock(dir);
     return new ImageInfo(
         path,
-        io.haloconv.io.ImageFormat.TIFF,
+        ImageFormat.TIFF,
         dir.width,
         dir.height,
         spp,

@@ -1,5 +1,6 @@
 package io.haloconv.io.tiff;
 
+import io.haloconv.io.Failures;
 import io.haloconv.io.Readers;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -118,7 +119,7 @@ final class TiffImageCodecs {
               + " data in "
               + chunk
               + ": "
-              + io.haloconv.io.Failures.chainMessages(e),
+              + Failures.chainMessages(e),
           e);
     } finally {
       reader.dispose();

@@ -1,5 +1,6 @@
 package io.haloconv.io.tiff;
 
+import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageReadException.Stage;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public final class TiffLevels {
     }
     throw new ImageReadException(
         stage,
-        io.haloconv.io.ErrorKind.NO_SUCH_LEVEL,
+        ErrorKind.NO_SUCH_LEVEL,
         "no level "
             + level
             + ": the file has level"

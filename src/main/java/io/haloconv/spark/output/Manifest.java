@@ -1,5 +1,6 @@
 package io.haloconv.spark.output;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -192,7 +193,7 @@ public final class Manifest {
     times.put("task_write_and_other", round(t.otherTaskSeconds()));
     try {
       return JSON.writeValueAsString(root) + "\n";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("manifest does not serialise", e);
     }
   }

@@ -1,6 +1,7 @@
 package io.haloconv.spark.output;
 
 import io.haloconv.spark.JobException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -115,7 +116,7 @@ public final class OutputCommit implements AutoCloseable {
   private static String read(FileSystem fs, Path lock) throws IOException {
     try (InputStream in = fs.open(lock)) {
       return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-    } catch (java.io.FileNotFoundException gone) {
+    } catch (FileNotFoundException gone) {
       return "";
     }
   }

@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -105,7 +106,7 @@ public final class OutputLayout {
       frame.write().options(options).parquet(dir.toString());
       return;
     }
-    org.apache.spark.sql.RuntimeConfig conf = frame.sparkSession().conf();
+    RuntimeConfig conf = frame.sparkSession().conf();
     String key = "spark.sql.maxConcurrentOutputFileWriters";
     // getOption gives the default (0) too; getAll only what the session set.
     boolean wasSet = conf.getAll().contains(key);

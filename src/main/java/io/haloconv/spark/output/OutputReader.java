@@ -2,6 +2,8 @@ package io.haloconv.spark.output;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconv.spark.JobException;
 import io.haloconv.spark.badrecord.BadRecords;
 import io.haloconv.tensor.Precision;
@@ -11,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -255,8 +259,7 @@ public final class OutputReader {
       Optional<String> text = manifest();
       if (text.isPresent()) {
         try {
-          com.fasterxml.jackson.databind.JsonNode counts =
-              new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.get()).path("counts");
+          JsonNode counts = new ObjectMapper().readTree(text.get()).path("counts");
           gaps = counts.path("empty_tiles_skipped").asLong(0) > 0;
         } catch (IOException e) {
           gaps = false; // an unreadable manifest: the coverage check applies
@@ -409,7 +412,7 @@ public final class OutputReader {
       // A small output: one job brings every tile to the driver, sorted there.
       List<Row> all = new ArrayList<>(rows.collectAsList());
       all.sort(
-          java.util.Comparator.comparing((Row r) -> r.getString(r.fieldIndex(TileRows.PATH)))
+          Comparator.comparing((Row r) -> r.getString(r.fieldIndex(TileRows.PATH)))
               .thenComparingInt(r -> r.getInt(r.fieldIndex(TileRows.Y0)))
               .thenComparingInt(r -> r.getInt(r.fieldIndex(TileRows.X0))));
       return assembleInOrder(all.iterator());
@@ -476,7 +479,7 @@ public final class OutputReader {
                 + e.getMessage());
       }
       if (leftEmptyTilesOut()) {
-        java.util.Arrays.fill(map.data(), Float.NaN);
+        Arrays.fill(map.data(), Float.NaN);
       }
     }
 

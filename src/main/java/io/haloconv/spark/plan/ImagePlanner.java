@@ -1,5 +1,7 @@
 package io.haloconv.spark.plan;
 
+import static java.util.Objects.requireNonNull;
+
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.DecodeMemory;
 import io.haloconv.io.ImageInfo;
@@ -64,7 +66,7 @@ public final class ImagePlanner implements Serializable {
    *     is streamed into a scratch raster ({@link ScratchStage})
    */
   public ImagePlanner(JobConfig config, MemoryBudget memory, long scratchMinBytes) {
-    this.memory = java.util.Objects.requireNonNull(memory, "memory is null");
+    this.memory = requireNonNull(memory, "memory is null");
     this.scratchMinBytes = scratchMinBytes;
     this.stack = config.stack();
     this.channels = config.channels();

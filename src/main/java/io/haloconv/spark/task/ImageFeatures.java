@@ -5,6 +5,7 @@ import io.haloconv.io.ErrorKind;
 import io.haloconv.io.ImageInfo;
 import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageSource;
+import io.haloconv.io.NodataMask;
 import io.haloconv.spark.Featurizer;
 import io.haloconv.spark.badrecord.BadRecord;
 import io.haloconv.spark.badrecord.BadRecordException;
@@ -19,8 +20,10 @@ import io.haloconv.stack.StackEvaluator;
 import io.haloconv.stack.StackGeometry;
 import io.haloconv.tiling.TileGrid;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
@@ -164,8 +167,8 @@ public final class ImageFeatures implements Iterator<Row> {
                     EmbeddingRows.stats(partial),
                     CellStats::merge)
             : row -> rows.add(sink.featureRow(row));
-    java.util.List<String> empty = new java.util.ArrayList<>();
-    io.haloconv.io.NodataMask nodata = settings.nodata().maskFor(info);
+    List<String> empty = new ArrayList<>();
+    NodataMask nodata = settings.nodata().maskFor(info);
     for (int i = 0; i < grid.count(); i++) {
       try {
         int[] skipped =
