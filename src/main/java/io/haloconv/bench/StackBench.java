@@ -311,10 +311,7 @@ public final class StackBench {
     return rows.iterator();
   }
 
-  /**
-   * A whole feature map from its tile rows (columns of {@link
-   * io.haloconv.spark.output.TileRows#SCHEMA}).
-   */
+  /** A whole feature map from its tile rows (columns of {@link TileRows#SCHEMA}). */
   private static Tensor3 assemble(Iterable<Row> tiles) {
     Tensor3 map = null;
     for (Row r : tiles) {
