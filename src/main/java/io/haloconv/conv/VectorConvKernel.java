@@ -1,6 +1,8 @@
 package io.haloconv.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       band of output rows at a time (see Bands), into a buffer that stays in L2, not for the
  *       whole window up front: on the 1024² 7×7 stride-2 RGB layer the whole-window split wrote and
  *       re-read 12 MB and cost about 15% of the call; per band, with the even and odd columns of a
- *       row taken in one pass for stride 2 across, it is about half that. Stride 1 reads the
- *       caller's window in place.
+ *       row taken in one pass for stride 2 across, it is about half that, and moving those columns
+ *       16 floats at a time (narrowing pairs-as-longs to ints) made the 7×7 layer another 6–7%
+ *       faster and a 3×3 stride-2 layer of 16 filters 34–38%. Stride 1 reads the caller's window in
+ *       place.
  *   <li><b>Positions.</b> An output (oy, ox) has the flat position p = oy·wv + ox in a phase plane
  *       of width wv, and every tap reads {@code src[groupBase + tapOffsets[t] + p]}. A vector
  *       covers VL consecutive positions. Row mode puts vectors at ox = 0, VL, … in every output
@@ -68,6 +72,22 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvKernel implements ConvKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int VL = S.length();
+
+  /** (even, odd) column pairs in one float vector, for the stride-2 split. */
+  private static final int PAIRS = VL / 2;
+
+  /**
+   * Ints of half the float vector's size (one lane per pair), or null when there is no such species
+   * (vectors under 128 bits), and the split stays scalar. One of the species constants, so that C2
+   * sees a constant and intrinsifies the narrowing.
+   */
+  private static final VectorSpecies<Integer> HALF_INTS =
+      switch (S.vectorBitSize()) {
+        case 512 -> IntVector.SPECIES_256;
+        case 256 -> IntVector.SPECIES_128;
+        case 128 -> IntVector.SPECIES_64;
+        default -> null;
+      };
 
   /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
   private static final int POSITION_GROUP = 12;
@@ -411,7 +431,25 @@ final class VectorConvKernel implements ConvKernel {
         continue;
       }
       final int row = (c * inHeight + y) * inWidth;
-      for (int xv = 0; xv < pairs; xv++) {
+      int xv = 0;
+      if (HALF_INTS != null) {
+        // VL floats are VL/2 (even, odd) pairs, each pair one long: the even float in its low
+        // half, the odd one in its high half (little-endian lanes). Narrowing the longs to ints
+        // (one vpmovqd) keeps the evens; shifting right by 32 first keeps the odds. Only bits
+        // move, so NaNs and -0 are copied exactly. About 5x the scalar loop's speed.
+        for (; xv <= pairs - PAIRS; xv += PAIRS) {
+          final LongVector v = FloatVector.fromArray(S, input, row + 2 * xv).reinterpretAsLongs();
+          ((IntVector) v.convertShape(VectorOperators.L2I, HALF_INTS, 0))
+              .reinterpretAsFloats()
+              .intoArray(dst, d0 + xv);
+          ((IntVector)
+                  v.lanewise(VectorOperators.LSHR, 32)
+                      .convertShape(VectorOperators.L2I, HALF_INTS, 0))
+              .reinterpretAsFloats()
+              .intoArray(dst, d1 + xv);
+        }
+      }
+      for (; xv < pairs; xv++) {
         dst[d0 + xv] = input[row + 2 * xv];
         dst[d1 + xv] = input[row + 2 * xv + 1];
       }
