@@ -440,7 +440,9 @@ public final class ImageProbe {
     FileSystem reader =
         fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     try {
-      if (reader instanceof RawLocalFileSystem local) {
+      // Hadoop's own local file system only: a subclass may open files its own way.
+      if (reader.getClass() == RawLocalFileSystem.class) {
+        RawLocalFileSystem local = (RawLocalFileSystem) reader;
         java.io.File file = localFileOrNull(local, path);
         if (file != null) {
           // As RawLocalFileSystem.open, without the file status it takes first (LocalFileInput).

@@ -9,6 +9,7 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -71,9 +72,13 @@ final class LocalListing {
   private static FileStatus[] listLocal(FileSystem fs, Path dir) {
     FileSystem raw =
         fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
-    if (!(raw instanceof RawLocalFileSystem local)) {
+    // Hadoop's own classes only: a subclass (a test's faulty file system, a user's wrapper) may
+    // list differently, and keeps its own listing.
+    if (raw.getClass() != RawLocalFileSystem.class
+        || (raw != fs && fs.getClass() != LocalFileSystem.class)) {
       return null;
     }
+    RawLocalFileSystem local = (RawLocalFileSystem) raw;
     File directory;
     try {
       directory = local.pathToFile(dir);
