@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -173,8 +174,18 @@ public final class ImageProbe {
     if (!(raw instanceof RawLocalFileSystem local)) {
       return null;
     }
+    java.io.File file = localFileOrNull(local, path);
     try {
-      return local.pathToFile(path).toPath();
+      return file == null ? null : file.toPath();
+    } catch (RuntimeException e) { // not a valid local path
+      return null;
+    }
+  }
+
+  /** {@code path} as a local file, or null when it is of another scheme or not a valid path. */
+  private static java.io.File localFileOrNull(RawLocalFileSystem local, Path path) {
+    try {
+      return local.pathToFile(path);
     } catch (RuntimeException e) { // a path of another scheme, or not a valid local path
       return null;
     }
@@ -430,6 +441,21 @@ public final class ImageProbe {
     FileSystem reader =
         fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     try {
+      // Hadoop's own local file system only: a subclass may open files its own way.
+      if (reader.getClass() == RawLocalFileSystem.class) {
+        RawLocalFileSystem local = (RawLocalFileSystem) reader;
+        java.io.File file = localFileOrNull(local, path);
+        if (file != null) {
+          // As RawLocalFileSystem.open, without the file status it takes first (LocalFileInput).
+          return LocalFileInput.open(
+              file,
+              local
+                  .getConf()
+                  .getInt(
+                      CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY,
+                      CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT));
+        }
+      }
       return reader.open(path);
     } catch (FileNotFoundException e) {
       throw new ImageReadException(stage, ErrorKind.FILE_NOT_FOUND, "file not found", e);

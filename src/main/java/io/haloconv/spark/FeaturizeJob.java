@@ -30,6 +30,7 @@ import io.haloconv.stack.CellStats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -254,19 +255,40 @@ public final class FeaturizeJob {
   /** Probes every listed file, in the listing's partitions: no file is probed on the driver. */
   private JavaRDD<ProbeOutcome> probe(
       JavaRDD<DistributedListing.Listed> entries, HadoopConf hadoop) {
-    long maxPixels = config.maxPixels();
-    int level = config.level();
-    return entries.map(
-        entry ->
-            entry.failure() != null
-                ? ProbeOutcome.failed(entry.failure())
-                : probeOne(entry.file(), hadoop, maxPixels, level));
+    return probe(entries, hadoop, config.maxPixels(), config.level());
   }
 
-  private static ProbeOutcome probeOne(String file, HadoopConf hadoop, long maxPixels, int level) {
+  /** Static, so the tasks' closures hold only their arguments, never the job. */
+  private static JavaRDD<ProbeOutcome> probe(
+      JavaRDD<DistributedListing.Listed> entries, HadoopConf hadoop, long maxPixels, int level) {
+    // One file at a time, in listing order, as a map would; the file system is looked up once per
+    // task rather than once per file.
+    return entries.mapPartitions(
+        listed -> {
+          HadoopConf.FileSystems fileSystems = hadoop.fileSystems();
+          return new Iterator<ProbeOutcome>() {
+            @Override
+            public boolean hasNext() {
+              return listed.hasNext();
+            }
+
+            @Override
+            public ProbeOutcome next() {
+              DistributedListing.Listed entry = listed.next();
+              return entry.failure() != null
+                  ? ProbeOutcome.failed(entry.failure())
+                  : probeOne(entry.file(), fileSystems, maxPixels, level);
+            }
+          };
+        },
+        true);
+  }
+
+  private static ProbeOutcome probeOne(
+      String file, HadoopConf.FileSystems fileSystems, long maxPixels, int level) {
     try {
       Path path = new Path(file);
-      FileSystem fs = path.getFileSystem(hadoop.get());
+      FileSystem fs = fileSystems.of(path);
       return ProbeOutcome.ok(
           ImageProbe.probe(fs, path, maxPixels, ImageProbe.DEFAULT_TIMEOUT, level));
     } catch (Exception e) {

@@ -104,7 +104,7 @@ public final class DistributedListing {
         List<String> found = new ArrayList<>();
         List<Pending> below = new ArrayList<>();
         try {
-          RemoteIterator<FileStatus> children = fs.listStatusIterator(dir.path());
+          RemoteIterator<FileStatus> children = LocalListing.listStatusIterator(fs, dir.path());
           while (children.hasNext()) {
             FileStatus child = children.next();
             if (InputListing.skipped(child.getPath().getName())) {

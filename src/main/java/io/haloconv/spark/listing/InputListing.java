@@ -156,7 +156,7 @@ public final class InputListing {
     }
     FileStatus[] children;
     try {
-      children = fs.listStatus(dir);
+      children = LocalListing.listStatus(fs, dir);
     } catch (FileNotFoundException e) {
       if (root) {
         throw e;

@@ -90,6 +90,7 @@ public final class TileProcessor<R> implements FlatMapFunction<Iterator<TileTask
     private String openPath;
     private ImageSource source;
     private final Set<String> failed = new HashSet<>();
+    private final HadoopConf.FileSystems fileSystems = hadoop.fileSystems();
 
     Rows(Iterator<TileTask[]> chunks) {
       this.chunks = chunks;
@@ -184,7 +185,7 @@ public final class TileProcessor<R> implements FlatMapFunction<Iterator<TileTask
         closeSource();
         String staged = scratch.get(image.path());
         Path path = new Path(staged != null ? staged : image.path());
-        FileSystem fs = path.getFileSystem(hadoop.get());
+        FileSystem fs = fileSystems.of(path);
         source =
             staged != null
                 ? ImageSource.openScratch(
