@@ -76,18 +76,8 @@ final class VectorConvKernel implements ConvKernel {
   /** (even, odd) column pairs in one float vector, for the stride-2 split. */
   private static final int PAIRS = VL / 2;
 
-  /**
-   * Ints of half the float vector's size (one lane per pair), or null when there is no such species
-   * (vectors under 128 bits), and the split stays scalar. One of the species constants, so that C2
-   * sees a constant and intrinsifies the narrowing.
-   */
-  private static final VectorSpecies<Integer> HALF_INTS =
-      switch (S.vectorBitSize()) {
-        case 512 -> IntVector.SPECIES_256;
-        case 256 -> IntVector.SPECIES_128;
-        case 128 -> IntVector.SPECIES_64;
-        default -> null;
-      };
+  /** Ints of the float vector's size. */
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
 
   /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
   private static final int POSITION_GROUP = 12;
@@ -432,19 +422,23 @@ final class VectorConvKernel implements ConvKernel {
       }
       final int row = (c * inHeight + y) * inWidth;
       int xv = 0;
-      if (HALF_INTS != null) {
+      if (VL >= 4) {
         // VL floats are VL/2 (even, odd) pairs, each pair one long: the even float in its low
         // half, the odd one in its high half (little-endian lanes). Narrowing the longs to ints
-        // (one vpmovqd) keeps the evens; shifting right by 32 first keeps the odds. Only bits
-        // move, so NaNs and -0 are copied exactly. About 5x the scalar loop's speed.
-        for (; xv <= pairs - PAIRS; xv += PAIRS) {
+        // (vpmovqd) keeps the evens; shifting right by 32 first keeps the odds. Only bits move, so
+        // NaNs and -0 are copied exactly. The narrowed ints fill the low half of a full-size
+        // vector, which is stored whole: its high half lands on columns that the next store (or
+        // the scalar tail) overwrites, so every store stays inside [0, pairs). Every vector here
+        // is full size on purpose: storing a half-size FloatVector would add a second receiver
+        // class to FloatVector.intoArray's type profile, which the micro-kernels share, and C2
+        // would then box their stores (2x slower; 2026-12-06).
+        for (; xv <= pairs - VL; xv += PAIRS) {
           final LongVector v = FloatVector.fromArray(S, input, row + 2 * xv).reinterpretAsLongs();
-          ((IntVector) v.convertShape(VectorOperators.L2I, HALF_INTS, 0))
+          ((IntVector) v.convertShape(VectorOperators.L2I, INTS, 0))
               .reinterpretAsFloats()
               .intoArray(dst, d0 + xv);
           ((IntVector)
-                  v.lanewise(VectorOperators.LSHR, 32)
-                      .convertShape(VectorOperators.L2I, HALF_INTS, 0))
+                  v.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, INTS, 0))
               .reinterpretAsFloats()
               .intoArray(dst, d1 + xv);
         }
