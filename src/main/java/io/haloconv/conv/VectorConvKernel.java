@@ -425,7 +425,9 @@ final class VectorConvKernel implements ConvKernel {
       if (VL >= 4) {
         // VL floats are VL/2 (even, odd) pairs, each pair one long: the even float in its low
         // half, the odd one in its high half (little-endian lanes). Narrowing the longs to ints
-        // (vpmovqd) keeps the evens; shifting right by 32 first keeps the odds. Only bits move, so
+        // (vpmovqd) keeps the evens; the same narrowing of the load one float later keeps the
+        // odds (no shift: a lanewise shift by a scalar is not always intrinsified on JDK 17). Only
+        // bits move, so
         // NaNs and -0 are copied exactly. The narrowed ints fill the low half of a full-size
         // vector, which is stored whole: its high half lands on columns that the next store (or
         // the scalar tail) overwrites, so every store stays inside [0, pairs). Every vector here
@@ -433,12 +435,13 @@ final class VectorConvKernel implements ConvKernel {
         // class to FloatVector.intoArray's type profile, which the micro-kernels share, and C2
         // would then box their stores (2x slower; 2026-12-06).
         for (; xv <= pairs - VL; xv += PAIRS) {
-          final LongVector v = FloatVector.fromArray(S, input, row + 2 * xv).reinterpretAsLongs();
-          ((IntVector) v.convertShape(VectorOperators.L2I, INTS, 0))
+          final int at = row + 2 * xv;
+          final LongVector evens = FloatVector.fromArray(S, input, at).reinterpretAsLongs();
+          final LongVector odds = FloatVector.fromArray(S, input, at + 1).reinterpretAsLongs();
+          ((IntVector) evens.convertShape(VectorOperators.L2I, INTS, 0))
               .reinterpretAsFloats()
               .intoArray(dst, d0 + xv);
-          ((IntVector)
-                  v.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, INTS, 0))
+          ((IntVector) odds.convertShape(VectorOperators.L2I, INTS, 0))
               .reinterpretAsFloats()
               .intoArray(dst, d1 + xv);
         }
