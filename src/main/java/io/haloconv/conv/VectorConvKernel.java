@@ -1,5 +1,6 @@
 package io.haloconv.conv;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -205,8 +206,8 @@ final class VectorConvKernel implements ConvKernel {
         k += s;
       }
     }
-    blockFirst = java.util.Arrays.copyOf(first, count);
-    blockSize = java.util.Arrays.copyOf(size, count);
+    blockFirst = Arrays.copyOf(first, count);
+    blockSize = Arrays.copyOf(size, count);
     blockWeights = new int[count];
     packedWeights = new float[filters * taps];
     int at = 0;
@@ -384,7 +385,7 @@ final class VectorConvKernel implements ConvKernel {
           for (int yv = 0; yv < hv; yv++) {
             int y = y0 + yv * sh + py;
             if (y >= inHeight) {
-              java.util.Arrays.fill(dst, d, d + wv, 0f);
+              Arrays.fill(dst, d, d + wv, 0f);
               d += wv;
               continue;
             }
@@ -393,7 +394,7 @@ final class VectorConvKernel implements ConvKernel {
             for (int xv = 0; xv < full; xv++) {
               dst[d + xv] = input[row + xv * sw];
             }
-            java.util.Arrays.fill(dst, d + full, d + wv, 0f);
+            Arrays.fill(dst, d + full, d + wv, 0f);
             d += wv;
           }
         }
@@ -416,35 +417,32 @@ final class VectorConvKernel implements ConvKernel {
       final int d0 = d + yv * wv;
       final int d1 = d0 + odd;
       if (y >= inHeight) {
-        java.util.Arrays.fill(dst, d0, d0 + wv, 0f);
-        java.util.Arrays.fill(dst, d1, d1 + wv, 0f);
+        Arrays.fill(dst, d0, d0 + wv, 0f);
+        Arrays.fill(dst, d1, d1 + wv, 0f);
         continue;
       }
       final int row = (c * inHeight + y) * inWidth;
       int xv = 0;
-      if (VL >= 4) {
-        // VL floats are VL/2 (even, odd) pairs, each pair one long: the even float in its low
-        // half, the odd one in its high half (little-endian lanes). Narrowing the longs to ints
-        // (vpmovqd) keeps the evens; the same narrowing of the load one float later keeps the
-        // odds (no shift: a lanewise shift by a scalar is not always intrinsified on JDK 17). Only
-        // bits move, so
-        // NaNs and -0 are copied exactly. The narrowed ints fill the low half of a full-size
-        // vector, which is stored whole: its high half lands on columns that the next store (or
-        // the scalar tail) overwrites, so every store stays inside [0, pairs). Every vector here
-        // is full size on purpose: storing a half-size FloatVector would add a second receiver
-        // class to FloatVector.intoArray's type profile, which the micro-kernels share, and C2
-        // would then box their stores (2x slower; 2026-12-06).
-        for (; xv <= pairs - VL; xv += PAIRS) {
-          final int at = row + 2 * xv;
-          final LongVector evens = FloatVector.fromArray(S, input, at).reinterpretAsLongs();
-          final LongVector odds = FloatVector.fromArray(S, input, at + 1).reinterpretAsLongs();
-          ((IntVector) evens.convertShape(VectorOperators.L2I, INTS, 0))
-              .reinterpretAsFloats()
-              .intoArray(dst, d0 + xv);
-          ((IntVector) odds.convertShape(VectorOperators.L2I, INTS, 0))
-              .reinterpretAsFloats()
-              .intoArray(dst, d1 + xv);
-        }
+      // VL floats are VL/2 (even, odd) pairs, each pair one long: the even float in its low half,
+      // the odd one in its high half (little-endian lanes). Narrowing the longs to ints (vpmovqd)
+      // keeps the evens; the same narrowing of the load one float later keeps the odds (no shift:
+      // a lanewise shift by a scalar is not always intrinsified on JDK 17). Only bits move, so
+      // NaNs and -0 are copied exactly. The narrowed ints fill the low half of a full-size vector,
+      // which is stored whole: its high half lands on columns that the next store (or the scalar
+      // tail) overwrites, so every store stays inside [0, pairs). Every vector here is full size
+      // on purpose: storing a half-size FloatVector would add a second receiver class to
+      // FloatVector.intoArray's type profile, which the micro-kernels share, and C2 would then box
+      // their stores (2x slower; 2026-12-06).
+      for (; xv <= pairs - VL; xv += PAIRS) {
+        final int at = row + 2 * xv;
+        final LongVector evens = FloatVector.fromArray(S, input, at).reinterpretAsLongs();
+        final LongVector odds = FloatVector.fromArray(S, input, at + 1).reinterpretAsLongs();
+        ((IntVector) evens.convertShape(VectorOperators.L2I, INTS, 0))
+            .reinterpretAsFloats()
+            .intoArray(dst, d0 + xv);
+        ((IntVector) odds.convertShape(VectorOperators.L2I, INTS, 0))
+            .reinterpretAsFloats()
+            .intoArray(dst, d1 + xv);
       }
       for (; xv < pairs; xv++) {
         dst[d0 + xv] = input[row + 2 * xv];
