@@ -10,6 +10,8 @@ import io.haloconv.conv.FilterBank;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -24,7 +26,8 @@ import java.util.function.BiFunction;
  * alone, without Spark, on each shape of a shapes file.
  *
  * <p>Method: for each shape, N threads cooperate on one convolution (see {@link ParallelConv});
- * warm-up runs until the JIT has settled (at least {@code --warmup} seconds), then {@code
+ * warm-up runs for at least {@code --warmup} seconds and until the JIT has compiled nothing for 0.5
+ * s (at most 60 s; {@code --warmup 0} runs 3 times and does not wait for the JIT), then {@code
  * --repeats} samples, each a batch of runs lasting at least 0.2 s, give one time per run each. It
  * prints the median time, the GFLOP/s at the median, and the spread ((max − min) / median) with the
  * extreme samples. The input is zero padded once, outside the timed region; the timed region is the
@@ -39,6 +42,12 @@ import java.util.function.BiFunction;
 public final class Bench {
   static final String DEFAULT_SHAPES = "jobs/bench/shapes.json";
   private static final double SAMPLE_SECONDS = 0.2;
+
+  /** How long the JIT must have compiled nothing before the warm-up may end. */
+  private static final double JIT_IDLE_SECONDS = 0.5;
+
+  /** A JIT that never settles (it recompiles forever) must not hold the bench up forever. */
+  private static final double MAX_WARMUP_SECONDS = 60;
 
   private Bench() {}
 
@@ -175,12 +184,33 @@ public final class Bench {
   static Result measure(
       BenchShape shape, Options options, BiFunction<FilterBank, ConvSpec, ConvKernel> factory) {
     try (ParallelConv conv = new ParallelConv(shape, options.threads, 42, factory)) {
-      // Warm-up: long enough for C2 to compile the kernel's loops at full optimisation.
+      // Warm-up: at least --warmup seconds, then on until the JIT has been idle for a while. A time
+      // alone is not enough: with every core running a bench thread, C2's compiler threads get
+      // little CPU, and on 2 cores the micro-kernels were still being compiled after 2 s, so some
+      // JVMs timed the profiling (C1) code, which boxes every vector: 2-thread runs of one shape
+      // came out at 7.9 or at 14.5 ms from one JVM to the next (2026-12-06).
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      boolean watchJit = options.warmupSeconds > 0 && jit.isCompilationTimeMonitoringSupported();
       long start = System.nanoTime();
+      long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
+      long jitIdleSince = start;
       int runs = 0;
-      while (runs < 3 || System.nanoTime() - start < options.warmupSeconds * 1e9) {
+      while (true) {
         conv.runOnce();
         runs++;
+        long now = System.nanoTime();
+        if (watchJit) {
+          long c = jit.getTotalCompilationTime();
+          if (c != compiled) {
+            compiled = c;
+            jitIdleSince = now;
+          }
+        }
+        boolean settled = !watchJit || now - jitIdleSince >= JIT_IDLE_SECONDS * 1e9;
+        if (runs >= 3 && now - start >= options.warmupSeconds * 1e9 && settled
+            || now - start >= MAX_WARMUP_SECONDS * 1e9) {
+          break;
+        }
       }
       double perRun = (System.nanoTime() - start) / 1e9 / runs;
       int batch = (int) Math.max(1, Math.ceil(SAMPLE_SECONDS / perRun));
