@@ -5,7 +5,9 @@
 #   jobs/bench-alternatives.sh [COUNT] [SIZE] [REPETITIONS]      (defaults 48 512 2)
 # PyTorch runs if Debian's python3-torch is installed (apt-get install -y python3-torch).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=jobs/lib/spark.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark.sh"
+root=$hc_root
 count=${1:-48}
 size=${2:-512}
 reps=${3:-2}
@@ -19,10 +21,7 @@ python3 jobs/bench/make_images.py "$work/data" "$count" "$size"
 # The Spark variants run on the test classpath: Spark's image source ships with spark-mllib.
 mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/test-classpath.txt > target/bench-build.log 2>&1
-opts=()
-while read -r line; do
-  case "$line" in ""|\#*) ;; *) opts+=("$line") ;; esac
-done < conf/jvm.options
+mapfile -t opts < <(hc_jvm_options)
 rm -rf "$work/spark"
 java "${opts[@]}" -Xmx6g -Dlog4j2.configurationFile=conf/log4j2.properties \
   -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \

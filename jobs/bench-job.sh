@@ -26,7 +26,9 @@
 # stages alone. Needs vips (libvips-tools), /usr/bin/python3 with numpy, PIL, scikit-image and
 # (photos) torch. Results: target/bench-job/.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=jobs/lib/spark.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark.sh"
+root=$hc_root
 work=${WORK:-/tmp/haloconv-bench-job}
 reps=${REPS:-3}
 heap=${HEAP:-2g}
@@ -39,10 +41,7 @@ results=$root/target/bench-job
 mkdir -p "$work" "$results"
 
 "$root/jobs/haloconv" --version > /dev/null # builds target/haloconv.jar on first use
-java_opts=()
-while read -r line; do
-  case "$line" in ""|\#*) ;; *) java_opts+=("$line") ;; esac
-done < "$root/conf/jvm.options"
+mapfile -t java_opts < <(hc_jvm_options)
 classpath="$root/target/haloconv.jar:$(cat "$root/target/classpath.txt")"
 flags=(--filters "$root/data/banks/random16.npz" --stride 2 --padding 1 --activation relu
        --precision bfloat16)

@@ -13,7 +13,9 @@
 # Needs vips (apt-get install -y libvips-tools) for the strip TIFF, PNG and JPEG inputs, python3
 # for the tables.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=jobs/lib/spark.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark.sh"
+root=$hc_root
 work=${WORK:-/tmp/haloconv-bench-large}
 side=${SIDE:-32768}
 files=${FILES:-100000}
@@ -25,10 +27,7 @@ results=$root/target/bench-large
 mkdir -p "$results"
 
 "$root/jobs/haloconv" --version > /dev/null # builds target/haloconv.jar on first use
-java_opts=()
-while read -r line; do
-  case "$line" in ""|\#*) ;; *) java_opts+=("$line") ;; esac
-done < "$root/conf/jvm.options"
+mapfile -t java_opts < <(hc_jvm_options)
 classpath="$root/target/haloconv.jar:$(cat "$root/target/classpath.txt")"
 
 echo "bench-large: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), free disk $(df -h "$work" | awk 'NR==2{print $4}')" >&2

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by jobs/cluster and jobs/haloconv-submit (sourced, not run): the build, a SPARK_HOME made
+# Shared by the scripts in jobs/ (sourced, not run): the build, a SPARK_HOME made
 # of the build's Spark jars, and Spark's own command builder.
 #
 # Environment:
@@ -11,6 +11,16 @@ hc_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 hc_jar=$hc_root/target/haloconv.jar
 hc_classpath=$hc_root/target/classpath.txt
 hc_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# Prints conf/jvm.options one flag per line, without its comments and blank lines: the flags every
+# JVM of ours needs that spark-submit did not start (Spark's --add-opens, the vector module, ...).
+# Use: mapfile -t opts < <(hc_jvm_options)
+hc_jvm_options() {
+  local line
+  while read -r line; do
+    case "$line" in "" | \#*) ;; *) printf '%s\n' "$line" ;; esac
+  done < "$hc_root/conf/jvm.options"
+}
 
 hc_die() {
   echo "$(basename "$0"): error: $*" >&2
