@@ -3,7 +3,10 @@
 # repetition, thread count and shape, in turn: the FMA peak (`haloconv bench --peak-only`),
 # haloconv's kernel as jobs choose it (`haloconv bench --only SHAPE`), the output-column kernel
 # alone (`--kernel vector`, the kernel before the filter-lane one: "no shape slower than today"),
-# and oneDNN (jobs/bench/peer_bench.sh). Prints every sample, then medians and ratios.
+# oneDNN (jobs/bench/peer_bench.sh: oneDNN picks its layouts, channels-last or blocked, and only the
+# convolution is timed) and oneDNN from and to NCHW planes as haloconv takes and gives them
+# (PEER_LAYOUT=nchw-reorder: its reorders in and out are timed too). Prints every sample, then
+# medians and ratios.
 # Usage: jobs/bench-kernel.sh [REPETITIONS (3)] [THREADS ("1 2")] [SHAPES_FILE...]
 # (default: jobs/bench/shapes.json and jobs/bench/shapes-deep.json). Needs g++ and libdnnl-dev.
 # Environment: WITH_VECTOR=0 skips the --kernel vector runs; ONLY=NAME,... keeps those shapes.
@@ -39,7 +42,9 @@ for ((rep = 1; rep <= reps; rep++)); do
         line=$(bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
         peer=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
         printf '%s\t%s\n' "$name" "$(printf '%s\n' "$line" | cut -f2)" >>"$out/impl.tsv"
-        for pair in "peak $peak" "haloconv $auto" "vector $vector" "onednn $peer"; do
+        line=$(PEER_LAYOUT=nchw-reorder bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
+        planar=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
+        for pair in "peak $peak" "haloconv $auto" "vector $vector" "onednn $peer" "onednn_nchw $planar"; do
           set -- $pair
           [ "$2" = - ] && continue
           printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$t" "$name" "$1" "$2" "$load" | tee -a "$samples"
@@ -62,13 +67,14 @@ for line in open(sys.argv[1]):
 def med(t, n, w):
     v = rows.get((t, n, w))
     return statistics.median(v) if v else None
-print("medians (GFLOP/s) and ratios; hc = haloconv as jobs choose its kernel, vector = the output-column kernel alone")
-print(f"{'threads':>7} {'shape':<24} {'peak':>7} {'hc':>7} {'vector':>7} {'onednn':>7} {'hc/onednn':>9} {'hc/vector':>9} {'hc/peak':>7} {'onednn/peak':>11} {'n':>2}")
+print("medians (GFLOP/s) and ratios; hc = haloconv as jobs choose its kernel, vector = the output-column kernel alone,")
+print("onednn = oneDNN in its own layouts (the convolution alone), nchw = oneDNN from and to NCHW planes (reorders timed)")
+print(f"{'threads':>7} {'shape':<24} {'peak':>7} {'hc':>7} {'vector':>7} {'onednn':>7} {'nchw':>7} {'hc/onednn':>9} {'hc/nchw':>7} {'hc/vector':>9} {'hc/peak':>7} {'onednn/peak':>11} {'n':>2}")
 for t, n in order:
-    p, h, v, o = (med(t, n, w) for w in ("peak", "haloconv", "vector", "onednn"))
+    p, h, v, o, q = (med(t, n, w) for w in ("peak", "haloconv", "vector", "onednn", "onednn_nchw"))
     f = lambda x: f"{x:7.1f}" if x else f"{'-':>7}"
     r = lambda a, b, w: f"{a / b:{w}.2f}" if a and b else f"{'-':>{w}}"
-    print(f"{t:>7} {n:<24} {f(p)} {f(h)} {f(v)} {f(o)} {r(h, o, 9)} {r(h, v, 9)} {r(h, p, 7)} {r(o, p, 11)} {len(rows[(t, n, 'haloconv')]):>2}")
+    print(f"{t:>7} {n:<24} {f(p)} {f(h)} {f(v)} {f(o)} {f(q)} {r(h, o, 9)} {r(h, q, 7)} {r(h, v, 9)} {r(h, p, 7)} {r(o, p, 11)} {len(rows[(t, n, 'haloconv')]):>2}")
 PY
 echo
 echo "oneDNN's implementations (ONEDNN_VERBOSE names the same):"
