@@ -8,11 +8,8 @@ import io.haloconv.conv.FilterBanks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 /**
@@ -42,7 +39,18 @@ final class ParallelConv implements AutoCloseable {
   private final List<List<Part>> partsPerThread = new ArrayList<>();
   private final List<ConvKernel> kernels = new ArrayList<>();
   private final List<Part> parts = new ArrayList<>();
-  private final ExecutorService pool;
+
+  /** Threads 1 … N−1 of a run; thread 0 is the caller of {@link #runOnce}. */
+  private final List<Thread> workers = new ArrayList<>();
+
+  /** Runs started; a worker starts its part when this moves. */
+  private final AtomicLong started = new AtomicLong();
+
+  /** Workers done with the current run. */
+  private final AtomicInteger finished = new AtomicInteger();
+
+  private volatile Throwable failure;
+  private volatile boolean closed;
   private final String split;
   private final int filters;
   private final int outHeight;
@@ -95,7 +103,13 @@ final class ParallelConv implements AutoCloseable {
         parts.add(part);
       }
     }
-    pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemon()) : null;
+    for (int t = 1; t < threads; t++) {
+      int thread = t;
+      Thread worker = new Thread(() -> work(thread), "haloconv-bench-" + t);
+      worker.setDaemon(true);
+      workers.add(worker);
+      worker.start();
+    }
   }
 
   /** How the work was split: {@code batch} or {@code rows}. */
@@ -145,24 +159,49 @@ final class ParallelConv implements AutoCloseable {
     return padded;
   }
 
-  /** Runs the whole convolution once: thread 0 is the caller, the others are the pool's. */
+  /**
+   * Runs the whole convolution once: thread 0 is the caller, the others are the workers. Workers
+   * wait for a run by spinning, as OpenMP's threads do in oneDNN, the peer: woken from a blocking
+   * queue instead, a worker started its part 0.1–0.3 ms late on this project's 2-core VM, 2–4 % of
+   * an 8-ms run that the kernel did not spend (2026-12-06).
+   */
   void runOnce() {
-    int threads = kernels.size();
-    List<Future<?>> pending = new ArrayList<>(threads - 1);
-    for (int t = 1; t < threads; t++) {
-      int thread = t;
-      pending.add(pool.submit(() -> runThread(thread)));
+    failure = null;
+    finished.set(0);
+    started.incrementAndGet();
+    Throwable own = null;
+    try {
+      runThread(0);
+    } catch (RuntimeException | Error e) {
+      own = e;
     }
-    runThread(0);
-    for (Future<?> f : pending) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("a bench thread failed", e.getCause());
+    while (finished.get() < workers.size()) {
+      Thread.onSpinWait();
+    }
+    Throwable failed = own != null ? own : failure;
+    if (failed != null) {
+      throw new IllegalStateException("a bench thread failed", failed);
+    }
+  }
+
+  /** A worker's loop: one part per run, until {@link #close}. */
+  private void work(int thread) {
+    long seen = 0;
+    while (true) {
+      long run;
+      while ((run = started.get()) == seen) {
+        if (closed) {
+          return;
+        }
+        Thread.onSpinWait();
       }
+      seen = run;
+      try {
+        runThread(thread);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      }
+      finished.incrementAndGet();
     }
   }
 
@@ -173,18 +212,16 @@ final class ParallelConv implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory daemon() {
-    return r -> {
-      Thread t = new Thread(r, "haloconv-bench");
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
+    closed = true;
+    for (Thread worker : workers) {
+      try {
+        worker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

@@ -1,10 +1,12 @@
 package io.haloconv.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconv.conv.Activation;
+import io.haloconv.conv.ConvKernel;
 import io.haloconv.conv.ConvKernels;
 import io.haloconv.conv.ConvSpec;
 import io.haloconv.conv.FilterBank;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +147,49 @@ class BenchTest {
               .containsExactly(boxed(want));
         }
       }
+    }
+  }
+
+  @Test
+  void repeatedRunsGiveTheSameMapsAndAFailingThreadFailsItsRun() {
+    BenchShape shape = new BenchShape("rows", 1, 2, 19, 23, 3, 3, 1, 1);
+    try (ParallelConv once = new ParallelConv(shape, 2, 42, ConvKernels::create);
+        ParallelConv thrice = new ParallelConv(shape, 2, 42, ConvKernels::create)) {
+      once.runOnce();
+      for (int run = 0; run < 3; run++) {
+        thrice.runOnce(); // the worker spins between runs; each run must wait for it again
+      }
+      assertThat(thrice.featureMap(0))
+          .usingElementComparator(BenchTest::bitwise)
+          .containsExactly(boxed(once.featureMap(0)));
+    }
+    // The second kernel made belongs to the worker thread (thread 1): its failure must reach the
+    // caller of runOnce, run after run, and never hang the caller.
+    AtomicInteger made = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    try (ParallelConv conv =
+        new ParallelConv(
+            shape,
+            2,
+            42,
+            (bank, spec) -> {
+              ConvKernel real = ConvKernels.direct(bank, spec);
+              boolean failing = made.getAndIncrement() == 1;
+              return (in, h, w, out, oh, ow) -> {
+                calls.incrementAndGet();
+                if (failing) {
+                  throw new IllegalArgumentException("thread 1 fails");
+                }
+                real.convolve(in, h, w, out, oh, ow);
+              };
+            })) {
+      for (int run = 0; run < 2; run++) {
+        assertThatThrownBy(conv::runOnce)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage("a bench thread failed")
+            .hasRootCauseMessage("thread 1 fails");
+      }
+      assertThat(calls.get()).as("both threads ran both times").isEqualTo(4);
     }
   }
 
