@@ -195,10 +195,13 @@ public final class Bench {
       long compiled = watchJit ? jit.getTotalCompilationTime() : 0;
       long jitIdleSince = start;
       int runs = 0;
+      long lastRun;
       while (true) {
+        long runStart = System.nanoTime();
         conv.runOnce();
         runs++;
         long now = System.nanoTime();
+        lastRun = now - runStart;
         if (watchJit) {
           long c = jit.getTotalCompilationTime();
           if (c != compiled) {
@@ -212,7 +215,8 @@ public final class Bench {
           break;
         }
       }
-      double perRun = (System.nanoTime() - start) / 1e9 / runs;
+      // The last warm-up run, not their mean: the first ones ran uncompiled code.
+      double perRun = lastRun / 1e9;
       int batch = (int) Math.max(1, Math.ceil(SAMPLE_SECONDS / perRun));
       double[] ms = new double[options.repeats];
       for (int s = 0; s < ms.length; s++) {
