@@ -14,6 +14,7 @@ import io.haloconv.tensor.Shapes;
 import io.haloconv.tensor.TensorFormatException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ public final class ImageProbe {
     if (!(raw instanceof RawLocalFileSystem local)) {
       return null;
     }
-    java.io.File file = localFileOrNull(local, path);
+    File file = localFileOrNull(local, path);
     try {
       return file == null ? null : file.toPath();
     } catch (RuntimeException e) { // not a valid local path
@@ -183,7 +184,7 @@ public final class ImageProbe {
   }
 
   /** {@code path} as a local file, or null when it is of another scheme or not a valid path. */
-  private static java.io.File localFileOrNull(RawLocalFileSystem local, Path path) {
+  private static File localFileOrNull(RawLocalFileSystem local, Path path) {
     try {
       return local.pathToFile(path);
     } catch (RuntimeException e) { // a path of another scheme, or not a valid local path
@@ -444,7 +445,7 @@ public final class ImageProbe {
       // Hadoop's own local file system only: a subclass may open files its own way.
       if (reader.getClass() == RawLocalFileSystem.class) {
         RawLocalFileSystem local = (RawLocalFileSystem) reader;
-        java.io.File file = localFileOrNull(local, path);
+        File file = localFileOrNull(local, path);
         if (file != null) {
           // As RawLocalFileSystem.open, without the file status it takes first (LocalFileInput).
           return LocalFileInput.open(

@@ -8,6 +8,7 @@ import io.haloconv.conv.FilterBank;
 import io.haloconv.conv.FilterBanks;
 import io.haloconv.spark.listing.InputListing;
 import io.haloconv.stack.LayerStack;
+import io.haloconv.testing.FileTrees;
 import io.haloconv.testing.SparkTests;
 import io.haloconv.testing.TestImages;
 import java.io.IOException;
@@ -50,16 +51,9 @@ class InputPathsTest {
     elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
     bank = FilterBanks.random(2, 3, 3, 1);
     int seed = 0;
-    for (String name :
-        List.of(
-            "with space.png",
-            "ünïcødé-图像.png",
-            "hash#tag.png",
-            "100%.png",
-            "pct%20literal.png",
-            "colon:name.png",
-            "sub dir #2/deeper.png",
-            "_part=1/kept.png")) {
+    List<String> names = new ArrayList<>(FileTrees.AWKWARD_NAMES);
+    names.addAll(List.of("sub dir #2/deeper.png", "_part=1/kept.png"));
+    for (String name : names) {
       byte[] png = TestImages.png(12, 10, seed++);
       Files.createDirectories(root.resolve(name).getParent());
       Files.write(root.resolve(name), png);

@@ -3,6 +3,7 @@ package io.haloconv.spark.listing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.haloconv.testing.FileTrees;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,20 +32,12 @@ class LocalListingTest {
     dir = Files.createDirectories(temp.resolve("a dir #1"));
     java.nio.file.Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
     Files.writeString(elsewhere.resolve("inside.png"), "x");
-    for (String name :
-        List.of(
-            "plain.png",
-            "with space.png",
-            "ünïcødé-图像.png",
-            "hash#tag.png",
-            "100%.png",
-            "pct%20literal.png",
-            "colon:name.png",
-            "q?mark.png",
-            ".hidden.png",
-            ".plain.png.crc",
-            "_underscore.png",
-            "empty.png")) {
+    List<String> names = new ArrayList<>();
+    names.add("plain.png");
+    names.addAll(FileTrees.AWKWARD_NAMES);
+    names.addAll(
+        List.of("q?mark.png", ".hidden.png", ".plain.png.crc", "_underscore.png", "empty.png"));
+    for (String name : names) {
       Files.writeString(dir.resolve(name), name.equals("empty.png") ? "" : name);
     }
     Files.createDirectories(dir.resolve("sub dir"));
