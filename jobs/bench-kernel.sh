@@ -43,6 +43,10 @@ for ((rep = 1; rep <= reps; rep++)); do
         peer=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
         printf '%s\t%s\n' "$name" "$(printf '%s\n' "$line" | cut -f2)" >>"$out/impl.tsv"
         line=$(PEER_LAYOUT=nchw-reorder bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
+        case "$line" in
+          *+reorders*) ;;
+          *) echo "bench-kernel.sh: the oneDNN binary did not time its reorders: $line" >&2; exit 1 ;;
+        esac
         planar=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
         for pair in "peak $peak" "haloconv $auto" "vector $vector" "onednn $peer" "onednn_nchw $planar"; do
           set -- $pair
