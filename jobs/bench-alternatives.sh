@@ -23,7 +23,7 @@ mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScop
     -Dmdep.outputFile=target/test-classpath.txt > target/bench-build.log 2>&1
 mapfile -t opts < <(hc_jvm_options)
 rm -rf "$work/spark"
-java "${opts[@]}" -Xmx6g -Dlog4j2.configurationFile=conf/log4j2.properties \
+"$hc_java" "${opts[@]}" -Xmx6g -Dlog4j2.configurationFile=conf/log4j2.properties \
   -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
   io.haloconv.bench.AlternativesBench "$work/data/png" "$bank" "$work/spark" "$reps"
 

@@ -130,7 +130,7 @@ for case in "${cases[@]}"; do
     echo "  haloconv  $r: $(usage "$log.job$r.err") (wall CPU RSS), load $(load)" >&2
   done
   if [ "${STAGES:-1}" = 1 ]; then
-    java "${java_opts[@]}" "-Xmx$heap" "-Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
+    "$hc_java" "${java_opts[@]}" "-Xmx$heap" "-Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
         "-Dhaloconv.conf.dir=$root/conf" -Dspark.driver.host=127.0.0.1 \
         -Dspark.driver.bindAddress=127.0.0.1 -cp "$classpath" io.haloconv.cli.BenchStages \
         --input "$input" "${flags[@]}" --master 'local[2]' --output "$work/out-stages" \

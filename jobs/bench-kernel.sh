@@ -24,6 +24,7 @@ samples=$out/samples.tsv
 "$hc" bench --peak-only --threads 1 --repeats 1 --warmup 0 >/dev/null 2>&1 # builds if needed
 
 gflops() { awk -v n="$1" '$1 == n { print $4; exit }'; }
+peer_gflops() { printf '%s\n' "$1" | awk -F'\t' '{ split($4, g, " "); print g[1] }'; }
 echo "# bench-kernel: $(date -u +%FT%TZ), $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# load at start: $(uptime | sed 's/.*load average: //')"
 printf 'rep\tthreads\tshape\twhat\tGFLOP/s\tload1\n'
@@ -40,14 +41,14 @@ for ((rep = 1; rep <= reps; rep++)); do
           vector=$("$hc" bench --kernel vector --shapes "$file" --only "$name" --threads "$t" --repeats 5 2>/dev/null | gflops "$name")
         fi
         line=$(bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
-        peer=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
+        peer=$(peer_gflops "$line")
         printf '%s\t%s\n' "$name" "$(printf '%s\n' "$line" | cut -f2)" >>"$out/impl.tsv"
         line=$(PEER_LAYOUT=nchw-reorder bash "$root/jobs/bench/peer_bench.sh" "$t" "$file" "$name")
         case "$line" in
           *+reorders*) ;;
           *) echo "bench-kernel.sh: the oneDNN binary did not time its reorders: $line" >&2; exit 1 ;;
         esac
-        planar=$(printf '%s\n' "$line" | awk -F'\t' '{ split($4, g, " "); print g[1] }')
+        planar=$(peer_gflops "$line")
         for pair in "peak $peak" "haloconv $auto" "vector $vector" "onednn $peer" "onednn_nchw $planar"; do
           set -- $pair
           [ "$2" = - ] && continue

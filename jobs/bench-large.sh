@@ -44,7 +44,7 @@ make_scene() {
   [ -f "$scene" ] && return
   echo "bench-large: generating $scene" >&2
   # A photo texture repeated, each copy offset, plus noise: no two tiles (or feature rows) alike.
-  java -cp "$classpath" io.haloconv.bench.SyntheticImages tiff "$scene" "$side" "$side" \
+  "$hc_java" -cp "$classpath" io.haloconv.bench.SyntheticImages tiff "$scene" "$side" "$side" \
       --bigtiff --tile 256 --source "$root/data/images/texture.png"
 }
 
@@ -69,7 +69,7 @@ make_input() {
       if [ ! -f "$smalldir/.done" ]; then
         echo "bench-large: generating $files crops in $smalldir" >&2
         rm -rf "$smalldir"
-        java -cp "$classpath" io.haloconv.bench.SyntheticImages crops "$root/data/images" \
+        "$hc_java" -cp "$classpath" io.haloconv.bench.SyntheticImages crops "$root/data/images" \
             "$smalldir" "$files" 32 512
         touch "$smalldir/.done"
       fi ;;
@@ -109,7 +109,7 @@ for case in "${cases[@]}"; do
       > "$log.job.out" 2> "$log.job.err"
   cp "$out/_manifest.json" "$log.manifest.json"
   rm -rf "$out"
-  java "${java_opts[@]}" "-Xmx$heap" "-Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
+  "$hc_java" "${java_opts[@]}" "-Xmx$heap" "-Dlog4j2.configurationFile=$root/conf/log4j2.properties" \
       "-Dhaloconv.conf.dir=$root/conf" -Dspark.driver.host=127.0.0.1 \
       -Dspark.driver.bindAddress=127.0.0.1 -cp "$classpath" io.haloconv.cli.BenchStages \
       --input "$input" "${flags[@]}" --master 'local[2]' --output "$out-stages" --overwrite \
