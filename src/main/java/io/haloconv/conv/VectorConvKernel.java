@@ -80,6 +80,14 @@ final class VectorConvKernel implements ConvKernel {
   /** Ints of the float vector's size. */
   private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
 
+  /**
+   * True on x86 with vectors of 256 bits or fewer (AVX2): 16 vector registers, where AVX-512 has
+   * 32. The 8 × 3, 4 × 5 and 2 × 8 blocks need 26–29 registers and spill on such machines (the
+   * layers ran at 0.45–0.52× oneDNN's AVX2 code, 2026-12-07), so there filters go in blocks of 4 (4
+   * × 2, 14 registers) and 1 (1 × 12, 14). ARM's NEON has 32 registers and keeps the big blocks.
+   */
+  static final boolean SIXTEEN_REGISTERS = sixteenRegisters();
+
   /** Most positions a micro-kernel takes at once; position lists carry that many repeats. */
   private static final int POSITION_GROUP = 12;
 
@@ -199,7 +207,10 @@ final class VectorConvKernel implements ConvKernel {
       int end = k + filtersPerGroup;
       while (k < end) {
         int left = end - k;
-        int s = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        int s =
+            SIXTEEN_REGISTERS
+                ? left >= 4 ? 4 : 1
+                : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
         first[count] = k;
         size[count] = s;
         count++;
@@ -219,6 +230,12 @@ final class VectorConvKernel implements ConvKernel {
         }
       }
     }
+  }
+
+  private static boolean sixteenRegisters() {
+    String arch = System.getProperty("os.arch", "");
+    boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86");
+    return x86 && VL * Float.SIZE <= 256;
   }
 
   /** Lanes per vector on this JVM; probing it also proves the incubator module links. */
@@ -305,8 +322,14 @@ final class VectorConvKernel implements ConvKernel {
           }
           break;
         case 4:
-          for (int j = 0; j < n; j += 5) {
-            block4x5(src, inBase, wBase, k0, j);
+          if (SIXTEEN_REGISTERS) {
+            for (int j = 0; j < n; j += 2) {
+              block4x2(src, inBase, wBase, k0, j);
+            }
+          } else {
+            for (int j = 0; j < n; j += 5) {
+              block4x5(src, inBase, wBase, k0, j);
+            }
           }
           break;
         case 2:
@@ -727,6 +750,86 @@ final class VectorConvKernel implements ConvKernel {
     a3_3.intoArray(out, 18 * VL);
     a3_4.intoArray(out, 19 * VL);
     finish(4, 5, k0, j);
+  }
+
+  /**
+   * 4 filters × 2 vectors, the largest block on machines with 16 vector registers (AVX2): 8
+   * accumulators, 2 inputs and 4 broadcasts, 14 registers; per tap 2 loads and 4 broadcasts feed 8
+   * FMAs. A 4 × 3 block (12 + 3 + 1 = 16 registers) left C2 no room: it kept 3 accumulators on the
+   * stack and ran no faster than the spilling 8 × 3 one.
+   */
+  private void block4x2(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int p0 = pos[j];
+    final int p1 = pos[j + 1];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 4) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a1_0.intoArray(out, 2 * VL);
+    a1_1.intoArray(out, 3 * VL);
+    a2_0.intoArray(out, 4 * VL);
+    a2_1.intoArray(out, 5 * VL);
+    a3_0.intoArray(out, 6 * VL);
+    a3_1.intoArray(out, 7 * VL);
+    finish(4, 2, k0, j);
   }
 
   /**

@@ -146,9 +146,12 @@ class FilterLaneKernelDifferentialTest {
 
   @Test
   void deepLayersGetTheFilterLaneKernel() {
+    // Except with 16 vector registers (AVX2), where its accumulators spill:
+    // SixteenRegisterKernelTest.
     FilterBank deep = FilterBanks.random(64, 64, 3, 1);
     assertThat(ConvKernels.create(deep, ConvSpec.builder(deep).padding(1).build()))
-        .isInstanceOf(FilterLaneKernel.class);
+        .isInstanceOf(
+            VectorConvKernel.SIXTEEN_REGISTERS ? VectorConvKernel.class : FilterLaneKernel.class);
     FilterBank rgb = FilterBanks.random(16, 3, 3, 1);
     assertThat(ConvKernels.create(rgb, ConvSpec.builder(rgb).padding(1).build()))
         .isInstanceOf(VectorConvKernel.class);
