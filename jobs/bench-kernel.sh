@@ -13,7 +13,9 @@
 # was all the peer program printed: a bias against haloconv wherever the machine is noisy.)
 # Usage: jobs/bench-kernel.sh [REPETITIONS (3)] [THREADS ("1 2")] [SHAPES_FILE...]
 # (default: jobs/bench/shapes.json and jobs/bench/shapes-deep.json). Needs g++ and libdnnl-dev.
-# Environment: WITH_VECTOR=0 skips the --kernel vector runs; ONLY=NAME,... keeps those shapes.
+# Environment: WITH_VECTOR=0 skips the --kernel vector runs; ONLY=NAME,... keeps those shapes;
+# AVX2=1 runs both programs as on a machine with AVX2 and no AVX-512 (haloconv's JVM with
+# -XX:UseAVX=2: 8-float vectors and 16 vector registers; oneDNN with ONEDNN_MAX_CPU_ISA=AVX2).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 reps=${1:-3}
@@ -23,6 +25,10 @@ files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$root/jobs/bench/shapes.json" "$root/jobs/bench/shapes-deep.json")
 with_vector=${WITH_VECTOR:-1}
 hc="$root/jobs/haloconv"
+if [ "${AVX2:-0}" = 1 ]; then
+  export HALOCONV_JAVA_OPTS="${HALOCONV_JAVA_OPTS:-} -XX:UseAVX=2"
+  export ONEDNN_MAX_CPU_ISA=AVX2
+fi
 out=$(mktemp -d /tmp/bench-kernel.XXXXXX)
 samples=$out/samples.tsv
 "$hc" bench --peak-only --threads 1 --repeats 1 --warmup 0 >/dev/null 2>&1 # builds if needed
@@ -32,7 +38,7 @@ gflops() { awk -v n="$1" '$1 == n { split($6, r, "\\.\\."); printf "%s %.1f\n", 
 # oneDNN's line: name impl best-ms best-GFLOP/s median-ms median-GFLOP/s -> "median best" GFLOP/s.
 peer_gflops() { printf '%s\n' "$1" | awk -F'\t' '{ split($4, b, " "); split($6, m, " "); print m[1], b[1] }'; }
 echo "# bench-kernel: $(date -u +%FT%TZ), $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# load at start: $(uptime | sed 's/.*load average: //')"
+echo "# load at start: $(uptime | sed 's/.*load average: //')${AVX2:+; AVX2=$AVX2}"
 printf 'rep\tthreads\tshape\twhat\tGFLOP/s\tload1\n'
 for ((rep = 1; rep <= reps; rep++)); do
   for t in $threads_list; do
