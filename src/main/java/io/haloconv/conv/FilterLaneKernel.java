@@ -179,7 +179,7 @@ final class FilterLaneKernel implements ConvKernel {
   static boolean preferred(FilterBank bank, ConvSpec spec) {
     if (!supports(bank, spec) || bank.filters() < VL || VectorConvKernel.SIXTEEN_REGISTERS) {
       // With 16 vector registers (AVX2) its 28 accumulators spill: the output-column kernel's
-      // 4 × 3 block is the one that fits there.
+      // 4 × 2 block is the one that fits there.
       return false;
     }
     // Per output the transpose to NCHW costs about a cycle, the FMAs C·Fh·Fw / 32 cycles: with

@@ -43,7 +43,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       this block faster than the 4 × 5 block it replaced (by 2–19% on the RGB and gray layers,
  *       2026-12-06; the list-driven 8 × 3 alone was slower than 4 × 5). Filter remainders use 4×5,
  *       2×8 and 1×12 blocks, still 12–20 independent FMA chains to cover the FMA latency. Weights
- *       are prepacked at construction so that a block's weights for one tap are adjacent.
+ *       are prepacked at construction so that a block's weights for one tap are adjacent. With 16
+ *       vector registers (x86 without AVX-512, {@link #SIXTEEN_REGISTERS}) those blocks spill, and
+ *       filters go in 4×2 and 1×12 blocks instead.
  *   <li><b>Bands.</b> Output rows are processed in bands whose input (all channels) fits in about
  *       192 KiB of L2; inside a band every filter block sweeps all positions, so the band's input
  *       (or its phase planes) is reused from cache by every block. Small-C first layers (C = 1 or
@@ -83,8 +85,9 @@ final class VectorConvKernel implements ConvKernel {
   /**
    * True on x86 with vectors of 256 bits or fewer (AVX2): 16 vector registers, where AVX-512 has
    * 32. The 8 × 3, 4 × 5 and 2 × 8 blocks need 26–29 registers and spill on such machines (the
-   * layers ran at 0.45–0.52× oneDNN's AVX2 code, 2026-12-07), so there filters go in blocks of 4 (4
-   * × 2, 14 registers) and 1 (1 × 12, 14). ARM's NEON has 32 registers and keeps the big blocks.
+   * layers ran at 0.45–0.52× oneDNN's AVX2 code, 2026-12-07), so there filters go in blocks of 4
+   * filters × 2 vectors and of 1 × 12, 14 registers each. ARM's NEON has 32 registers and keeps the
+   * big blocks.
    */
   static final boolean SIXTEEN_REGISTERS = sixteenRegisters();
 
