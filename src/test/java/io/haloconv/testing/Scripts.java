@@ -37,7 +37,8 @@ public final class Scripts {
   }
 
   /** Runs a script to its end (killing it after {@code limit}); returns its exit code. */
-  static int run(List<String> command, Path out, Path err, Map<String, String> env, Duration limit)
+  public static int run(
+      List<String> command, Path out, Path err, Map<String, String> env, Duration limit)
       throws IOException, InterruptedException {
     Process p = builder(command, out, err, env).start();
     Processes.register(p.pid());
@@ -62,7 +63,7 @@ public final class Scripts {
     }
   }
 
-  static List<String> command(String script, List<String> args) {
+  public static List<String> command(String script, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(root().resolve(script).toString());
     command.addAll(args);
