@@ -50,7 +50,7 @@ hc_build() {
 # (the JDK's dynamic CDS): the classes a job loads, parsed and verified once, mapped at every start
 # instead of read from the jars. It makes a job start about 4 s sooner and use about a third less
 # CPU on a few small images (docs/performance.md, "Start-up"). The archive belongs to one build and
-# one JDK: target/cds/haloconv-KEY.jsa, KEY naming the java binary; it is made by one featurize run
+# one JDK: target/cds/haloconv-KEY.jsa, KEY naming the JDK; it is made by one featurize run
 # of data/images (about 30 s) when missing or older than the jar. A JVM given an archive it cannot
 # use (another jar, another JDK, flags that change the object layout) starts without it, silently.
 # Environment: HALOCONV_CDS=0 never uses one; 1 makes it even under HALOCONV_NO_BUILD=1, which
@@ -62,7 +62,11 @@ hc_class_archive() {
   local dir=${HALOCONV_CDS_DIR:-$hc_root/target/cds}
   local java_path key
   java_path=$(readlink -f "$(command -v "$hc_java")" 2>/dev/null) || return 0
-  key=$(printf '%s' "$java_path" | cksum | cut -d' ' -f1)
+  # The JDK's path and its libjvm's time: an archive is valid for one JVM build only, and a JDK
+  # upgraded in place keeps its path.
+  local libjvm_time
+  libjvm_time=$(stat -c %Y "${java_path%/bin/java}/lib/server/libjvm.so" 2>/dev/null) || true
+  key=$(printf '%s %s' "$java_path" "$libjvm_time" | cksum | cut -d' ' -f1)
   local archive=$dir/haloconv-$key.jsa failed=$dir/haloconv-$key.failed
   if [ ! "$archive" -nt "$hc_jar" ] || [ ! "$archive" -nt "$hc_classpath" ]; then
     if [ "${HALOCONV_NO_BUILD:-}" = 1 ] && [ "${HALOCONV_CDS:-}" != 1 ]; then
@@ -78,7 +82,8 @@ hc_class_archive() {
     work=$(mktemp -d "$dir/.make.XXXXXX") || return 0
     local opts
     mapfile -t opts < <(hc_jvm_options)
-    if "$hc_java" "${opts[@]}" "-XX:ArchiveClassesAtExit=$work/archive.jsa" -Xlog:cds*=off \
+    if SPARK_LOCAL_IP=127.0.0.1 "$hc_java" "${opts[@]}" -Xlog:cds*=off \
+        "-XX:ArchiveClassesAtExit=$work/archive.jsa" \
         -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
         "-Dlog4j2.configurationFile=$hc_root/conf/log4j2.properties" \
         "-Dhaloconv.conf.dir=$hc_root/conf" -cp "$hc_jar:$(cat "$hc_classpath")" \
@@ -86,9 +91,11 @@ hc_class_archive() {
         --filters "$hc_root/data/banks/random16.npz" --stride 2 --padding 1 --activation relu \
         --precision bfloat16 --master 'local[2]' --output "$work/out" > "$dir/make.log" 2>&1 &&
       [ -s "$work/archive.jsa" ]; then
-      mv -f "$work/archive.jsa" "$archive"
+      mv -f "$work/archive.jsa" "$archive" || true
+      # Archives of earlier builds (any JDK's) can no longer be used: 160 MB each.
+      find "$dir" -maxdepth 1 -name 'haloconv-*.jsa' ! -newer "$hc_jar" -delete 2>/dev/null || true
     else
-      touch "$failed"
+      touch "$failed" || true
       echo "$(basename "$0"): could not make the class archive (see $dir/make.log);" \
         "starting without it" >&2
     fi
