@@ -68,7 +68,9 @@ hc_class_archive() {
   libjvm_time=$(stat -c %Y "${java_path%/bin/java}/lib/server/libjvm.so" 2>/dev/null) || true
   key=$(printf '%s %s' "$java_path" "$libjvm_time" | cksum | cut -d' ' -f1)
   local archive=$dir/haloconv-$key.jsa failed=$dir/haloconv-$key.failed
-  if [ ! "$archive" -nt "$hc_jar" ] || [ ! "$archive" -nt "$hc_classpath" ]; then
+  # Stale when the jar was written after it (the JVM would refuse it) or the classpath's text
+  # changed (compared, not dated: every Maven run rewrites the file with the same jars).
+  if [ ! "$archive" -nt "$hc_jar" ] || ! cmp -s "$hc_classpath" "$archive.classpath"; then
     if [ "${HALOCONV_NO_BUILD:-}" = 1 ] && [ "${HALOCONV_CDS:-}" != 1 ]; then
       return 0
     fi
@@ -91,9 +93,10 @@ hc_class_archive() {
         --filters "$hc_root/data/banks/random16.npz" --stride 2 --padding 1 --activation relu \
         --precision bfloat16 --master 'local[2]' --output "$work/out" > "$dir/make.log" 2>&1 &&
       [ -s "$work/archive.jsa" ]; then
-      mv -f "$work/archive.jsa" "$archive" || true
+      cp "$hc_classpath" "$archive.classpath" && mv -f "$work/archive.jsa" "$archive" || true
       # Archives of earlier builds (any JDK's) can no longer be used: 160 MB each.
-      find "$dir" -maxdepth 1 -name 'haloconv-*.jsa' ! -newer "$hc_jar" -delete 2>/dev/null || true
+      find "$dir" -maxdepth 1 -name 'haloconv-*.jsa*' ! -newer "$hc_jar" -delete 2>/dev/null ||
+        true
     else
       touch "$failed" || true
       echo "$(basename "$0"): could not make the class archive (see $dir/make.log);" \
