@@ -50,9 +50,10 @@ hc_build() {
 # (the JDK's dynamic CDS): the classes a job loads, parsed and verified once, mapped at every start
 # instead of read from the jars. It makes a job start about 4 s sooner and use about a third less
 # CPU on a few small images (docs/performance.md, "Start-up"). The archive belongs to one build and
-# one JDK: target/cds/haloconv-KEY.jsa, KEY naming the JDK; it is made by one featurize run
-# of data/images (about 30 s) when missing or older than the jar. A JVM given an archive it cannot
-# use (another jar, another JDK, flags that change the object layout) starts without it, silently.
+# one JDK: target/cds/haloconv-KEY.jsa, KEY naming the JDK; it is made by one featurize run of
+# data/images (about 30 s) when missing, older than the jar or made for other dependencies. A JVM
+# given an archive it cannot use (another jar, another JDK, flags that change the object layout)
+# starts without it, silently.
 # Environment: HALOCONV_CDS=0 never uses one; 1 makes it even under HALOCONV_NO_BUILD=1, which
 # otherwise uses an archive that is there but never makes one (tests must not write target/ behind
 # each other). HALOCONV_CDS_DIR puts the archives elsewhere (a read-only checkout).
