@@ -57,8 +57,13 @@ hc_build() {
 # Environment: HALOCONV_CDS=0 never uses one; 1 makes it even under HALOCONV_NO_BUILD=1, which
 # otherwise uses an archive that is there but never makes one (tests must not write target/ behind
 # each other). HALOCONV_CDS_DIR puts the archives elsewhere (a read-only checkout).
+# HALOCONV_CDS_DUMP=FILE is internal: the launcher run that writes the archive to FILE.
 hc_class_archive() {
   hc_cds=()
+  if [ -n "${HALOCONV_CDS_DUMP:-}" ]; then # the run that makes the archive, below
+    hc_cds=("-XX:ArchiveClassesAtExit=$HALOCONV_CDS_DUMP" -Xlog:cds*=off)
+    return 0
+  fi
   [ "${HALOCONV_CDS:-}" = 0 ] && return 0
   local dir=${HALOCONV_CDS_DIR:-$hc_root/target/cds}
   local java_path key
@@ -83,16 +88,12 @@ hc_class_archive() {
       "about 30 s; HALOCONV_CDS=0 skips it)..." >&2
     local work
     work=$(mktemp -d "$dir/.make.XXXXXX") || return 0
-    local opts
-    mapfile -t opts < <(hc_jvm_options)
-    if SPARK_LOCAL_IP=127.0.0.1 "$hc_java" "${opts[@]}" -Xlog:cds*=off \
-        "-XX:ArchiveClassesAtExit=$work/archive.jsa" \
-        -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
-        "-Dlog4j2.configurationFile=$hc_root/conf/log4j2.properties" \
-        "-Dhaloconv.conf.dir=$hc_root/conf" -cp "$hc_jar:$(cat "$hc_classpath")" \
-        io.haloconv.cli.Main featurize --input "$hc_root/data/images" \
-        --filters "$hc_root/data/banks/random16.npz" --stride 2 --padding 1 --activation relu \
-        --precision bfloat16 --master 'local[2]' --output "$work/out" > "$dir/make.log" 2>&1 &&
+    # The launcher itself makes it, so the JVM that writes the archive has exactly the classpath
+    # and flags of the JVMs that will map it.
+    if HALOCONV_CDS_DUMP=$work/archive.jsa HALOCONV_JAVA_OPTS='' \
+        "$hc_root/jobs/haloconv" featurize --input "$hc_root/data/images" --filters "$hc_root/data/banks/random16.npz" --stride 2 \
+        --padding 1 --activation relu --precision bfloat16 --master 'local[2]' \
+        --output "$work/out" > "$dir/make.log" 2>&1 &&
       [ -s "$work/archive.jsa" ]; then
       cp "$hc_classpath" "$archive.classpath" && mv -f "$work/archive.jsa" "$archive" || true
       # Archives of earlier builds (any JDK's) can no longer be used: 160 MB each.
