@@ -92,6 +92,8 @@ public final class ImageSource implements Closeable {
       decoder = new NpyDecoder(fs, info);
     } else if (info.format() == ImageFormat.TIFF) {
       decoder = TiffDecoder.open(fs, info);
+    } else if (info.format() == ImageFormat.PNG && PngDecoder.ENABLED) {
+      decoder = new PngDecoder(fs, info, decodeTimeout);
     }
     if (decoder == null) {
       decoder = new ImageIoDecoder(fs, info, decodeTimeout);
