@@ -59,6 +59,9 @@ final class PngDecoder implements RegionDecoder {
 
   /** The file's samples, or null when the JDK's reader should decode it. */
   private PngSamples decodePlain() throws ImageReadException {
+    if (!info.streamable() || (info.bitDepth() != 8 && info.bitDepth() != 16)) {
+      return null; // interlaced, or 1, 2 or 4 bits: known from the probe, not worth a read
+    }
     FSDataInputStream in;
     try {
       in = ImageProbe.open(fs, new Path(info.path()), Stage.DECODE);
