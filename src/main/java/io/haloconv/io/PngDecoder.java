@@ -2,6 +2,7 @@ package io.haloconv.io;
 
 import io.haloconv.io.ImageReadException.Stage;
 import io.haloconv.tensor.Tensor3;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +21,10 @@ import org.apache.hadoop.fs.Path;
  * records they always had. Only a decode that ran out of time is reported from here, as the JDK
  * path reports it. {@code -Dhaloconv.png.decoder=imageio} sends every PNG to the JDK's reader, for
  * comparisons.
+ *
+ * <p>{@link #stream} does the same for PNGs streamed into a scratch raster.
  */
-final class PngDecoder implements RegionDecoder {
+public final class PngDecoder implements RegionDecoder {
   static final boolean ENABLED =
       !"imageio".equals(System.getProperty("haloconv.png.decoder", "haloconv"));
 
@@ -59,8 +62,10 @@ final class PngDecoder implements RegionDecoder {
 
   /** The file's samples, or null when the JDK's reader should decode it. */
   private PngSamples decodePlain() throws ImageReadException {
-    if (!info.streamable() || (info.bitDepth() != 8 && info.bitDepth() != 16)) {
-      return null; // interlaced, or 1, 2 or 4 bits: known from the probe, not worth a read
+    if (!info.streamable()
+        || (info.bitDepth() != 8 && info.bitDepth() != 16)
+        || !plainLayout(info)) {
+      return null; // interlaced, 1, 2 or 4 bits...: known from the probe, not worth a read
     }
     FSDataInputStream in;
     try {
@@ -88,6 +93,91 @@ final class PngDecoder implements RegionDecoder {
     } finally {
       ImageProbe.closeQuietly(in);
     }
+  }
+
+  /**
+   * Streams a plain PNG top to bottom into {@code sink} in bands of at most {@code bandRows} rows
+   * ({@link PngSamples#stream}), for PNGs too large to decode whole; false, possibly after some
+   * bands, when the file is not plain or reading it failed: the caller then starts again with the
+   * JDK's reader ({@link ImageIoRows}), which reports such files as it always has.
+   *
+   * @throws ImageReadException (DECODE) when the decode ran out of time or memory
+   * @throws IOException when the sink fails
+   */
+  public static boolean stream(
+      FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
+      throws IOException {
+    if (!ENABLED
+        || info.format() != ImageFormat.PNG
+        || !info.streamable()
+        || (info.bitDepth() != 8 && info.bitDepth() != 16)
+        || !plainLayout(info)) {
+      return false;
+    }
+    FSDataInputStream in;
+    try {
+      in = ImageProbe.open(fs, new Path(info.path()), Stage.DECODE);
+    } catch (ImageReadException e) {
+      return false;
+    }
+    AtomicBoolean abort = new AtomicBoolean();
+    BandSink tagged =
+        band -> {
+          try {
+            sink.accept(band);
+          } catch (IOException e) {
+            throw new SinkFailure(e);
+          }
+        };
+    try {
+      Deadline.call(
+          timeout,
+          () -> {
+            PngSamples.stream(
+                in::read,
+                info.fileSize(),
+                info.width(),
+                info.height(),
+                bandRows,
+                tagged,
+                abort::get);
+            return null;
+          },
+          () -> abort.set(true));
+      return true;
+    } catch (SinkFailure e) {
+      throw e.getCause();
+    } catch (PngSamples.NotPlain e) {
+      return false;
+    } catch (Deadline.Expired | InterruptedIOException | OutOfMemoryError e) {
+      throw Failures.translate(Stage.DECODE, info.format(), e, List.of());
+    } catch (Exception e) {
+      return false;
+    } finally {
+      ImageProbe.closeQuietly(in);
+    }
+  }
+
+  /** An IOException of the sink, told apart from the file's own. */
+  private static final class SinkFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SinkFailure(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
+    }
+  }
+
+  private static boolean plainLayout(ImageInfo info) {
+    return info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
+        && switch (info.layout()) {
+          case GRAY, GRAY_ALPHA, RGB, RGBA -> true;
+          default -> false;
+        };
   }
 
   /** The planner sized everything by the probe: anything else is the JDK path's to judge. */

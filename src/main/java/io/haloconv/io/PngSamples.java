@@ -1,5 +1,6 @@
 package io.haloconv.io;
 
+import io.haloconv.tensor.Tensor3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
@@ -88,101 +89,67 @@ final class PngSamples {
   static PngSamples decode(
       Input input, long fileSize, int width, int height, BooleanSupplier aborted)
       throws NotPlain, IOException {
-    Chunks in = new Chunks(input, fileSize);
-    if (in.readLong() != SIGNATURE) {
-      throw new NotPlain("no PNG signature");
-    }
-    CRC32 crc = new CRC32();
-    if (in.readInt() != 13 || in.readType(crc) != IHDR) {
-      throw new NotPlain("IHDR is not the first chunk");
-    }
-    byte[] header = in.bytes(13, crc);
-    if (in.readInt() != (int) crc.getValue()) {
-      throw new NotPlain("bad IHDR CRC");
-    }
-    if (be32(header, 0) != width || be32(header, 4) != height) {
-      throw new NotPlain("header size differs from the probe's");
-    }
-    int depth = header[8] & 0xff;
-    int colourType = header[9] & 0xff;
-    if (depth != 8 && depth != 16) {
-      throw new NotPlain("bit depth " + depth);
-    }
-    int channels =
-        switch (colourType) {
-          case 0 -> 1;
-          case 2 -> 3;
-          case 4 -> 2;
-          case 6 -> 4;
-          default -> throw new NotPlain("colour type " + colourType);
-        };
-    if (header[10] != 0 || header[11] != 0 || header[12] != 0) {
-      throw new NotPlain("compression, filter or interlace method not 0");
-    }
-    int bytesPerPixel = channels * depth / 8;
-    long strideLong = 1 + (long) width * bytesPerPixel;
-    long total = strideLong * height;
-    if (width <= 0 || height <= 0 || total > Integer.MAX_VALUE - 8) {
-      throw new NotPlain(width + "x" + height);
-    }
-    int stride = (int) strideLong;
-    byte[] rows = new byte[(int) total];
-    Inflater inflater = new Inflater();
-    try {
-      int produced = 0;
-      boolean seenData = false;
-      boolean dataDone = false;
-      while (true) {
-        if (aborted.getAsBoolean()) {
-          throw new InterruptedIOException("PNG decode aborted");
-        }
-        int length = in.readInt();
-        if (length < 0) {
-          throw new NotPlain("chunk length " + length);
-        }
-        int type = in.readType(crc);
-        if (type == IDAT) {
-          if (dataDone) {
-            throw new NotPlain("IDAT chunks not consecutive");
-          }
-          seenData = true;
-          produced = in.inflate(length, crc, inflater, rows, produced);
-        } else {
-          dataDone |= seenData;
-          if (type == PLTE || type == TRNS) {
-            throw new NotPlain("has a " + name(type) + " chunk");
-          }
-          if ((type & 0x20000000) == 0 && type != IEND) {
-            throw new NotPlain("unknown critical chunk " + name(type));
-          }
-          in.skip(length, crc);
-        }
-        // Every chunk's CRC, the ones skipped too: a damaged chunk of any kind is the JDK
-        // reader's to judge, as it always was.
-        if (in.readInt() != (int) crc.getValue()) {
-          throw new NotPlain("bad " + name(type) + " CRC");
-        }
-        if (type == IEND) {
-          break;
-        }
+    try (Reader in = new Reader(input, fileSize, width, height)) {
+      long total = (long) in.stride * height;
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new NotPlain(width + "x" + height);
       }
-      if (!seenData || produced != rows.length || !inflater.finished()) {
-        throw new NotPlain("image data ends after " + produced + " of " + rows.length + " bytes");
-      }
-    } catch (DataFormatException e) {
-      throw new NotPlain("bad zlib data: " + e.getMessage());
-    } finally {
-      inflater.end();
+      byte[] rows = new byte[(int) total];
+      in.inflate(rows, 0, rows.length, aborted);
+      in.finish(aborted);
+      unfilter(rows, 0, in.stride, height, in.bytesPerPixel, true, aborted);
+      return new PngSamples(width, height, in.channels, in.depth, in.stride, rows);
     }
-    unfilter(rows, stride, height, bytesPerPixel, aborted);
-    return new PngSamples(width, height, channels, depth, stride, rows);
   }
 
-  /** Undoes each row's filter in place (PNG spec §9); a filter type above 4 is not plain. */
-  private static void unfilter(
-      byte[] rows, int stride, int height, int bpp, BooleanSupplier aborted)
+  /**
+   * Decodes a whole file top to bottom, handing {@code sink} consecutive bands of at most {@code
+   * bandRows} rows (C×rows×W raw values) while holding only a band: for PNGs too large to decode
+   * whole. A file found not plain part-way has already given some bands; the caller starts again
+   * with the JDK's reader.
+   *
+   * @throws NotPlain when the file is not a plain PNG, or anything in it is unexpected
+   * @throws IOException when reading fails or the sink fails
+   */
+  static void stream(
+      Input input,
+      long fileSize,
+      int width,
+      int height,
+      int bandRows,
+      BandSink sink,
+      BooleanSupplier aborted)
       throws NotPlain, IOException {
-    for (int r = 0, row = 0; r < height; r++, row += stride) {
+    try (Reader in = new Reader(input, fileSize, width, height)) {
+      int stride = in.stride;
+      int rows = (int) Math.max(1, Math.min(bandRows, (Integer.MAX_VALUE - 8L) / stride - 1));
+      // Slot 0 holds the row above the band (the last of the previous band), which Up, Average
+      // and Paeth read; the band's rows follow it.
+      byte[] band = new byte[(rows + 1) * stride];
+      for (int y = 0; y < height; ) {
+        int n = Math.min(rows, height - y);
+        in.inflate(band, stride, n * stride, aborted);
+        unfilter(band, stride, stride, n, in.bytesPerPixel, y == 0, aborted);
+        Tensor3 out = Tensor3.zeros(in.channels, n, width);
+        extract(band, stride, stride, in.channels, in.depth, 0, 0, n, width, out.data());
+        sink.accept(out);
+        System.arraycopy(band, n * stride, band, 0, stride);
+        y += n;
+      }
+      in.finish(aborted);
+    }
+  }
+
+  /**
+   * Undoes the filters of {@code count} rows starting at byte {@code from}, in place (PNG spec §9);
+   * a filter type above 4 is not plain. Unless {@code top}, the row above the first one is the
+   * {@code stride} bytes before it.
+   */
+  private static void unfilter(
+      byte[] rows, int from, int stride, int count, int bpp, boolean top, BooleanSupplier aborted)
+      throws NotPlain, IOException {
+    for (int r = 0, row = from; r < count; r++, row += stride) {
+      boolean above = r > 0 || !top;
       if ((r & 255) == 0 && aborted.getAsBoolean()) {
         throw new InterruptedIOException("PNG decode aborted");
       }
@@ -194,19 +161,19 @@ final class PngSamples {
         case 0 -> {}
         case 1 -> sub(rows, first, end, bpp);
         case 2 -> {
-          if (r > 0) {
+          if (above) {
             up(rows, first, end, stride);
           }
         }
         case 3 -> {
-          if (r > 0) {
+          if (above) {
             average(rows, first, end, bpp, stride);
           } else {
             averageFirstRow(rows, first, end, bpp);
           }
         }
         case 4 -> {
-          if (r > 0) {
+          if (above) {
             paeth(rows, first, end, bpp, stride);
           } else {
             sub(rows, first, end, bpp);
@@ -365,14 +332,30 @@ final class PngSamples {
 
   /** Raw values of rows [y0, y0+h) and columns [x0, x0+w), planar: channel, row, column. */
   void extract(int y0, int x0, int h, int w, float[] dst) {
+    extract(rows, 0, stride, channels, bitDepth, y0, x0, h, w, dst);
+  }
+
+  /** {@link #extract} of rows that start at byte {@code from} of {@code rows}. */
+  private static void extract(
+      byte[] rows,
+      int from,
+      int stride,
+      int channels,
+      int bitDepth,
+      int y0,
+      int x0,
+      int h,
+      int w,
+      float[] dst) {
     int plane = h * w;
+    int first = from + y0 * stride + 1;
     if (bitDepth == 8) {
       for (int c = 0; c < channels; c++) {
         for (int r = 0; r < h; r++) {
-          int from = (y0 + r) * stride + 1 + x0 * channels + c;
+          int at = first + r * stride + x0 * channels + c;
           int to = c * plane + r * w;
-          for (int x = 0; x < w; x++, from += channels) {
-            dst[to + x] = rows[from] & 0xff;
+          for (int x = 0; x < w; x++, at += channels) {
+            dst[to + x] = rows[at] & 0xff;
           }
         }
       }
@@ -380,10 +363,10 @@ final class PngSamples {
       int step = 2 * channels;
       for (int c = 0; c < channels; c++) {
         for (int r = 0; r < h; r++) {
-          int from = (y0 + r) * stride + 1 + x0 * step + 2 * c;
+          int at = first + r * stride + x0 * step + 2 * c;
           int to = c * plane + r * w;
-          for (int x = 0; x < w; x++, from += step) {
-            dst[to + x] = ((rows[from] & 0xff) << 8) | (rows[from + 1] & 0xff);
+          for (int x = 0; x < w; x++, at += step) {
+            dst[to + x] = ((rows[at] & 0xff) << 8) | (rows[at + 1] & 0xff);
           }
         }
       }
@@ -407,20 +390,190 @@ final class PngSamples {
         });
   }
 
-  /** The file read front to back through one buffer of positioned reads. */
-  private static final class Chunks {
+  /**
+   * The file read front to back through one buffer of positioned reads: the header and the chunks
+   * before the image data on opening, then the image data inflated on demand across its IDAT
+   * chunks, then the chunks after it. Every chunk's CRC is checked, the skipped ones' too: a
+   * damaged chunk of any kind is the JDK reader's to judge, as it always was.
+   */
+  private static final class Reader implements AutoCloseable {
     private final Input input;
     private final long fileSize;
     private final byte[] buffer;
     private final byte[] spare = new byte[1];
+    private final CRC32 crc = new CRC32();
+    private final Inflater inflater = new Inflater();
     private long bufferStart;
     private int at;
     private int limit;
 
-    Chunks(Input input, long fileSize) {
+    /** Data bytes of the current IDAT chunk not yet given to the inflater. */
+    private int idatLeft;
+
+    final int channels;
+    final int depth;
+    final int bytesPerPixel;
+    final int stride;
+
+    Reader(Input input, long fileSize, int width, int height) throws NotPlain, IOException {
       this.input = input;
       this.fileSize = fileSize;
       this.buffer = new byte[(int) Math.min(READ_BYTES, Math.max(fileSize, 16))];
+      if (readLong() != SIGNATURE) {
+        throw new NotPlain("no PNG signature");
+      }
+      if (readInt() != 13 || readType() != IHDR) {
+        throw new NotPlain("IHDR is not the first chunk");
+      }
+      byte[] header = new byte[13];
+      for (int i = 0; i < header.length; i++) {
+        header[i] = (byte) readByte();
+      }
+      crc.update(header);
+      checkCrc(IHDR);
+      if (be32(header, 0) != width || be32(header, 4) != height) {
+        throw new NotPlain("header size differs from the probe's");
+      }
+      depth = header[8] & 0xff;
+      int colourType = header[9] & 0xff;
+      if (depth != 8 && depth != 16) {
+        throw new NotPlain("bit depth " + depth);
+      }
+      channels =
+          switch (colourType) {
+            case 0 -> 1;
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> throw new NotPlain("colour type " + colourType);
+          };
+      if (header[10] != 0 || header[11] != 0 || header[12] != 0) {
+        throw new NotPlain("compression, filter or interlace method not 0");
+      }
+      bytesPerPixel = channels * depth / 8;
+      long rowBytes = 1 + (long) width * bytesPerPixel;
+      if (width <= 0 || height <= 0 || rowBytes > Integer.MAX_VALUE / 2) {
+        throw new NotPlain(width + "x" + height);
+      }
+      stride = (int) rowBytes;
+      // The chunks before the image data.
+      while (true) {
+        int length = readInt();
+        if (length < 0) {
+          throw new NotPlain("chunk length " + length);
+        }
+        int type = readType();
+        if (type == IDAT) {
+          idatLeft = length;
+          return;
+        }
+        if (type == PLTE || type == TRNS) {
+          throw new NotPlain("has a " + name(type) + " chunk");
+        }
+        if ((type & 0x20000000) == 0) {
+          throw new NotPlain("critical chunk " + name(type) + " before the image data");
+        }
+        skip(length);
+        checkCrc(type);
+      }
+    }
+
+    /** Inflates exactly {@code length} bytes of image data into {@code out} from {@code off}. */
+    void inflate(byte[] out, int off, int length, BooleanSupplier aborted)
+        throws NotPlain, IOException {
+      try {
+        while (length > 0) {
+          if (inflater.needsInput()) {
+            if (aborted.getAsBoolean()) {
+              throw new InterruptedIOException("PNG decode aborted");
+            }
+            if (!feed()) {
+              throw new NotPlain("image data ends early");
+            }
+          }
+          int n = inflater.inflate(out, off, length);
+          if (n == 0 && !inflater.needsInput()) {
+            throw new NotPlain(
+                inflater.finished()
+                    ? "zlib stream ends before the image data"
+                    : "zlib stream stalls (a preset dictionary?)");
+          }
+          off += n;
+          length -= n;
+        }
+      } catch (DataFormatException e) {
+        throw new NotPlain("bad zlib data: " + e.getMessage());
+      }
+    }
+
+    /**
+     * After the last row: the end of the zlib stream (its checksum), the rest of its chunk, and
+     * every chunk up to IEND.
+     */
+    void finish(BooleanSupplier aborted) throws NotPlain, IOException {
+      try {
+        while (!inflater.finished()) {
+          if (inflater.needsInput() && !feed()) {
+            throw new NotPlain("zlib stream does not end");
+          }
+          if (inflater.inflate(spare) > 0) {
+            throw new NotPlain("more image data than the header's size");
+          }
+          if (!inflater.finished() && !inflater.needsInput()) {
+            throw new NotPlain("zlib stream stalls");
+          }
+        }
+      } catch (DataFormatException e) {
+        throw new NotPlain("bad zlib data: " + e.getMessage());
+      }
+      skip(idatLeft);
+      idatLeft = 0;
+      checkCrc(IDAT);
+      while (true) {
+        if (aborted.getAsBoolean()) {
+          throw new InterruptedIOException("PNG decode aborted");
+        }
+        int length = readInt();
+        if (length < 0) {
+          throw new NotPlain("chunk length " + length);
+        }
+        int type = readType();
+        if ((type & 0x20000000) == 0 && type != IEND) {
+          throw new NotPlain("critical chunk " + name(type) + " after the image data");
+        }
+        skip(length);
+        checkCrc(type);
+        if (type == IEND) {
+          return;
+        }
+      }
+    }
+
+    /**
+     * Gives the inflater the next piece of image data, moving on to the next IDAT chunk when this
+     * one is used up; false when the image data has ended.
+     */
+    private boolean feed() throws NotPlain, IOException {
+      while (idatLeft == 0) {
+        checkCrc(IDAT);
+        int length = readInt();
+        if (length < 0) {
+          throw new NotPlain("chunk length " + length);
+        }
+        if (readType() != IDAT) {
+          return false;
+        }
+        idatLeft = length;
+      }
+      // The inflater keeps a reference to the buffer, not a copy: it is only refilled once the
+      // inflater has taken everything it was given (needsInput).
+      fill();
+      int k = Math.min(idatLeft, limit - at);
+      crc.update(buffer, at, k);
+      inflater.setInput(buffer, at, k);
+      at += k;
+      idatLeft -= k;
+      return true;
     }
 
     /** At least one unread byte in the buffer, or NotPlain at the end of the file. */
@@ -444,12 +597,12 @@ final class PngSamples {
       }
     }
 
-    int readByte() throws NotPlain, IOException {
+    private int readByte() throws NotPlain, IOException {
       fill();
       return buffer[at++] & 0xff;
     }
 
-    int readInt() throws NotPlain, IOException {
+    private int readInt() throws NotPlain, IOException {
       if (limit - at >= 4) {
         int v = be32(buffer, at);
         at += 4;
@@ -458,21 +611,12 @@ final class PngSamples {
       return readByte() << 24 | readByte() << 16 | readByte() << 8 | readByte();
     }
 
-    long readLong() throws NotPlain, IOException {
+    private long readLong() throws NotPlain, IOException {
       return (long) readInt() << 32 | (readInt() & 0xffffffffL);
     }
 
-    byte[] bytes(int n, CRC32 crc) throws NotPlain, IOException {
-      byte[] out = new byte[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = (byte) readByte();
-      }
-      crc.update(out);
-      return out;
-    }
-
     /** A chunk type, which starts its CRC. */
-    int readType(CRC32 crc) throws NotPlain, IOException {
+    private int readType() throws NotPlain, IOException {
       int type = readInt();
       crc.reset();
       crc.update(type >>> 24);
@@ -482,8 +626,8 @@ final class PngSamples {
       return type;
     }
 
-    /** Skips a chunk's data, adding it to the CRC. */
-    void skip(int n, CRC32 crc) throws NotPlain, IOException {
+    /** Skips chunk data, adding it to the CRC. */
+    private void skip(int n) throws NotPlain, IOException {
       while (n > 0) {
         fill();
         int k = Math.min(n, limit - at);
@@ -493,39 +637,15 @@ final class PngSamples {
       }
     }
 
-    /** Inflates a chunk's {@code length} bytes of zlib data into {@code out} from {@code at}. */
-    int inflate(int length, CRC32 crc, Inflater inflater, byte[] out, int produced)
-        throws NotPlain, IOException, DataFormatException {
-      int left = length;
-      while (left > 0) {
-        fill();
-        int k = Math.min(left, limit - at);
-        crc.update(buffer, at, k);
-        inflater.setInput(buffer, at, k);
-        while (!inflater.needsInput()) {
-          if (inflater.finished()) {
-            break;
-          }
-          if (produced == out.length) {
-            // All the samples are here; what is left must be the stream's end (its checksum).
-            if (inflater.inflate(spare) > 0) {
-              throw new NotPlain("more image data than the header's size");
-            }
-            if (inflater.needsInput() || inflater.finished()) {
-              break;
-            }
-            throw new NotPlain("zlib stream does not end after the image data");
-          }
-          int n = inflater.inflate(out, produced, out.length - produced);
-          if (n == 0 && !inflater.needsInput() && !inflater.finished()) {
-            throw new NotPlain("zlib stream stalls (a preset dictionary?)");
-          }
-          produced += n;
-        }
-        at += k;
-        left -= k;
+    private void checkCrc(int type) throws NotPlain, IOException {
+      if (readInt() != (int) crc.getValue()) {
+        throw new NotPlain("bad " + name(type) + " CRC");
       }
-      return produced;
+    }
+
+    @Override
+    public void close() {
+      inflater.end();
     }
   }
 }

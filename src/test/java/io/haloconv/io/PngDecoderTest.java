@@ -160,6 +160,62 @@ class PngDecoderTest {
   }
 
   @Test
+  void plainPngsStreamInBandsAsTheJdkReaderDecodesThem() throws Exception {
+    Random random = new Random(23);
+    int files = 0;
+    for (int colourType : new int[] {0, 2, 4, 6}) {
+      for (int depth : new int[] {8, 16}) {
+        byte[] png =
+            new PngBuilder(37 + files, 29, colourType, depth)
+                .randomSamples(random)
+                .filters(-1, random)
+                .idatChunks(5)
+                .build();
+        Path file = write("stream-" + files++ + ".png", png);
+        ImageInfo info = probe(file);
+        Tensor3 whole = jdkDecode(info);
+        List<Tensor3> bands = new ArrayList<>();
+        assertTrue(PngDecoder.stream(TestFiles.local(), info, TIMEOUT, 4, bands::add));
+        int y = 0;
+        for (Tensor3 band : bands) {
+          assertTrue(band.height() <= 4);
+          assertTrue(
+              band.bitwiseEquals(RegionReadTest.crop(whole, y, 0, band.height(), info.width())),
+              file + " rows from " + y);
+          y += band.height();
+        }
+        assertEquals(info.height(), y);
+      }
+    }
+  }
+
+  @Test
+  void streamingLeavesOtherAndDamagedPngsToTheJdkReader() throws Exception {
+    Random random = new Random(29);
+    byte[] png =
+        new PngBuilder(50, 40, 2, 8)
+            .randomSamples(random)
+            .filters(-1, random)
+            .idatChunks(4)
+            .build();
+    byte[] late = png.clone();
+    late[png.length * 3 / 4] ^= 0x10; // in a late IDAT chunk: found after some bands
+    PngBuilder withTrns = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
+    withTrns.before("tRNS", new byte[] {0, 10, 0, 20, 0, 30});
+    for (Path file :
+        List.of(
+            write("late-damage.png", late),
+            write("trns-stream.png", withTrns.build()),
+            write("palette-stream.png", encode(indexed(33, 17), null)))) {
+      ImageInfo info = probe(file);
+      assertEquals(
+          false,
+          PngDecoder.stream(TestFiles.local(), info, TIMEOUT, 4, band -> {}),
+          file.toString());
+    }
+  }
+
+  @Test
   void theRepositorysPngsDecodeAsTheJdkReaderDecodesThem() throws Exception {
     try (var files = Files.list(Path.of("data", "images"))) {
       for (Path file :
@@ -270,6 +326,12 @@ class PngDecoderTest {
         assertEquals(expected.channels(), actual.channels(), file.toString());
         assertArrayEquals(expected.data(), actual.data(), file + " " + Arrays.toString(window));
       }
+    }
+  }
+
+  private static Tensor3 jdkDecode(ImageInfo info) throws ImageReadException {
+    try (ImageIoDecoder jdk = new ImageIoDecoder(TestFiles.local(), info, TIMEOUT)) {
+      return jdk.read(0, 0, info.height(), info.width());
     }
   }
 

@@ -11,6 +11,7 @@ import io.haloconv.io.ImageIoRows;
 import io.haloconv.io.ImageReadException;
 import io.haloconv.io.ImageReadException.Stage;
 import io.haloconv.io.ImageSource;
+import io.haloconv.io.PngDecoder;
 import io.haloconv.io.Readers;
 import io.haloconv.io.RowSource;
 import io.haloconv.io.SampleFormat;
@@ -29,9 +30,10 @@ import org.apache.hadoop.fs.Path;
  * tiles then read their windows from that file in parallel ({@link ImageSource#openScratch}). No
  * band re-decodes the image from the top, and no process holds more than a band of it.
  *
- * <p>Streaming uses the JDK's PNG and JPEG decoders ({@link ImageIoRows}) and haloconv's TIFF strip
- * reader ({@link TiffDecoder#rows()}). An image they cannot stream (an interlaced PNG, a CMYK JPEG,
- * an exotic TIFF) is decoded whole instead, which needs memory for the whole image.
+ * <p>Streaming uses haloconv's own decoder for plain PNGs ({@link PngDecoder#stream}), the JDK's
+ * PNG and JPEG decoders for the rest ({@link ImageIoRows}) and haloconv's TIFF strip reader ({@link
+ * TiffDecoder#rows()}). An image they cannot stream (an interlaced PNG, a CMYK JPEG, an exotic
+ * TIFF) is decoded whole instead, which needs memory for the whole image.
  */
 public final class ScratchRasters {
   /** Scratch bands are sized to about this many bytes of float values. */
@@ -148,6 +150,16 @@ public final class ScratchRasters {
     }
     if (!ImageIoRows.streams(info.format())) {
       return false;
+    }
+    if (info.format() == ImageFormat.PNG) {
+      try (OutputStream out = create(fs, scratch)) {
+        ScratchTiff sink = scratchTiff(out, info);
+        if (PngDecoder.stream(fs, info, timeout, bandRows, sink)) {
+          sink.finish();
+          return true;
+        }
+      }
+      // Not a plain PNG: the JDK's reader writes the scratch raster again from the start.
     }
     try (OutputStream out = create(fs, scratch)) {
       ScratchTiff sink = scratchTiff(out, info);

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.haloconv.io.ChannelMode;
 import io.haloconv.io.ImageFormat;
 import io.haloconv.io.ImageInfo;
+import io.haloconv.io.ImageIoDecoder;
 import io.haloconv.io.ImageIoRows;
 import io.haloconv.io.ImageProbe;
 import io.haloconv.io.ImageReadException;
@@ -194,8 +195,17 @@ class ScratchRastersTest {
     }
   }
 
-  /** Raw values of the whole image through the ordinary (ImageIO, whole-image) path. */
+  /**
+   * Raw values of the whole image decoded whole: PNGs through the JDK's reader, independent of
+   * haloconv's plain-PNG decoder, which both streams and decodes whole; the rest through the
+   * ordinary path.
+   */
   private static Tensor3 fullDecode(ImageInfo info) throws IOException {
+    if (info.format() == ImageFormat.PNG) {
+      try (ImageIoDecoder decoder = new ImageIoDecoder(local(), info, TIMEOUT)) {
+        return decoder.read(0, 0, info.height(), info.width());
+      }
+    }
     try (ImageSource source =
         ImageSource.open(local(), info, ChannelMode.KEEP, Normalization.RAW)) {
       return source.readAll();
