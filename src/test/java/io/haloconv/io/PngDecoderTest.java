@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -358,7 +357,7 @@ class PngDecoderTest {
     byte[] profile = ICC_Profile.getInstance(space).getData();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes("gray\0\0".getBytes(ISO_8859_1));
-    out.writeBytes(deflate(profile));
+    out.writeBytes(TestFiles.deflate(profile));
     return out.toByteArray();
   }
 
@@ -373,19 +372,6 @@ class PngDecoderTest {
       return i;
     }
     throw new AssertionError("not found");
-  }
-
-  private static byte[] deflate(byte[] data) {
-    Deflater deflater = new Deflater();
-    deflater.setInput(data);
-    deflater.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
-    return out.toByteArray();
   }
 
   /**
@@ -478,7 +464,7 @@ class PngDecoderTest {
           filtered.write((x - predicted) & 0xff);
         }
       }
-      byte[] data = deflate(filtered.toByteArray());
+      byte[] data = TestFiles.deflate(filtered.toByteArray());
       ByteArrayOutputStream png = new ByteArrayOutputStream();
       png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
       ByteArrayOutputStream ihdr = new ByteArrayOutputStream();

@@ -4,10 +4,12 @@ import io.haloconv.testing.Golden;
 import io.haloconv.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Iterator;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
@@ -103,5 +105,19 @@ public final class TestFiles {
       }
     }
     return image;
+  }
+
+  /** {@code data} as one zlib stream (Deflate with its header and checksum). */
+  public static byte[] deflate(byte[] data) {
+    Deflater deflater = new Deflater();
+    deflater.setInput(data);
+    deflater.finish();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    while (!deflater.finished()) {
+      out.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    return out.toByteArray();
   }
 }

@@ -1,5 +1,6 @@
 package io.haloconv.io.tiff;
 
+import io.haloconv.io.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 
 /**
  * Writes TIFFs and BigTIFFs of every layout haloconv's TIFF reader accepts, independently of it:
@@ -233,18 +233,8 @@ final class TiffWriter {
   private byte[] compress(byte[] raw) {
     return switch (compression) {
       case TiffDirectory.COMPRESSION_NONE -> raw;
-      case TiffDirectory.COMPRESSION_DEFLATE, TiffDirectory.COMPRESSION_ADOBE_DEFLATE -> {
-        Deflater deflater = new Deflater();
-        deflater.setInput(raw);
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (!deflater.finished()) {
-          out.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-        yield out.toByteArray();
-      }
+      case TiffDirectory.COMPRESSION_DEFLATE, TiffDirectory.COMPRESSION_ADOBE_DEFLATE ->
+          TestFiles.deflate(raw);
       case TiffDirectory.COMPRESSION_PACKBITS -> packBits(raw);
       case TiffDirectory.COMPRESSION_LZW -> lzw(raw);
       default -> throw new IllegalArgumentException("compression " + compression);
