@@ -62,10 +62,8 @@ public final class PngDecoder implements RegionDecoder {
 
   /** The file's samples, or null when the JDK's reader should decode it. */
   private PngSamples decodePlain() throws ImageReadException {
-    if (!info.streamable()
-        || (info.bitDepth() != 8 && info.bitDepth() != 16)
-        || !plainLayout(info)) {
-      return null; // interlaced, 1, 2 or 4 bits...: known from the probe, not worth a read
+    if (!mayBePlain(info)) {
+      return null;
     }
     FSDataInputStream in;
     try {
@@ -107,11 +105,7 @@ public final class PngDecoder implements RegionDecoder {
   public static boolean stream(
       FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
       throws IOException {
-    if (!ENABLED
-        || info.format() != ImageFormat.PNG
-        || !info.streamable()
-        || (info.bitDepth() != 8 && info.bitDepth() != 16)
-        || !plainLayout(info)) {
+    if (!ENABLED || !mayBePlain(info)) {
       return false;
     }
     FSDataInputStream in;
@@ -172,8 +166,15 @@ public final class PngDecoder implements RegionDecoder {
     }
   }
 
-  private static boolean plainLayout(ImageInfo info) {
-    return info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
+  /**
+   * What the probe already tells: an interlaced PNG (not streamable) or one of 1, 2 or 4 bits is
+   * not worth a read of its header.
+   */
+  private static boolean mayBePlain(ImageInfo info) {
+    return info.format() == ImageFormat.PNG
+        && info.streamable()
+        && (info.bitDepth() == 8 || info.bitDepth() == 16)
+        && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
         && switch (info.layout()) {
           case GRAY, GRAY_ALPHA, RGB, RGBA -> true;
           default -> false;
@@ -191,8 +192,7 @@ public final class PngDecoder implements RegionDecoder {
         };
     return s.channels == info.channels()
         && s.bitDepth == info.bitDepth()
-        && layout == info.layout()
-        && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER;
+        && layout == info.layout();
   }
 
   @Override
