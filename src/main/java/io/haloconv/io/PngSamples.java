@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
  * interlaced, with no palette or transparency chunk. (An ICC profile changes nothing: the JDK's
  * reader, too, returns the samples as stored.) These are most PNGs that datasets hold, and for them
  * the JDK's reader spends half its time on its own copies and an unhurried filter loop ({@code
- * performance-log.md}, "A PNG decoder of our own").
+ * docs/performance.md}, "A PNG decoder of our own").
  *
  * <p>Anything else, and anything unexpected on the way (a bad chunk CRC, a short or overlong zlib
  * stream, an unknown critical chunk, a missing IEND), is {@link NotPlain}: the caller then decodes
@@ -122,7 +122,10 @@ final class PngSamples {
       throws NotPlain, IOException {
     try (Reader in = new Reader(input, fileSize, width, height)) {
       int stride = in.stride;
-      int rows = (int) Math.max(1, Math.min(bandRows, (Integer.MAX_VALUE - 8L) / stride - 1));
+      int rows =
+          (int)
+              Math.max(
+                  1, Math.min(Math.min(bandRows, height), (Integer.MAX_VALUE - 8L) / stride - 1));
       // Slot 0 holds the row above the band (the last of the previous band), which Up, Average
       // and Paeth read; the band's rows follow it.
       byte[] band = new byte[(rows + 1) * stride];
