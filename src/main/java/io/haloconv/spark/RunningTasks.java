@@ -1,6 +1,7 @@
 package io.haloconv.spark;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
 
@@ -22,6 +23,14 @@ final class RunningTasks {
    */
   static void awaitNone(SparkContext sc, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
+    // The running-task counts come from Spark's listener bus, which may not yet have delivered
+    // the start of a task that is already writing: read them only once it has caught up with
+    // everything posted so far (seen as a leftover staging directory in a failfast case, twice).
+    try {
+      sc.listenerBus().waitUntilEmpty(Math.max(1, limit.toMillis()));
+    } catch (TimeoutException e) {
+      // counted below all the same, for what is left of the limit
+    }
     while (running(sc) > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
