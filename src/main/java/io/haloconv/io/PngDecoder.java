@@ -4,9 +4,11 @@ import io.haloconv.io.ImageReadException.Stage;
 import io.haloconv.tensor.Tensor3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -65,31 +67,18 @@ public final class PngDecoder implements RegionDecoder {
     if (!mayBePlain(info)) {
       return null;
     }
-    FSDataInputStream in;
-    try {
-      in = ImageProbe.open(fs, new Path(info.path()), Stage.DECODE);
-    } catch (ImageReadException e) {
-      return null; // the JDK path opens it again and reports the failure as it always has
-    }
-    AtomicBoolean abort = new AtomicBoolean();
     try {
       PngSamples decoded =
-          Deadline.call(
+          attempt(
+              fs,
+              info,
               timeout,
-              () ->
-                  PngSamples.decode(
-                      in::read, info.fileSize(), info.width(), info.height(), abort::get),
-              () -> abort.set(true));
-      return matchesProbe(decoded) ? decoded : null;
-    } catch (PngSamples.NotPlain e) {
-      return null;
-    } catch (Deadline.Expired | InterruptedIOException | OutOfMemoryError e) {
-      failure = Failures.translate(Stage.DECODE, info.format(), e, List.of());
-      throw failure;
-    } catch (Exception e) {
-      return null; // a read error: the JDK path reads again and reports it as it always has
-    } finally {
-      ImageProbe.closeQuietly(in);
+              (in, abort) ->
+                  PngSamples.decode(in, info.fileSize(), info.width(), info.height(), abort));
+      return decoded != null && matchesProbe(decoded) ? decoded : null;
+    } catch (ImageReadException e) {
+      failure = e;
+      throw e;
     }
   }
 
@@ -108,13 +97,6 @@ public final class PngDecoder implements RegionDecoder {
     if (!ENABLED || !mayBePlain(info)) {
       return false;
     }
-    FSDataInputStream in;
-    try {
-      in = ImageProbe.open(fs, new Path(info.path()), Stage.DECODE);
-    } catch (ImageReadException e) {
-      return false;
-    }
-    AtomicBoolean abort = new AtomicBoolean();
     BandSink tagged =
         band -> {
           try {
@@ -124,45 +106,64 @@ public final class PngDecoder implements RegionDecoder {
           }
         };
     try {
-      Deadline.call(
-          timeout,
-          () -> {
-            PngSamples.stream(
-                in::read,
-                info.fileSize(),
-                info.width(),
-                info.height(),
-                bandRows,
-                tagged,
-                abort::get);
-            return null;
-          },
-          () -> abort.set(true));
-      return true;
+      return attempt(
+              fs,
+              info,
+              timeout,
+              (in, abort) -> {
+                PngSamples.stream(
+                    in, info.fileSize(), info.width(), info.height(), bandRows, tagged, abort);
+                return Boolean.TRUE;
+              })
+          != null;
     } catch (SinkFailure e) {
       throw e.getCause();
+    }
+  }
+
+  /** One decode of the file by {@link PngSamples}, given its input and its abort flag. */
+  private interface PlainWork<T> {
+    T run(PngSamples.Input in, BooleanSupplier aborted) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} on the opened file under the deadline: its result, or null when the file is
+   * not plain or could not be opened or read (the JDK path then opens and reads it again, and
+   * reports any failure as it always has).
+   *
+   * @throws ImageReadException (DECODE) when the work ran out of time or memory, or was interrupted
+   * @throws SinkFailure when the work's band sink failed
+   */
+  private static <T> T attempt(FileSystem fs, ImageInfo info, Duration timeout, PlainWork<T> work)
+      throws ImageReadException {
+    FSDataInputStream in;
+    try {
+      in = ImageProbe.open(fs, new Path(info.path()), Stage.DECODE);
+    } catch (ImageReadException e) {
+      return null;
+    }
+    AtomicBoolean abort = new AtomicBoolean();
+    try {
+      return Deadline.call(timeout, () -> work.run(in::read, abort::get), () -> abort.set(true));
+    } catch (SinkFailure e) {
+      throw e;
     } catch (PngSamples.NotPlain e) {
-      return false;
+      return null;
     } catch (Deadline.Expired | InterruptedIOException | OutOfMemoryError e) {
       throw Failures.translate(Stage.DECODE, info.format(), e, List.of());
     } catch (Exception e) {
-      return false;
+      return null;
     } finally {
       ImageProbe.closeQuietly(in);
     }
   }
 
-  /** An IOException of the sink, told apart from the file's own. */
-  private static final class SinkFailure extends IOException {
+  /** An IOException of the sink, told apart from the file's own on its way out of the decode. */
+  private static final class SinkFailure extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
 
     SinkFailure(IOException cause) {
       super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
     }
   }
 
