@@ -70,12 +70,10 @@ final class OutputJob {
     } catch (IOException e) {
       throw JobException.badInput("cannot open output " + config.output() + ": " + e.getMessage());
     }
-    try (OutputCommit commit =
+    try (RunningTasks tasks = RunningTasks.attach(sc);
+        OutputCommit commit =
             OutputCommit.begin(
-                fs,
-                output,
-                config.writeMode(),
-                () -> RunningTasks.awaitNone(sc, RunningTasks.ABORT_WAIT));
+                fs, output, config.writeMode(), () -> tasks.awaitNone(RunningTasks.ABORT_WAIT));
         ProgressListener progress = ProgressListener.attach(sc, log)) {
       Written w = body.write(new Staging(commit.staging(), fs, progress));
       if (config.mode() == FailureMode.PERMISSIVE) {

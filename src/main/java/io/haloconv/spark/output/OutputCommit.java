@@ -31,11 +31,6 @@ public final class OutputCommit implements AutoCloseable {
   private final Path staging;
   private final Path lock;
 
-  /** After a failed job's staging directory is deleted, how often and how long to look again. */
-  private static final int SETTLE_CHECKS = 8;
-
-  private static final long SETTLE_MILLIS = 50;
-
   private final Runnable beforeAbort;
   private boolean finished;
 
@@ -201,20 +196,8 @@ public final class OutputCommit implements AutoCloseable {
     try {
       beforeAbort.run();
       fs.delete(staging, true);
-      // A task Spark was still killing can write once more after the wait (seen on fresh-clone
-      // runs as a staging directory left behind by a failfast job): watch a little longer and
-      // delete again whatever comes back.
-      for (int i = 0; i < SETTLE_CHECKS; i++) {
-        Thread.sleep(SETTLE_MILLIS);
-        if (fs.exists(staging)) {
-          beforeAbort.run();
-          fs.delete(staging, true);
-        }
-      }
     } catch (IOException ignored) {
       // best effort: a leftover staging directory is hidden and removed by the next run's takeover
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     release();
   }
