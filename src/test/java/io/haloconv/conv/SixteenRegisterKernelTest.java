@@ -37,15 +37,38 @@ class SixteenRegisterKernelTest {
   }
 
   @Test
-  void blocksOfFourAndOneMatchDirectBitwise() {
-    // K = 1 … 11 covers every mix of blocks (with 16 registers 4 × 2 and 1 × 12; with 32 also 8 × 3
-    // and 2 × 8), with stride 1 (windows read in place) and 2 (phase split).
+  void sixteenRegisterBlocksTakeEveryFilterInFivesAndFoursWherePossible() {
+    for (int k = 1; k <= 70; k++) {
+      int left = k;
+      int ones = 0;
+      StringBuilder plan = new StringBuilder();
+      while (left > 0) {
+        int b = VectorConvKernel.sixteenRegisterBlock(left);
+        assertThat(b).as("block for " + left + " left").isIn(1, 4, 5).isLessThanOrEqualTo(left);
+        ones += b == 1 ? 1 : 0;
+        plan.append(b).append(' ');
+        left -= b;
+      }
+      // 4a + 5b = k has a solution for every k but 1, 2, 3, 6, 7 and 11; those keep k mod 4 ones.
+      int expected = k == 1 || k == 2 || k == 3 || k == 6 || k == 7 || k == 11 ? k % 4 : 0;
+      assertThat(ones).as("single-filter blocks for K " + k + ": " + plan).isEqualTo(expected);
+    }
+    assertThat(VectorConvKernel.sixteenRegisterBlock(32)).isEqualTo(5);
+    assertThat(VectorConvKernel.sixteenRegisterBlock(16)).isEqualTo(4);
+  }
+
+  @Test
+  void blocksOfFiveFourAndOneMatchDirectBitwise() {
+    // K = 1 … 17 covers every mix of blocks (with 16 registers 5 × 2, 4 × 2 and 1 × 12; with 32
+    // 8 × 3, 4 × 5, 2 × 8 and 1 × 12), with stride 1 (windows read in place) and 2 (phase split),
+    // through the fused epilogue (relu) and the tile (leaky relu).
     Random r = new Random(5);
-    for (int k = 1; k <= 11; k++) {
+    for (int k = 1; k <= 17; k++) {
       for (int stride = 1; stride <= 2; stride++) {
         FilterBank bank = FilterBanks.random(k, 3, 3, k);
+        Activation activation = stride == 1 ? Activation.RELU : Activation.parse("leaky_relu:0.1");
         ConvSpec spec =
-            ConvSpec.builder(bank).stride(stride).padding(1).activation(Activation.RELU).build();
+            ConvSpec.builder(bank).stride(stride).padding(1).activation(activation).build();
         Tensor3 image = Tensor3.zeros(3, 37, 53);
         for (int i = 0; i < image.data().length; i++) {
           image.data()[i] = r.nextFloat() * 2 - 1;
