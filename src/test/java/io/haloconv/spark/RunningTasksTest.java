@@ -91,8 +91,64 @@ class RunningTasksTest {
     }
   }
 
+  @Test
+  void doesNotWaitForTasksOfOtherWorkInTheSameContext() throws Exception {
+    SparkContext sc = SparkTests.session().sparkContext();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    // Another user of the context: a thread made before this job (so without its mark) that
+    // submits a job while this one runs.
+    CountDownLatch go = new CountDownLatch(1);
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                go.await();
+              } catch (InterruptedException e) {
+                return;
+              }
+              jsc.parallelize(List.of(1), 1)
+                  .foreach(
+                      x -> {
+                        Other.running.countDown();
+                        Other.until.await();
+                      });
+            });
+    other.start();
+    AtomicBoolean otherReleased = new AtomicBoolean();
+    Thread releaser =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(10_000);
+              } catch (InterruptedException e) {
+                // released at once below
+              }
+              otherReleased.set(true);
+              Other.until.countDown();
+            });
+    try (RunningTasks tasks = RunningTasks.attach(sc)) {
+      go.countDown();
+      assertThat(Other.running.await(30, TimeUnit.SECONDS)).isTrue();
+      releaser.start();
+      jsc.parallelize(List.of(1, 2, 3), 3).count(); // this job's own tasks, all ended
+      tasks.awaitNone(Duration.ofSeconds(30));
+      assertThat(otherReleased).as("awaitNone waited for a task that is not this job's").isFalse();
+    } finally {
+      releaser.interrupt();
+      releaser.join();
+      other.join(30_000);
+    }
+    assertThat(sc.getLocalProperty(RunningTasks.PROPERTY)).isNull();
+  }
+
   /** The second test's latches, apart from the first's. */
   private static final class Hold {
+    static final CountDownLatch running = new CountDownLatch(1);
+    static final CountDownLatch until = new CountDownLatch(1);
+  }
+
+  /** The third test's latches. */
+  private static final class Other {
     static final CountDownLatch running = new CountDownLatch(1);
     static final CountDownLatch until = new CountDownLatch(1);
   }
