@@ -94,7 +94,7 @@ public final class PngDecoder implements RegionDecoder {
   public static boolean stream(
       FileSystem fs, ImageInfo info, Duration timeout, int bandRows, BandSink sink)
       throws IOException {
-    if (!ENABLED || !mayBePlain(info)) {
+    if (!mayStream(info)) {
       return false;
     }
     BandSink tagged =
@@ -119,6 +119,15 @@ public final class PngDecoder implements RegionDecoder {
     } catch (SinkFailure e) {
       throw e.getCause();
     }
+  }
+
+  /**
+   * False when the probe already tells that {@link #stream} would decline the file (not a PNG,
+   * interlaced, of 1, 2 or 4 bits, or this decoder switched off), so the caller need not prepare
+   * for it. Other files it declines (a palette, a damaged chunk) are found out while reading.
+   */
+  public static boolean mayStream(ImageInfo info) {
+    return ENABLED && mayBePlain(info);
   }
 
   /** One decode of the file by {@link PngSamples}, given its input and its abort flag. */

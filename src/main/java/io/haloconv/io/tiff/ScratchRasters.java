@@ -151,7 +151,7 @@ public final class ScratchRasters {
     if (!ImageIoRows.streams(info.format())) {
       return false;
     }
-    if (info.format() == ImageFormat.PNG) {
+    if (PngDecoder.mayStream(info)) {
       try (OutputStream out = create(fs, scratch)) {
         ScratchTiff sink = scratchTiff(out, info);
         if (PngDecoder.stream(fs, info, timeout, bandRows, sink)) {

@@ -30,7 +30,6 @@ public final class OutputCommit implements AutoCloseable {
   private final Path output;
   private final Path staging;
   private final Path lock;
-
   private final Runnable beforeAbort;
   private boolean finished;
 
