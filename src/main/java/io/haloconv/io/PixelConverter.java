@@ -91,6 +91,19 @@ public final class PixelConverter {
   }
 
   /**
+   * For an indexed colour model, each channel's value by sample value (covering every value the
+   * sample size can hold), for decoders that read the samples themselves ({@link PngSamples}).
+   *
+   * @throws IllegalStateException for other colour models
+   */
+  float[][] lookupTables() {
+    if (kind != Kind.INDEXED) {
+      throw new IllegalStateException("not an indexed colour model: " + kind);
+    }
+    return tables;
+  }
+
+  /**
    * Classifies a decoded image type.
    *
    * @param declaredPalette whether the file calls its pixels palette indices (see {@link

@@ -57,7 +57,7 @@ public final class PngDecoder implements RegionDecoder {
     if (fallback != null) {
       return fallback.read(y0, x0, height, width);
     }
-    Tensor3 out = Tensor3.zeros(samples.channels, height, width);
+    Tensor3 out = Tensor3.zeros(samples.format.channels(), height, width);
     samples.extract(y0, x0, height, width, out.data());
     return out;
   }
@@ -123,8 +123,8 @@ public final class PngDecoder implements RegionDecoder {
 
   /**
    * False when the probe already tells that {@link #stream} would decline the file (not a PNG,
-   * interlaced, of 1, 2 or 4 bits, or this decoder switched off), so the caller need not prepare
-   * for it. Other files it declines (a palette, a damaged chunk) are found out while reading.
+   * interlaced, or this decoder switched off), so the caller need not prepare for it. Other files
+   * it declines (an unusual chunk, a damaged one) are found out while reading.
    */
   public static boolean mayStream(ImageInfo info) {
     return ENABLED && mayBePlain(info);
@@ -176,33 +176,22 @@ public final class PngDecoder implements RegionDecoder {
     }
   }
 
-  /**
-   * What the probe already tells: an interlaced PNG (not streamable) or one of 1, 2 or 4 bits is
-   * not worth a read of its header.
-   */
+  /** What the probe already tells: an interlaced PNG is not worth a read of its header. */
   private static boolean mayBePlain(ImageInfo info) {
     return info.format() == ImageFormat.PNG
         && info.streamable()
-        && (info.bitDepth() == 8 || info.bitDepth() == 16)
         && info.sampleFormat() == SampleFormat.UNSIGNED_INTEGER
         && switch (info.layout()) {
-          case GRAY, GRAY_ALPHA, RGB, RGBA -> true;
+          case BINARY, GRAY, GRAY_ALPHA, RGB, RGBA -> true;
           default -> false;
         };
   }
 
   /** The planner sized everything by the probe: anything else is the JDK path's to judge. */
   private boolean matchesProbe(PngSamples s) {
-    PixelLayout layout =
-        switch (s.channels) {
-          case 1 -> PixelLayout.GRAY;
-          case 2 -> PixelLayout.GRAY_ALPHA;
-          case 3 -> PixelLayout.RGB;
-          default -> PixelLayout.RGBA;
-        };
-    return s.channels == info.channels()
-        && s.bitDepth == info.bitDepth()
-        && layout == info.layout();
+    return s.format.channels() == info.channels()
+        && s.format.bitDepth() == info.bitDepth()
+        && s.format.layout() == info.layout();
   }
 
   @Override

@@ -1,31 +1,38 @@
 package io.haloconv.io;
 
 import io.haloconv.tensor.Tensor3;
+import java.awt.image.DataBuffer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import javax.imageio.ImageTypeSpecifier;
 
 /**
- * The unfiltered samples of a plain PNG: 8- or 16-bit gray, gray + alpha, RGB or RGBA, not
- * interlaced, with no palette or transparency chunk. (An ICC profile changes nothing: the JDK's
- * reader, too, returns the samples as stored.) These are most PNGs that datasets hold, and for them
- * the JDK's reader spends half its time on its own copies and an unhurried filter loop ({@code
- * docs/performance.md}, "A PNG decoder of our own").
+ * The unfiltered samples of a plain PNG: gray of 1, 2, 4, 8 or 16 bits, gray + alpha, RGB or RGBA
+ * of 8 or 16 bits, or palette indices of 1, 2, 4 or 8 bits with or without a {@code tRNS} alpha
+ * table; not interlaced. (An ICC profile changes nothing: the JDK's reader, too, returns the
+ * samples as stored.) These are most PNGs that datasets hold, and for them the JDK's reader spends
+ * half its time on its own copies and an unhurried filter loop ({@code docs/performance.md}, "A PNG
+ * decoder of our own").
  *
  * <p>Anything else, and anything unexpected on the way (a bad chunk CRC, a short or overlong zlib
- * stream, an unknown critical chunk, a missing IEND), is {@link NotPlain}: the caller then decodes
- * the file with the JDK's reader, so that such files keep exactly the values and error records they
- * had before. Being strict here costs only speed, never a different result.
+ * stream, an unknown critical chunk, a missing IEND, a palette or alpha table the JDK's reader
+ * would warn about), is {@link NotPlain}: the caller then decodes the file with the JDK's reader,
+ * so that such files keep exactly the values and error records they had before. Being strict here
+ * costs only speed, never a different result.
  *
  * <p>The samples stay as the file stores them, rows of {@code stride} bytes whose first byte is the
- * (undone) filter type; 16-bit samples big-endian. A window of them becomes planar floats in {@link
- * #extract}.
+ * (undone) filter type; 16-bit samples big-endian, samples under 8 bits packed from the high bit. A
+ * window of them becomes planar floats in {@link #extract}: direct samples as they are, palette
+ * indices and packed gray through the value table of the image type the JDK's reader would have
+ * made ({@link Format}), so both decoders give the same values by construction.
  */
 final class PngSamples {
   private static final VarHandle LONGS =
@@ -58,21 +65,64 @@ final class PngSamples {
 
   final int width;
   final int height;
-  final int channels;
-  final int bitDepth;
+
+  /**
+   * What the file's pixels decode to: channels, bit depth and layout, as the probe reports them.
+   */
+  final Format format;
 
   /** Bytes per row, the filter byte included. */
   final int stride;
 
   final byte[] rows;
 
-  private PngSamples(int width, int height, int channels, int bitDepth, int stride, byte[] rows) {
+  private PngSamples(int width, int height, Format format, int stride, byte[] rows) {
     this.width = width;
     this.height = height;
-    this.channels = channels;
-    this.bitDepth = bitDepth;
+    this.format = format;
     this.stride = stride;
     this.rows = rows;
+  }
+
+  /**
+   * How a file stores its pixels and what they decode to. {@code lookup} (per output channel, the
+   * value of each sample) is null when samples are values as they are; otherwise it is {@link
+   * PixelConverter}'s table for the image type the JDK's reader builds for such a file: {@code
+   * ImageTypeSpecifier.createIndexed} with the palette padded as that reader pads it, or {@code
+   * createGrayscale} for packed gray.
+   */
+  record Format(
+      int samplesPerPixel,
+      int depth,
+      float[][] lookup,
+      int channels,
+      int bitDepth,
+      PixelLayout layout) {
+
+    /** 8- or 16-bit samples that are values as they are. */
+    static Format direct(int samplesPerPixel, int depth) {
+      PixelLayout layout =
+          switch (samplesPerPixel) {
+            case 1 -> PixelLayout.GRAY;
+            case 2 -> PixelLayout.GRAY_ALPHA;
+            case 3 -> PixelLayout.RGB;
+            default -> PixelLayout.RGBA;
+          };
+      return new Format(samplesPerPixel, depth, null, samplesPerPixel, depth, layout);
+    }
+
+    /** One sample per pixel, looked up in the value tables of {@code type}. */
+    static Format lookup(int depth, ImageTypeSpecifier type, boolean declaredPalette) {
+      PixelConverter pixels =
+          PixelConverter.of(type.getColorModel(), type.getSampleModel(), declaredPalette);
+      return new Format(
+          1, depth, pixels.lookupTables(), pixels.channels(), pixels.bitDepth(), pixels.layout());
+    }
+
+    /** Bytes the filters count as one pixel: at least one (PNG spec §9.2). */
+    int filterBytes() {
+      return Math.max(1, samplesPerPixel * depth / 8);
+    }
   }
 
   /**
@@ -97,8 +147,8 @@ final class PngSamples {
       byte[] rows = new byte[(int) total];
       in.inflate(rows, 0, rows.length, aborted);
       in.finish(aborted);
-      unfilter(rows, 0, in.stride, height, in.bytesPerPixel, true, aborted);
-      return new PngSamples(width, height, in.channels, in.depth, in.stride, rows);
+      unfilter(rows, 0, in.stride, height, in.format.filterBytes(), true, aborted);
+      return new PngSamples(width, height, in.format, in.stride, rows);
     }
   }
 
@@ -132,9 +182,9 @@ final class PngSamples {
       for (int y = 0; y < height; ) {
         int n = Math.min(rows, height - y);
         in.inflate(band, stride, n * stride, aborted);
-        unfilter(band, stride, stride, n, in.bytesPerPixel, y == 0, aborted);
-        Tensor3 out = Tensor3.zeros(in.channels, n, width);
-        extract(band, stride, stride, in.channels, in.depth, 0, 0, n, width, out.data());
+        unfilter(band, stride, stride, n, in.format.filterBytes(), y == 0, aborted);
+        Tensor3 out = Tensor3.zeros(in.format.channels(), n, width);
+        extract(band, stride, stride, in.format, 0, 0, n, width, out.data());
         sink.accept(out);
         System.arraycopy(band, n * stride, band, 0, stride);
         y += n;
@@ -333,26 +383,20 @@ final class PngSamples {
     return (a & ~notA) | (bc & notA);
   }
 
-  /** Raw values of rows [y0, y0+h) and columns [x0, x0+w), planar: channel, row, column. */
+  /** Values of rows [y0, y0+h) and columns [x0, x0+w), planar: channel, row, column. */
   void extract(int y0, int x0, int h, int w, float[] dst) {
-    extract(rows, 0, stride, channels, bitDepth, y0, x0, h, w, dst);
+    extract(rows, 0, stride, format, y0, x0, h, w, dst);
   }
 
   /** {@link #extract} of rows that start at byte {@code from} of {@code rows}. */
   private static void extract(
-      byte[] rows,
-      int from,
-      int stride,
-      int channels,
-      int bitDepth,
-      int y0,
-      int x0,
-      int h,
-      int w,
-      float[] dst) {
+      byte[] rows, int from, int stride, Format format, int y0, int x0, int h, int w, float[] dst) {
     int plane = h * w;
     int first = from + y0 * stride + 1;
-    if (bitDepth == 8) {
+    int channels = format.samplesPerPixel();
+    if (format.lookup() != null) {
+      lookup(rows, first, stride, format.depth(), format.lookup(), x0, h, w, dst);
+    } else if (format.depth() == 8) {
       for (int c = 0; c < channels; c++) {
         for (int r = 0; r < h; r++) {
           int at = first + r * stride + x0 * channels + c;
@@ -374,6 +418,78 @@ final class PngSamples {
         }
       }
     }
+  }
+
+  /**
+   * Single samples of {@code depth} bits (8, or packed from the high bit), each channel's value
+   * looked up in {@code tables}, which cover every value the depth can hold.
+   */
+  private static void lookup(
+      byte[] rows,
+      int first,
+      int stride,
+      int depth,
+      float[][] tables,
+      int x0,
+      int h,
+      int w,
+      float[] dst) {
+    int plane = h * w;
+    int mask = (1 << depth) - 1;
+    for (int c = 0; c < tables.length; c++) {
+      float[] table = tables[c];
+      for (int r = 0; r < h; r++) {
+        int row = first + r * stride;
+        int to = c * plane + r * w;
+        if (depth == 8) {
+          for (int x = 0, at = row + x0; x < w; x++, at++) {
+            dst[to + x] = table[rows[at] & 0xff];
+          }
+        } else {
+          for (int x = 0; x < w; x++) {
+            int bit = (x0 + x) * depth;
+            int sample = (rows[row + (bit >>> 3)] >>> (8 - depth - (bit & 7))) & mask;
+            dst[to + x] = table[sample];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The JDK's reader keeps a palette of n entries in arrays of 2, 4, 16 or 256, zero past n; its
+   * tRNS table may be that long.
+   */
+  private static int paddedEntries(int entries) {
+    return entries > 16 ? 256 : entries > 4 ? 16 : entries > 2 ? 4 : 2;
+  }
+
+  /**
+   * The image type the JDK's reader builds for a palette image (its {@code getImageTypes}, JDK 11
+   * to 25): the palette in arrays of {@link #paddedEntries}, extended to 2^depth entries with the
+   * arrays' last entry; the alpha table, when there is one, padded with 255 to the same length.
+   */
+  private static ImageTypeSpecifier indexedType(int depth, byte[] palette, byte[] alpha) {
+    int entries = palette.length / 3;
+    int padded = paddedEntries(entries);
+    int size = Math.max(padded, 1 << depth);
+    byte[] red = new byte[size];
+    byte[] green = new byte[size];
+    byte[] blue = new byte[size];
+    for (int i = 0; i < entries; i++) {
+      red[i] = palette[3 * i];
+      green[i] = palette[3 * i + 1];
+      blue[i] = palette[3 * i + 2];
+    }
+    Arrays.fill(red, padded, size, red[padded - 1]);
+    Arrays.fill(green, padded, size, green[padded - 1]);
+    Arrays.fill(blue, padded, size, blue[padded - 1]);
+    byte[] alphas = null;
+    if (alpha != null) {
+      alphas = Arrays.copyOf(alpha, size);
+      Arrays.fill(alphas, alpha.length, size, (byte) 255);
+    }
+    return ImageTypeSpecifier.createIndexed(red, green, blue, alphas, depth, DataBuffer.TYPE_BYTE);
   }
 
   private static int be32(byte[] b, int at) {
@@ -413,9 +529,7 @@ final class PngSamples {
     /** Data bytes of the current IDAT chunk not yet given to the inflater. */
     private int idatLeft;
 
-    final int channels;
-    final int depth;
-    final int bytesPerPixel;
+    final Format format;
     final int stride;
 
     Reader(Input input, long fileSize, int width, int height) throws NotPlain, IOException {
@@ -429,37 +543,42 @@ final class PngSamples {
         throw new NotPlain("IHDR is not the first chunk");
       }
       byte[] header = new byte[13];
-      for (int i = 0; i < header.length; i++) {
-        header[i] = (byte) readByte();
-      }
-      crc.update(header);
+      readData(header);
       checkCrc(IHDR);
       if (be32(header, 0) != width || be32(header, 4) != height) {
         throw new NotPlain("header size differs from the probe's");
       }
-      depth = header[8] & 0xff;
+      int depth = header[8] & 0xff;
       int colourType = header[9] & 0xff;
-      if (depth != 8 && depth != 16) {
-        throw new NotPlain("bit depth " + depth);
-      }
-      channels =
+      boolean depthAllowed =
           switch (colourType) {
-            case 0 -> 1;
-            case 2 -> 3;
-            case 4 -> 2;
-            case 6 -> 4;
+            case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+            case 2, 4, 6 -> depth == 8 || depth == 16;
+            case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8;
             default -> throw new NotPlain("colour type " + colourType);
           };
+      if (!depthAllowed) {
+        throw new NotPlain("bit depth " + depth + " for colour type " + colourType);
+      }
       if (header[10] != 0 || header[11] != 0 || header[12] != 0) {
         throw new NotPlain("compression, filter or interlace method not 0");
       }
-      bytesPerPixel = channels * depth / 8;
-      long rowBytes = 1 + (long) width * bytesPerPixel;
+      int samples =
+          switch (colourType) {
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> 1;
+          };
+      long rowBytes = 1 + ((long) width * samples * depth + 7) / 8;
       if (width <= 0 || height <= 0 || rowBytes > Integer.MAX_VALUE / 2) {
         throw new NotPlain(width + "x" + height);
       }
       stride = (int) rowBytes;
-      // The chunks before the image data.
+      // The chunks before the image data: a palette and its alpha table are read, the others
+      // skipped.
+      byte[] palette = null;
+      byte[] alpha = null;
       while (true) {
         int length = readInt();
         if (length < 0) {
@@ -468,16 +587,45 @@ final class PngSamples {
         int type = readType();
         if (type == IDAT) {
           idatLeft = length;
-          return;
+          break;
         }
-        if (type == PLTE || type == TRNS) {
-          throw new NotPlain("has a " + name(type) + " chunk");
-        }
-        if ((type & 0x20000000) == 0) {
+        if (type == PLTE && colourType == 3 && palette == null) {
+          // More entries than the depth holds, or a length the JDK's reader rounds down: its
+          // warnings, its call.
+          if (length == 0 || length % 3 != 0 || length / 3 > 1 << depth) {
+            throw new NotPlain("PLTE of " + length + " bytes at " + depth + " bits");
+          }
+          palette = new byte[length];
+          readData(palette);
+        } else if (type == TRNS && colourType == 3 && palette != null && alpha == null) {
+          if (length > paddedEntries(palette.length / 3)) {
+            throw new NotPlain("tRNS of " + length + " entries");
+          }
+          alpha = new byte[length];
+          readData(alpha);
+        } else if (type == PLTE || type == TRNS) {
+          // A suggested palette, a transparent colour, a repeated or misplaced chunk.
+          throw new NotPlain("has a " + name(type) + " chunk the image does not use as palette");
+        } else if ((type & 0x20000000) == 0) {
           throw new NotPlain("critical chunk " + name(type) + " before the image data");
+        } else {
+          skip(length);
         }
-        skip(length);
         checkCrc(type);
+      }
+      if (colourType == 3) {
+        if (palette == null) {
+          throw new NotPlain("no PLTE before the image data");
+        }
+        format = Format.lookup(depth, indexedType(depth, palette, alpha), true);
+      } else if (depth < 8) {
+        format =
+            Format.lookup(
+                depth,
+                ImageTypeSpecifier.createGrayscale(depth, DataBuffer.TYPE_BYTE, false),
+                false);
+      } else {
+        format = Format.direct(samples, depth);
       }
     }
 
@@ -616,6 +764,18 @@ final class PngSamples {
 
     private long readLong() throws NotPlain, IOException {
       return (long) readInt() << 32 | (readInt() & 0xffffffffL);
+    }
+
+    /** Fills {@code data} from the current chunk's data, adding it to the CRC. */
+    private void readData(byte[] data) throws NotPlain, IOException {
+      for (int done = 0; done < data.length; ) {
+        fill();
+        int k = Math.min(data.length - done, limit - at);
+        System.arraycopy(buffer, at, data, done, k);
+        crc.update(buffer, at, k);
+        at += k;
+        done += k;
+      }
     }
 
     /** A chunk type, which starts its CRC. */

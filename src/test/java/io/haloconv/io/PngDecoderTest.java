@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link PngDecoder} against the JDK's reader ({@link ImageIoDecoder}), value for value: plain PNGs
- * written here with every filter type, colour type and bit depth it takes (so that its own decoder
- * is what runs, which the tests check), and the PNGs it leaves to the JDK's reader (palettes,
- * transparency, interlacing, low bit depths, damaged files), which must come out exactly as the
- * JDK's reader gives them, errors included.
+ * {@link PngDecoder} against the JDK's reader ({@link ImageIoDecoder}), value for value: PNGs
+ * written here with every filter type, colour type and bit depth it takes, palettes of every size
+ * class with and without alpha tables (so that its own decoder is what runs, which the tests
+ * check), and the PNGs it leaves to the JDK's reader (interlacing, transparent colours, palette
+ * chunks that reader warns about, damaged files), which must come out exactly as the JDK's reader
+ * gives them, errors included.
  */
 class PngDecoderTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -59,6 +60,71 @@ class PngDecoderTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void palettesAndPackedGrayDecodeAsTheJdkReaderDecodesThem() throws Exception {
+    // Palettes of every size class the JDK's reader pads differently (1, 2, 3–4, 5–16, 17–256
+    // entries), with no alpha table, an empty one, a short one, a full one and an opaque one,
+    // at every depth; random indices, so many point past the palette, into the padding.
+    Random random = new Random(41);
+    int[][] sizes = {{1, 1}, {7, 3}, {13, 5}, {33, 17}, {3, 40}};
+    int files = 0;
+    for (int depth : new int[] {1, 2, 4, 8}) {
+      for (int entries : new int[] {1, 2, 3, 5, 17, 1 << depth}) {
+        if (entries > 1 << depth) {
+          continue;
+        }
+        for (String alpha : new String[] {"none", "empty", "short", "full", "opaque"}) {
+          int[] size = sizes[files % sizes.length];
+          PngBuilder builder =
+              new PngBuilder(size[0], size[1], 3, depth)
+                  .randomSamples(random)
+                  .filters(-1, random)
+                  .idatChunks(1 + random.nextInt(3));
+          builder.before("PLTE", randomBytes(random, 3 * entries));
+          int alphas =
+              switch (alpha) {
+                case "none" -> -1;
+                case "empty" -> 0;
+                case "short" -> (entries + 1) / 2;
+                default -> entries;
+              };
+          if (alphas >= 0) {
+            byte[] table = randomBytes(random, alphas);
+            if (alpha.equals("opaque")) {
+              Arrays.fill(table, (byte) 255);
+            }
+            builder.before("tRNS", table);
+          }
+          Path file = write("palette-" + files++ + ".png", builder.build());
+          assertPlain(file);
+          assertSameAsJdk(file);
+        }
+      }
+    }
+    for (int depth : new int[] {1, 2, 4}) {
+      for (int[] size : sizes) {
+        Path file =
+            write(
+                "gray-" + files++ + ".png",
+                new PngBuilder(size[0], size[1], 0, depth)
+                    .randomSamples(random)
+                    .filters(-1, random)
+                    .build());
+        assertPlain(file);
+        assertSameAsJdk(file);
+      }
+    }
+    // And as the JDK's own writer makes them: an 8-bit palette and 1-bit black and white.
+    for (Path file :
+        List.of(
+            write("jdk-palette.png", encode(indexed(33, 17), null)),
+            write(
+                "jdk-binary.png", encode(gradient(19, 6, BufferedImage.TYPE_BYTE_BINARY), null)))) {
+      assertPlain(file);
+      assertSameAsJdk(file);
     }
   }
 
@@ -108,10 +174,9 @@ class PngDecoderTest {
   void pngsOurDecoderDeclinesAreTheJdkReadersAndComeOutAsBefore() throws Exception {
     Random random = new Random(9);
     List<Path> declined = new ArrayList<>();
-    // A palette, transparency, interlacing and low bit depths.
-    declined.add(write("palette.png", encode(indexed(33, 17), null)));
-    declined.add(
-        write("binary.png", encode(gradient(19, 6, BufferedImage.TYPE_BYTE_BINARY), null)));
+    // Interlacing, a transparent colour, and palette chunks the JDK's reader warns about and
+    // makes something of its own: too many entries for the depth, a length not a multiple of 3,
+    // an alpha table longer than the padded palette, a suggested palette in an RGB image.
     ImageWriter writer = TestFiles.jdkWriter("png");
     ImageWriteParam interlaced = writer.getDefaultWriteParam();
     interlaced.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
@@ -121,6 +186,33 @@ class PngDecoderTest {
     PngBuilder withTrns = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
     withTrns.before("tRNS", new byte[] {0, 10, 0, 20, 0, 30});
     declined.add(write("trns.png", withTrns.build()));
+    PngBuilder grayTrns = new PngBuilder(21, 8, 0, 4).randomSamples(random).filters(-1, random);
+    grayTrns.before("tRNS", new byte[] {0, 3});
+    declined.add(write("gray-trns.png", grayTrns.build()));
+    String[][][] paletteChunks = {
+      {{"PLTE", "15"}}, // 5 entries at 2 bits
+      {{"PLTE", "7"}},
+      {{"PLTE", "9"}, {"tRNS", "5"}}, // 3 entries pad to 4
+    };
+    for (String[][] chunks : paletteChunks) {
+      PngBuilder builder = new PngBuilder(23, 7, 3, 2).randomSamples(random).filters(-1, random);
+      for (String[] chunk : chunks) {
+        builder.before(chunk[0], randomBytes(random, Integer.parseInt(chunk[1])));
+      }
+      declined.add(write("palette-declined-" + declined.size() + ".png", builder.build()));
+    }
+    // (An alpha table before the palette, or a second palette, the JDK's reader leaves unread,
+    // which makes its probe fail: no decoder sees those files.)
+    for (String first : new String[] {"tRNS", "PLTE"}) {
+      PngBuilder refused = new PngBuilder(23, 7, 3, 2).randomSamples(random).filters(-1, random);
+      refused.before(first, randomBytes(random, 3));
+      refused.before("PLTE", randomBytes(random, 9));
+      Path file = write("refused-" + first + ".png", refused.build());
+      assertThrows(ImageReadException.class, () -> probe(file));
+    }
+    PngBuilder suggested = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
+    suggested.before("PLTE", randomBytes(random, 30));
+    declined.add(write("suggested-palette.png", suggested.build()));
     for (Path file : declined) {
       assertThrows(PngSamples.NotPlain.class, () -> plain(file), file.getFileName().toString());
       assertSameAsJdk(file);
@@ -162,29 +254,38 @@ class PngDecoderTest {
   void plainPngsStreamInBandsAsTheJdkReaderDecodesThem() throws Exception {
     Random random = new Random(23);
     int files = 0;
-    for (int colourType : new int[] {0, 2, 4, 6}) {
-      for (int depth : new int[] {8, 16}) {
-        byte[] png =
-            new PngBuilder(37 + files, 29, colourType, depth)
-                .randomSamples(random)
-                .filters(-1, random)
-                .idatChunks(5)
-                .build();
-        Path file = write("stream-" + files++ + ".png", png);
-        ImageInfo info = probe(file);
-        Tensor3 whole = jdkDecode(info);
-        List<Tensor3> bands = new ArrayList<>();
-        assertTrue(PngDecoder.stream(TestFiles.local(), info, TIMEOUT, 4, bands::add));
-        int y = 0;
-        for (Tensor3 band : bands) {
-          assertTrue(band.height() <= 4);
-          assertTrue(
-              band.bitwiseEquals(RegionReadTest.crop(whole, y, 0, band.height(), info.width())),
-              file + " rows from " + y);
-          y += band.height();
+    // Colour type and depth: every direct one, palettes of 4 and 8 bits (the second with alpha),
+    // packed gray of 2 bits.
+    int[][] kinds = {
+      {0, 8}, {0, 16}, {2, 8}, {2, 16}, {4, 8}, {4, 16}, {6, 8}, {6, 16}, {3, 4}, {3, 8}, {0, 2}
+    };
+    for (int[] kind : kinds) {
+      PngBuilder builder =
+          new PngBuilder(37 + files, 29, kind[0], kind[1])
+              .randomSamples(random)
+              .filters(-1, random)
+              .idatChunks(5);
+      if (kind[0] == 3) {
+        builder.before("PLTE", randomBytes(random, 3 * 11));
+        if (kind[1] == 8) {
+          builder.before("tRNS", randomBytes(random, 7));
         }
-        assertEquals(info.height(), y);
       }
+      byte[] png = builder.build();
+      Path file = write("stream-" + files++ + ".png", png);
+      ImageInfo info = probe(file);
+      Tensor3 whole = jdkDecode(info);
+      List<Tensor3> bands = new ArrayList<>();
+      assertTrue(PngDecoder.stream(TestFiles.local(), info, TIMEOUT, 4, bands::add));
+      int y = 0;
+      for (Tensor3 band : bands) {
+        assertTrue(band.height() <= 4);
+        assertTrue(
+            band.bitwiseEquals(RegionReadTest.crop(whole, y, 0, band.height(), info.width())),
+            file + " rows from " + y);
+        y += band.height();
+      }
+      assertEquals(info.height(), y);
     }
   }
 
@@ -201,11 +302,14 @@ class PngDecoderTest {
     late[png.length * 3 / 4] ^= 0x10; // in a late IDAT chunk: found after some bands
     PngBuilder withTrns = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
     withTrns.before("tRNS", new byte[] {0, 10, 0, 20, 0, 30});
+    PngBuilder longTrns = new PngBuilder(33, 17, 3, 8).randomSamples(random).filters(-1, random);
+    longTrns.before("PLTE", randomBytes(random, 3 * 3));
+    longTrns.before("tRNS", new byte[] {1, 2, 3, 4, 5}); // the palette pads to 4
     for (Path file :
         List.of(
             write("late-damage.png", late),
             write("trns-stream.png", withTrns.build()),
-            write("palette-stream.png", encode(indexed(33, 17), null)))) {
+            write("palette-stream.png", longTrns.build()))) {
       ImageInfo info = probe(file);
       assertEquals(
           false,
@@ -243,9 +347,12 @@ class PngDecoderTest {
                 .filters(-1, random)
                 .idatChunks(2)
                 .build(),
-            encode(gradient(48, 31, BufferedImage.TYPE_3BYTE_BGR), null));
+            encode(gradient(48, 31, BufferedImage.TYPE_3BYTE_BGR), null),
+            palette(new PngBuilder(29, 14, 3, 8), random, 40, 12),
+            palette(new PngBuilder(45, 11, 3, 2), random, 4, -1),
+            new PngBuilder(38, 12, 0, 4).randomSamples(random).filters(-1, random).build());
     int plain = 0;
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 700; i++) {
       ImageFuzzTest.Mutant mutant = ImageFuzzTest.mutate(seeds.get(i % seeds.size()), random);
       Path file = write("mutant-" + i + ".png", mutant.bytes());
       try {
@@ -398,6 +505,23 @@ class PngDecoderTest {
     return out.toByteArray();
   }
 
+  /** {@code builder}'s PNG with random samples and filters, a palette and an alpha table. */
+  private static byte[] palette(PngBuilder builder, Random random, int entries, int alphas)
+      throws IOException {
+    builder.randomSamples(random).filters(-1, random).idatChunks(2);
+    builder.before("PLTE", randomBytes(random, 3 * entries));
+    if (alphas >= 0) {
+      builder.before("tRNS", randomBytes(random, alphas));
+    }
+    return builder.build();
+  }
+
+  private static byte[] randomBytes(Random random, int length) {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
@@ -421,6 +545,7 @@ class PngDecoderTest {
     private final int colourType;
     private final int depth;
     private final int bpp;
+    private final int rowBytes;
     private final byte[] raw; // unfiltered rows, no filter bytes
     private final int[] rowFilters;
     private int idatChunks = 1;
@@ -434,13 +559,14 @@ class PngDecoderTest {
       this.depth = depth;
       int channels =
           switch (colourType) {
-            case 0 -> 1;
+            case 0, 3 -> 1;
             case 2 -> 3;
             case 4 -> 2;
             default -> 4;
           };
-      this.bpp = channels * depth / 8;
-      this.raw = new byte[width * bpp * height];
+      this.bpp = Math.max(1, channels * depth / 8);
+      this.rowBytes = (width * channels * depth + 7) / 8;
+      this.raw = new byte[rowBytes * height];
       this.rowFilters = new int[height];
     }
 
@@ -480,7 +606,6 @@ class PngDecoderTest {
     }
 
     byte[] build() throws IOException {
-      int rowBytes = width * bpp;
       ByteArrayOutputStream filtered = new ByteArrayOutputStream();
       for (int r = 0; r < height; r++) {
         int f = rowFilters[r];
