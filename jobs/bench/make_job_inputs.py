@@ -5,6 +5,8 @@
   make_job_inputs.py small DIR COUNT           COUNT crops of 64-256 px a side, half JPEG half PNG,
                                                in 100 subdirectories
   make_job_inputs.py photos DIR COUNT          COUNT photo-sized JPEGs of 1-4 megapixels
+  make_job_inputs.py palette DIR COUNT         COUNT palette PNGs of 64-256 px a side (map-tile
+                                               like): half 256 colours at 8 bits, half 16 at 4
 
 The pixels come from scikit-image's sample photographs (astronaut, coffee, chelsea, rocket,
 immunohistochemistry, hubble), resized, cropped, jittered and given sensor-like noise, so every
@@ -58,6 +60,19 @@ def small(out, count, start, step):
             img.save(os.path.join(d, "s%06d.png" % i))
 
 
+def palette(out, count, start, step):
+    src = sources()
+    for i in range(start, count, step):
+        rng = np.random.default_rng(3_000_000 + i)
+        width, height = (int(v) for v in rng.integers(64, 257, size=2))
+        img = jitter(rng, src[i % len(src)], width, height)
+        d = os.path.join(out, "d%02d" % (i % 100))
+        os.makedirs(d, exist_ok=True)
+        colours = 256 if i % 2 == 0 else 16
+        img.quantize(colours).save(os.path.join(d, "t%06d.png" % i),
+                                   bits=8 if colours == 256 else 4)
+
+
 def photos(out, count, start, step):
     src = sources()
     os.makedirs(out, exist_ok=True)
@@ -78,7 +93,7 @@ def main(argv):
         photo(out, n)
         return
     workers = int(os.environ.get("WORKERS", "2"))
-    fn = small if kind == "small" else photos
+    fn = {"small": small, "photos": photos, "palette": palette}[kind]
     pids = []
     for w in range(workers):
         pid = os.fork()
