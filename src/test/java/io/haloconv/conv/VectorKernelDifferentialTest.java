@@ -161,6 +161,41 @@ class VectorKernelDifferentialTest {
     assertThat(checked).isGreaterThanOrEqualTo(cases.length - 2);
   }
 
+  @Test
+  void wideRowsStoringFromCacheLineColumnsMatchDirectBitwise() {
+    // Rows with as many vectors as taps or more store from the column where a store starts a
+    // cache line, after a first vector at column 0: rows just under, at and over that width, rows
+    // whose flat offsets leave every phase (odd widths), every block remainder (filters), strides
+    // 1 and 2, the fused (relu, none) and tiled (leaky relu) epilogues.
+    Random r = new Random(71);
+    int lanes = VectorConvKernel.lanes();
+    int wide = 27 * lanes; // 3 channels × 3 × 3 taps
+    assertThat(VectorConvKernel.alignsRows(27, 27)).isTrue();
+    assertThat(VectorConvKernel.alignsRows(26, 27)).isFalse();
+    Activation[] activations = {
+      Activation.RELU, Activation.NONE, new Activation(Activation.Kind.LEAKY_RELU, 0.1f)
+    };
+    int i = 0;
+    for (int outWidth :
+        new int[] {wide - lanes, wide - 1, wide, wide + 1, wide + 5, wide + 13, 2 * wide + 7}) {
+      for (int stride : new int[] {1, 2}) {
+        for (int filters : new int[] {16, 13, 3}) {
+          ConvSpec spec =
+              ConvSpec.builder(3, 3)
+                  .stride(stride)
+                  .padding(1)
+                  .activation(activations[i++ % activations.length])
+                  .build();
+          FilterBank bank = randomBank(r, filters, 3, 3, 3);
+          int width = stride * outWidth - (stride - 1); // 3×3, padding 1: outWidth columns out
+          Tensor3 image = randomImage(r, 3, 2 + r.nextInt(7), width);
+          assertThat(spec.geometry(image.height(), width).outWidth()).isEqualTo(outWidth);
+          assertAgrees(new Problem(image, bank, spec), false);
+        }
+      }
+    }
+  }
+
   private static void assertAgrees(Problem p, boolean withReference) {
     Tensor3 direct =
         WholeImage.convolve(p.image, p.bank, p.spec, ConvKernels.direct(p.bank, p.spec));
