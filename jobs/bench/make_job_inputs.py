@@ -46,14 +46,20 @@ def photo(out, side):
     canvas.save(out)
 
 
-def small(out, count, start, step):
+def crops(out, count, start, step, seed):
+    """This worker's crops of 64-256 px a side: (index, image, subdirectory to save it in)."""
     src = sources()
     for i in range(start, count, step):
-        rng = np.random.default_rng(1_000_000 + i)
+        rng = np.random.default_rng(seed + i)
         width, height = (int(v) for v in rng.integers(64, 257, size=2))
         img = jitter(rng, src[i % len(src)], width, height)
         d = os.path.join(out, "d%02d" % (i % 100))
         os.makedirs(d, exist_ok=True)
+        yield i, img, d
+
+
+def small(out, count, start, step):
+    for i, img, d in crops(out, count, start, step, 1_000_000):
         if i % 2 == 0:
             img.save(os.path.join(d, "s%06d.jpg" % i), quality=90)
         else:
@@ -61,13 +67,7 @@ def small(out, count, start, step):
 
 
 def palette(out, count, start, step):
-    src = sources()
-    for i in range(start, count, step):
-        rng = np.random.default_rng(3_000_000 + i)
-        width, height = (int(v) for v in rng.integers(64, 257, size=2))
-        img = jitter(rng, src[i % len(src)], width, height)
-        d = os.path.join(out, "d%02d" % (i % 100))
-        os.makedirs(d, exist_ok=True)
+    for i, img, d in crops(out, count, start, step, 3_000_000):
         colours = 256 if i % 2 == 0 else 16
         img.quantize(colours).save(os.path.join(d, "t%06d.png" % i),
                                    bits=8 if colours == 256 else 4)

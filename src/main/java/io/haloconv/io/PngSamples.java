@@ -99,6 +99,27 @@ final class PngSamples {
       int bitDepth,
       PixelLayout layout) {
 
+    Format {
+      if (samplesPerPixel < 1 || samplesPerPixel > 4) {
+        throw new IllegalArgumentException(
+            "samplesPerPixel must be 1 to 4, got " + samplesPerPixel);
+      }
+      if (lookup == null ? depth != 8 && depth != 16 : samplesPerPixel != 1 || depth > 8) {
+        throw new IllegalArgumentException(
+            (lookup == null
+                    ? "direct samples must have 8 or 16 bits"
+                    : "looked-up samples must be single and of 1 to 8 bits")
+                + ", got "
+                + samplesPerPixel
+                + " of "
+                + depth);
+      }
+      if (lookup != null && lookup.length != channels) {
+        throw new IllegalArgumentException(
+            "one lookup table per channel: " + lookup.length + " for " + channels);
+      }
+    }
+
     /** 8- or 16-bit samples that are values as they are. */
     static Format direct(int samplesPerPixel, int depth) {
       PixelLayout layout =

@@ -66,7 +66,8 @@ class PngDecoderTest {
   @Test
   void palettesAndPackedGrayDecodeAsTheJdkReaderDecodesThem() throws Exception {
     // Palettes of every size class the JDK's reader pads differently (1, 2, 3–4, 5–16, 17–256
-    // entries), with no alpha table, an empty one, a short one, a full one and an opaque one,
+    // entries), with no alpha table, an empty one, a short one, a full one, one as long as the
+    // JDK's reader pads the palette (longer than the palette itself) and an opaque one,
     // at every depth; random indices, so many point past the palette, into the padding.
     Random random = new Random(41);
     int[][] sizes = {{1, 1}, {7, 3}, {13, 5}, {33, 17}, {3, 40}};
@@ -76,7 +77,7 @@ class PngDecoderTest {
         if (entries > 1 << depth) {
           continue;
         }
-        for (String alpha : new String[] {"none", "empty", "short", "full", "opaque"}) {
+        for (String alpha : new String[] {"none", "empty", "short", "full", "padded", "opaque"}) {
           int[] size = sizes[files % sizes.length];
           PngBuilder builder =
               new PngBuilder(size[0], size[1], 3, depth)
@@ -89,6 +90,7 @@ class PngDecoderTest {
                 case "none" -> -1;
                 case "empty" -> 0;
                 case "short" -> (entries + 1) / 2;
+                case "padded" -> entries > 16 ? 256 : entries > 4 ? 16 : entries > 2 ? 4 : 2;
                 default -> entries;
               };
           if (alphas >= 0) {
