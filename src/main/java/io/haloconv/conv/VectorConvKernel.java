@@ -100,18 +100,20 @@ final class VectorConvKernel implements ConvKernel {
    * start (with compressed class pointers, the default), and G1 puts every array of half a region
    * or more, as output planes of any size are, at the start of a region; so element i lies on a
    * line boundary when 4·i + 16 ≡ 0 (mod 64). A store that straddles two lines costs more: on a
-   * machine whose FMA pipes leave the stores exposed (27-tap layers), aligning them took {@code
-   * rgb1024_3to16_3x3} from 80 to 85 GFLOP/s. Where the guess is wrong (another collector, a small
+   * machine of half the usual FMA peak, where a 27-tap layer's stores weigh, every store of {@code
+   * rgb1024_3to16_3x3} moved onto line boundaries (a timing-only build) ran at 85 GFLOP/s against
+   * 80; with the extra vector of {@link #alignsRows} the gain is 1–3 % (docs/performance.md, "On a
+   * machine with half the FMA throughput"). Where the guess is wrong (another collector, a small
    * array) the stores are as unaligned as they would be anyway.
    */
   private static final int STORE_PHASE = 12 % VL;
 
   /**
    * Whether rows of {@code rowVectors} vectors start their stores at {@link #STORE_PHASE}. That
-   * takes one more vector per row (the row's head at column 0), which costs {@code taps} FMAs per
-   * filter, while each aligned store saved about 2.5 FMAs' time in the measurement above; so rows
-   * align when they have at least as many vectors as there are taps (27-tap RGB layers on rows of
-   * 432 columns or more, a 7×7 RGB layer practically never).
+   * takes one more vector per row (the row's head at column 0), which costs a vector FMA per tap
+   * and filter, while each aligned store saved about 2.5 vector FMAs' time in the measurement
+   * above; so rows align when they have at least as many vectors as there are taps (27-tap RGB
+   * layers on rows of 432 columns or more, a 7×7 RGB layer practically never).
    */
   static boolean alignsRows(int rowVectors, int taps) {
     return rowVectors >= taps;
@@ -533,7 +535,11 @@ final class VectorConvKernel implements ConvKernel {
     }
   }
 
-  /** Row mode: vectors at ox = 0, VL, … of each row, the last one ending at the row's end. */
+  /**
+   * Row mode: vectors at column 0 and then every VL columns of each row, from column VL or, on wide
+   * rows ({@link #alignsRows}), from the column whose store starts a cache line; the last one ends
+   * at the row's end.
+   */
   private int rowPositions(int oy0, int oy1, int base) {
     int rowVectors = (outWidth + VL - 1) / VL;
     boolean align = alignsRows(rowVectors, tapOffsets.length);
