@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.haloconv.tensor.Tensor3;
+import io.haloconv.testing.TestImages;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
@@ -84,7 +85,7 @@ class PngDecoderTest {
                   .randomSamples(random)
                   .filters(-1, random)
                   .idatChunks(1 + random.nextInt(3));
-          builder.before("PLTE", randomBytes(random, 3 * entries));
+          builder.before("PLTE", TestImages.randomBytes(3 * entries, random.nextLong()));
           int alphas =
               switch (alpha) {
                 case "none" -> -1;
@@ -94,7 +95,7 @@ class PngDecoderTest {
                 default -> entries;
               };
           if (alphas >= 0) {
-            byte[] table = randomBytes(random, alphas);
+            byte[] table = TestImages.randomBytes(alphas, random.nextLong());
             if (alpha.equals("opaque")) {
               Arrays.fill(table, (byte) 255);
             }
@@ -199,7 +200,8 @@ class PngDecoderTest {
     for (String[][] chunks : paletteChunks) {
       PngBuilder builder = new PngBuilder(23, 7, 3, 2).randomSamples(random).filters(-1, random);
       for (String[] chunk : chunks) {
-        builder.before(chunk[0], randomBytes(random, Integer.parseInt(chunk[1])));
+        builder.before(
+            chunk[0], TestImages.randomBytes(Integer.parseInt(chunk[1]), random.nextLong()));
       }
       declined.add(write("palette-declined-" + declined.size() + ".png", builder.build()));
     }
@@ -207,13 +209,13 @@ class PngDecoderTest {
     // which makes its probe fail: no decoder sees those files.)
     for (String first : new String[] {"tRNS", "PLTE"}) {
       PngBuilder refused = new PngBuilder(23, 7, 3, 2).randomSamples(random).filters(-1, random);
-      refused.before(first, randomBytes(random, 3));
-      refused.before("PLTE", randomBytes(random, 9));
+      refused.before(first, TestImages.randomBytes(3, random.nextLong()));
+      refused.before("PLTE", TestImages.randomBytes(9, random.nextLong()));
       Path file = write("refused-" + first + ".png", refused.build());
       assertThrows(ImageReadException.class, () -> probe(file));
     }
     PngBuilder suggested = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
-    suggested.before("PLTE", randomBytes(random, 30));
+    suggested.before("PLTE", TestImages.randomBytes(30, random.nextLong()));
     declined.add(write("suggested-palette.png", suggested.build()));
     for (Path file : declined) {
       assertThrows(PngSamples.NotPlain.class, () -> plain(file), file.getFileName().toString());
@@ -268,9 +270,9 @@ class PngDecoderTest {
               .filters(-1, random)
               .idatChunks(5);
       if (kind[0] == 3) {
-        builder.before("PLTE", randomBytes(random, 3 * 11));
+        builder.before("PLTE", TestImages.randomBytes(3 * 11, random.nextLong()));
         if (kind[1] == 8) {
-          builder.before("tRNS", randomBytes(random, 7));
+          builder.before("tRNS", TestImages.randomBytes(7, random.nextLong()));
         }
       }
       byte[] png = builder.build();
@@ -305,7 +307,7 @@ class PngDecoderTest {
     PngBuilder withTrns = new PngBuilder(21, 8, 2, 8).randomSamples(random).filters(-1, random);
     withTrns.before("tRNS", new byte[] {0, 10, 0, 20, 0, 30});
     PngBuilder longTrns = new PngBuilder(33, 17, 3, 8).randomSamples(random).filters(-1, random);
-    longTrns.before("PLTE", randomBytes(random, 3 * 3));
+    longTrns.before("PLTE", TestImages.randomBytes(3 * 3, random.nextLong()));
     longTrns.before("tRNS", new byte[] {1, 2, 3, 4, 5}); // the palette pads to 4
     for (Path file :
         List.of(
@@ -511,17 +513,11 @@ class PngDecoderTest {
   private static byte[] palette(PngBuilder builder, Random random, int entries, int alphas)
       throws IOException {
     builder.randomSamples(random).filters(-1, random).idatChunks(2);
-    builder.before("PLTE", randomBytes(random, 3 * entries));
+    builder.before("PLTE", TestImages.randomBytes(3 * entries, random.nextLong()));
     if (alphas >= 0) {
-      builder.before("tRNS", randomBytes(random, alphas));
+      builder.before("tRNS", TestImages.randomBytes(alphas, random.nextLong()));
     }
     return builder.build();
-  }
-
-  private static byte[] randomBytes(Random random, int length) {
-    byte[] bytes = new byte[length];
-    random.nextBytes(bytes);
-    return bytes;
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
