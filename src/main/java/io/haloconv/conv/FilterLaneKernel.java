@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       input value is broadcast once and feeds one FMA per filter block. A micro-kernel keeps 2
  *       blocks × 14 positions = 28 accumulators; per tap that is 2 weight loads and 14 broadcasts
  *       (loads from L1) for 28 FMAs, where {@link VectorConvKernel}'s 8 × 3 block needs 11 loads
- *       for 24 FMAs and re-reads the input once per 8 filters.
- *   <li><b>Positions.</b> A block's 14 positions are consecutive outputs of one output row, so
- *       their inputs are {@code stride} floats apart: constant offsets from one base, which C2
+ *       for 24 FMAs and re-reads the input once per 8 filters. With 16 vector registers (AVX2) it
+ *       keeps 2 blocks × 6 positions instead ({@link #P}).
+ *   <li><b>Positions.</b> A block's 14 (or 6) positions are consecutive outputs of one output row,
+ *       so their inputs are {@code stride} floats apart: constant offsets from one base, which C2
  *       folds into the addressing and whose range checks it merges (micro-kernels exist for strides
  *       1 and 2, so stride 2 needs no phase-split copy). The last block of a row is shifted left to
  *       end at the row's end and recomputes a few outputs, bitwise identically. When the window
@@ -48,11 +49,18 @@ final class FilterLaneKernel implements ConvKernel {
   private static final int VL = S.length();
 
   /**
-   * Positions per micro-kernel. With 2 filter blocks that is 28 accumulators, 2 weights and a
-   * broadcast: 31 of the 32 registers. 4 blocks × 6 positions (fewer broadcasts per FMA) measured
-   * 10–20% slower, and 4 × 7 does not fit.
+   * Positions per micro-kernel. With 32 vector registers (AVX-512) and 2 filter blocks that is 28
+   * accumulators, 2 weights and a broadcast: 31 of the 32. 4 blocks × 6 positions (fewer broadcasts
+   * per FMA) measured 10–20% slower, and 4 × 7 does not fit. With 16 (AVX2) it is 2 × 6: 12
+   * accumulators, 2 weights and a broadcast or two (C2 alternates two), which fits only because the
+   * epilogue blends with the relu floor instead of a zero vector kept live past the loop (with the
+   * zero, one accumulator went through the stack every tap and the kernel ran at half speed). Tap
+   * rows of 3 taps per step (fewer range checks and loop steps per FMA) were slower in either form
+   * C2 allows: with 2 × 6 it shares the broadcasts of one input between taps and spills, and 1
+   * block × 8, 9 or 10 positions, taking each input once for all 3 taps, ran 3–25% slower than 2 ×
+   * 6 on c64_56_3x3_b8 (2026-12-07).
    */
-  private static final int P = 14;
+  private static final int P = VectorConvKernel.SIXTEEN_REGISTERS ? 6 : 14;
 
   /** Positions of a flat run: every filter group passes over them while they sit in L1. */
   private static final int FLAT_RUN = 42;
@@ -177,19 +185,25 @@ final class FilterLaneKernel implements ConvKernel {
    * VectorConvKernel}, measured on the shapes in docs/performance.md.
    */
   static boolean preferred(FilterBank bank, ConvSpec spec) {
-    if (!supports(bank, spec) || bank.filters() < VL || VectorConvKernel.SIXTEEN_REGISTERS) {
-      // With 16 vector registers (AVX2) its 28 accumulators spill: the output-column kernel's
-      // 4 × 2 block is the one that fits there.
+    if (!supports(bank, spec) || bank.filters() < VL) {
       return false;
     }
     // Per output the transpose to NCHW costs about a cycle, the FMAs C·Fh·Fw / 32 cycles: with
-    // C ≥ 16 (144 taps and more for 3×3) the FMAs dominate; with 27 taps they do not.
+    // C ≥ 16 (144 taps and more for 3×3) the FMAs dominate; with 27 taps they do not. With 16
+    // registers the output-column kernel's 5 × 2 block spends 22 scalar instructions a tap on its
+    // two position vectors' offsets and range checks; 2 × 6 here runs c64_56_3x3_b8 12 % faster,
+    // c128_28_3x3_s2_b8 22 % and c256_14_1x1_b8 14 % (2026-12-07).
     return bank.channelsPerGroup() >= 16;
   }
 
   /** Lanes per vector on this JVM. */
   static int lanes() {
     return VL;
+  }
+
+  /** Positions per micro-kernel on this JVM: 14 with 32 vector registers, 6 with 16. */
+  static int positionsPerBlock() {
+    return P;
   }
 
   @Override
@@ -245,7 +259,21 @@ final class FilterLaneKernel implements ConvKernel {
       for (int q0 = 0; q0 < length; q0 += P) {
         final int q = Math.min(q0, length - P);
         final int base = in + q * sw;
-        if (sw == 1) {
+        if (P == 6) {
+          if (sw == 1) {
+            if (blocks == 2) {
+              s1b2p6(src, base, w0, k0, out + q);
+            } else {
+              s1b1p6(src, base, w0, k0, out + q);
+            }
+          } else {
+            if (blocks == 2) {
+              s2b2p6(src, base, w0, k0, out + q);
+            } else {
+              s2b1p6(src, base, w0, k0, out + q);
+            }
+          }
+        } else if (sw == 1) {
           if (blocks == 2) {
             s1b2p14(src, base, w0, k0, out + q);
           } else {
@@ -284,7 +312,7 @@ final class FilterLaneKernel implements ConvKernel {
    * output[(k0 + i·VL + f)·plane + out + q]. Filters past the last (zero padding of the packed
    * weights) are dropped.
    */
-  private void scatter(int k0, int blocks, int out) {
+  private void scatter14(int k0, int blocks, int out) {
     final float[] t = tile;
     final float[] o = output;
     for (int i = 0; i < blocks; i++) {
@@ -312,9 +340,31 @@ final class FilterLaneKernel implements ConvKernel {
     }
   }
 
-  // The micro-kernels, generated (one per stride and block count): named locals for the
-  // accumulators, which C2 keeps in registers; the tap loop outermost, so one pass over the taps
-  // finishes the outputs.
+  /** {@link #scatter14} for 6 positions. */
+  private void scatter6(int k0, int blocks, int out) {
+    final float[] t = tile;
+    final float[] o = output;
+    for (int i = 0; i < blocks; i++) {
+      final int kb = k0 + i * VL;
+      final int valid = Math.min(VL, filters - kb);
+      for (int f = 0; f < valid; f++) {
+        final int d = (kb + f) * outPlane + out;
+        final int s = i * P * VL + f;
+        o[d] = t[s];
+        o[d + 1] = t[s + 1 * VL];
+        o[d + 2] = t[s + 2 * VL];
+        o[d + 3] = t[s + 3 * VL];
+        o[d + 4] = t[s + 4 * VL];
+        o[d + 5] = t[s + 5 * VL];
+      }
+    }
+  }
+
+  // The micro-kernels, generated (one per stride, block count and position count): named locals
+  // for the accumulators, which C2 keeps in registers; the tap loop outermost, so one pass over
+  // the taps finishes the outputs. The 6-position ones, for 16 registers, index the weights as a
+  // linear function of the tap (C2 then drops their range checks) and blend relu's zeros from
+  // the floor vector (see P).
 
   /** 2 block(s) of VL filters × 14 positions 1 input column(s) apart: 28 accumulators. */
   private void s1b2p14(float[] src, int base, int wBase, int k0, int out) {
@@ -458,7 +508,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_12.blend(zero, r1_12.compare(VectorOperators.LE, floor)).intoArray(tl, 26 * VL);
     final FloatVector r1_13 = a1_13.add(c1);
     r1_13.blend(zero, r1_13.compare(VectorOperators.LE, floor)).intoArray(tl, 27 * VL);
-    scatter(k0, 2, out);
+    scatter14(k0, 2, out);
   }
 
   /** 1 block(s) of VL filters × 14 positions 1 input column(s) apart: 14 accumulators. */
@@ -545,7 +595,7 @@ final class FilterLaneKernel implements ConvKernel {
     r0_12.blend(zero, r0_12.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r0_13 = a0_13.add(c0);
     r0_13.blend(zero, r0_13.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter(k0, 1, out);
+    scatter14(k0, 1, out);
   }
 
   /** 2 block(s) of VL filters × 14 positions 2 input column(s) apart: 28 accumulators. */
@@ -690,7 +740,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_12.blend(zero, r1_12.compare(VectorOperators.LE, floor)).intoArray(tl, 26 * VL);
     final FloatVector r1_13 = a1_13.add(c1);
     r1_13.blend(zero, r1_13.compare(VectorOperators.LE, floor)).intoArray(tl, 27 * VL);
-    scatter(k0, 2, out);
+    scatter14(k0, 2, out);
   }
 
   /** 1 block(s) of VL filters × 14 positions 2 input column(s) apart: 14 accumulators. */
@@ -777,6 +827,220 @@ final class FilterLaneKernel implements ConvKernel {
     r0_12.blend(zero, r0_12.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r0_13 = a0_13.add(c0);
     r0_13.blend(zero, r0_13.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter(k0, 1, out);
+    scatter14(k0, 1, out);
+  }
+
+  /** 2 block(s) of VL filters × 6 positions 1 input column(s) apart: 12 accumulators. */
+  private void s1b2p6(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (2 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * VL);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      a1_0 = w1.fma(x0, a1_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 1]);
+      a0_1 = w0.fma(x1, a0_1);
+      a1_1 = w1.fma(x1, a1_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 2]);
+      a0_2 = w0.fma(x2, a0_2);
+      a1_2 = w1.fma(x2, a1_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 3]);
+      a0_3 = w0.fma(x3, a0_3);
+      a1_3 = w1.fma(x3, a1_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 4]);
+      a0_4 = w0.fma(x4, a0_4);
+      a1_4 = w1.fma(x4, a1_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 5]);
+      a0_5 = w0.fma(x5, a0_5);
+      a1_5 = w1.fma(x5, a1_5);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector c1 = FloatVector.fromArray(S, packedBias, k0 + 1 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r1_0 = a1_0.add(c1);
+    r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    final FloatVector r1_1 = a1_1.add(c1);
+    r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
+    final FloatVector r1_2 = a1_2.add(c1);
+    r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 8 * VL);
+    final FloatVector r1_3 = a1_3.add(c1);
+    r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 9 * VL);
+    final FloatVector r1_4 = a1_4.add(c1);
+    r1_4.blend(floor, r1_4.compare(VectorOperators.LE, floor)).intoArray(tl, 10 * VL);
+    final FloatVector r1_5 = a1_5.add(c1);
+    r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 11 * VL);
+    scatter6(k0, 2, out);
+  }
+
+  /** 1 block(s) of VL filters × 6 positions 1 input column(s) apart: 6 accumulators. */
+  private void s1b1p6(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (1 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 1]);
+      a0_1 = w0.fma(x1, a0_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 2]);
+      a0_2 = w0.fma(x2, a0_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 3]);
+      a0_3 = w0.fma(x3, a0_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 4]);
+      a0_4 = w0.fma(x4, a0_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 5]);
+      a0_5 = w0.fma(x5, a0_5);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    scatter6(k0, 1, out);
+  }
+
+  /** 2 block(s) of VL filters × 6 positions 2 input column(s) apart: 12 accumulators. */
+  private void s2b2p6(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero, a1_3 = zero, a1_4 = zero, a1_5 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (2 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * VL);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      a1_0 = w1.fma(x0, a1_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 2]);
+      a0_1 = w0.fma(x1, a0_1);
+      a1_1 = w1.fma(x1, a1_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 4]);
+      a0_2 = w0.fma(x2, a0_2);
+      a1_2 = w1.fma(x2, a1_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 6]);
+      a0_3 = w0.fma(x3, a0_3);
+      a1_3 = w1.fma(x3, a1_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 8]);
+      a0_4 = w0.fma(x4, a0_4);
+      a1_4 = w1.fma(x4, a1_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 10]);
+      a0_5 = w0.fma(x5, a0_5);
+      a1_5 = w1.fma(x5, a1_5);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector c1 = FloatVector.fromArray(S, packedBias, k0 + 1 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r1_0 = a1_0.add(c1);
+    r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    final FloatVector r1_1 = a1_1.add(c1);
+    r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
+    final FloatVector r1_2 = a1_2.add(c1);
+    r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 8 * VL);
+    final FloatVector r1_3 = a1_3.add(c1);
+    r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 9 * VL);
+    final FloatVector r1_4 = a1_4.add(c1);
+    r1_4.blend(floor, r1_4.compare(VectorOperators.LE, floor)).intoArray(tl, 10 * VL);
+    final FloatVector r1_5 = a1_5.add(c1);
+    r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 11 * VL);
+    scatter6(k0, 2, out);
+  }
+
+  /** 1 block(s) of VL filters × 6 positions 2 input column(s) apart: 6 accumulators. */
+  private void s2b1p6(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero, a0_3 = zero, a0_4 = zero, a0_5 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (1 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 2]);
+      a0_1 = w0.fma(x1, a0_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 4]);
+      a0_2 = w0.fma(x2, a0_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 6]);
+      a0_3 = w0.fma(x3, a0_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 8]);
+      a0_4 = w0.fma(x4, a0_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 10]);
+      a0_5 = w0.fma(x5, a0_5);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    scatter6(k0, 1, out);
   }
 }

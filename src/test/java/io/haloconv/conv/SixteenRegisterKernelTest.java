@@ -25,15 +25,14 @@ class SixteenRegisterKernelTest {
   }
 
   @Test
-  void deepLayersTakeTheFilterLaneKernelOnlyWithThirtyTwoRegisters() {
-    // With 16 registers the filter-lane kernel's 28 accumulators would spill.
+  void deepLayersTakeTheFilterLaneKernelWithEitherRegisterFile() {
+    // With 16 registers in blocks of 2 × 6 positions (12 accumulators), with 32 of 2 × 14 (28).
     FilterBank bank = FilterBanks.random(64, 64, 3, 1);
     ConvSpec spec = ConvSpec.builder(bank).padding(1).activation(Activation.RELU).build();
-    assertThat(FilterLaneKernel.preferred(bank, spec))
-        .isEqualTo(!VectorConvKernel.SIXTEEN_REGISTERS);
-    assertThat(ConvKernels.create(bank, spec))
-        .isInstanceOf(
-            VectorConvKernel.SIXTEEN_REGISTERS ? VectorConvKernel.class : FilterLaneKernel.class);
+    assertThat(FilterLaneKernel.preferred(bank, spec)).isTrue();
+    assertThat(ConvKernels.create(bank, spec)).isInstanceOf(FilterLaneKernel.class);
+    assertThat(FilterLaneKernel.positionsPerBlock())
+        .isEqualTo(VectorConvKernel.SIXTEEN_REGISTERS ? 6 : 14);
   }
 
   @Test
