@@ -189,11 +189,16 @@ final class FilterLaneKernel implements ConvKernel {
       return false;
     }
     // Per output the transpose to NCHW costs about a cycle, the FMAs C·Fh·Fw / 32 cycles: with
-    // C ≥ 16 (144 taps and more for 3×3) the FMAs dominate; with 27 taps they do not. With 16
-    // registers the output-column kernel's 5 × 2 block spends 22 scalar instructions a tap on its
-    // two position vectors' offsets and range checks; 2 × 6 here runs c64_56_3x3_b8 12 % faster,
-    // c128_28_3x3_s2_b8 22 % and c256_14_1x1_b8 14 % (2026-12-07).
-    return bank.channelsPerGroup() >= 16;
+    // C ≥ 16 (144 taps and more for 3×3) the FMAs dominate; with 27 taps they do not.
+    if (!VectorConvKernel.SIXTEEN_REGISTERS) {
+      return bank.channelsPerGroup() >= 16;
+    }
+    // With 16 registers the output-column kernel's blocks are smaller and carry more loads and
+    // range checks per FMA, so what counts is the taps per output, wherever they come from:
+    // against its 6 × 2 block this kernel lost at 72 and 75 taps (8 channels 3×3, RGB 5×5: 0.91×,
+    // 0.92×) and won at 144–576 (16 and 64 channels 3×3: 1.03–1.05×), 147 (the 7×7 RGB layer:
+    // 1.06×) and 200 (8 channels 5×5: 1.08×), -XX:UseAVX=2, 2026-12-07.
+    return bank.channelsPerGroup() * bank.kernelHeight() * bank.kernelWidth() >= 144;
   }
 
   /** Lanes per vector on this JVM. */

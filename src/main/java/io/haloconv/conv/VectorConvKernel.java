@@ -45,7 +45,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       2×8 and 1×12 blocks, still 12–20 independent FMA chains to cover the FMA latency. Weights
  *       are prepacked at construction so that a block's weights for one tap are adjacent. With 16
  *       vector registers (x86 without AVX-512, {@link #SIXTEEN_REGISTERS}) those blocks spill, and
- *       filters go in 5×2, 4×2 and 1×12 blocks instead.
+ *       filters go in 6×2, 5×2, 4×2 and 1×12 blocks instead.
  *   <li><b>Bands.</b> Output rows are processed in bands whose input (all channels) fits in about
  *       192 KiB of L2; inside a band every filter block sweeps all positions, so the band's input
  *       (or its phase planes) is reused from cache by every block. Small-C first layers (C = 1 or
@@ -85,8 +85,8 @@ final class VectorConvKernel implements ConvKernel {
   /**
    * True on x86 with vectors of 256 bits or fewer (AVX2): 16 vector registers, where AVX-512 has
    * 32. The 8 × 3, 4 × 5 and 2 × 8 blocks need 26–29 registers and spill on such machines (the
-   * layers ran at 0.45–0.52× oneDNN's AVX2 code, 2026-12-07), so there filters go in blocks of 5 or
-   * 4 filters × 2 vectors and of 1 × 12, 13–14 registers each ({@link #sixteenRegisterBlock}).
+   * layers ran at 0.45–0.52× oneDNN's AVX2 code, 2026-12-07), so there filters go in blocks of 6, 5
+   * or 4 filters × 2 vectors and of 1 × 12, 13–15 registers each ({@link #sixteenRegisterBlock}).
    * ARM's NEON has 32 registers and keeps the big blocks.
    */
   static final boolean SIXTEEN_REGISTERS = sixteenRegisters();
@@ -261,20 +261,23 @@ final class VectorConvKernel implements ConvKernel {
   }
 
   /**
-   * The next block for {@code left} filters of a group with 16 registers: 5 × 2 while the rest can
-   * still be made of 5s and 4s only (every count from 12 up, and 4, 5, 8, 9, 10), then 4 × 2, so
-   * that no filter goes to the slow 1 × 12 block where a 4 × 2 one could take it (32 filters: four
-   * blocks of 5 and three of 4).
+   * The next block for {@code left} filters of a group with 16 registers: the largest of 6 × 2, 5 ×
+   * 2 and 4 × 2 after which the rest can still be made of 6s, 5s and 4s (every count from 8 up, and
+   * 4, 5, 6), so that no filter goes to the slow 1 × 12 block where a wider one could take it (16
+   * filters: 6, 6, 4; 64: ten blocks of 6 and one of 4). Only 1, 2, 3 and 7 filters leave any to 1
+   * × 12 (7: 6 and 1).
    */
   static int sixteenRegisterBlock(int left) {
-    if (left >= 5 && fivesAndFours(left - 5)) {
-      return 5;
+    for (int size = 6; size >= 4; size--) {
+      if (left >= size && madeOfFourToSix(left - size)) {
+        return size;
+      }
     }
-    return left >= 4 ? 4 : 1;
+    return left >= 6 ? 6 : 1;
   }
 
-  private static boolean fivesAndFours(int n) {
-    return n == 0 || n == 4 || n == 5 || n == 8 || n == 9 || n == 10 || n >= 12;
+  private static boolean madeOfFourToSix(int n) {
+    return n == 0 || (n >= 4 && n <= 6) || n >= 8;
   }
 
   private static boolean sixteenRegisters() {
@@ -363,6 +366,16 @@ final class VectorConvKernel implements ConvKernel {
               consec8x3(src, inBase, wBase, k0, j);
             } else {
               block8x3(src, inBase, wBase, k0, j);
+            }
+          }
+          break;
+        case 6:
+          for (int j = 0; j < n; j += 2) {
+            // Two vectors of one row (most pairs): one range check per tap instead of two.
+            if (positions[j + 1] - positions[j] == VL) {
+              consec6x2(src, inBase, wBase, k0, j);
+            } else {
+              block6x2(src, inBase, wBase, k0, j);
             }
           }
           break;
@@ -906,10 +919,9 @@ final class VectorConvKernel implements ConvKernel {
   }
 
   /**
-   * 5 filters × 2 vectors, the largest block on machines with 16 vector registers (AVX2): 10
-   * accumulators, 2 inputs and a broadcast at a time, 13 registers; per tap 2 loads and 5
-   * broadcasts feed 10 FMAs. Ten FMA chains instead of 4 × 2's eight: 2–13 % faster on the layers
-   * with 64 or more filters (2026-12-07), where 6 × 2 (15 registers) was slower.
+   * 5 filters × 2 vectors, on machines with 16 vector registers (AVX2), for filter counts that 6 ×
+   * 2 and 4 × 2 alone cannot make (5, 11, 17, …): 10 accumulators, 2 inputs and a broadcast at a
+   * time, 13 registers; per tap 2 loads and 5 broadcasts feed 10 FMAs.
    */
   private void block5x2(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
@@ -954,33 +966,33 @@ final class VectorConvKernel implements ConvKernel {
       final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
-      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
       final FloatVector r0_1 = a0_1.add(c0);
-      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
       final int plane1 = (k0 + 1) * destinationPlane;
       final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
       final FloatVector r1_0 = a1_0.add(c1);
-      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
       final FloatVector r1_1 = a1_1.add(c1);
-      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
       final int plane2 = (k0 + 2) * destinationPlane;
       final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
       final FloatVector r2_0 = a2_0.add(c2);
-      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      r2_0.blend(floor, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
       final FloatVector r2_1 = a2_1.add(c2);
-      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      r2_1.blend(floor, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
       final int plane3 = (k0 + 3) * destinationPlane;
       final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
       final FloatVector r3_0 = a3_0.add(c3);
-      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      r3_0.blend(floor, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
       final FloatVector r3_1 = a3_1.add(c3);
-      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      r3_1.blend(floor, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
       final int plane4 = (k0 + 4) * destinationPlane;
       final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
       final FloatVector r4_0 = a4_0.add(c4);
-      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      r4_0.blend(floor, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
       final FloatVector r4_1 = a4_1.add(c4);
-      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      r4_1.blend(floor, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
       return;
     }
     final float[] out = tile;
@@ -995,6 +1007,219 @@ final class VectorConvKernel implements ConvKernel {
     a4_0.intoArray(out, 8 * VL);
     a4_1.intoArray(out, 9 * VL);
     finish(5, 2, k0, j);
+  }
+
+  /**
+   * 6 filters × 2 vectors, the largest block on machines with 16 vector registers (AVX2): 12
+   * accumulators, 2 inputs and a broadcast, 15 registers; per tap 2 loads and 6 broadcasts feed 12
+   * FMAs. It fits because its epilogue blends relu's zeros from the floor vector (+0 for relu; NaN,
+   * which nothing is ≤, otherwise) rather than from {@code zero}: a zero vector used after the tap
+   * loop stays live through it and takes the sixteenth register, and with it this block spilled and
+   * ran slower than 4 × 2 (2026-12-07, fifth session). Its weights are indexed as a linear function
+   * of the tap, so C2 drops their range checks. Against 5 × 2 and 4 × 2: +4.5 % on
+   * rgb224_3to64_3x3_b8 and +10 % on rgb1024_3to16_3x3 (16 filters, which went in four 4 × 2
+   * blocks); see docs/performance.md.
+   */
+  private void block6x2(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int p0 = pos[j];
+    final int p1 = pos[j + 1];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * 6;
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(floor, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(floor, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(floor, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(floor, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(floor, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(floor, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(floor, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(floor, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a1_0.intoArray(out, 2 * VL);
+    a1_1.intoArray(out, 3 * VL);
+    a2_0.intoArray(out, 4 * VL);
+    a2_1.intoArray(out, 5 * VL);
+    a3_0.intoArray(out, 6 * VL);
+    a3_1.intoArray(out, 7 * VL);
+    a4_0.intoArray(out, 8 * VL);
+    a4_1.intoArray(out, 9 * VL);
+    a5_0.intoArray(out, 10 * VL);
+    a5_1.intoArray(out, 11 * VL);
+    finish(6, 2, k0, j);
+  }
+
+  /**
+   * {@link #block6x2} for two vectors that lie next to each other in one row (all pairs but the one
+   * that crosses a row's end): the second load is a constant offset from the first, and C2 checks
+   * the range once per tap instead of twice (+1.5–3 % on the 27-tap RGB layers).
+   */
+  private void consec6x2(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    final int[] pos = positions;
+    final int base = inBase + pos[j];
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * 6;
+      final int off = base + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + VL);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j];
+      final int o1 = at[j + 1];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(floor, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(floor, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(floor, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(floor, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(floor, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(floor, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(floor, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(floor, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a1_0.intoArray(out, 2 * VL);
+    a1_1.intoArray(out, 3 * VL);
+    a2_0.intoArray(out, 4 * VL);
+    a2_1.intoArray(out, 5 * VL);
+    a3_0.intoArray(out, 6 * VL);
+    a3_1.intoArray(out, 7 * VL);
+    a4_0.intoArray(out, 8 * VL);
+    a4_1.intoArray(out, 9 * VL);
+    a5_0.intoArray(out, 10 * VL);
+    a5_1.intoArray(out, 11 * VL);
+    finish(6, 2, k0, j);
   }
 
   /**
