@@ -920,8 +920,8 @@ final class VectorConvKernel implements ConvKernel {
 
   /**
    * 5 filters × 2 vectors, on machines with 16 vector registers (AVX2), for filter counts that 6 ×
-   * 2 and 4 × 2 alone cannot make (5, 11, 17, …): 10 accumulators, 2 inputs and a broadcast at a
-   * time, 13 registers; per tap 2 loads and 5 broadcasts feed 10 FMAs.
+   * 2 and 4 × 2 alone cannot make (5, 11, 13, 17, …): 10 accumulators, 2 inputs and a broadcast at
+   * a time, 13 registers; per tap 2 loads and 5 broadcasts feed 10 FMAs.
    */
   private void block5x2(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
@@ -1015,8 +1015,8 @@ final class VectorConvKernel implements ConvKernel {
    * FMAs. It fits because its epilogue blends relu's zeros from the floor vector (+0 for relu; NaN,
    * which nothing is ≤, otherwise) rather than from {@code zero}: a zero vector used after the tap
    * loop stays live through it and takes the sixteenth register, and with it this block spilled and
-   * ran slower than 4 × 2 (2026-12-07, fifth session). Its weights are indexed as a linear function
-   * of the tap, so C2 drops their range checks. Against 5 × 2 and 4 × 2: +4.5 % on
+   * ran slower than 4 × 2 (2026-12-07, fourth session). Its weights are indexed as a linear
+   * function of the tap, so C2 drops their range checks. Against 5 × 2 and 4 × 2: +4.5 % on
    * rgb224_3to64_3x3_b8 and +10 % on rgb1024_3to16_3x3 (16 filters, which went in four 4 × 2
    * blocks); see docs/performance.md.
    */
