@@ -257,11 +257,13 @@ final class FilterLaneKernel implements ConvKernel {
    */
   private void run(float[] src, int in, int out, int length) {
     final int sw = strideWidth;
-    // With 6 positions a step (16 registers), a run's last 1–4 outputs take a 4-position step
-    // instead of a 6-position one shifted back over outputs already done: rows of 14 outputs
-    // (c128_28_3x3_s2_b8) then compute 16 outputs a row, not 18.
+    // A run's last few outputs take a shorter step (4 positions after 6-position ones, 7 after
+    // 14) instead of a full one shifted back over outputs already done: with 6 positions rows of
+    // 14 outputs (c128_28_3x3_s2_b8) compute 16 outputs, not 18; with 14, rows of 19 compute 21,
+    // not 28.
     final int rest = length % P;
-    final int last = P == 6 && rest != 0 && rest <= 4 ? 4 : P;
+    final int half = P == 6 ? 4 : 7;
+    final int last = rest != 0 && rest <= half ? half : P;
     for (int g = 0; g < groupFirst.length; g++) {
       final int k0 = groupFirst[g];
       final int w0 = groupWeights[g];
@@ -300,6 +302,18 @@ final class FilterLaneKernel implements ConvKernel {
         s2b2p6(src, base, w0, k0, out);
       } else {
         s2b1p6(src, base, w0, k0, out);
+      }
+    } else if (positions == 7) {
+      if (strideWidth == 1) {
+        if (two) {
+          s1b2p7(src, base, w0, k0, out);
+        } else {
+          s1b1p7(src, base, w0, k0, out);
+        }
+      } else if (two) {
+        s2b2p7(src, base, w0, k0, out);
+      } else {
+        s2b1p7(src, base, w0, k0, out);
       }
     } else if (strideWidth == 1) {
       if (two) {
@@ -398,6 +412,27 @@ final class FilterLaneKernel implements ConvKernel {
         o[d + 1] = t[s + 1 * VL];
         o[d + 2] = t[s + 2 * VL];
         o[d + 3] = t[s + 3 * VL];
+      }
+    }
+  }
+
+  /** {@link #scatter14} for 7 positions. */
+  private void scatter7(int k0, int blocks, int out) {
+    final float[] t = tile;
+    final float[] o = output;
+    for (int i = 0; i < blocks; i++) {
+      final int kb = k0 + i * VL;
+      final int valid = Math.min(VL, filters - kb);
+      for (int f = 0; f < valid; f++) {
+        final int d = (kb + f) * outPlane + out;
+        final int s = i * 7 * VL + f;
+        o[d] = t[s];
+        o[d + 1] = t[s + 1 * VL];
+        o[d + 2] = t[s + 2 * VL];
+        o[d + 3] = t[s + 3 * VL];
+        o[d + 4] = t[s + 4 * VL];
+        o[d + 5] = t[s + 5 * VL];
+        o[d + 6] = t[s + 6 * VL];
       }
     }
   }
@@ -1254,5 +1289,277 @@ final class FilterLaneKernel implements ConvKernel {
     final FloatVector r0_3 = a0_3.add(c0);
     r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
     scatter4(k0, 1, out);
+  }
+
+  /** 2 block(s) of VL filters × 7 positions 1 input column(s) apart: 14 accumulators. */
+  private void s1b2p7(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero;
+    FloatVector a1_0 = zero,
+        a1_1 = zero,
+        a1_2 = zero,
+        a1_3 = zero,
+        a1_4 = zero,
+        a1_5 = zero,
+        a1_6 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (2 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * VL);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      a1_0 = w1.fma(x0, a1_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 1]);
+      a0_1 = w0.fma(x1, a0_1);
+      a1_1 = w1.fma(x1, a1_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 2]);
+      a0_2 = w0.fma(x2, a0_2);
+      a1_2 = w1.fma(x2, a1_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 3]);
+      a0_3 = w0.fma(x3, a0_3);
+      a1_3 = w1.fma(x3, a1_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 4]);
+      a0_4 = w0.fma(x4, a0_4);
+      a1_4 = w1.fma(x4, a1_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 5]);
+      a0_5 = w0.fma(x5, a0_5);
+      a1_5 = w1.fma(x5, a1_5);
+      final FloatVector x6 = FloatVector.broadcast(S, src[off + 6]);
+      a0_6 = w0.fma(x6, a0_6);
+      a1_6 = w1.fma(x6, a1_6);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector c1 = FloatVector.fromArray(S, packedBias, k0 + 1 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r0_6 = a0_6.add(c0);
+    r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    final FloatVector r1_0 = a1_0.add(c1);
+    r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
+    final FloatVector r1_1 = a1_1.add(c1);
+    r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(tl, 8 * VL);
+    final FloatVector r1_2 = a1_2.add(c1);
+    r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 9 * VL);
+    final FloatVector r1_3 = a1_3.add(c1);
+    r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 10 * VL);
+    final FloatVector r1_4 = a1_4.add(c1);
+    r1_4.blend(floor, r1_4.compare(VectorOperators.LE, floor)).intoArray(tl, 11 * VL);
+    final FloatVector r1_5 = a1_5.add(c1);
+    r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
+    final FloatVector r1_6 = a1_6.add(c1);
+    r1_6.blend(floor, r1_6.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
+    scatter7(k0, 2, out);
+  }
+
+  /** 1 block(s) of VL filters × 7 positions 1 input column(s) apart: 7 accumulators. */
+  private void s1b1p7(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (1 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 1]);
+      a0_1 = w0.fma(x1, a0_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 2]);
+      a0_2 = w0.fma(x2, a0_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 3]);
+      a0_3 = w0.fma(x3, a0_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 4]);
+      a0_4 = w0.fma(x4, a0_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 5]);
+      a0_5 = w0.fma(x5, a0_5);
+      final FloatVector x6 = FloatVector.broadcast(S, src[off + 6]);
+      a0_6 = w0.fma(x6, a0_6);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r0_6 = a0_6.add(c0);
+    r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    scatter7(k0, 1, out);
+  }
+
+  /** 2 block(s) of VL filters × 7 positions 2 input column(s) apart: 14 accumulators. */
+  private void s2b2p7(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero;
+    FloatVector a1_0 = zero,
+        a1_1 = zero,
+        a1_2 = zero,
+        a1_3 = zero,
+        a1_4 = zero,
+        a1_5 = zero,
+        a1_6 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (2 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector w1 = FloatVector.fromArray(S, w, wi + 1 * VL);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      a1_0 = w1.fma(x0, a1_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 2]);
+      a0_1 = w0.fma(x1, a0_1);
+      a1_1 = w1.fma(x1, a1_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 4]);
+      a0_2 = w0.fma(x2, a0_2);
+      a1_2 = w1.fma(x2, a1_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 6]);
+      a0_3 = w0.fma(x3, a0_3);
+      a1_3 = w1.fma(x3, a1_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 8]);
+      a0_4 = w0.fma(x4, a0_4);
+      a1_4 = w1.fma(x4, a1_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 10]);
+      a0_5 = w0.fma(x5, a0_5);
+      a1_5 = w1.fma(x5, a1_5);
+      final FloatVector x6 = FloatVector.broadcast(S, src[off + 12]);
+      a0_6 = w0.fma(x6, a0_6);
+      a1_6 = w1.fma(x6, a1_6);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector c1 = FloatVector.fromArray(S, packedBias, k0 + 1 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r0_6 = a0_6.add(c0);
+    r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    final FloatVector r1_0 = a1_0.add(c1);
+    r1_0.blend(floor, r1_0.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
+    final FloatVector r1_1 = a1_1.add(c1);
+    r1_1.blend(floor, r1_1.compare(VectorOperators.LE, floor)).intoArray(tl, 8 * VL);
+    final FloatVector r1_2 = a1_2.add(c1);
+    r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 9 * VL);
+    final FloatVector r1_3 = a1_3.add(c1);
+    r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 10 * VL);
+    final FloatVector r1_4 = a1_4.add(c1);
+    r1_4.blend(floor, r1_4.compare(VectorOperators.LE, floor)).intoArray(tl, 11 * VL);
+    final FloatVector r1_5 = a1_5.add(c1);
+    r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
+    final FloatVector r1_6 = a1_6.add(c1);
+    r1_6.blend(floor, r1_6.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
+    scatter7(k0, 2, out);
+  }
+
+  /** 1 block(s) of VL filters × 7 positions 2 input column(s) apart: 7 accumulators. */
+  private void s2b1p7(float[] src, int base, int wBase, int k0, int out) {
+    final int[] taps = tapOffsets;
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero,
+        a0_1 = zero,
+        a0_2 = zero,
+        a0_3 = zero,
+        a0_4 = zero,
+        a0_5 = zero,
+        a0_6 = zero;
+    for (int t = 0; t < taps.length; t++) {
+      final int wi = wBase + t * (1 * VL);
+      final int off = base + taps[t];
+      final FloatVector w0 = FloatVector.fromArray(S, w, wi);
+      final FloatVector x0 = FloatVector.broadcast(S, src[off]);
+      a0_0 = w0.fma(x0, a0_0);
+      final FloatVector x1 = FloatVector.broadcast(S, src[off + 2]);
+      a0_1 = w0.fma(x1, a0_1);
+      final FloatVector x2 = FloatVector.broadcast(S, src[off + 4]);
+      a0_2 = w0.fma(x2, a0_2);
+      final FloatVector x3 = FloatVector.broadcast(S, src[off + 6]);
+      a0_3 = w0.fma(x3, a0_3);
+      final FloatVector x4 = FloatVector.broadcast(S, src[off + 8]);
+      a0_4 = w0.fma(x4, a0_4);
+      final FloatVector x5 = FloatVector.broadcast(S, src[off + 10]);
+      a0_5 = w0.fma(x5, a0_5);
+      final FloatVector x6 = FloatVector.broadcast(S, src[off + 12]);
+      a0_6 = w0.fma(x6, a0_6);
+    }
+    final float[] tl = tile;
+    final FloatVector c0 = FloatVector.fromArray(S, packedBias, k0 + 0 * VL);
+    final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+    final FloatVector r0_0 = a0_0.add(c0);
+    r0_0.blend(floor, r0_0.compare(VectorOperators.LE, floor)).intoArray(tl, 0 * VL);
+    final FloatVector r0_1 = a0_1.add(c0);
+    r0_1.blend(floor, r0_1.compare(VectorOperators.LE, floor)).intoArray(tl, 1 * VL);
+    final FloatVector r0_2 = a0_2.add(c0);
+    r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
+    final FloatVector r0_3 = a0_3.add(c0);
+    r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
+    final FloatVector r0_4 = a0_4.add(c0);
+    r0_4.blend(floor, r0_4.compare(VectorOperators.LE, floor)).intoArray(tl, 4 * VL);
+    final FloatVector r0_5 = a0_5.add(c0);
+    r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
+    final FloatVector r0_6 = a0_6.add(c0);
+    r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
+    scatter7(k0, 1, out);
   }
 }
