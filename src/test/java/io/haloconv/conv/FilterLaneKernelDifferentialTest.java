@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FilterLaneKernelDifferentialTest {
   private static final int[][] SIZES = {
-    {1, 1}, {2, 5}, {3, 6}, {4, 7}, {3, 10}, {2, 16}, {1, 14}, {2, 13}, {3, 15}, {5, 17}, {2, 21},
-    {3, 22}, {7, 29}, {4, 31}, {11, 61}, {17, 14}, {6, 97}
+    {1, 1}, {3, 3}, {3, 4}, {2, 5}, {3, 6}, {4, 7}, {3, 10}, {2, 16}, {1, 14}, {2, 13}, {3, 15},
+    {5, 17}, {2, 21}, {3, 22}, {7, 29}, {4, 31}, {11, 61}, {17, 14}, {6, 97}
   };
 
   private static final int[] FILTERS = {1, 15, 16, 17, 31, 33, 48, 50};
@@ -192,5 +192,44 @@ class FilterLaneKernelDifferentialTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void stepsCoverEveryRunExactlyOnceOrWithRecomputedOutputsOnly() {
+    int full = FilterLaneKernel.positionsPerBlock();
+    int shortStep = full == 6 ? 4 : 7;
+    for (int length = shortStep; length <= 200; length++) {
+      int[] computed = new int[length];
+      int work = 0;
+      for (int q0 = 0; q0 < length; ) {
+        int positions = FilterLaneKernel.stepAt(q0, length);
+        assertThat(positions).isIn(full, shortStep);
+        int q = Math.min(q0, length - positions);
+        assertThat(q).as("step start, run of " + length).isGreaterThanOrEqualTo(0);
+        for (int i = q; i < q + positions; i++) {
+          computed[i]++;
+        }
+        work += positions;
+        q0 += positions;
+      }
+      for (int i = 0; i < length; i++) {
+        assertThat(computed[i]).as("output " + i + " of a run of " + length).isPositive();
+      }
+      // Full steps, then one short step or one full step shifted back; a run shorter than a full
+      // step takes one or two short steps.
+      int rest = length % full;
+      int bound =
+          length < full
+              ? (length <= shortStep ? shortStep : 2 * shortStep)
+              : (length / full) * full + (rest == 0 ? 0 : rest <= shortStep ? shortStep : full);
+      assertThat(work).as("positions computed for " + length).isEqualTo(bound);
+    }
+    // Shorter runs than a full step take these steps only when they recompute at most a fifth.
+    for (int length = 1; length < full; length++) {
+      boolean fits = length == shortStep || 10 * shortStep <= 6 * length;
+      assertThat(FilterLaneKernel.takesRuns(length)).as("run of " + length).isEqualTo(fits);
+    }
+    assertThat(FilterLaneKernel.takesRuns(full == 6 ? 5 : 11)).isFalse();
+    assertThat(FilterLaneKernel.takesRuns(full == 6 ? 4 : 12)).isTrue();
   }
 }
