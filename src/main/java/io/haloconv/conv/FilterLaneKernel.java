@@ -234,12 +234,18 @@ final class FilterLaneKernel implements ConvKernel {
     this.outPlane = outHeight * outWidth;
     try {
       if (flat) {
-        // Runs of FLAT_RUN positions (or all of them), the last one shifted back to end at the
-        // end: it recomputes some outputs, bitwise identically.
+        // Runs of FLAT_RUN positions (or all of them); the last one is what is left, in steps that
+        // end exactly where they can (196 positions: 4 runs of 42 and one of 28, not a fifth run of
+        // 42 shifted back over 14 done ones), or a full step shifted back where what is left is
+        // too short for any: that recomputes some outputs, bitwise identically.
         int total = outPlane;
-        int length = Math.min(FLAT_RUN, total);
-        for (int r0 = 0; r0 < total; r0 += length) {
-          int start = Math.min(r0, total - length);
+        for (int r0 = 0; r0 < total; r0 += FLAT_RUN) {
+          int length = Math.min(FLAT_RUN, total - r0);
+          int start = r0;
+          if (!takesRuns(length)) {
+            length = P;
+            start = total - P;
+          }
           run(input, start, start, length);
         }
       } else {

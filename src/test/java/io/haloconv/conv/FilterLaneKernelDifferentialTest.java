@@ -75,9 +75,11 @@ class FilterLaneKernelDifferentialTest {
   @Test
   void flatPathOfPointwiseLayersMatchesDirectBitwise() {
     // 1×1 and k×1 filters with no horizontal padding: window rows are output rows, so position
-    // blocks run across row ends; 14 positions per block against 1·1, 3·5, 7·2, 14·14 outputs.
+    // blocks run across row ends; 14 positions per block against 1·1, 3·5, 7·2, 14·14 outputs,
+    // and runs of 42 that leave 28 (196), 9 (51: a full step shifted back) and 5 (47).
     Random r = new Random(3);
-    for (int[] size : new int[][] {{1, 1}, {3, 5}, {7, 2}, {14, 14}, {1, 29}, {9, 9}}) {
+    for (int[] size :
+        new int[][] {{1, 1}, {3, 5}, {7, 2}, {14, 14}, {1, 29}, {9, 9}, {3, 17}, {1, 47}}) {
       for (int fh : new int[] {1, 3}) {
         FilterBank bank = randomBank(r, 40, 19, fh, 1);
         ConvSpec spec =
