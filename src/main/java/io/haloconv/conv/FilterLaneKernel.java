@@ -300,9 +300,10 @@ final class FilterLaneKernel implements ConvKernel {
    * Whether runs of {@code length} outputs go through this kernel's steps rather than {@link
    * #narrow}: runs of a full step or more, runs of exactly one short step, and shorter runs whose
    * two short steps recompute at most a fifth more than the run. With 14-position steps that is
-   * rows of 7, 12, 13 and 14 or more: 64 channels on 7² maps ran 2.1× faster than through the
-   * output-column kernel, on 13² 1.25×, on 12² 1.07×, while 8², 10² and 11² ran 5–15 % slower and
-   * 9² 10 % faster (1 thread, AVX-512, 2026-12-07). With 6-position steps: rows of 4 and 6 or more.
+   * rows of 7, 12, 13 and 14 or more: 512 channels on 7² maps ran 2.1× faster than through the
+   * output-column kernel, 256 channels on 13² 1.25× and on 12² 1.07×, while on 8², 10² and 11² they
+   * ran 5–15 % slower (and on 9² 10 % faster, a measurement the rule does not follow; 1 thread,
+   * AVX-512, 2026-12-07). With 6-position steps: rows of 4 and 6 or more.
    */
   static boolean takesRuns(int length) {
     return length >= P || length == SHORT || 10 * SHORT <= 6 * length;
@@ -419,7 +420,7 @@ final class FilterLaneKernel implements ConvKernel {
       final int valid = Math.min(VL, filters - kb);
       for (int f = 0; f < valid; f++) {
         final int d = (kb + f) * outPlane + out;
-        final int s = i * P * VL + f;
+        final int s = i * 6 * VL + f;
         o[d] = t[s];
         o[d + 1] = t[s + 1 * VL];
         o[d + 2] = t[s + 2 * VL];
