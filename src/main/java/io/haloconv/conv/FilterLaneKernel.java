@@ -431,8 +431,11 @@ final class FilterLaneKernel implements ConvKernel {
     }
   }
 
-  /** {@link #scatter14} for 4 positions. */
-  private void scatter4(int k0, int blocks, int out) {
+  /**
+   * {@link #scatter14} for a run's short step ({@code positions} of 4 or 7), at most two per run
+   * and filter group: a plain loop, where the full steps' scatters are unrolled.
+   */
+  private void scatterLast(int k0, int blocks, int out, int positions) {
     final float[] t = tile;
     final float[] o = output;
     for (int i = 0; i < blocks; i++) {
@@ -440,32 +443,10 @@ final class FilterLaneKernel implements ConvKernel {
       final int valid = Math.min(VL, filters - kb);
       for (int f = 0; f < valid; f++) {
         final int d = (kb + f) * outPlane + out;
-        final int s = i * 4 * VL + f;
-        o[d] = t[s];
-        o[d + 1] = t[s + 1 * VL];
-        o[d + 2] = t[s + 2 * VL];
-        o[d + 3] = t[s + 3 * VL];
-      }
-    }
-  }
-
-  /** {@link #scatter14} for 7 positions. */
-  private void scatter7(int k0, int blocks, int out) {
-    final float[] t = tile;
-    final float[] o = output;
-    for (int i = 0; i < blocks; i++) {
-      final int kb = k0 + i * VL;
-      final int valid = Math.min(VL, filters - kb);
-      for (int f = 0; f < valid; f++) {
-        final int d = (kb + f) * outPlane + out;
-        final int s = i * 7 * VL + f;
-        o[d] = t[s];
-        o[d + 1] = t[s + 1 * VL];
-        o[d + 2] = t[s + 2 * VL];
-        o[d + 3] = t[s + 3 * VL];
-        o[d + 4] = t[s + 4 * VL];
-        o[d + 5] = t[s + 5 * VL];
-        o[d + 6] = t[s + 6 * VL];
+        final int s = i * positions * VL + f;
+        for (int q = 0; q < positions; q++) {
+          o[d + q] = t[s + q * VL];
+        }
       }
     }
   }
@@ -1201,7 +1182,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
     final FloatVector r1_3 = a1_3.add(c1);
     r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
-    scatter4(k0, 2, out);
+    scatterLast(k0, 2, out, 4);
   }
 
   /** 1 block(s) of VL filters × 4 positions 1 input column(s) apart: 4 accumulators. */
@@ -1236,7 +1217,7 @@ final class FilterLaneKernel implements ConvKernel {
     r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
     final FloatVector r0_3 = a0_3.add(c0);
     r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
-    scatter4(k0, 1, out);
+    scatterLast(k0, 1, out, 4);
   }
 
   /** 2 block(s) of VL filters × 4 positions 2 input column(s) apart: 8 accumulators. */
@@ -1286,7 +1267,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_2.blend(floor, r1_2.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
     final FloatVector r1_3 = a1_3.add(c1);
     r1_3.blend(floor, r1_3.compare(VectorOperators.LE, floor)).intoArray(tl, 7 * VL);
-    scatter4(k0, 2, out);
+    scatterLast(k0, 2, out, 4);
   }
 
   /** 1 block(s) of VL filters × 4 positions 2 input column(s) apart: 4 accumulators. */
@@ -1321,7 +1302,7 @@ final class FilterLaneKernel implements ConvKernel {
     r0_2.blend(floor, r0_2.compare(VectorOperators.LE, floor)).intoArray(tl, 2 * VL);
     final FloatVector r0_3 = a0_3.add(c0);
     r0_3.blend(floor, r0_3.compare(VectorOperators.LE, floor)).intoArray(tl, 3 * VL);
-    scatter4(k0, 1, out);
+    scatterLast(k0, 1, out, 4);
   }
 
   /** 2 block(s) of VL filters × 7 positions 1 input column(s) apart: 14 accumulators. */
@@ -1404,7 +1385,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r1_6 = a1_6.add(c1);
     r1_6.blend(floor, r1_6.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter7(k0, 2, out);
+    scatterLast(k0, 2, out, 7);
   }
 
   /** 1 block(s) of VL filters × 7 positions 1 input column(s) apart: 7 accumulators. */
@@ -1457,7 +1438,7 @@ final class FilterLaneKernel implements ConvKernel {
     r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
     final FloatVector r0_6 = a0_6.add(c0);
     r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
-    scatter7(k0, 1, out);
+    scatterLast(k0, 1, out, 7);
   }
 
   /** 2 block(s) of VL filters × 7 positions 2 input column(s) apart: 14 accumulators. */
@@ -1540,7 +1521,7 @@ final class FilterLaneKernel implements ConvKernel {
     r1_5.blend(floor, r1_5.compare(VectorOperators.LE, floor)).intoArray(tl, 12 * VL);
     final FloatVector r1_6 = a1_6.add(c1);
     r1_6.blend(floor, r1_6.compare(VectorOperators.LE, floor)).intoArray(tl, 13 * VL);
-    scatter7(k0, 2, out);
+    scatterLast(k0, 2, out, 7);
   }
 
   /** 1 block(s) of VL filters × 7 positions 2 input column(s) apart: 7 accumulators. */
@@ -1593,6 +1574,6 @@ final class FilterLaneKernel implements ConvKernel {
     r0_5.blend(floor, r0_5.compare(VectorOperators.LE, floor)).intoArray(tl, 5 * VL);
     final FloatVector r0_6 = a0_6.add(c0);
     r0_6.blend(floor, r0_6.compare(VectorOperators.LE, floor)).intoArray(tl, 6 * VL);
-    scatter7(k0, 1, out);
+    scatterLast(k0, 1, out, 7);
   }
 }
