@@ -32,6 +32,9 @@ fi
 out=$(mktemp -d /tmp/bench-kernel.XXXXXX)
 samples=$out/samples.tsv
 "$hc" bench --peak-only --threads 1 --repeats 1 --warmup 0 >/dev/null 2>&1 # builds if needed
+# Every timed run below uses the jar (and class archive) made above, even if the sources change
+# while the benchmark runs: a rebuild inside a timed run would add a minute to it.
+export HALOCONV_NO_BUILD=1
 
 # haloconv bench's line: name split ms GFLOP/s spread min..max -> "median best" GFLOP/s.
 gflops() { awk -v n="$1" '$1 == n { split($6, r, "\\.\\."); printf "%s %.1f\n", $4, $4 * $3 / r[1]; exit }'; }
