@@ -1166,8 +1166,9 @@ final class VectorConvKernel implements ConvKernel {
       final float[] out = destination;
       final int[] at = outOffsets;
       final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      // Consecutive positions have consecutive outputs (see consec8x3).
       final int o0 = at[j];
-      final int o1 = at[j + 1];
+      final int o1 = o0 + VL;
       final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
@@ -1701,9 +1702,12 @@ final class VectorConvKernel implements ConvKernel {
       final float[] out = destination;
       final int[] at = outOffsets;
       final FloatVector floor = FloatVector.broadcast(S, reluFloor);
-      final int o0 = at[j + 0];
-      final int o1 = at[j + 1];
-      final int o2 = at[j + 2];
+      // Positions and output offsets of one list entry differ by the same amount from the next
+      // entry's (rows and flat bands alike), so consecutive positions have consecutive outputs:
+      // constant offsets from o0, and C2 checks each plane's range once for its three stores.
+      final int o0 = at[j];
+      final int o1 = o0 + VL;
+      final int o2 = o0 + 2 * VL;
       final int plane0 = k0 * destinationPlane;
       final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
       final FloatVector r0_0 = a0_0.add(c0);
