@@ -17,6 +17,8 @@
 # AVX2=1 runs both programs as on a machine with AVX2 and no AVX-512 (haloconv's JVM with
 # -XX:UseAVX=2: 8-float vectors and 16 vector registers; oneDNN with ONEDNN_MAX_CPU_ISA=AVX2).
 set -euo pipefail
+# shellcheck source=jobs/lib/spark.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 reps=${1:-3}
 threads_list=${2:-1 2}
@@ -31,10 +33,7 @@ if [ "${AVX2:-0}" = 1 ]; then
 fi
 out=$(mktemp -d /tmp/bench-kernel.XXXXXX)
 samples=$out/samples.tsv
-"$hc" bench --peak-only --threads 1 --repeats 1 --warmup 0 >/dev/null 2>&1 # builds if needed
-# Every timed run below uses the jar (and class archive) made above, even if the sources change
-# while the benchmark runs: a rebuild inside a timed run would add a minute to it.
-export HALOCONV_NO_BUILD=1
+hc_build_once 2>/dev/null # the build every run below measures
 
 # haloconv bench's line: name split ms GFLOP/s spread min..max -> "median best" GFLOP/s.
 gflops() { awk -v n="$1" '$1 == n { split($6, r, "\\.\\."); printf "%s %.1f\n", $4, $4 * $3 / r[1]; exit }'; }

@@ -26,10 +26,7 @@ mkdir -p "$work"
 results=$root/target/bench-large
 mkdir -p "$results"
 
-"$root/jobs/haloconv" --version > /dev/null # builds target/haloconv.jar on first use
-# Every timed run below uses the jar (and class archive) made above, even if the sources change
-# while the benchmark runs: a rebuild inside a timed run would add a minute to it.
-export HALOCONV_NO_BUILD=1
+hc_build_once # the build every run below measures
 mapfile -t java_opts < <(hc_jvm_options)
 classpath="$root/target/haloconv.jar:$(cat "$root/target/classpath.txt")"
 

@@ -19,6 +19,8 @@
 # runs in RESULTS again, run nothing).
 # Needs vips (libvips-tools), gdal-bin, and Debian's python3 with numpy, scikit-image and GDAL.
 set -euo pipefail
+# shellcheck source=jobs/lib/spark.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark.sh"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=${WORK:-/tmp/haloconv-bench-rasters}
 reps=${REPS:-3}
@@ -35,10 +37,7 @@ done
 mkdir -p "$work"
 results=${RESULTS:-$root/target/bench-rasters}
 mkdir -p "$results"
-"$root/jobs/haloconv" --version > /dev/null # builds target/haloconv.jar on first use
-# Every timed run below uses the jar (and class archive) made above, even if the sources change
-# while the benchmark runs: a rebuild inside a timed run would add a minute to it.
-export HALOCONV_NO_BUILD=1
+hc_build_once # the build every run below measures
 
 echo "bench-rasters: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), free disk $(df -h "$work" | awk 'NR==2{print $4}')" >&2
 

@@ -22,6 +22,15 @@ hc_jvm_options() {
   done < "$hc_root/conf/jvm.options"
 }
 
+# Builds target/haloconv.jar and its class archive if they are stale, then sets HALOCONV_NO_BUILD=1
+# for everything the calling script starts after it. For benchmarks: they measure the build they
+# started with, and editing the sources while one runs cannot put a rebuild (about a minute)
+# inside a timed run.
+hc_build_once() {
+  "$hc_root/jobs/haloconv" --version >/dev/null
+  export HALOCONV_NO_BUILD=1
+}
+
 hc_die() {
   echo "$(basename "$0"): error: $*" >&2
   exit 2
