@@ -168,16 +168,6 @@ final class VectorConvKernel implements ConvKernel {
   private int groupStride;
 
   private float[] phases = new float[0];
-
-  /**
-   * The window and first row of the band last split into {@link #phases}, so that the next band of
-   * the same call can move the rows the two bands share instead of splitting them again; null
-   * between calls (the caller may change the window).
-   */
-  private float[] splitInput;
-
-  private int splitY0;
-
   private int[] positions = new int[0];
 
   /** Offset within a filter's plane of {@link #destination} where each position's vector goes. */
@@ -347,7 +337,8 @@ final class VectorConvKernel implements ConvKernel {
         int base = 0;
         if (strided) {
           base = oy0 * wv;
-          src = splitPhases(input, inHeight, inWidth, oy0 * strideHeight, bandRows);
+          // Every band after the first finds the one before it still in the buffer.
+          src = splitPhases(input, inHeight, inWidth, oy0 * strideHeight, oy0 > 0 ? bandRows : 0);
         }
         if (rowMode) {
           sweep(src, rowPositions(oy0, oy1, base));
@@ -359,7 +350,6 @@ final class VectorConvKernel implements ConvKernel {
     } finally {
       this.output = null;
       this.destination = null;
-      this.splitInput = null;
     }
   }
 
@@ -460,26 +450,21 @@ final class VectorConvKernel implements ConvKernel {
   /**
    * Copies window rows y0, y0 + 1, … into phase planes [c][py][px][y'][x'] = input[c][y0 + y'·sh +
    * py][x'·sw + px] after {@link #phaseOrigin} floats, zero where that lies past the window (those
-   * values only reach discarded lanes). {@code step} is the band's height in output rows (0 for the
-   * whole window): when this band follows the last one split from the same window, the phase rows
-   * they share are moved, not split again (stride 2 across only).
+   * values only reach discarded lanes). {@code after} is 0 for the whole window or a call's first
+   * band; for a later band it is the band height in output rows, and the buffer still holds the
+   * band before, whose last phase rows (the kernel's halo) are this band's first ones: with stride
+   * 2 across they are moved, not split again.
    */
-  private float[] splitPhases(float[] input, int inHeight, int inWidth, int y0, int step) {
+  private float[] splitPhases(float[] input, int inHeight, int inWidth, int y0, int after) {
     int sh = strideHeight;
     int sw = strideWidth;
     int hv = phaseHeight;
     int wv = phaseWidth;
     int size = phaseOrigin + channels * sh * sw * hv * wv + VL;
-    // The band after the last one split, in the same window: its first hv − step phase rows are the
-    // last band's final ones (the halo of a kernel taller than the stride), already in the buffer.
-    int keep =
-        step > 0 && step < hv && input == splitInput && y0 == splitY0 + step * sh ? hv - step : 0;
+    int keep = after > 0 && after < hv ? hv - after : 0; // phase rows shared with the band before
     if (phases.length < size) {
       phases = new float[size];
-      keep = 0;
     }
-    splitInput = input;
-    splitY0 = y0;
     float[] dst = phases;
     int d = phaseOrigin;
     int plane = hv * wv;
@@ -494,7 +479,7 @@ final class VectorConvKernel implements ConvKernel {
         if (keep > 0) {
           for (int q = 0; q < sh * 2; q++) {
             int p = channelPlanes + q * plane;
-            System.arraycopy(dst, p + step * wv, dst, p, keep * wv);
+            System.arraycopy(dst, p + after * wv, dst, p, keep * wv);
           }
         }
         for (int yv = keep; yv < hv; yv++) {
