@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,7 +36,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       outputs, bitwise identically, instead of running a scalar tail). Flat mode, used when rows
  *       are narrow (56 outputs of a 58-wide window), lets vectors run across row ends, so only the
  *       wv − outW halo columns per row are wasted: vectors store into a band buffer as wide as the
- *       phase plane, and the real columns are copied to the output row by row afterwards.
+ *       phase plane, and the real columns are copied to the output row by row afterwards. Aligned
+ *       flat mode ({@link #alignsFlat}: stride 1, rows of 8 or more vectors but fewer vectors than
+ *       taps, blocks of 8 filters) places vectors on the flat output instead, where every store
+ *       starts a cache line; the one vector per row that crosses a row's end blends its last lanes
+ *       from a second load of the next row's inputs.
  *   <li><b>Register blocking.</b> The main micro-kernel keeps 8 filters × 3 vectors of positions =
  *       24 accumulators in registers; each tap costs 3 vector loads and 8 weight broadcasts (from
  *       memory, no shuffle) for 24 FMAs, 28 of the 32 AVX-512 registers with one broadcast live at
@@ -121,6 +126,38 @@ final class VectorConvKernel implements ConvKernel {
     return rowVectors >= taps;
   }
 
+  /**
+   * 0, 1, …, VL − 1: compared with a vector's crossing lane, it gives the lanes of the next row.
+   */
+  private static final float[] LANE_INDEX = laneIndex();
+
+  private static float[] laneIndex() {
+    float[] lanes = new float[VL];
+    for (int i = 0; i < VL; i++) {
+      lanes[i] = i;
+    }
+    return lanes;
+  }
+
+  /**
+   * Whether stride-1 windows in row mode place their vectors on the flat output instead of row by
+   * row ({@link #alignedFlatPositions}), so that every store starts a cache line: where rows are
+   * too narrow for {@link #alignsRows} (fewer vectors than taps), every block is 8 filters × 3
+   * vectors (32 registers, a multiple of 8 filters per group), and rows are at least 8 vectors
+   * wide, so that the one vector per row that crosses a row's end, which pays a second load and a
+   * blend per tap, is rare. On {@code rgb224_3to64_3x3_b8} (14 vectors a row, 27 taps; 1 thread, a
+   * machine of 117 GFLOP/s per core) it ran at 84.4 GFLOP/s against 80.6 in row mode, medians of 6
+   * alternating JVMs; where rows already align it was no faster (a 4096-wide 5×5 layer ran 3 %
+   * slower), so those keep row mode (2026-12-08).
+   */
+  static boolean alignsFlat(int outWidth, int taps, int filtersPerGroup) {
+    int rowVectors = (outWidth + VL - 1) / VL;
+    return !SIXTEEN_REGISTERS
+        && rowVectors >= 8
+        && !alignsRows(rowVectors, taps)
+        && filtersPerGroup % 8 == 0;
+  }
+
   /** Input bytes a band of output rows may span, so that the band stays in L2 across blocks. */
   private static final int BAND_BYTES = 192 * 1024;
 
@@ -172,6 +209,18 @@ final class VectorConvKernel implements ConvKernel {
 
   /** Offset within a filter's plane of {@link #destination} where each position's vector goes. */
   private int[] outOffsets = new int[0];
+
+  /**
+   * Aligned flat mode only ({@link #alignedFlatPositions}): for a vector that crosses the end of an
+   * output row, the lane at which the next row starts ({@code VL} for a vector within one row), and
+   * how much further on that row's inputs lie than a flat run would put them.
+   */
+  private int[] crossLane = new int[0];
+
+  private int[] crossShift = new int[0];
+
+  /** Whether the current band's positions came from {@link #alignedFlatPositions}. */
+  private boolean crossing;
 
   /** Flat mode's band of outputs, wv wide with the halo columns, before they are dropped. */
   private float[] flatBand = new float[0];
@@ -316,6 +365,9 @@ final class VectorConvKernel implements ConvKernel {
       int bandRows = (int) Math.max(1, Math.min(outHeight, BAND_BYTES / rowBytes));
       bind(inHeight, inWidth, strided ? bandRows : 0);
       float[] src = input;
+      boolean flatAligned =
+          rowMode && !strided && alignsFlat(outWidth, tapOffsets.length, filtersPerGroup);
+      crossing = flatAligned;
       if (rowMode) {
         destination = output;
         destinationPlane = outPlane;
@@ -341,7 +393,7 @@ final class VectorConvKernel implements ConvKernel {
           src = splitPhases(input, inHeight, inWidth, oy0 * strideHeight, oy0 > 0 ? bandRows : 0);
         }
         if (rowMode) {
-          sweep(src, rowPositions(oy0, oy1, base));
+          sweep(src, flatAligned ? alignedFlatPositions(oy0, oy1) : rowPositions(oy0, oy1, base));
         } else {
           sweep(src, flatPositions(oy0, oy1, last, base));
           dropHaloColumns(oy0, oy1);
@@ -362,6 +414,19 @@ final class VectorConvKernel implements ConvKernel {
       switch (blockSize[b]) {
         case 8:
           for (int j = 0; j < n; j += 3) {
+            // Rows are at least 8 vectors wide here, so at most one vector of a group crosses.
+            if (crossing && crossLane[j] < VL) {
+              cross8x3s0(src, inBase, wBase, k0, j);
+              continue;
+            }
+            if (crossing && crossLane[j + 1] < VL) {
+              cross8x3s1(src, inBase, wBase, k0, j);
+              continue;
+            }
+            if (crossing && crossLane[j + 2] < VL) {
+              cross8x3s2(src, inBase, wBase, k0, j);
+              continue;
+            }
             // Three vectors of one row (most groups): constant offsets from one base, which C2
             // folds into the addressing, with one range check per tap instead of three.
             if (positions[j + 1] - positions[j] == VL
@@ -615,6 +680,40 @@ final class VectorConvKernel implements ConvKernel {
     return pad(j, n);
   }
 
+  /**
+   * Aligned flat mode (stride 1, {@link #alignsFlat}): vectors at the band's first output, then at
+   * every output whose store starts a cache line (see {@link #STORE_PHASE}), across row ends, and
+   * the last one ending at the band's end. Output rows lie back to back in a plane, so a vector's
+   * stores need no row structure; only its inputs do: a vector that crosses a row's end takes its
+   * lanes from the next row's inputs, {@code crossShift} further on, from lane {@code crossLane}.
+   * Against row mode this saves the straddling stores (about 2.5 FMAs' time each on a machine of
+   * 117 GFLOP/s per core) and, on rows whose width is not a multiple of VL, the partial vectors.
+   */
+  private int alignedFlatPositions(int oy0, int oy1) {
+    int start = oy0 * outWidth;
+    int end = oy1 * outWidth;
+    int n = ensurePositions((end - start) / VL + 3);
+    int j = flatVector(0, start);
+    int first = start + Math.floorMod(STORE_PHASE - start, VL);
+    for (int q = first == start ? start + VL : first; q < end - VL; q += VL) {
+      j = flatVector(j, q);
+    }
+    j = flatVector(j, end - VL);
+    return pad(j, n);
+  }
+
+  /** Adds the vector of outputs q, q + 1, … (flat in the plane) as entry j; returns j + 1. */
+  private int flatVector(int j, int q) {
+    int oy = q / outWidth;
+    int ox = q - oy * outWidth;
+    positions[j] = oy * phaseWidth + ox;
+    outOffsets[j] = q;
+    int rest = outWidth - ox;
+    crossLane[j] = Math.min(rest, VL);
+    crossShift[j] = rest < VL ? phaseWidth - outWidth : 0;
+    return j + 1;
+  }
+
   /** Copies the real columns of a flat-mode band to the output, dropping the halo columns. */
   private void dropHaloColumns(int oy0, int oy1) {
     int wv = phaseWidth;
@@ -634,6 +733,8 @@ final class VectorConvKernel implements ConvKernel {
     if (positions.length < capacity) {
       positions = new int[capacity];
       outOffsets = new int[capacity];
+      crossLane = new int[capacity];
+      crossShift = new int[capacity];
     }
     return capacity;
   }
@@ -646,6 +747,8 @@ final class VectorConvKernel implements ConvKernel {
     for (int j = used; j < capacity; j++) {
       positions[j] = positions[used - 1];
       outOffsets[j] = outOffsets[used - 1];
+      crossLane[j] = crossLane[used - 1];
+      crossShift[j] = crossShift[used - 1];
     }
     return used;
   }
@@ -1519,6 +1622,504 @@ final class VectorConvKernel implements ConvKernel {
       final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
       final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
       final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      a4_2 = b4.fma(x2, a4_2);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+      a5_2 = b5.fma(x2, a5_2);
+      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
+      a6_0 = b6.fma(x0, a6_0);
+      a6_1 = b6.fma(x1, a6_1);
+      a6_2 = b6.fma(x2, a6_2);
+      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
+      a7_0 = b7.fma(x0, a7_0);
+      a7_1 = b7.fma(x1, a7_1);
+      a7_2 = b7.fma(x2, a7_2);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j + 0];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final FloatVector r4_2 = a4_2.add(c4);
+      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      final FloatVector r5_2 = a5_2.add(c5);
+      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
+      final int plane6 = (k0 + 6) * destinationPlane;
+      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
+      final FloatVector r6_0 = a6_0.add(c6);
+      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
+      final FloatVector r6_1 = a6_1.add(c6);
+      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
+      final FloatVector r6_2 = a6_2.add(c6);
+      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
+      final int plane7 = (k0 + 7) * destinationPlane;
+      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
+      final FloatVector r7_0 = a7_0.add(c7);
+      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
+      final FloatVector r7_1 = a7_1.add(c7);
+      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
+      final FloatVector r7_2 = a7_2.add(c7);
+      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
+  }
+
+  /**
+   * {@link #block8x3} for a group whose vector 0 crosses a row's end (aligned flat mode): that
+   * vector is two loads and a blend per tap, the same FMAs in the same order.
+   */
+  private void cross8x3s0(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final int[] pos = positions;
+    final int p0 = pos[j + 0];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int[] shift = crossShift;
+    final int d0 = p0 + shift[j + 0];
+    // Lanes at or past the crossing lane come from the next row's inputs.
+    final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+    final VectorMask<Float> m0 = lane.compare(VectorOperators.GE, (float) crossLane[j + 0]);
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 =
+          FloatVector.fromArray(S, src, off + p0)
+              .blend(FloatVector.fromArray(S, src, off + d0), m0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      a4_2 = b4.fma(x2, a4_2);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+      a5_2 = b5.fma(x2, a5_2);
+      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
+      a6_0 = b6.fma(x0, a6_0);
+      a6_1 = b6.fma(x1, a6_1);
+      a6_2 = b6.fma(x2, a6_2);
+      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
+      a7_0 = b7.fma(x0, a7_0);
+      a7_1 = b7.fma(x1, a7_1);
+      a7_2 = b7.fma(x2, a7_2);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j + 0];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final FloatVector r4_2 = a4_2.add(c4);
+      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      final FloatVector r5_2 = a5_2.add(c5);
+      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
+      final int plane6 = (k0 + 6) * destinationPlane;
+      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
+      final FloatVector r6_0 = a6_0.add(c6);
+      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
+      final FloatVector r6_1 = a6_1.add(c6);
+      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
+      final FloatVector r6_2 = a6_2.add(c6);
+      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
+      final int plane7 = (k0 + 7) * destinationPlane;
+      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
+      final FloatVector r7_0 = a7_0.add(c7);
+      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
+      final FloatVector r7_1 = a7_1.add(c7);
+      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
+      final FloatVector r7_2 = a7_2.add(c7);
+      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
+  }
+
+  /** {@link #cross8x3s0} for a group whose vector 1 crosses a row's end. */
+  private void cross8x3s1(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final int[] pos = positions;
+    final int p0 = pos[j + 0];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int[] shift = crossShift;
+    final int d1 = p1 + shift[j + 1];
+    // Lanes at or past the crossing lane come from the next row's inputs.
+    final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+    final VectorMask<Float> m1 = lane.compare(VectorOperators.GE, (float) crossLane[j + 1]);
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 =
+          FloatVector.fromArray(S, src, off + p1)
+              .blend(FloatVector.fromArray(S, src, off + d1), m1);
+      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
+      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
+      a0_0 = b0.fma(x0, a0_0);
+      a0_1 = b0.fma(x1, a0_1);
+      a0_2 = b0.fma(x2, a0_2);
+      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
+      a1_0 = b1.fma(x0, a1_0);
+      a1_1 = b1.fma(x1, a1_1);
+      a1_2 = b1.fma(x2, a1_2);
+      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
+      a2_0 = b2.fma(x0, a2_0);
+      a2_1 = b2.fma(x1, a2_1);
+      a2_2 = b2.fma(x2, a2_2);
+      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
+      a3_0 = b3.fma(x0, a3_0);
+      a3_1 = b3.fma(x1, a3_1);
+      a3_2 = b3.fma(x2, a3_2);
+      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
+      a4_0 = b4.fma(x0, a4_0);
+      a4_1 = b4.fma(x1, a4_1);
+      a4_2 = b4.fma(x2, a4_2);
+      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
+      a5_0 = b5.fma(x0, a5_0);
+      a5_1 = b5.fma(x1, a5_1);
+      a5_2 = b5.fma(x2, a5_2);
+      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
+      a6_0 = b6.fma(x0, a6_0);
+      a6_1 = b6.fma(x1, a6_1);
+      a6_2 = b6.fma(x2, a6_2);
+      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
+      a7_0 = b7.fma(x0, a7_0);
+      a7_1 = b7.fma(x1, a7_1);
+      a7_2 = b7.fma(x2, a7_2);
+    }
+    if (fusedEpilogue) {
+      final float[] out = destination;
+      final int[] at = outOffsets;
+      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
+      final int o0 = at[j + 0];
+      final int o1 = at[j + 1];
+      final int o2 = at[j + 2];
+      final int plane0 = k0 * destinationPlane;
+      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
+      final FloatVector r0_0 = a0_0.add(c0);
+      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
+      final FloatVector r0_1 = a0_1.add(c0);
+      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
+      final FloatVector r0_2 = a0_2.add(c0);
+      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
+      final int plane1 = (k0 + 1) * destinationPlane;
+      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
+      final FloatVector r1_0 = a1_0.add(c1);
+      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
+      final FloatVector r1_1 = a1_1.add(c1);
+      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
+      final FloatVector r1_2 = a1_2.add(c1);
+      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
+      final int plane2 = (k0 + 2) * destinationPlane;
+      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
+      final FloatVector r2_0 = a2_0.add(c2);
+      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
+      final FloatVector r2_1 = a2_1.add(c2);
+      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
+      final FloatVector r2_2 = a2_2.add(c2);
+      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
+      final int plane3 = (k0 + 3) * destinationPlane;
+      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
+      final FloatVector r3_0 = a3_0.add(c3);
+      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
+      final FloatVector r3_1 = a3_1.add(c3);
+      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
+      final FloatVector r3_2 = a3_2.add(c3);
+      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
+      final int plane4 = (k0 + 4) * destinationPlane;
+      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
+      final FloatVector r4_0 = a4_0.add(c4);
+      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
+      final FloatVector r4_1 = a4_1.add(c4);
+      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
+      final FloatVector r4_2 = a4_2.add(c4);
+      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
+      final int plane5 = (k0 + 5) * destinationPlane;
+      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
+      final FloatVector r5_0 = a5_0.add(c5);
+      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
+      final FloatVector r5_1 = a5_1.add(c5);
+      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
+      final FloatVector r5_2 = a5_2.add(c5);
+      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
+      final int plane6 = (k0 + 6) * destinationPlane;
+      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
+      final FloatVector r6_0 = a6_0.add(c6);
+      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
+      final FloatVector r6_1 = a6_1.add(c6);
+      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
+      final FloatVector r6_2 = a6_2.add(c6);
+      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
+      final int plane7 = (k0 + 7) * destinationPlane;
+      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
+      final FloatVector r7_0 = a7_0.add(c7);
+      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
+      final FloatVector r7_1 = a7_1.add(c7);
+      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
+      final FloatVector r7_2 = a7_2.add(c7);
+      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
+      return;
+    }
+    final float[] out = tile;
+    a0_0.intoArray(out, 0);
+    a0_1.intoArray(out, VL);
+    a0_2.intoArray(out, 2 * VL);
+    a1_0.intoArray(out, 3 * VL);
+    a1_1.intoArray(out, 4 * VL);
+    a1_2.intoArray(out, 5 * VL);
+    a2_0.intoArray(out, 6 * VL);
+    a2_1.intoArray(out, 7 * VL);
+    a2_2.intoArray(out, 8 * VL);
+    a3_0.intoArray(out, 9 * VL);
+    a3_1.intoArray(out, 10 * VL);
+    a3_2.intoArray(out, 11 * VL);
+    a4_0.intoArray(out, 12 * VL);
+    a4_1.intoArray(out, 13 * VL);
+    a4_2.intoArray(out, 14 * VL);
+    a5_0.intoArray(out, 15 * VL);
+    a5_1.intoArray(out, 16 * VL);
+    a5_2.intoArray(out, 17 * VL);
+    a6_0.intoArray(out, 18 * VL);
+    a6_1.intoArray(out, 19 * VL);
+    a6_2.intoArray(out, 20 * VL);
+    a7_0.intoArray(out, 21 * VL);
+    a7_1.intoArray(out, 22 * VL);
+    a7_2.intoArray(out, 23 * VL);
+    finish(8, 3, k0, j);
+  }
+
+  /** {@link #cross8x3s0} for a group whose vector 2 crosses a row's end. */
+  private void cross8x3s2(float[] src, int inBase, int wBase, int k0, int j) {
+    final int[] taps = tapOffsets;
+    final int[] pos = positions;
+    final int p0 = pos[j + 0];
+    final int p1 = pos[j + 1];
+    final int p2 = pos[j + 2];
+    final int[] shift = crossShift;
+    final int d2 = p2 + shift[j + 2];
+    // Lanes at or past the crossing lane come from the next row's inputs.
+    final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
+    final VectorMask<Float> m2 = lane.compare(VectorOperators.GE, (float) crossLane[j + 2]);
+    final float[] w = packedWeights;
+    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
+    // constant vector object, and would allocate a box per FMA.
+    final FloatVector zero = FloatVector.zero(S);
+    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
+    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
+    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
+    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
+    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
+    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
+    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
+    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
+    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
+      final int off = inBase + taps[t];
+      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
+      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
+      final FloatVector x2 =
+          FloatVector.fromArray(S, src, off + p2)
+              .blend(FloatVector.fromArray(S, src, off + d2), m2);
       final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
       a0_0 = b0.fma(x0, a0_0);
       a0_1 = b0.fma(x1, a0_1);

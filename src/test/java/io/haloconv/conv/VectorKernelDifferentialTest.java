@@ -162,6 +162,57 @@ class VectorKernelDifferentialTest {
   }
 
   @Test
+  void flatVectorsAcrossRowEndsMatchDirectBitwise() {
+    // Stride-1 rows of 8 vectors or more but fewer vectors than taps place their vectors on the
+    // flat output, from the columns where stores start cache lines, and one vector per row takes
+    // its last lanes from the next row's inputs: widths that put that row end at every lane, a
+    // multiple of 16 (rgb224's 224), filters in one and several blocks of 8, several bands (24
+    // channels), and the fused (relu, none) and tiled (leaky relu, sigmoid) epilogues.
+    Random r = new Random(83);
+    int lanes = VectorConvKernel.lanes();
+    Activation[] activations = {
+      Activation.RELU,
+      Activation.NONE,
+      new Activation(Activation.Kind.LEAKY_RELU, 0.1f),
+      new Activation(Activation.Kind.SIGMOID, 0f)
+    };
+    int i = 0;
+    int flat = 0;
+    for (int channels : new int[] {3, 24}) {
+      int taps = channels * 9;
+      for (int outWidth :
+          new int[] {
+            7 * lanes,
+            8 * lanes - 1,
+            8 * lanes,
+            8 * lanes + 3,
+            14 * lanes,
+            14 * lanes + 7,
+            17 * lanes + 15
+          }) {
+        for (int filters : new int[] {8, 16, 24}) {
+          ConvSpec spec =
+              ConvSpec.builder(3, 3)
+                  .padding(1)
+                  .activation(activations[i++ % activations.length])
+                  .build();
+          FilterBank bank = randomBank(r, filters, channels, 3, 3);
+          int height = channels == 3 ? 2 + r.nextInt(9) : 12 + r.nextInt(9);
+          Tensor3 image = randomImage(r, channels, height, outWidth);
+          if (VectorConvKernel.alignsFlat(outWidth, taps, filters)) {
+            flat++;
+          }
+          assertAgrees(new Problem(image, bank, spec), false);
+        }
+      }
+    }
+    // On AVX-512 every width but the narrowest (7 vectors a row) takes the flat vectors.
+    if (!VectorConvKernel.SIXTEEN_REGISTERS) {
+      assertThat(flat).isEqualTo(2 * 6 * 3);
+    }
+  }
+
+  @Test
   void wideRowsStoringFromCacheLineColumnsMatchDirectBitwise() {
     // Rows with as many vectors as taps or more store from the column where a store starts a
     // cache line, after a first vector at column 0: rows just under, at and over that width, rows
