@@ -414,17 +414,8 @@ final class VectorConvKernel implements ConvKernel {
       switch (blockSize[b]) {
         case 8:
           for (int j = 0; j < n; j += 3) {
-            // Rows are at least 8 vectors wide here, so at most one vector of a group crosses.
             if (crossing && crossLane[j] < VL) {
-              cross8x3s0(src, inBase, wBase, k0, j);
-              continue;
-            }
-            if (crossing && crossLane[j + 1] < VL) {
-              cross8x3s1(src, inBase, wBase, k0, j);
-              continue;
-            }
-            if (crossing && crossLane[j + 2] < VL) {
-              cross8x3s2(src, inBase, wBase, k0, j);
+              cross8x3(src, inBase, wBase, k0, j);
               continue;
             }
             // Three vectors of one row (most groups): constant offsets from one base, which C2
@@ -699,7 +690,34 @@ final class VectorConvKernel implements ConvKernel {
       j = flatVector(j, q);
     }
     j = flatVector(j, end - VL);
-    return pad(j, n);
+    // The repeats copy the last vector, which ends at the band's end and so never crosses.
+    pad(j, n);
+    // Blocks take the vectors three at a time from entry 0, and compute each one on its own, so a
+    // group may list them in any order: the crossing one (at most one of three, as rows are 8
+    // vectors or wider) goes first, where cross8x3 expects it.
+    for (int g = 0; g < j; g += 3) {
+      for (int q = g + 1; q <= g + 2 && q < j; q++) {
+        if (crossLane[q] < VL) {
+          swapEntries(g, q);
+        }
+      }
+    }
+    return j;
+  }
+
+  private void swapEntries(int a, int b) {
+    int p = positions[a];
+    positions[a] = positions[b];
+    positions[b] = p;
+    int o = outOffsets[a];
+    outOffsets[a] = outOffsets[b];
+    outOffsets[b] = o;
+    int l = crossLane[a];
+    crossLane[a] = crossLane[b];
+    crossLane[b] = l;
+    int d = crossShift[a];
+    crossShift[a] = crossShift[b];
+    crossShift[b] = d;
   }
 
   /** Adds the vector of outputs q, q + 1, … (flat in the plane) as entry j; returns j + 1. */
@@ -1757,10 +1775,11 @@ final class VectorConvKernel implements ConvKernel {
   }
 
   /**
-   * {@link #block8x3} for a group whose vector 0 crosses a row's end (aligned flat mode): that
-   * vector is two loads and a blend per tap, the same FMAs in the same order.
+   * {@link #block8x3} for a group whose first vector crosses a row's end (aligned flat mode puts
+   * the crossing vector of a group first): that vector is two loads and a blend per tap, the same
+   * FMAs in the same order. Blending all three vectors instead cost 30 % per group.
    */
-  private void cross8x3s0(float[] src, int inBase, int wBase, int k0, int j) {
+  private void cross8x3(float[] src, int inBase, int wBase, int k0, int j) {
     final int[] taps = tapOffsets;
     final int[] pos = positions;
     final int p0 = pos[j + 0];
@@ -1790,336 +1809,6 @@ final class VectorConvKernel implements ConvKernel {
               .blend(FloatVector.fromArray(S, src, off + d0), m0);
       final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
       final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
-      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
-      a0_0 = b0.fma(x0, a0_0);
-      a0_1 = b0.fma(x1, a0_1);
-      a0_2 = b0.fma(x2, a0_2);
-      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
-      a1_0 = b1.fma(x0, a1_0);
-      a1_1 = b1.fma(x1, a1_1);
-      a1_2 = b1.fma(x2, a1_2);
-      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
-      a2_0 = b2.fma(x0, a2_0);
-      a2_1 = b2.fma(x1, a2_1);
-      a2_2 = b2.fma(x2, a2_2);
-      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
-      a3_0 = b3.fma(x0, a3_0);
-      a3_1 = b3.fma(x1, a3_1);
-      a3_2 = b3.fma(x2, a3_2);
-      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
-      a4_0 = b4.fma(x0, a4_0);
-      a4_1 = b4.fma(x1, a4_1);
-      a4_2 = b4.fma(x2, a4_2);
-      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
-      a5_0 = b5.fma(x0, a5_0);
-      a5_1 = b5.fma(x1, a5_1);
-      a5_2 = b5.fma(x2, a5_2);
-      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
-      a6_0 = b6.fma(x0, a6_0);
-      a6_1 = b6.fma(x1, a6_1);
-      a6_2 = b6.fma(x2, a6_2);
-      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
-      a7_0 = b7.fma(x0, a7_0);
-      a7_1 = b7.fma(x1, a7_1);
-      a7_2 = b7.fma(x2, a7_2);
-    }
-    if (fusedEpilogue) {
-      final float[] out = destination;
-      final int[] at = outOffsets;
-      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
-      final int o0 = at[j + 0];
-      final int o1 = at[j + 1];
-      final int o2 = at[j + 2];
-      final int plane0 = k0 * destinationPlane;
-      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
-      final FloatVector r0_0 = a0_0.add(c0);
-      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
-      final FloatVector r0_1 = a0_1.add(c0);
-      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
-      final FloatVector r0_2 = a0_2.add(c0);
-      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
-      final int plane1 = (k0 + 1) * destinationPlane;
-      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
-      final FloatVector r1_0 = a1_0.add(c1);
-      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
-      final FloatVector r1_1 = a1_1.add(c1);
-      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
-      final FloatVector r1_2 = a1_2.add(c1);
-      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
-      final int plane2 = (k0 + 2) * destinationPlane;
-      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
-      final FloatVector r2_0 = a2_0.add(c2);
-      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
-      final FloatVector r2_1 = a2_1.add(c2);
-      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
-      final FloatVector r2_2 = a2_2.add(c2);
-      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
-      final int plane3 = (k0 + 3) * destinationPlane;
-      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
-      final FloatVector r3_0 = a3_0.add(c3);
-      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
-      final FloatVector r3_1 = a3_1.add(c3);
-      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
-      final FloatVector r3_2 = a3_2.add(c3);
-      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
-      final int plane4 = (k0 + 4) * destinationPlane;
-      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
-      final FloatVector r4_0 = a4_0.add(c4);
-      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
-      final FloatVector r4_1 = a4_1.add(c4);
-      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
-      final FloatVector r4_2 = a4_2.add(c4);
-      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
-      final int plane5 = (k0 + 5) * destinationPlane;
-      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
-      final FloatVector r5_0 = a5_0.add(c5);
-      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
-      final FloatVector r5_1 = a5_1.add(c5);
-      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
-      final FloatVector r5_2 = a5_2.add(c5);
-      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
-      final int plane6 = (k0 + 6) * destinationPlane;
-      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
-      final FloatVector r6_0 = a6_0.add(c6);
-      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
-      final FloatVector r6_1 = a6_1.add(c6);
-      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
-      final FloatVector r6_2 = a6_2.add(c6);
-      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
-      final int plane7 = (k0 + 7) * destinationPlane;
-      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
-      final FloatVector r7_0 = a7_0.add(c7);
-      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
-      final FloatVector r7_1 = a7_1.add(c7);
-      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
-      final FloatVector r7_2 = a7_2.add(c7);
-      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
-      return;
-    }
-    final float[] out = tile;
-    a0_0.intoArray(out, 0);
-    a0_1.intoArray(out, VL);
-    a0_2.intoArray(out, 2 * VL);
-    a1_0.intoArray(out, 3 * VL);
-    a1_1.intoArray(out, 4 * VL);
-    a1_2.intoArray(out, 5 * VL);
-    a2_0.intoArray(out, 6 * VL);
-    a2_1.intoArray(out, 7 * VL);
-    a2_2.intoArray(out, 8 * VL);
-    a3_0.intoArray(out, 9 * VL);
-    a3_1.intoArray(out, 10 * VL);
-    a3_2.intoArray(out, 11 * VL);
-    a4_0.intoArray(out, 12 * VL);
-    a4_1.intoArray(out, 13 * VL);
-    a4_2.intoArray(out, 14 * VL);
-    a5_0.intoArray(out, 15 * VL);
-    a5_1.intoArray(out, 16 * VL);
-    a5_2.intoArray(out, 17 * VL);
-    a6_0.intoArray(out, 18 * VL);
-    a6_1.intoArray(out, 19 * VL);
-    a6_2.intoArray(out, 20 * VL);
-    a7_0.intoArray(out, 21 * VL);
-    a7_1.intoArray(out, 22 * VL);
-    a7_2.intoArray(out, 23 * VL);
-    finish(8, 3, k0, j);
-  }
-
-  /** {@link #cross8x3s0} for a group whose vector 1 crosses a row's end. */
-  private void cross8x3s1(float[] src, int inBase, int wBase, int k0, int j) {
-    final int[] taps = tapOffsets;
-    final int[] pos = positions;
-    final int p0 = pos[j + 0];
-    final int p1 = pos[j + 1];
-    final int p2 = pos[j + 2];
-    final int[] shift = crossShift;
-    final int d1 = p1 + shift[j + 1];
-    // Lanes at or past the crossing lane come from the next row's inputs.
-    final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
-    final VectorMask<Float> m1 = lane.compare(VectorOperators.GE, (float) crossLane[j + 1]);
-    final float[] w = packedWeights;
-    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
-    // constant vector object, and would allocate a box per FMA.
-    final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
-    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
-    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
-    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
-    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
-    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
-    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
-    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
-      final int off = inBase + taps[t];
-      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
-      final FloatVector x1 =
-          FloatVector.fromArray(S, src, off + p1)
-              .blend(FloatVector.fromArray(S, src, off + d1), m1);
-      final FloatVector x2 = FloatVector.fromArray(S, src, off + p2);
-      final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
-      a0_0 = b0.fma(x0, a0_0);
-      a0_1 = b0.fma(x1, a0_1);
-      a0_2 = b0.fma(x2, a0_2);
-      final FloatVector b1 = FloatVector.broadcast(S, w[wi + 1]);
-      a1_0 = b1.fma(x0, a1_0);
-      a1_1 = b1.fma(x1, a1_1);
-      a1_2 = b1.fma(x2, a1_2);
-      final FloatVector b2 = FloatVector.broadcast(S, w[wi + 2]);
-      a2_0 = b2.fma(x0, a2_0);
-      a2_1 = b2.fma(x1, a2_1);
-      a2_2 = b2.fma(x2, a2_2);
-      final FloatVector b3 = FloatVector.broadcast(S, w[wi + 3]);
-      a3_0 = b3.fma(x0, a3_0);
-      a3_1 = b3.fma(x1, a3_1);
-      a3_2 = b3.fma(x2, a3_2);
-      final FloatVector b4 = FloatVector.broadcast(S, w[wi + 4]);
-      a4_0 = b4.fma(x0, a4_0);
-      a4_1 = b4.fma(x1, a4_1);
-      a4_2 = b4.fma(x2, a4_2);
-      final FloatVector b5 = FloatVector.broadcast(S, w[wi + 5]);
-      a5_0 = b5.fma(x0, a5_0);
-      a5_1 = b5.fma(x1, a5_1);
-      a5_2 = b5.fma(x2, a5_2);
-      final FloatVector b6 = FloatVector.broadcast(S, w[wi + 6]);
-      a6_0 = b6.fma(x0, a6_0);
-      a6_1 = b6.fma(x1, a6_1);
-      a6_2 = b6.fma(x2, a6_2);
-      final FloatVector b7 = FloatVector.broadcast(S, w[wi + 7]);
-      a7_0 = b7.fma(x0, a7_0);
-      a7_1 = b7.fma(x1, a7_1);
-      a7_2 = b7.fma(x2, a7_2);
-    }
-    if (fusedEpilogue) {
-      final float[] out = destination;
-      final int[] at = outOffsets;
-      final FloatVector floor = FloatVector.broadcast(S, reluFloor);
-      final int o0 = at[j + 0];
-      final int o1 = at[j + 1];
-      final int o2 = at[j + 2];
-      final int plane0 = k0 * destinationPlane;
-      final FloatVector c0 = FloatVector.broadcast(S, bias[k0]);
-      final FloatVector r0_0 = a0_0.add(c0);
-      r0_0.blend(zero, r0_0.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o0);
-      final FloatVector r0_1 = a0_1.add(c0);
-      r0_1.blend(zero, r0_1.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o1);
-      final FloatVector r0_2 = a0_2.add(c0);
-      r0_2.blend(zero, r0_2.compare(VectorOperators.LE, floor)).intoArray(out, plane0 + o2);
-      final int plane1 = (k0 + 1) * destinationPlane;
-      final FloatVector c1 = FloatVector.broadcast(S, bias[k0 + 1]);
-      final FloatVector r1_0 = a1_0.add(c1);
-      r1_0.blend(zero, r1_0.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o0);
-      final FloatVector r1_1 = a1_1.add(c1);
-      r1_1.blend(zero, r1_1.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o1);
-      final FloatVector r1_2 = a1_2.add(c1);
-      r1_2.blend(zero, r1_2.compare(VectorOperators.LE, floor)).intoArray(out, plane1 + o2);
-      final int plane2 = (k0 + 2) * destinationPlane;
-      final FloatVector c2 = FloatVector.broadcast(S, bias[k0 + 2]);
-      final FloatVector r2_0 = a2_0.add(c2);
-      r2_0.blend(zero, r2_0.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o0);
-      final FloatVector r2_1 = a2_1.add(c2);
-      r2_1.blend(zero, r2_1.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o1);
-      final FloatVector r2_2 = a2_2.add(c2);
-      r2_2.blend(zero, r2_2.compare(VectorOperators.LE, floor)).intoArray(out, plane2 + o2);
-      final int plane3 = (k0 + 3) * destinationPlane;
-      final FloatVector c3 = FloatVector.broadcast(S, bias[k0 + 3]);
-      final FloatVector r3_0 = a3_0.add(c3);
-      r3_0.blend(zero, r3_0.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o0);
-      final FloatVector r3_1 = a3_1.add(c3);
-      r3_1.blend(zero, r3_1.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o1);
-      final FloatVector r3_2 = a3_2.add(c3);
-      r3_2.blend(zero, r3_2.compare(VectorOperators.LE, floor)).intoArray(out, plane3 + o2);
-      final int plane4 = (k0 + 4) * destinationPlane;
-      final FloatVector c4 = FloatVector.broadcast(S, bias[k0 + 4]);
-      final FloatVector r4_0 = a4_0.add(c4);
-      r4_0.blend(zero, r4_0.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o0);
-      final FloatVector r4_1 = a4_1.add(c4);
-      r4_1.blend(zero, r4_1.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o1);
-      final FloatVector r4_2 = a4_2.add(c4);
-      r4_2.blend(zero, r4_2.compare(VectorOperators.LE, floor)).intoArray(out, plane4 + o2);
-      final int plane5 = (k0 + 5) * destinationPlane;
-      final FloatVector c5 = FloatVector.broadcast(S, bias[k0 + 5]);
-      final FloatVector r5_0 = a5_0.add(c5);
-      r5_0.blend(zero, r5_0.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o0);
-      final FloatVector r5_1 = a5_1.add(c5);
-      r5_1.blend(zero, r5_1.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o1);
-      final FloatVector r5_2 = a5_2.add(c5);
-      r5_2.blend(zero, r5_2.compare(VectorOperators.LE, floor)).intoArray(out, plane5 + o2);
-      final int plane6 = (k0 + 6) * destinationPlane;
-      final FloatVector c6 = FloatVector.broadcast(S, bias[k0 + 6]);
-      final FloatVector r6_0 = a6_0.add(c6);
-      r6_0.blend(zero, r6_0.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o0);
-      final FloatVector r6_1 = a6_1.add(c6);
-      r6_1.blend(zero, r6_1.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o1);
-      final FloatVector r6_2 = a6_2.add(c6);
-      r6_2.blend(zero, r6_2.compare(VectorOperators.LE, floor)).intoArray(out, plane6 + o2);
-      final int plane7 = (k0 + 7) * destinationPlane;
-      final FloatVector c7 = FloatVector.broadcast(S, bias[k0 + 7]);
-      final FloatVector r7_0 = a7_0.add(c7);
-      r7_0.blend(zero, r7_0.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o0);
-      final FloatVector r7_1 = a7_1.add(c7);
-      r7_1.blend(zero, r7_1.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o1);
-      final FloatVector r7_2 = a7_2.add(c7);
-      r7_2.blend(zero, r7_2.compare(VectorOperators.LE, floor)).intoArray(out, plane7 + o2);
-      return;
-    }
-    final float[] out = tile;
-    a0_0.intoArray(out, 0);
-    a0_1.intoArray(out, VL);
-    a0_2.intoArray(out, 2 * VL);
-    a1_0.intoArray(out, 3 * VL);
-    a1_1.intoArray(out, 4 * VL);
-    a1_2.intoArray(out, 5 * VL);
-    a2_0.intoArray(out, 6 * VL);
-    a2_1.intoArray(out, 7 * VL);
-    a2_2.intoArray(out, 8 * VL);
-    a3_0.intoArray(out, 9 * VL);
-    a3_1.intoArray(out, 10 * VL);
-    a3_2.intoArray(out, 11 * VL);
-    a4_0.intoArray(out, 12 * VL);
-    a4_1.intoArray(out, 13 * VL);
-    a4_2.intoArray(out, 14 * VL);
-    a5_0.intoArray(out, 15 * VL);
-    a5_1.intoArray(out, 16 * VL);
-    a5_2.intoArray(out, 17 * VL);
-    a6_0.intoArray(out, 18 * VL);
-    a6_1.intoArray(out, 19 * VL);
-    a6_2.intoArray(out, 20 * VL);
-    a7_0.intoArray(out, 21 * VL);
-    a7_1.intoArray(out, 22 * VL);
-    a7_2.intoArray(out, 23 * VL);
-    finish(8, 3, k0, j);
-  }
-
-  /** {@link #cross8x3s0} for a group whose vector 2 crosses a row's end. */
-  private void cross8x3s2(float[] src, int inBase, int wBase, int k0, int j) {
-    final int[] taps = tapOffsets;
-    final int[] pos = positions;
-    final int p0 = pos[j + 0];
-    final int p1 = pos[j + 1];
-    final int p2 = pos[j + 2];
-    final int[] shift = crossShift;
-    final int d2 = p2 + shift[j + 2];
-    // Lanes at or past the crossing lane come from the next row's inputs.
-    final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
-    final VectorMask<Float> m2 = lane.compare(VectorOperators.GE, (float) crossLane[j + 2]);
-    final float[] w = packedWeights;
-    // A zero made here, not a static constant: C2 cannot unbox a loop phi that starts from a
-    // constant vector object, and would allocate a box per FMA.
-    final FloatVector zero = FloatVector.zero(S);
-    FloatVector a0_0 = zero, a0_1 = zero, a0_2 = zero;
-    FloatVector a1_0 = zero, a1_1 = zero, a1_2 = zero;
-    FloatVector a2_0 = zero, a2_1 = zero, a2_2 = zero;
-    FloatVector a3_0 = zero, a3_1 = zero, a3_2 = zero;
-    FloatVector a4_0 = zero, a4_1 = zero, a4_2 = zero;
-    FloatVector a5_0 = zero, a5_1 = zero, a5_2 = zero;
-    FloatVector a6_0 = zero, a6_1 = zero, a6_2 = zero;
-    FloatVector a7_0 = zero, a7_1 = zero, a7_2 = zero;
-    for (int t = 0, wi = wBase; t < taps.length; t++, wi += 8) {
-      final int off = inBase + taps[t];
-      final FloatVector x0 = FloatVector.fromArray(S, src, off + p0);
-      final FloatVector x1 = FloatVector.fromArray(S, src, off + p1);
-      final FloatVector x2 =
-          FloatVector.fromArray(S, src, off + p2)
-              .blend(FloatVector.fromArray(S, src, off + d2), m2);
       final FloatVector b0 = FloatVector.broadcast(S, w[wi]);
       a0_0 = b0.fma(x0, a0_0);
       a0_1 = b0.fma(x1, a0_1);
