@@ -212,12 +212,9 @@ final class VectorConvKernel implements ConvKernel {
 
   /**
    * Aligned flat mode only ({@link #alignedFlatPositions}): for a vector that crosses the end of an
-   * output row, the lane at which the next row starts ({@code VL} for a vector within one row), and
-   * how much further on that row's inputs lie than a flat run would put them.
+   * output row, the lane at which the next row starts ({@code VL} for a vector within one row).
    */
   private int[] crossLane = new int[0];
-
-  private int[] crossShift = new int[0];
 
   /** Whether the current band's positions came from {@link #alignedFlatPositions}. */
   private boolean crossing;
@@ -676,9 +673,10 @@ final class VectorConvKernel implements ConvKernel {
    * every output whose store starts a cache line (see {@link #STORE_PHASE}), across row ends, and
    * the last one ending at the band's end. Output rows lie back to back in a plane, so a vector's
    * stores need no row structure; only its inputs do: a vector that crosses a row's end takes its
-   * lanes from the next row's inputs, {@code crossShift} further on, from lane {@code crossLane}.
-   * Against row mode this saves the straddling stores (about 2.5 FMAs' time each on a machine of
-   * 117 GFLOP/s per core) and, on rows whose width is not a multiple of VL, the partial vectors.
+   * lanes from the next row's inputs, {@code phaseWidth − outWidth} further on, from lane {@code
+   * crossLane}. Against row mode this saves the straddling stores (about 2.5 FMAs' time each on a
+   * machine of 117 GFLOP/s per core) and, on rows whose width is not a multiple of VL, the partial
+   * vectors.
    */
   private int alignedFlatPositions(int oy0, int oy1) {
     int start = oy0 * outWidth;
@@ -715,9 +713,6 @@ final class VectorConvKernel implements ConvKernel {
     int l = crossLane[a];
     crossLane[a] = crossLane[b];
     crossLane[b] = l;
-    int d = crossShift[a];
-    crossShift[a] = crossShift[b];
-    crossShift[b] = d;
   }
 
   /** Adds the vector of outputs q, q + 1, … (flat in the plane) as entry j; returns j + 1. */
@@ -728,7 +723,6 @@ final class VectorConvKernel implements ConvKernel {
     outOffsets[j] = q;
     int rest = outWidth - ox;
     crossLane[j] = Math.min(rest, VL);
-    crossShift[j] = rest < VL ? phaseWidth - outWidth : 0;
     return j + 1;
   }
 
@@ -752,7 +746,6 @@ final class VectorConvKernel implements ConvKernel {
       positions = new int[capacity];
       outOffsets = new int[capacity];
       crossLane = new int[capacity];
-      crossShift = new int[capacity];
     }
     return capacity;
   }
@@ -766,7 +759,6 @@ final class VectorConvKernel implements ConvKernel {
       positions[j] = positions[used - 1];
       outOffsets[j] = outOffsets[used - 1];
       crossLane[j] = crossLane[used - 1];
-      crossShift[j] = crossShift[used - 1];
     }
     return used;
   }
@@ -1785,8 +1777,8 @@ final class VectorConvKernel implements ConvKernel {
     final int p0 = pos[j + 0];
     final int p1 = pos[j + 1];
     final int p2 = pos[j + 2];
-    final int[] shift = crossShift;
-    final int d0 = p0 + shift[j + 0];
+    // The next row's inputs lie phaseWidth − outWidth (the halo columns) further on.
+    final int d0 = p0 + phaseWidth - outWidth;
     // Lanes at or past the crossing lane come from the next row's inputs.
     final FloatVector lane = FloatVector.fromArray(S, LANE_INDEX, 0);
     final VectorMask<Float> m0 = lane.compare(VectorOperators.GE, (float) crossLane[j + 0]);
